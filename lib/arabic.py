@@ -1,0 +1,135 @@
+"""Arabic normalisation on camel-tools, with an offset map back to the source.
+
+Matching (entities, tone words, topic keywords) runs on normalised text:
+alef variants -> ا, alef maksura -> ي, teh marbuta -> ه, diacritics and
+tatweel removed. camel-tools' own functions define each character's
+normalised form; the table is built once, at import, by applying them to
+every character of the Arabic Unicode blocks. Normalising a text is then one
+lookup per character, and we keep, for every normalised character, the index
+of the source character it came from, so a match found in normalised text
+maps back to exact offsets in the cleaned text.
+
+Only ``camel_tools.utils`` is imported: it never touches the network
+(``camel_tools.data`` does, and is never imported here).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from camel_tools.utils.dediac import dediac_ar
+from camel_tools.utils.normalize import (
+    normalize_alef_ar,
+    normalize_alef_maksura_ar,
+    normalize_teh_marbuta_ar,
+)
+
+_TATWEEL = "\u0640"
+
+_ARABIC_BLOCKS = (
+    (0x0600, 0x06FF),
+    (0x0750, 0x077F),
+    (0x08A0, 0x08FF),
+)
+
+
+def _camel_norm(text: str) -> str:
+    text = dediac_ar(text).replace(_TATWEEL, "")
+    return normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(text)))
+
+
+def _build_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for lo, hi in _ARABIC_BLOCKS:
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            out = _camel_norm(ch)
+            if out != ch:
+                table[ch] = out
+    # Arabic presentation forms and Persian/Urdu letters commonly typed in
+    # Arabic text (keyboard variants): map to the Arabic letter.
+    table.update({"\u06a9": "ك", "\u06cc": "ي", "\u06c1": "ه"})
+    return table
+
+
+#: char -> normalised string ('' for removed characters); chars absent map to themselves.
+NORM_TABLE: dict[str, str] = _build_table()
+
+ARABIC_CHAR_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    """Normalised text and, per normalised character, its source index."""
+
+    text: str
+    index: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of normalised text to source offsets."""
+        if start >= end:
+            raise ValueError("empty span")
+        return self.index[start], self.index[end - 1] + 1
+
+
+def normalise(text: str) -> str:
+    """Normalised form of ``text`` (camel-tools rules), without an offset map."""
+    return "".join(NORM_TABLE.get(ch, ch) for ch in text)
+
+
+def normalise_with_offsets(text: str) -> NormalisedText:
+    """Normalise ``text`` and keep the source offset of every output character."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        rep = NORM_TABLE.get(ch, ch)
+        for r in rep:
+            out.append(r)
+            index.append(i)
+    return NormalisedText("".join(out), tuple(index))
+
+
+def arabic_share(text: str) -> float:
+    """Share of letters in ``text`` that are Arabic-script."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if ARABIC_CHAR_RE.match(ch)) / len(letters)
+
+
+# --- clitic-tolerant patterns ------------------------------------------------
+
+#: Proclitics: conjunction (و، ف), then preposition (ب، ل، ك) and/or the article.
+#: ل + ال is written لل (the alef drops), which the alternation covers.
+_PROCLITIC = r"(?:[وف])?(?:[بك]?ال|لل|[بلك])?"
+_PROCLITIC_WITH_ARTICLE = r"(?:[وف])?(?:[بك]?ال|لل)"
+#: Nisba (adjective) endings after normalisation: ي، يه (ية)، يين، يون، يان، يات.
+_NISBA_SUFFIX = r"(?:ه|ين|ون|ان|ات)?"
+_BOUNDARY_L = r"(?<!\w)"
+_BOUNDARY_R = r"(?!\w)"
+
+
+def _strip_article(form: str) -> tuple[str, bool]:
+    if form.startswith("ال") and len(form) > 3:
+        return form[2:], True
+    return form, False
+
+
+def term_pattern(form: str, *, adjective: bool = False, suffixes: str = "") -> str:
+    """Regex (for normalised text) matching ``form`` with clitics attached.
+
+    ``form`` is normalised first. A form that carries the article (الناتو)
+    requires an article or ل-article before its stem, so the bare stem
+    (ناتو) does not match common words. ``adjective`` allows nisba endings
+    (تركي -> التركية، التركيين). ``suffixes`` is an extra regex alternation
+    for suffixes allowed after the form (e.g. pronoun suffixes of a tone word).
+    """
+    norm = normalise(form).strip()
+    stem, has_article = _strip_article(norm)
+    stem_re = r"\s*".join(re.escape(part) for part in stem.split())
+    prefix = _PROCLITIC_WITH_ARTICLE if has_article else _PROCLITIC
+    suffix = _NISBA_SUFFIX if adjective else ""
+    if suffixes:
+        suffix = f"(?:{suffixes})?" if not suffix else f"{suffix}(?:{suffixes})?"
+    return f"{_BOUNDARY_L}{prefix}{stem_re}{suffix}{_BOUNDARY_R}"

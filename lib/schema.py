@@ -1,0 +1,176 @@
+"""Every table's columns and dtypes, in one place.
+
+Pages, exports, the CLI and the tests all read column names from here, so a
+column renamed in one module cannot silently go missing in another.
+``validate`` checks a DataFrame against its schema and returns it with the
+declared column order and dtypes.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lib.errors import SchemaError
+
+# pandas extension dtypes keep "missing" distinct from 0 / "" / False.
+STR = "string"
+INT = "Int64"
+FLOAT = "Float64"
+BOOL = "boolean"
+
+#: Pipeline version: bump whenever a change alters any analysed output, so
+#: stored results computed by an older pipeline are recomputed.
+PIPELINE_VERSION = "1.0.0"
+
+DYADS = ("us-turkey", "russia-turkey", "both", "other")
+LANGUAGES_ANALYSED = ("en", "ar")
+STATUSES = ("ok", "not_analysed", "error")
+
+TABLES: dict[str, dict[str, str]] = {
+    # One row per input file (including files that failed).
+    "articles": {
+        "article_id": STR,
+        "file": STR,
+        "title": STR,
+        "date": STR,  # ISO yyyy-mm-dd, only when the text states it
+        "source": STR,
+        "url": STR,
+        "language": STR,
+        "dyad": STR,  # final: user override when given, else dyad_auto
+        "dyad_auto": STR,
+        "dyad_reason": STR,
+        "n_sentences": INT,
+        "n_words": INT,
+        "tone": FLOAT,
+        "share_negative": FLOAT,
+        "share_positive": FLOAT,
+        "tone_method": STR,
+        "status": STR,
+        "error": STR,
+        "content_hash": STR,
+    },
+    "sentences": {
+        "article_id": STR,
+        "sentence_id": INT,
+        "start": INT,
+        "end": INT,
+        "text": STR,
+        "tone": FLOAT,
+        "tone_method": STR,
+        "vader_pos": FLOAT,
+        "vader_neu": FLOAT,
+        "vader_neg": FLOAT,
+        "lexicon_tone": FLOAT,  # Arabic lexicon score, kept beside a model score
+    },
+    "mentions": {
+        "article_id": STR,
+        "sentence_id": INT,
+        "entity_id": STR,
+        "surface": STR,
+        "start": INT,  # offsets into the cleaned text
+        "end": INT,
+        "type": STR,
+        "method": STR,
+        "canonical": BOOL,
+    },
+    "entities": {
+        "entity_id": STR,
+        "name_en": STR,
+        "name_ar": STR,
+        "type": STR,
+        "affiliation": STR,
+        "qid": STR,
+        "canonical": BOOL,
+    },
+    "boilerplate": {
+        "article_id": STR,
+        "kind": STR,
+        "text": STR,
+    },
+    "dyad_evidence": {
+        "article_id": STR,
+        "side": STR,  # us | russia | turkey
+        "entity_id": STR,
+        "n_mentions": INT,
+        "weight": FLOAT,
+    },
+    "entity_tone": {
+        "article_id": STR,
+        "entity_id": STR,
+        "n_sentences": INT,
+        "tone": FLOAT,
+    },
+    "topics": {
+        "article_id": STR,
+        "topic_id": STR,
+        "share": FLOAT,
+        "n_sentences": INT,
+    },
+    "sentence_topics": {
+        "article_id": STR,
+        "sentence_id": INT,
+        "topic_id": STR,
+        "evidence": STR,
+    },
+    "quotes": {
+        "article_id": STR,
+        "sentence_id": INT,
+        "speaker": STR,
+        "speaker_entity_id": STR,
+        "affiliation": STR,
+        "anonymous": BOOL,
+        "quote": STR,
+        "kind": STR,  # direct | reported
+    },
+    "topics_taxonomy": {
+        "topic_id": STR,
+        "label_en": STR,
+        "label_ar": STR,
+        "definition": STR,
+        "keywords_en": STR,
+        "keywords_ar": STR,
+    },
+}
+
+#: Tables with one or more rows per article, keyed by article_id.
+PER_ARTICLE_TABLES = tuple(name for name, cols in TABLES.items() if "article_id" in cols)
+
+
+def empty(name: str) -> pd.DataFrame:
+    """An empty DataFrame with the columns and dtypes of table ``name``."""
+    cols = TABLES[name]
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+
+
+def validate(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Check ``df`` has every column of table ``name``; return it typed and ordered.
+
+    Extra columns are an error too: a table that grew a column must grow here
+    first, so exports and pages learn of it.
+    """
+    cols = TABLES[name]
+    missing = [c for c in cols if c not in df.columns]
+    extra = [c for c in df.columns if c not in cols]
+    if missing or extra:
+        raise SchemaError(f"table {name!r}: missing columns {missing}, unexpected columns {extra}")
+    if df.empty:
+        return empty(name)
+    out = df[list(cols)].copy()
+    for col, dtype in cols.items():
+        try:
+            out[col] = out[col].astype(dtype)
+        except (TypeError, ValueError) as exc:
+            raise SchemaError(f"table {name!r}: column {col!r} is not {dtype}: {exc}") from exc
+    return out.reset_index(drop=True)
+
+
+def from_rows(name: str, rows: list[dict]) -> pd.DataFrame:
+    """Build table ``name`` from a list of row dicts (missing keys become NA)."""
+    if not rows:
+        return empty(name)
+    cols = TABLES[name]
+    df = pd.DataFrame.from_records(rows)
+    for c in cols:
+        if c not in df.columns:
+            df[c] = pd.NA
+    return validate(name, df)
