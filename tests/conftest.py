@@ -1,0 +1,35 @@
+"""Shared fixtures: the seed corpus is analysed once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def seed_path(prefix: str) -> Path:
+    return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+@pytest.fixture(scope="session")
+def resources():
+    from lib.pipeline import load_resources
+
+    return load_resources()
+
+
+@pytest.fixture(scope="session")
+def seed_corpus(resources):
+    from lib.pipeline import analyze_seeds
+
+    return analyze_seeds(resources=resources)
+
+
+@pytest.fixture(scope="session")
+def seed_ids(seed_corpus):
+    """Seed prefix ('000'…'004') -> article_id."""
+    arts = seed_corpus.articles
+    return {Path(f).name[:3]: aid for f, aid in zip(arts["file"], arts["article_id"])}
