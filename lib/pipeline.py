@@ -120,7 +120,7 @@ def analyze_text(
         article["dyad_auto"] = "other"
         article["dyad_reason"] = "not analysed"
         rows["sentences"] = [
-            {"article_id": article_id, "sentence_id": i, "start": s, "end": e, "text": t} for i, ((s, e), t) in enumerate(zip(spans, texts))
+            {"article_id": article_id, "sentence_id": i, "start": s, "end": e, "text": t} for i, ((s, e), t) in enumerate(zip(spans, texts, strict=True))
         ]
         return rows
 
@@ -128,7 +128,7 @@ def analyze_text(
     scores = tone.score_sentences(texts, language, resources=resources.tone)
     rows["sentences"] = [
         {"article_id": article_id, "sentence_id": i, "start": s, "end": e, "text": t, **score}
-        for i, ((s, e), t, score) in enumerate(zip(spans, texts, scores))
+        for i, ((s, e), t, score) in enumerate(zip(spans, texts, scores, strict=True))
     ]
     rows["mentions"] = [
         {k: m[k] for k in ("sentence_id", "entity_id", "surface", "start", "end", "type", "method", "canonical")}

@@ -82,7 +82,7 @@ def test_body_text_that_looks_like_a_marker_early_is_kept():
 
 
 def test_only_boilerplate_is_an_error_naming_the_file():
-    with pytest.raises(OnlyBoilerplateError, match="x.txt"):
+    with pytest.raises(OnlyBoilerplateError, match=r"x\.txt"):
         clean("date 2021-01-01\n\nNews Editor\nNews Editor\n", file="x.txt")
 
 
