@@ -32,4 +32,4 @@ def seed_corpus(resources):
 def seed_ids(seed_corpus):
     """Seed prefix ('000'…'004') -> article_id."""
     arts = seed_corpus.articles
-    return {Path(f).name[:3]: aid for f, aid in zip(arts["file"], arts["article_id"])}
+    return {Path(f).name[:3]: aid for f, aid in zip(arts["file"], arts["article_id"], strict=True)}
