@@ -126,7 +126,8 @@ def term_pattern(form: str, *, adjective: bool = False, suffixes: str = "") -> s
     for suffixes allowed after the form (e.g. pronoun suffixes of a tone word).
     """
     norm = normalise(form).strip()
-    stem, has_article = _strip_article(norm)
+    # The article is written with a bare alef; أل/إل starts a word (ألمانيا).
+    stem, has_article = _strip_article(norm) if dediac_ar(form.strip()).startswith("ال") else (norm, False)
     stem_re = r"\s*".join(re.escape(part) for part in stem.split())
     prefix = _PROCLITIC_WITH_ARTICLE if has_article else _PROCLITIC
     suffix = _NISBA_SUFFIX if adjective else ""

@@ -27,6 +27,7 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
+from camel_tools.utils.dediac import dediac_ar
 
 from lib import arabic, schema
 
@@ -95,8 +96,15 @@ class Gazetteer:
 
 
 def _ar_stem(form: str) -> tuple[str, bool]:
+    """Normalised stem of an Arabic name and whether it carries the article.
+
+    The article is written with a bare alef (ال); a name that starts with
+    hamza-alef (ألمانيا، إلهام) does not carry it, so the check runs before
+    alef normalisation folds أ and إ into ا.
+    """
+    has_article = dediac_ar(form.strip()).startswith("ال")
     norm = " ".join(arabic.normalise(form).split())
-    if norm.startswith("ال") and len(norm) > 4:
+    if has_article and len(norm) > 4:
         return norm[2:], True
     return norm, False
 
