@@ -476,6 +476,11 @@ def speaker_quotes(articles: pd.DataFrame, quotes: pd.DataFrame, *, speaker: str
 # --- topics -----------------------------------------------------------------------------
 
 
+def short_topic_label(label: str) -> str:
+    """A topic label without its parenthesised examples ("Energy (TurkStream, …)" → "Energy")."""
+    return re.sub(r"\s*\(.*\)\s*$", "", str(label)) or str(label)
+
+
 def topic_shares_by_dyad(
     articles: pd.DataFrame, sentences: pd.DataFrame, sentence_topics: pd.DataFrame, taxonomy: pd.DataFrame
 ) -> pd.DataFrame:
@@ -484,7 +489,19 @@ def topic_shares_by_dyad(
     Every taxonomy topic appears for both dyads (share 0 when absent), so a
     topic one side never mentions shows as absent rather than missing.
     """
-    cols = ["dyad", "dyad_label", "topic_id", "label", "label_ar", "n_sentences", "share", "n_articles", "dyad_sentences", "dyad_articles"]
+    cols = [
+        "dyad",
+        "dyad_label",
+        "topic_id",
+        "label",
+        "short_label",
+        "label_ar",
+        "n_sentences",
+        "share",
+        "n_articles",
+        "dyad_sentences",
+        "dyad_articles",
+    ]
     arts = focal_articles(articles)
     if arts.empty or taxonomy.empty:
         return pd.DataFrame(columns=cols)
@@ -505,6 +522,7 @@ def topic_shares_by_dyad(
     tax = taxonomy.set_index("topic_id")
     out["label"] = out["topic_id"].map(tax["label_en"]).fillna(out["topic_id"]).astype(str)
     out["label_ar"] = out["topic_id"].map(tax["label_ar"])
+    out["short_label"] = out["label"].map(short_topic_label)
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
     return out.sort_values(["dyad", "share", "label"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
@@ -1017,7 +1035,7 @@ def findings(corpus, *, seed: int = 0) -> list[dict]:
     # Topics: the leading topic of each dyad and its share on the other side.
     tshares = topic_shares_by_dyad(articles, sentences, corpus["sentence_topics"], corpus["topics_taxonomy"])
     if not tshares.empty:
-        wide = tshares.pivot_table(index=["topic_id", "label"], columns="dyad", values="share", aggfunc="first").fillna(0)
+        wide = tshares.pivot_table(index=["topic_id", "short_label"], columns="dyad", values="share", aggfunc="first").fillna(0)
         seen_topics: set[str] = set()
         for d, other in (FOCAL_DYADS, FOCAL_DYADS[::-1]):
             col = wide[d] if d in wide.columns else pd.Series(dtype=float)
