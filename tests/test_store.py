@@ -1,0 +1,381 @@
+"""The SQLite store, with a fake analyser injected (no models needed)."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lib import schema
+from lib.errors import EmptyArticleError, OnlyBoilerplateError
+from lib.importers import Item
+from lib.reading import article_id_for, content_hash
+from lib.store import (
+    DB_ENV,
+    ArticleNotFoundError,
+    InvalidEditError,
+    SeedProtectedError,
+    Store,
+    apply_edits,
+    compute_fingerprint,
+    fill_from_folder,
+)
+
+
+class FakeAnalyze:
+    """Stands in for pipeline.analyze_text; counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __call__(self, text: str, *, file: str, metadata: dict | None = None) -> dict:
+        self.calls.append(file)
+        meta = metadata or {}
+        if "BOILERPLATE" in text:
+            raise OnlyBoilerplateError(file, "only site furniture, no article body")
+        if "CRASH" in text:
+            raise RuntimeError("bug in the pipeline")
+        lang = meta.get("language") or ("ar" if any("\u0600" <= c <= "\u06ff" for c in text) else "en")
+        rows = {name: [] for name in schema.PER_ARTICLE_TABLES}
+        aid = article_id_for(text)
+        auto = "russia-turkey" if "Russia" in text else "us-turkey"
+        art = {
+            "article_id": aid,
+            "file": file,
+            "title": meta.get("title"),
+            "date": meta.get("date"),
+            "source": meta.get("source"),
+            "language": lang,
+            "dyad": auto,
+            "dyad_auto": auto,
+            "dyad_reason": "fake",
+            "status": "ok",
+            "content_hash": content_hash(text),
+        }
+        if lang not in schema.LANGUAGES_ANALYSED:
+            art.update(status="not_analysed", error=f"language {lang!r} is not analysed", dyad="other", dyad_auto="other")
+        rows["articles"].append(art)
+        rows["sentences"].append({"article_id": aid, "sentence_id": 0, "start": 0, "end": len(text), "text": text, "tone": 0.25})
+        return rows
+
+
+@pytest.fixture
+def fake():
+    return FakeAnalyze()
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(tmp_path / "db" / "coverage.sqlite")
+
+
+def items(*texts: str, **meta) -> list[Item]:
+    return [Item(file=f"f{i}.txt", text=t, metadata=dict(meta)) for i, t in enumerate(texts)]
+
+
+def test_store_uses_wal_and_a_busy_timeout(store):
+    assert store.journal_mode == "wal"
+    with sqlite3.connect(store.path) as con:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.parametrize(
+    ("item", "outcome", "reason"),
+    [
+        (Item("a.txt", text="US and Turkey talk."), "added", None),
+        (Item("b.txt", text="Le texte.", metadata={"language": "fr"}), "not_analysed", "unsupported_language"),
+        (Item("c.txt", error=EmptyArticleError("c.txt", "the file is empty")), "rejected", "empty"),
+        (Item("d.txt", text="BOILERPLATE only"), "rejected", "only_boilerplate"),
+        (Item("e.txt", text="CRASH now"), "rejected", "analysis_failed"),
+    ],
+)
+def test_each_item_gets_an_outcome(store, fake, item, outcome, reason):
+    (got,) = store.import_items([item], origin="upload", analyze=fake)
+    assert (got.outcome, got.reason) == (outcome, reason)
+    stored = store.counts()["total"]
+    assert stored == (1 if outcome in ("added", "not_analysed") else 0)  # rejected: nothing else changes
+    assert store.integrity_problems() == []
+
+
+def test_one_bad_item_does_not_stop_the_others(store, fake):
+    batch = [Item("bad.txt", error=EmptyArticleError("bad.txt", "empty")), *items("One US text.", "CRASH", "Two Russia text.")]
+    outs = store.import_items(batch, origin="upload", analyze=fake)
+    assert [o.outcome for o in outs] == ["rejected", "added", "rejected", "added"]
+    assert store.counts()["upload"] == 2
+
+
+def test_duplicate_is_found_by_content_and_not_reanalysed(store, fake):
+    store.import_items(items("Same text."), origin="upload", analyze=fake)
+    (dup,) = store.import_items([Item("other-name.md", text="Same text.\r\n")], origin="cli", analyze=fake)
+    assert dup.outcome == "duplicate"
+    assert "f0.txt" in dup.message
+    assert len(fake.calls) == 1
+
+
+def test_unchanged_article_is_not_reanalysed_but_a_new_pipeline_version_is(tmp_path, fake):
+    path = tmp_path / "s.sqlite"
+    s1 = Store(path)
+    s1.import_items(items("US text.", "Russia text."), origin="upload", analyze=fake)
+    assert len(fake.calls) == 2
+    s1.results(fake)
+    Store(path).results(fake)  # a restart
+    assert len(fake.calls) == 2
+    Store(path, pipeline_version="99.0").results(fake)
+    assert len(fake.calls) == 4
+
+
+def test_edits_latest_wins_and_clear_restores(store, fake):
+    (o,) = store.import_items(items("US text.", date="2020-01-01", source="Wire"), origin="upload", analyze=fake)
+    store.set_edit(o.article_id, "date", "2021-02-03")
+    store.set_edit(o.article_id, "date", "2021-02-04")
+    store.set_edit(o.article_id, "dyad", "russia-turkey")
+    store.set_edit(o.article_id, "source", "  Reuters ")
+    (rows,), _ = store.results(fake)
+    art = rows["articles"][0]
+    assert (art["date"], art["source"], art["dyad"], art["dyad_auto"]) == ("2021-02-04", "Reuters", "russia-turkey", "us-turkey")
+    assert art["dyad_reason"].startswith("set by user to russia-turkey")
+    store.set_edit(o.article_id, "date", None)
+    (rows,), _ = store.results(fake)
+    assert rows["articles"][0]["date"] == "2020-01-01"
+    assert list(store.edit_history(o.article_id)["value"].fillna("-")) == ["2021-02-03", "2021-02-04", "russia-turkey", "Reuters", "-"]
+
+
+@pytest.mark.parametrize(
+    ("fld", "value", "message"),
+    [
+        ("date", "31/10/2021", "yyyy-mm-dd"),
+        ("date", "2021-02-30", "yyyy-mm-dd"),
+        ("dyad", "china-turkey", "not one of"),
+        ("title", "x", "cannot be edited"),
+        ("source", "x" * 201, "limit"),
+    ],
+)
+def test_bad_edits_are_refused_and_change_nothing(store, fake, fld, value, message):
+    (o,) = store.import_items(items("US text."), origin="upload", analyze=fake)
+    before = store.fingerprint()
+    with pytest.raises(InvalidEditError, match=message):
+        store.set_edit(o.article_id, fld, value)
+    assert store.fingerprint() == before
+    assert store.edit_history().empty
+
+
+def test_unknown_article_is_reported(store):
+    with pytest.raises(ArticleNotFoundError, match="nope"):
+        store.set_edit("nope", "date", "2021-01-01")
+    with pytest.raises(ArticleNotFoundError):
+        store.remove("nope")
+
+
+def test_seeds_can_be_hidden_but_not_removed(store, fake, tmp_path):
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "a.txt").write_text("US seed one.")
+    (folder / "b.txt").write_text("Russia seed two.")
+    outs = fill_from_folder(store, folder, analyze=fake)
+    assert [o.outcome for o in outs] == ["added", "added"]
+    assert fill_from_folder(store, folder, analyze=fake) == []  # first start only
+    seed = outs[0].article_id
+    with pytest.raises(SeedProtectedError):
+        store.remove(seed)
+    store.set_hidden(seed)
+    assert [r["articles"][0]["file"] for r in store.results(fake)[0]] == ["b.txt"]
+    assert store.set_hidden_origin("seed", True) == 1
+    assert store.results(fake)[0] == []
+    store.set_hidden_origin("seed", False)
+    assert store.counts() == {"total": 2, "visible": 2, "hidden": 0, "seed": 2, "upload": 0, "cli": 0}
+
+
+def test_removing_an_upload_drops_its_edits_and_analysis(store, fake):
+    (o,) = store.import_items(items("US text."), origin="upload", analyze=fake)
+    store.set_edit(o.article_id, "dyad", "both")
+    store.remove(o.article_id)
+    assert store.counts()["total"] == 0
+    with sqlite3.connect(store.path) as con:
+        assert con.execute("SELECT COUNT(*) FROM edits").fetchone()[0] == 0
+        assert con.execute("SELECT COUNT(*) FROM analysis").fetchone()[0] == 0
+    (again,) = store.import_items(items("US text."), origin="upload", analyze=fake)
+    assert again.outcome == "added"
+
+
+def test_fingerprint_follows_articles_and_edits_only(store, fake):
+    empty = store.fingerprint()
+    (o,) = store.import_items(items("US text."), origin="upload", analyze=fake)
+    one = store.fingerprint()
+    assert one != empty
+    store.set_edit(o.article_id, "source", "AP")
+    edited = store.fingerprint()
+    assert edited != one
+    store.set_edit(o.article_id, "source", None)
+    assert store.fingerprint() == one  # effective edits, not history
+    store.set_hidden(o.article_id)
+    assert store.fingerprint() == empty
+    assert store.results(fake)[1] == store.fingerprint()
+
+
+def test_fingerprint_is_order_independent():
+    a = [("1", "h1"), ("2", "h2")]
+    assert compute_fingerprint(a, {}, "1") == compute_fingerprint(list(reversed(a)), {}, "1")
+    assert compute_fingerprint(a, {}, "1") != compute_fingerprint(a, {}, "2")
+
+
+def test_apply_edits_leaves_the_input_alone():
+    rows = {"articles": [{"dyad": "us-turkey", "dyad_auto": "us-turkey", "dyad_reason": "r", "date": None}]}
+    out = apply_edits(rows, {"dyad": "both", "date": "2020-01-01"})
+    assert rows["articles"][0]["dyad"] == "us-turkey"
+    assert (out["articles"][0]["dyad"], out["articles"][0]["date"]) == ("both", "2020-01-01")
+
+
+def test_listing_shows_hidden_articles_and_edits(store, fake):
+    outs = store.import_items(items("US text.", "Russia text.", title="T"), origin="upload", analyze=fake)
+    store.set_hidden(outs[1].article_id)
+    store.set_edit(outs[0].article_id, "dyad", "both")
+    df = store.listing()
+    assert list(df["hidden"]) == [False, True]
+    assert list(df["dyad"]) == ["both", "russia-turkey"]
+    assert list(df["edited"].fillna("")) == ["dyad", ""]
+    assert list(df["title"]) == ["T", "T"]
+
+
+def test_open_honours_the_environment_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv(DB_ENV, str(tmp_path / "x" / "y.sqlite"))
+    s = Store.open()
+    assert s.path == tmp_path / "x" / "y.sqlite"
+    assert not s.is_temporary
+
+
+def test_unwritable_location_falls_back_to_a_temporary_store(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    s = Store.open(blocker / "coverage.sqlite")
+    assert s.is_temporary
+    assert "cannot be written" in s.fallback_reason
+    assert s.path.exists()
+    assert s.counts()["total"] == 0
+
+
+def test_read_only_store_is_copied_into_the_temporary_one(tmp_path, fake, monkeypatch):
+    path = tmp_path / "ro.sqlite"
+    Store(path).import_items(items("US text."), origin="upload", analyze=fake)
+    original = Store.__post_init__
+
+    def read_only_disk(self):  # root ignores file modes, so simulate the refusal
+        if self.path == path:
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        original(self)
+
+    monkeypatch.setattr(Store, "__post_init__", read_only_disk)
+    s = Store.open(path)
+    assert s.is_temporary
+    assert s.counts()["total"] == 1
+
+
+def test_concurrent_writers_and_readers_see_a_consistent_store(tmp_path, fake):
+    path = tmp_path / "c.sqlite"
+    Store(path)
+    errors: list[BaseException] = []
+
+    def writer(k: int) -> None:
+        try:
+            s = Store(path)
+            s.import_items([Item(f"w{k}-{i}.txt", text=f"US text {k} {i}.") for i in range(15)], origin="upload", analyze=FakeAnalyze())
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    def reader() -> None:
+        try:
+            s = Store(path)
+            for _ in range(20):
+                snap = s.snapshot()
+                assert len({a.article_id for a in snap.articles}) == len(snap.articles)
+        except BaseException as exc:  # pragma: no cover
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)] + [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    s = Store(path)
+    assert s.counts()["total"] == 60
+    assert s.integrity_problems() == []
+
+
+def test_same_text_from_two_sessions_at_once_is_stored_once(tmp_path):
+    path = tmp_path / "race.sqlite"
+    Store(path)
+    barrier = threading.Barrier(4)
+    outcomes = []
+
+    def slow_analyze(text, *, file, metadata=None):
+        barrier.wait()  # everyone has checked for duplicates before anyone writes
+        return FakeAnalyze()(text, file=file, metadata=metadata)
+
+    def go(k):
+        outcomes.extend(Store(path).import_items([Item(f"s{k}.txt", text="US same.")], origin="upload", analyze=slow_analyze))
+
+    threads = [threading.Thread(target=go, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(o.outcome for o in outcomes) == ["added", "duplicate", "duplicate", "duplicate"]
+
+
+_texts = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "Zs")), min_size=1, max_size=60).filter(
+    lambda t: t.strip()
+)
+_meta = st.fixed_dictionaries(
+    {},
+    optional={
+        "title": st.text(min_size=1, max_size=20),
+        "source": st.text(min_size=1, max_size=20),
+        "date": st.dates().map(lambda d: d.isoformat()),
+        "language": st.sampled_from(["en", "ar", "fr"]),
+    },
+)
+_edit = st.tuples(
+    st.sampled_from(["date", "source", "dyad"]),
+    st.one_of(st.none(), st.sampled_from(schema.DYADS), st.dates().map(lambda d: d.isoformat()), st.text(min_size=1, max_size=15)),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batch=st.lists(st.tuples(_texts, _meta), min_size=1, max_size=6), edits=st.lists(st.tuples(st.integers(0, 5), _edit), max_size=8))
+def test_round_trip_through_a_restart(tmp_path_factory, batch, edits):
+    path = tmp_path_factory.mktemp("rt") / "s.sqlite"
+    s = Store(path)
+    fake = FakeAnalyze()
+    outs = s.import_items([Item(f"f{i}.txt", text=t, metadata=m) for i, (t, m) in enumerate(batch)], origin="upload", analyze=fake)
+    ids = [o.article_id for o in outs if o.outcome in ("added", "not_analysed")]
+    for k, (fld, value) in edits:
+        with contextlib.suppress(InvalidEditError):  # random values may be invalid edits
+            s.set_edit(ids[k % len(ids)], fld, value)
+    before_rows, before_fp = s.results(fake)
+    n_calls = len(fake.calls)
+    after_rows, after_fp = Store(path).results(fake)
+    assert after_fp == before_fp
+    assert after_rows == before_rows
+    assert len(fake.calls) == n_calls  # nothing re-analysed after the restart
+    assert Store(path).listing().equals(s.listing())
+
+
+def test_seed_folder_must_exist(store, fake, tmp_path):
+    from lib.store import StoreError
+
+    with pytest.raises(StoreError, match="COVERAGE_CORPUS_DIR"):
+        fill_from_folder(store, tmp_path / "missing", analyze=fake)
+
+
+def test_default_store_location_is_git_ignored():
+    from lib.store import DEFAULT_DB
+
+    root = Path(__file__).resolve().parent.parent
+    rel = DEFAULT_DB.relative_to(root)
+    assert subprocess.run(["git", "check-ignore", "-q", str(rel)], cwd=root, check=False).returncode == 0
