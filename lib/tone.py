@@ -1,0 +1,812 @@
+"""Sentence tone on one scale for English and Arabic, and its roll-ups.
+
+Methods
+-------
+* ``vader`` (English): VADER 3.3.2's ``compound`` score, per sentence.
+  Proper names that contain VADER words ("United States", "Justice and
+  Development Party", "Security Council") are replaced by their acronym
+  first, so that naming a country or a party is not itself a tone.
+* ``ar-lexicon`` (Arabic): this project's lexicon and rules
+  (``lib/data/ar_tone_lexicon.csv``), always computed for Arabic.
+* ``camel-sentiment`` (Arabic, optional): the camel-tools AraBERT sentiment
+  model, used instead of the lexicon when its files are on disk. Its score is
+  P(positive) - P(negative), so it lives on the same -1..1 scale.
+
+VADER is never applied to Arabic, and no method scores other languages: a
+score a method cannot give is ``None``, never a neutral 0.
+
+How the Arabic scale was aligned with VADER
+-------------------------------------------
+1. Same valences. A tone word carries a weight on VADER's -4..+4 valence
+   scale; where the English gloss of the Arabic word is in VADER's lexicon
+   the weight is VADER's value for that gloss (حرب "war" -2.9, أزمة
+   "crisis" -3.1, نجاح "success" +2.7). Words VADER lacks (عقوبات
+   "sanctions", قصف "shelling", تعاون "cooperation") got a weight of the
+   same size as their nearest VADER neighbour.
+2. Same rules. A negator multiplies the first tone word in its scope by
+   VADER's -0.74 (VADER flips every word within three after "not"; an
+   Arabic negator negates the one predicate that follows it); intensifiers and diminishers scale it; after a contrast
+   word (لكن، غير أن) words weigh 1.5 and before it 0.5, as VADER does with
+   "but"; "!" and "?" add VADER's emphasis.
+3. Same normalisation: the sum ``x`` becomes ``x / sqrt(x*x + 15)``, VADER's
+   ``normalize`` with alpha = 15, and the same +/-0.05 thresholds decide
+   positive / negative.
+4. Calibrated on parallel data: ``scripts/validate_tone.py`` scores the 964
+   English/Arabic sentence pairs of the UD Arabic-PUD treebank (CC BY-SA 3.0)
+   with VADER on the English and this method on the Arabic. The lexicon
+   was extended with general words while looking at one half (even ids)
+   only; the other half is reported as held out. The figures are in
+   ``lib/data/tone_validation.json`` and in ``METHODS``.
+
+Arabic rules, on camel-tools-normalised text (``lib.arabic``)
+-------------------------------------------------------------
+* Tokens are words, numbers and single punctuation marks. Every
+  punctuation mark, a contrast word and the complementiser إن (written with
+  hamza below, as after قال) close a clause: negation and intensifiers do
+  not reach across one. So in ``مسؤول لم يذكر اسمه إن المحادثات جرت في جو
+  "إيجابي للغاية"`` the لم never reaches إيجابي.
+* A token is looked up in a dictionary after stripping the proclitics and
+  suffixes of ``lib.arabic.term_pattern`` (و ف ب ك ل ال لل; nisba and plural
+  endings; pronoun suffixes ها هم ه نا هما كم هن; accusative ا; verb endings
+  ت وا). Every candidate is confirmed by the entry's compiled
+  ``term_pattern`` regex, so the clitic grammar is the one the rest of the
+  project uses. A term ending in ta marbuta (أزمة) also matches its
+  ت-form with a suffix (أزمتها، أزمتين) and its plural in ات (أزمات). A
+  present-tense verb (يهدد) also matches its future (سيهدد).
+* Multi-word entries (وقف إطلاق النار، غير أن) are matched first, and the
+  longest match wins. A ``word`` of weight 0 is a fixed phrase that holds a
+  negator or a tone word but is not tone: لا يزال "still", لا سيما
+  "especially", مسؤول لم يذكر اسمه "an unnamed official", مجلس الأمن
+  "Security Council".
+* Weight by kind: ``word`` valence -4..+4; ``negator`` its scope in tokens
+  (3 for verbal لا لم لن ليس, 1-2 for nominal غير عدم دون); ``intensifier``
+  and ``diminisher`` a multiplier applied to the nearest tone word within
+  two tokens, the one before first (Arabic intensifiers mostly follow:
+  إيجابي للغاية، قلق بالغ) and else the one after (بالغ الأهمية);
+  ``contrast`` unused (1).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from lib import schema
+from lib.arabic import ARABIC_CHAR_RE, NORM_TABLE, term_pattern
+from lib.errors import CoverageError, SchemaError
+
+METHOD_VADER = "vader"
+METHOD_AR_LEXICON = "ar-lexicon"
+METHOD_AR_CAMEL = "camel-sentiment"
+
+#: VADER's own thresholds (Hutto & Gilbert 2014, README "about the scoring"):
+#: compound >= 0.05 is positive, <= -0.05 negative, in between neutral. The
+#: Arabic methods use the same scale, so the same cut-offs apply to them.
+POSITIVE_THRESHOLD = 0.05
+NEGATIVE_THRESHOLD = -0.05
+
+#: VADER's empirical constants, reused so the Arabic scale matches its own.
+VADER_NEGATION_SCALAR = -0.74  # vaderSentiment.N_SCALAR
+VADER_ALPHA = 15  # vaderSentiment.normalize(alpha=15)
+VADER_BUT_BEFORE = 0.5  # weight of sentiment before "but" (_but_check)
+VADER_BUT_AFTER = 1.5  # ... and after it
+VADER_EXCLAMATION = 0.292  # per "!", up to 4 (_amplify_ep)
+VADER_EXCLAMATION_MAX = 4
+VADER_QUESTION = 0.18  # per "?" when 2 or 3 (_amplify_qm)
+VADER_QUESTION_MAX = 0.96  # 4 or more "?"
+
+#: Intensifiers and diminishers reach a tone word at most this many tokens
+#: away: Arabic puts them right beside the word (قلق بالغ، بالغ القلق);
+#: one token more allows an article-less adjective in between.
+MODIFIER_REACH = 2
+
+#: Language codes this module scores.
+LANG_EN = "en"
+LANG_AR = "ar"
+
+LEXICON_PATH = Path(__file__).parent / "data" / "ar_tone_lexicon.csv"
+VALIDATION_PATH = Path(__file__).parent / "data" / "tone_validation.json"
+
+#: Where camel-tools keeps its data, and where in it the sentiment model
+#: lives (camel_data -i sentiment-analysis-arabert installs it there).
+CAMEL_MODEL_ENV = "CAMEL_SENTIMENT_MODEL"
+CAMEL_DATA_ENV = "CAMELTOOLS_DATA"
+CAMEL_DEFAULT_DATA = Path("~/.camel_tools")
+CAMEL_SENTIMENT_SUBPATH = Path("data") / "sentiment_analysis" / "arabert"
+#: camel-tools' SentimentAnalyzer.labels(), in its label-id order; used when
+#: a model's config names its labels LABEL_0.. only.
+CAMEL_LABELS = ("positive", "negative", "neutral")
+#: Sentences per forward pass, and the longest input the model sees.
+CAMEL_BATCH_SIZE = 32
+CAMEL_MAX_TOKENS = 256  # news sentences are far shorter; 512 only costs time
+
+KINDS = ("word", "negator", "intensifier", "diminisher", "contrast")
+
+
+class ToneError(CoverageError):
+    """The tone lexicon or model cannot be used."""
+
+
+# --- English -----------------------------------------------------------------
+
+#: Proper names holding VADER lexicon words ("united" +1.8, "party" +1.7,
+#: "justice" +2.4, "security" +1.4, "free" +2.3), each replaced by an acronym
+#: VADER does not know. Without this every sentence naming the United States
+#: scores about +0.42 by itself, which would tilt US-Turkey coverage positive.
+ENGLISH_NAME_MASKS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), acronym)
+    for pattern, acronym in (
+        (r"\bUnited States\b", "US"),
+        (r"\bUnited Nations\b", "UN"),
+        (r"\bUnited Kingdom\b", "UK"),
+        (r"\bUnited Arab Emirates\b", "UAE"),
+        (r"\bJustice and Development Party\b", "AKP"),
+        (r"\bKurdistan Workers[’']? Party\b", "PKK"),
+        (r"\bDemocratic Union Party\b", "PYD"),
+        (r"\bPeoples[’']? Democratic Party\b", "HDP"),
+        (r"\bRepublican People[’']?s Party\b", "CHP"),
+        (r"\bNationalist Movement Party\b", "MHP"),
+        (r"\bGood Party\b", "IYI"),
+        (r"\bFree Syrian Army\b", "FSA"),
+        (r"\bSecurity Council\b", "UNSC"),
+    )
+)
+
+
+def mask_english_names(text: str) -> str:
+    """Replace the proper names of ``ENGLISH_NAME_MASKS`` by their acronyms."""
+    for pattern, acronym in ENGLISH_NAME_MASKS:
+        text = pattern.sub(acronym, text)
+    return text
+
+
+_LATIN_OR_DIGIT_WORD = re.compile(r"[^\W_]")
+
+
+def _vader_row(analyzer: SentimentIntensityAnalyzer, text: str) -> dict[str, Any]:
+    if not _LATIN_OR_DIGIT_WORD.search(text):
+        # No word at all: VADER would return 0.0, a false neutral.
+        return _missing_row()
+    scores = analyzer.polarity_scores(mask_english_names(text))
+    return {
+        "tone": float(scores["compound"]),
+        "tone_method": METHOD_VADER,
+        "vader_pos": float(scores["pos"]),
+        "vader_neu": float(scores["neu"]),
+        "vader_neg": float(scores["neg"]),
+        "lexicon_tone": None,
+    }
+
+
+def _missing_row() -> dict[str, Any]:
+    return {
+        "tone": None,
+        "tone_method": None,
+        "vader_pos": None,
+        "vader_neu": None,
+        "vader_neg": None,
+        "lexicon_tone": None,
+    }
+
+
+# --- Arabic: normalisation and tokens -----------------------------------------
+
+#: lib.arabic.normalise as one str.translate (same table, C speed).
+_NORM_TRANS = str.maketrans(NORM_TABLE)
+#: Only the deletions of that table (diacritics, tatweel): the text keeps its
+#: hamza forms, and its tokens line up one to one with the normalised ones.
+_STRIP_TRANS = str.maketrans({ch: "" for ch, rep in NORM_TABLE.items() if rep == ""})
+
+_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
+
+#: The complementiser إن (hamza below) opens reported speech after قال and
+#: its kin; negation in the reporting clause does not reach into it.
+_CLAUSE_OPENERS = frozenset({"إن", "وإن"})
+
+
+def normalise_fast(text: str) -> str:
+    """``lib.arabic.normalise(text)``, via ``str.translate``."""
+    return text.translate(_NORM_TRANS)
+
+
+def has_arabic_letter(text: str) -> bool:
+    """True when ``text`` holds at least one Arabic-script letter."""
+    return any(ch.isalpha() and ARABIC_CHAR_RE.match(ch) for ch in text)
+
+
+# --- Arabic: the lexicon ------------------------------------------------------
+
+#: Proclitic strings term_pattern accepts: (و|ف)? then (بال|كال|ال|لل|ب|ل|ك)?
+_CONJ = ("", "و", "ف")
+_PREP = ("", "ال", "بال", "كال", "لل", "ب", "ل", "ك")
+PROCLITICS = frozenset(c + p for c in _CONJ for p in _PREP)
+
+#: Suffixes a tone word may carry, passed to term_pattern as ``suffixes``
+#: (after its nisba / plural endings ه ين ون ان ات): pronouns, accusative ا,
+#: past-tense ت (3fs) and وا (3mp), and ت/وا followed by a pronoun.
+_PRONOUNS = ("ها", "هم", "هما", "هن", "ه", "نا", "كم")
+WORD_SUFFIXES = (*_PRONOUNS, "ا", "ت", "وا", "تا", "تم", "ته", "تها", "تهم", "وه", "وها", "وهم")
+#: Suffixes after a ta-marbuta stem's ت: dual, possessive pronouns, "my".
+_TA_SUFFIXES = ("ين", "ان", "ي", *_PRONOUNS)
+#: Suffixes after the stem of a ta-marbuta word (أزم- of أزمة): its ت-forms
+#: and its plural in ات, bare or with a pronoun. At least one is required.
+TA_STEM_SUFFIXES = (
+    *("ت" + s for s in _TA_SUFFIXES),
+    "ات",
+    *("ات" + s for s in _PRONOUNS),
+)
+_NISBA = ("", "ه", "ين", "ون", "ان", "ات")
+_SUFFIX_STRINGS = frozenset({n + s for n in _NISBA for s in ("", *WORD_SUFFIXES)} | set(TA_STEM_SUFFIXES) | {"ا"})
+_MAX_PROCLITIC = max(map(len, PROCLITICS))
+_MAX_SUFFIX = max(map(len, _SUFFIX_STRINGS))
+#: Shortest stem worth stripping a clitic for: shorter ones are mostly other
+#: words (ب+شر is بشر "humans"), so 2-letter entries match only as written.
+_MIN_STRIPPED_STEM = 3
+#: Future prefix of a present-tense verb: سيهدد for يهدد.
+_FUTURE = "س"
+_PRESENT_PREFIXES = ("ي", "ت", "ن")
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    term: str
+    norm: str  # normalised form, tokens joined by one space
+    weight: float
+    kind: str
+    gloss: str
+
+
+@dataclass(frozen=True)
+class _Variant:
+    entry: LexiconEntry
+    pattern: re.Pattern[str]  # term_pattern regex confirming a match
+    tail: tuple[str, ...]  # further tokens of a multi-word entry
+    suffixes: frozenset[str] | None  # required suffix strings, or None
+
+
+@dataclass(frozen=True)
+class ArabicLexicon:
+    entries: tuple[LexiconEntry, ...]
+    #: first-token stem -> variants, compiled once at load.
+    index: dict[str, tuple[_Variant, ...]]
+
+
+def _check_row(where: str, weight: float, kind: str) -> None:
+    if kind not in KINDS:
+        raise ToneError(f"{where}: kind {kind!r} is not one of {KINDS}")
+    if kind == "word" and not -4 <= weight <= 4:
+        raise ToneError(f"{where}: a word's weight must be in -4..4, not {weight}")
+    if kind == "negator" and weight not in (1, 2, 3):
+        raise ToneError(f"{where}: a negator's weight is its scope, 1..3 tokens, not {weight}")
+    if kind == "intensifier" and not 1 < weight <= 2:
+        raise ToneError(f"{where}: an intensifier multiplies by more than 1, not {weight}")
+    if kind == "diminisher" and not 0 < weight < 1:
+        raise ToneError(f"{where}: a diminisher multiplies by 0..1, not {weight}")
+
+
+def read_lexicon_rows(path: Path = LEXICON_PATH) -> list[LexiconEntry]:
+    """The lexicon file's rows, checked, in file order."""
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ToneError(f"cannot read the Arabic tone lexicon {path}: {exc}") from exc
+    entries: list[LexiconEntry] = []
+    seen: dict[tuple[str, str], int] = {}
+    with handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != ["term", "weight", "kind", "gloss"]:
+            raise ToneError(f"{path}: header must be term,weight,kind,gloss")
+        for lineno, row in enumerate(reader, start=2):
+            term = (row["term"] or "").strip()
+            kind = (row["kind"] or "").strip()
+            try:
+                weight = float(row["weight"])
+            except (TypeError, ValueError) as exc:
+                raise ToneError(f"{path.name} line {lineno}: weight {row['weight']!r}") from exc
+            _check_row(f"{path.name} line {lineno} ({term!r})", weight, kind)
+            norm = " ".join(normalise_fast(term).split())
+            if not norm:
+                raise ToneError(f"{path.name} line {lineno}: empty term")
+            first = seen.setdefault((norm, kind), lineno)
+            if first != lineno:
+                raise ToneError(f"{path.name} line {lineno}: {term!r} normalises to the same form as line {first}")
+            entries.append(LexiconEntry(term, norm, weight, kind, (row["gloss"] or "").strip()))
+    return entries
+
+
+def _alternation(options: Iterable[str]) -> str:
+    return "|".join(sorted(set(options), key=len, reverse=True))
+
+
+def _compile(form: str, **options: Any) -> re.Pattern[str]:
+    return re.compile(term_pattern(form, **options))
+
+
+def _variants(entry: LexiconEntry) -> list[tuple[str, _Variant]]:
+    """(index key, variant) pairs through which ``entry`` can be found."""
+    tokens = entry.norm.split(" ")
+    first, tail = tokens[0], tuple(tokens[1:])
+    # term_pattern gets the written form: it tells the article (bare ال) from
+    # a word that starts with أل/إل (إلغاء), which normalisation would merge.
+    raw = " ".join(entry.term.translate(_STRIP_TRANS).split())
+    out: list[tuple[str, _Variant]] = []
+    if tail:
+        return [(first, _Variant(entry, _compile(raw), tail, None))]
+    if entry.kind == "word":
+        suffixes = _alternation(WORD_SUFFIXES)
+        pattern = _compile(raw, adjective=True, suffixes=suffixes)
+        out.append((first, _Variant(entry, pattern, (), None)))
+        if first.endswith("ه") and len(first) > _MIN_STRIPPED_STEM:
+            pattern = _compile(raw[:-1], suffixes=_alternation(TA_STEM_SUFFIXES))
+            out.append((first[:-1], _Variant(entry, pattern, (), frozenset(TA_STEM_SUFFIXES))))
+        if first.startswith(_PRESENT_PREFIXES) and len(first) >= 4:
+            pattern = _compile(_FUTURE + raw, adjective=True, suffixes=suffixes)
+            out.append((_FUTURE + first, _Variant(entry, pattern, (), None)))
+    elif entry.kind in ("intensifier", "diminisher"):
+        # Adjectives agree (شديد، شديدة، الشديدة، شديدا); no pronouns.
+        pattern = _compile(raw, adjective=True, suffixes="ا")
+        out.append((first, _Variant(entry, pattern, (), None)))
+    elif entry.kind == "contrast":
+        # لكن takes a pronoun: لكنه، لكنها، ولكنهم.
+        pattern = _compile(raw, suffixes=_alternation((*_PRONOUNS, "ني")))
+        out.append((first, _Variant(entry, pattern, (), None)))
+    else:  # negator: proclitics only (ولا، فلم، بغير)
+        out.append((first, _Variant(entry, _compile(raw), (), None)))
+    return out
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = LEXICON_PATH) -> ArabicLexicon:
+    """Read and compile the Arabic tone lexicon (cached per path)."""
+    entries = read_lexicon_rows(path)
+    index: dict[str, list[_Variant]] = {}
+    for entry in entries:
+        for key, variant in _variants(entry):
+            index.setdefault(key, []).append(variant)
+    return ArabicLexicon(tuple(entries), {k: tuple(v) for k, v in index.items()})
+
+
+def _splits(token: str) -> list[tuple[str, str, str]]:
+    """(proclitic, stem, suffix) splits of ``token`` the clitic grammar allows."""
+    out = []
+    n = len(token)
+    for i in range(min(_MAX_PROCLITIC, n - 1) + 1):
+        pre = token[:i]
+        if pre not in PROCLITICS:
+            continue
+        for j in range(min(_MAX_SUFFIX, n - i - 1) + 1):
+            suf = token[n - j :] if j else ""
+            if j and suf not in _SUFFIX_STRINGS:
+                continue
+            stem = token[i : n - j]
+            if (i or j) and len(stem) < _MIN_STRIPPED_STEM:
+                continue
+            out.append((pre, stem, suf))
+    return out
+
+
+def _match_at(lexicon: ArabicLexicon, tokens: Sequence[str], i: int) -> tuple[LexiconEntry, int] | None:
+    """The lexicon entry matched at token ``i``, and how many tokens it spans."""
+    token = tokens[i]
+    best: tuple[LexiconEntry, int] | None = None
+    best_rank: tuple[int, int, int] = (0, 0, 0)
+    for _pre, stem, suf in _splits(token):
+        for variant in lexicon.index.get(stem, ()):
+            span = 1 + len(variant.tail)
+            if variant.tail:
+                if tuple(tokens[i + 1 : i + span]) != variant.tail:
+                    continue
+                text = " ".join(tokens[i : i + span])
+            else:
+                if variant.suffixes is not None and suf not in variant.suffixes:
+                    continue
+                text = token
+            if not variant.pattern.fullmatch(text):
+                continue
+            # Longest phrase, then the longest entry, then the least suffix
+            # stripped: المهم is ال+مهم before it is الم+هم.
+            rank = (span, len(variant.entry.norm), -len(suf))
+            if best is None or rank > best_rank:
+                best, best_rank = (variant.entry, span), rank
+    return best
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One lexicon match in a sentence (positions count word tokens)."""
+
+    term: str
+    kind: str
+    weight: float
+    position: int
+    clause: int
+    valence: float = 0.0  # a word's contribution after the rules
+
+
+def _find_hits(lexicon: ArabicLexicon, text: str) -> list[Hit]:
+    norm_tokens = _TOKEN_RE.findall(normalise_fast(text))
+    raw_tokens = _TOKEN_RE.findall(text.translate(_STRIP_TRANS))
+    if len(raw_tokens) != len(norm_tokens):  # cannot happen with a 1:1 table
+        raw_tokens = norm_tokens
+    hits: list[Hit] = []
+    position = 0
+    clause = 0
+    i = 0
+    n = len(norm_tokens)
+    while i < n:
+        token = norm_tokens[i]
+        if not token[0].isalnum():
+            clause += 1
+            i += 1
+            continue
+        if raw_tokens[i] in _CLAUSE_OPENERS:
+            clause += 1
+        match = _match_at(lexicon, norm_tokens, i) if token[0].isalpha() else None
+        if match is None:
+            position += 1
+            i += 1
+            continue
+        entry, span = match
+        if entry.kind == "contrast":
+            clause += 1
+        hits.append(Hit(entry.term, entry.kind, entry.weight, position, clause))
+        if entry.kind == "contrast":
+            clause += 1
+        position += span
+        i += span
+    return hits
+
+
+def _apply_rules(hits: list[Hit]) -> list[Hit]:
+    """Each word hit with its valence after negation, modifiers and contrast."""
+    words = [h for h in hits if h.kind == "word" and h.weight != 0]
+    valence = {id(h): h.weight for h in words}
+    for mod in (h for h in hits if h.kind in ("intensifier", "diminisher")):
+        same = [w for w in words if w.clause == mod.clause]
+        before = [w for w in same if 0 < mod.position - w.position <= MODIFIER_REACH]
+        after = [w for w in same if 0 < w.position - mod.position <= MODIFIER_REACH]
+        target = max(before, key=lambda w: w.position) if before else None
+        if target is None and after:
+            target = min(after, key=lambda w: w.position)
+        if target is not None:
+            valence[id(target)] *= mod.weight
+    for neg in (h for h in hits if h.kind == "negator"):
+        # A negator negates one predicate: the first tone word in its scope
+        # (لن يهدد الاتفاق: "will not threaten the agreement" flips يهدد only).
+        scope = [w for w in words if w.clause == neg.clause and 0 < w.position - neg.position <= neg.weight]
+        if scope:
+            valence[id(min(scope, key=lambda w: w.position))] *= VADER_NEGATION_SCALAR
+    contrast = next((h for h in hits if h.kind == "contrast"), None)
+    if contrast is not None:
+        for w in words:
+            if w.position < contrast.position:
+                valence[id(w)] *= VADER_BUT_BEFORE
+            elif w.position > contrast.position:
+                valence[id(w)] *= VADER_BUT_AFTER
+    return [Hit(w.term, w.kind, w.weight, w.position, w.clause, valence[id(w)]) for w in words]
+
+
+def punctuation_emphasis(text: str) -> float:
+    """VADER's emphasis from "!" and repeated "?" (Arabic ؟ counts too)."""
+    exclamations = min(text.count("!"), VADER_EXCLAMATION_MAX)
+    questions = text.count("?") + text.count("؟")
+    emphasis = exclamations * VADER_EXCLAMATION
+    if questions > 3:
+        emphasis += VADER_QUESTION_MAX
+    elif questions > 1:
+        emphasis += questions * VADER_QUESTION
+    return emphasis
+
+
+def vader_normalise(score: float) -> float:
+    """VADER's ``normalize``: ``x / sqrt(x*x + alpha)``, kept inside [-1, 1]."""
+    value = score / math.sqrt(score * score + VADER_ALPHA)
+    return max(-1.0, min(1.0, value))
+
+
+def arabic_hits(text: str, lexicon: ArabicLexicon) -> list[Hit]:
+    """The tone words of an Arabic sentence with their valences (for display)."""
+    return _apply_rules(_find_hits(lexicon, text))
+
+
+def lexicon_score(text: str, lexicon: ArabicLexicon) -> tuple[float | None, int]:
+    """(tone, number of tone words) of an Arabic sentence; tone None if no Arabic letter."""
+    if not has_arabic_letter(text):
+        return None, 0
+    words = arabic_hits(text, lexicon)
+    total = sum(w.valence for w in words)
+    if total > 0:
+        total += punctuation_emphasis(text)
+    elif total < 0:
+        total -= punctuation_emphasis(text)
+    return vader_normalise(total), len(words)
+
+
+# --- Arabic: the camel-tools model --------------------------------------------
+
+
+@dataclass(frozen=True)
+class CamelSentiment:
+    """A local BERT sentiment classifier, scored P(positive) - P(negative)."""
+
+    path: str
+    model: Any
+    tokenizer: Any
+    positive: int
+    negative: int
+
+    def scores(self, texts: Sequence[str]) -> list[float]:
+        import torch  # only when a model is loaded
+
+        out: list[float] = []
+        with torch.no_grad():
+            for start in range(0, len(texts), CAMEL_BATCH_SIZE):
+                batch = list(texts[start : start + CAMEL_BATCH_SIZE])
+                enc = self.tokenizer(
+                    batch,
+                    padding=True,
+                    truncation=True,
+                    max_length=CAMEL_MAX_TOKENS,
+                    return_tensors="pt",
+                )
+                probs = torch.softmax(self.model(**enc).logits, dim=-1)
+                diff = probs[:, self.positive] - probs[:, self.negative]
+                out.extend(max(-1.0, min(1.0, float(x))) for x in diff)
+        return out
+
+
+def detect_camel_model(camel_model_dir: str | os.PathLike[str] | None = None) -> Path | None:
+    """Directory of the camel-tools sentiment model, or None; never touches the network.
+
+    Order: ``camel_model_dir``, env ``CAMEL_SENTIMENT_MODEL``, then
+    ``$CAMELTOOLS_DATA`` (or ``~/.camel_tools``) / data/sentiment_analysis/arabert.
+    A directory counts only when it holds a ``config.json``.
+    """
+    if camel_model_dir is not None:
+        candidate = Path(camel_model_dir).expanduser()
+    elif os.environ.get(CAMEL_MODEL_ENV):
+        candidate = Path(os.environ[CAMEL_MODEL_ENV]).expanduser()
+    else:
+        root = Path(os.environ.get(CAMEL_DATA_ENV) or CAMEL_DEFAULT_DATA).expanduser()
+        candidate = root / CAMEL_SENTIMENT_SUBPATH
+    return candidate if (candidate / "config.json").is_file() else None
+
+
+def _label_indices(id2label: dict[Any, str]) -> tuple[int, int]:
+    names = {int(k): str(v).strip().lower() for k, v in id2label.items()}
+    if all(re.fullmatch(r"label_\d+", v) for v in names.values()) and len(names) == 3:
+        names = dict(enumerate(CAMEL_LABELS))
+    aliases = {"positive": "positive", "pos": "positive", "negative": "negative", "neg": "negative"}
+    found = {aliases[v]: k for k, v in names.items() if v in aliases}
+    if set(found) != {"positive", "negative"}:
+        raise ToneError(f"sentiment model labels {sorted(names.values())} lack positive/negative")
+    return found["positive"], found["negative"]
+
+
+def load_camel_model(path: Path) -> CamelSentiment:
+    """Load the model at ``path`` with transformers, from local files only.
+
+    ``camel_tools.sentiment`` is not used: it imports ``camel_tools.data``,
+    which reaches for the network when no catalogue exists, and its
+    ``predict`` gives labels only, while the tone needs probabilities.
+    """
+    from transformers import AutoTokenizer, BertForSequenceClassification
+
+    try:
+        model = BertForSequenceClassification.from_pretrained(str(path), local_files_only=True)
+        tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise ToneError(f"cannot load the sentiment model in {path}: {exc}") from exc
+    model.eval()
+    positive, negative = _label_indices(model.config.id2label)
+    return CamelSentiment(str(path), model, tokenizer, positive, negative)
+
+
+# --- resources ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ToneResources:
+    """Everything scoring needs, loaded once and never mutated."""
+
+    vader: SentimentIntensityAnalyzer
+    lexicon: ArabicLexicon
+    camel: CamelSentiment | None = None
+
+    @property
+    def arabic_method(self) -> str:
+        return METHOD_AR_CAMEL if self.camel is not None else METHOD_AR_LEXICON
+
+
+@lru_cache(maxsize=4)
+def _load_resources(model_dir: str | None) -> ToneResources:
+    camel = load_camel_model(Path(model_dir)) if model_dir else None
+    return ToneResources(SentimentIntensityAnalyzer(), load_lexicon(), camel)
+
+
+def load_tone_resources(*, camel_model_dir: str | None = None) -> ToneResources:
+    """VADER, the Arabic lexicon and, when on disk, the camel sentiment model.
+
+    Cached per model directory, so calling it again is cheap. An explicit
+    ``camel_model_dir`` without a model in it is an error; without one, the
+    model is looked up as ``detect_camel_model`` says and is optional.
+    """
+    found = detect_camel_model(camel_model_dir)
+    if camel_model_dir is not None and found is None:
+        raise ToneError(f"no sentiment model (config.json) in {camel_model_dir}")
+    return _load_resources(str(found) if found else None)
+
+
+# --- scoring ----------------------------------------------------------------------
+
+
+def _language(language: str | None) -> str:
+    return (language or "").strip().lower()
+
+
+def score_sentences(texts: list[str], language: str, *, resources: ToneResources) -> list[dict]:
+    """One row per text: tone, tone_method, vader_pos/neu/neg, lexicon_tone.
+
+    English gets VADER; Arabic the lexicon (always, as ``lexicon_tone``) and,
+    when loaded, the camel model as ``tone``. Other languages, and sentences
+    without a letter of the language's script, are not scored (None).
+    """
+    lang = _language(language)
+    if lang == LANG_EN:
+        return [_vader_row(resources.vader, t) for t in texts]
+    if lang != LANG_AR:
+        return [_missing_row() for _ in texts]
+    rows = []
+    for text in texts:
+        row = _missing_row()
+        tone, _n = lexicon_score(text, resources.lexicon)
+        if tone is not None:
+            row.update(tone=tone, tone_method=METHOD_AR_LEXICON, lexicon_tone=tone)
+        rows.append(row)
+    if resources.camel is not None:
+        todo = [i for i, row in enumerate(rows) if row["tone"] is not None]
+        if todo:
+            for i, score in zip(todo, resources.camel.scores([texts[i] for i in todo]), strict=True):
+                rows[i].update(tone=score, tone_method=METHOD_AR_CAMEL)
+    return rows
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return math.isnan(value)
+    except TypeError:
+        return False
+
+
+def article_tone(tones: list[float | None]) -> dict:
+    """Mean sentence tone and shares of negative/positive sentences.
+
+    Shares are of scored sentences, at VADER's +/-0.05 thresholds. With no
+    scored sentence every value is None.
+    """
+    scored = [float(t) for t in tones if not _is_missing(t)]
+    if not scored:
+        return {"tone": None, "share_negative": None, "share_positive": None}
+    n = len(scored)
+    return {
+        "tone": sum(scored) / n,
+        "share_negative": sum(t <= NEGATIVE_THRESHOLD for t in scored) / n,
+        "share_positive": sum(t >= POSITIVE_THRESHOLD for t in scored) / n,
+    }
+
+
+def _require(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise SchemaError(f"{name} lacks columns {missing}")
+
+
+def entity_tone(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Table ``entity_tone``: per article and entity, the sentences and their mean tone.
+
+    ``n_sentences`` counts distinct sentences that mention the entity;
+    ``tone`` is the mean tone of those that were scored (None if none was).
+    """
+    keys = ["article_id", "sentence_id"]
+    _require(mentions, "mentions", [*keys, "entity_id"])
+    _require(sentences, "sentences", [*keys, "tone"])
+    m = mentions[[*keys, "entity_id"]].dropna().drop_duplicates()
+    if m.empty:
+        return schema.empty("entity_tone")
+    m = m.astype({"article_id": "string", "sentence_id": "Int64", "entity_id": "string"})
+    s = sentences[[*keys, "tone"]].astype({"article_id": "string", "sentence_id": "Int64"})
+    s = s.assign(tone=pd.to_numeric(s["tone"], errors="coerce").astype("float64"))
+    s = s.drop_duplicates(subset=keys)
+    joined = m.merge(s, on=keys, how="left")
+    grouped = joined.groupby(["article_id", "entity_id"], sort=True).agg(n_sentences=("sentence_id", "nunique"), tone=("tone", "mean"))
+    rows = [
+        {
+            "article_id": article_id,
+            "entity_id": entity_id,
+            "n_sentences": int(r.n_sentences),
+            "tone": None if pd.isna(r.tone) else float(r.tone),
+        }
+        for (article_id, entity_id), r in grouped.iterrows()
+    ]
+    return schema.from_rows("entity_tone", rows)
+
+
+# --- provenance -------------------------------------------------------------------
+
+
+def read_validation(path: Path = VALIDATION_PATH) -> dict | None:
+    """The figures ``scripts/validate_tone.py`` wrote, or None if absent/unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _agreement_text(figures: dict | None) -> str:
+    if not figures:
+        return "not validated yet: run scripts/validate_tone.py"
+    held = figures.get("heldout") or {}
+    parts = [
+        f"r = {figures['pearson_r']:.2f} against VADER on the English side of {figures['n']} parallel sentences ({figures['dataset']})",
+    ]
+    if held.get("pearson_r") is not None:
+        parts.append(f"held-out half r = {held['pearson_r']:.2f} (n = {held['n']})")
+    parts.append(f"sign agreement {figures['sign_agreement']:.0%}, {figures['sign_agreement_nonneutral']:.0%} where both are non-neutral")
+    parts.append(f"coverage {figures['coverage']:.0%}; {figures['date']}")
+    return "; ".join(parts)
+
+
+def _methods(validation: dict | None) -> dict[str, dict]:
+    camel_figures = ((validation or {}).get("methods") or {}).get(METHOD_AR_CAMEL)
+    return {
+        METHOD_VADER: {
+            "label": "VADER",
+            "description": (
+                "VADER 3.3.2 compound score per English sentence (lexicon and rules); "
+                "proper names such as 'United States' are masked to acronyms first"
+            ),
+            "language": LANG_EN,
+            "scale": "-1..1; >= 0.05 positive, <= -0.05 negative",
+            "agreement": ("Hutto & Gilbert 2014; r = 0.492 against 20 human raters on 5,190 NYT editorial sentences"),
+        },
+        METHOD_AR_LEXICON: {
+            "label": "Arabic lexicon",
+            "description": (
+                "this project's Arabic lexicon and rules on camel-tools-normalised text: "
+                "VADER's valence range, negation factor, normalisation and thresholds"
+            ),
+            "language": LANG_AR,
+            "scale": "-1..1; >= 0.05 positive, <= -0.05 negative (aligned with VADER)",
+            "agreement": _agreement_text(validation),
+            "validation": validation,
+        },
+        METHOD_AR_CAMEL: {
+            "label": "camel-tools sentiment",
+            "description": (
+                "camel-tools AraBERT sentiment classifier (Obeid et al. 2020), scored P(positive) - P(negative); used when installed"
+            ),
+            "language": LANG_AR,
+            "scale": "-1..1 (P(positive) - P(negative)); same thresholds",
+            "agreement": (
+                _agreement_text(camel_figures) if camel_figures else "not validated on this project's data; see Obeid et al. 2020"
+            ),
+            "validation": camel_figures,
+        },
+    }
+
+
+#: Provenance per method, for the app and the exports.
+METHODS: dict[str, dict] = _methods(read_validation())

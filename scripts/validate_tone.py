@@ -1,0 +1,146 @@
+"""Validate the Arabic tone methods against VADER on parallel sentences.
+
+Each pair of the UD Arabic-PUD treebank (English sentence, its Arabic
+translation) is scored twice: VADER on the English, the Arabic method on the
+Arabic. Agreement on the same content is the method's validation. Prints the
+figures and writes them to lib/data/tone_validation.json, which the app
+shows beside the method.
+
+Held out: the lexicon was tuned looking only at pairs with an even numeric id
+suffix; pairs with an odd one are reported separately as the held-out half.
+
+Data: UD Arabic-PUD treebank (github.com/UniversalDependencies/UD_Arabic-PUD),
+CC BY-SA 3.0.
+
+    .venv/bin/python scripts/validate_tone.py [--data PATH] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lib import tone
+
+DEFAULT_DATA = Path("/work/shared/data/parallel_ar_en_pud.tsv")
+DATASET = "UD Arabic-PUD treebank, English/Arabic pairs (CC BY-SA 3.0)"
+#: A row is held out when the number ending its id is odd.
+HELDOUT_PARITY = 1
+
+
+def read_pairs(path: Path) -> pd.DataFrame:
+    """The parallel pairs: id, domain, en, ar, plus heldout (bool)."""
+    df = pd.read_csv(path, sep="\t", quoting=3, dtype=str, keep_default_na=False)
+    missing = {"id", "domain", "en", "ar"} - set(df.columns)
+    if missing:
+        raise SystemExit(f"{path}: missing columns {sorted(missing)}")
+    number = df["id"].str.extract(r"(\d+)$")[0].astype(int)
+    return df.assign(heldout=(number % 2 == HELDOUT_PARITY))
+
+
+def sign(value: float) -> int:
+    if value >= tone.POSITIVE_THRESHOLD:
+        return 1
+    if value <= tone.NEGATIVE_THRESHOLD:
+        return -1
+    return 0
+
+
+def agreement(reference: pd.Series, method: pd.Series) -> dict:
+    """Pearson r and sign agreement of two aligned tone series (rows with both)."""
+    both = pd.DataFrame({"ref": reference, "arb": method}).dropna()
+    n = len(both)
+    ref_sign = both["ref"].map(sign)
+    arb_sign = both["arb"].map(sign)
+    nonneutral = (ref_sign != 0) & (arb_sign != 0)
+    r = both["ref"].corr(both["arb"]) if n > 2 else None
+    return {
+        "n": n,
+        "pearson_r": None if r is None or pd.isna(r) else round(float(r), 4),
+        "sign_agreement": round(float((ref_sign == arb_sign).mean()), 4) if n else None,
+        "sign_agreement_nonneutral": (round(float((ref_sign[nonneutral] == arb_sign[nonneutral]).mean()), 4) if nonneutral.any() else None),
+        "n_nonneutral": int(nonneutral.sum()),
+    }
+
+
+def figures(df: pd.DataFrame, column: str, method: str, coverage: float) -> dict:
+    out = {"method": method, **agreement(df["vader"], df[column])}
+    out["coverage"] = round(coverage, 4)
+    out["dataset"] = DATASET
+    out["date"] = date.today().isoformat()
+    out["reference"] = "VADER compound of the English side of each pair"
+    out["heldout"] = agreement(df.loc[df.heldout, "vader"], df.loc[df.heldout, column])
+    out["tuning_half"] = agreement(df.loc[~df.heldout, "vader"], df.loc[~df.heldout, column])
+    out["pearson_r_by_domain"] = {domain: agreement(part["vader"], part[column])["pearson_r"] for domain, part in df.groupby("domain")}
+    return out
+
+
+def report(fig: dict) -> None:
+    print(f"\n== {fig['method']} (Arabic) vs VADER (English) ==")
+    print(f"n = {fig['n']}")
+    print(f"Pearson r: {fig['pearson_r']}")
+    for domain, r in fig["pearson_r_by_domain"].items():
+        print(f"  {domain}: r = {r}")
+    held, tuned = fig["heldout"], fig["tuning_half"]
+    print(f"  tuning half (even ids): r = {tuned['pearson_r']} (n = {tuned['n']})")
+    print(f"  held-out half (odd ids): r = {held['pearson_r']} (n = {held['n']})")
+    print(f"sign agreement (3-way at +/-{tone.POSITIVE_THRESHOLD}): {fig['sign_agreement']}")
+    print(f"sign agreement where both non-neutral: {fig['sign_agreement_nonneutral']} (n = {fig['n_nonneutral']})")
+    print(f"  held-out: 3-way {held['sign_agreement']}, non-neutral {held['sign_agreement_nonneutral']}")
+    print(f"coverage (Arabic sentences with a tone word): {fig['coverage']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="parallel TSV")
+    parser.add_argument("--out", type=Path, default=tone.VALIDATION_PATH, help="JSON to write")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+
+    df = read_pairs(args.data)
+    resources = tone.load_tone_resources()
+    lexicon = resources.lexicon
+
+    df["vader"] = [row["tone"] for row in tone.score_sentences(list(df.en), "en", resources=resources)]
+
+    start = time.perf_counter()
+    scored = [tone.lexicon_score(text, lexicon) for text in df.ar]
+    elapsed = time.perf_counter() - start
+    df["lexicon"] = [t for t, _n in scored]
+    coverage = sum(n > 0 for _t, n in scored) / len(scored)
+
+    print(f"Data: {args.data} — {DATASET}. Credit: UD Arabic-PUD treebank.")
+    print(f"{len(df)} pairs ({', '.join(f'{k} {v}' for k, v in df.domain.value_counts().items())})")
+    print(f"lexicon speed: {len(df) / elapsed:,.0f} sentences/s on one core")
+    result = figures(df, "lexicon", tone.METHOD_AR_LEXICON, coverage)
+    result["sentences_per_second"] = round(len(df) / elapsed)
+    report(result)
+
+    if resources.camel is not None:
+        start = time.perf_counter()
+        df["camel"] = resources.camel.scores(list(df.ar))
+        camel_speed = len(df) / (time.perf_counter() - start)
+        camel = figures(df, "camel", tone.METHOD_AR_CAMEL, 1.0)
+        camel["sentences_per_second"] = round(camel_speed)
+        report(camel)
+        result["methods"] = {tone.METHOD_AR_CAMEL: camel}
+    else:
+        print("\ncamel-tools sentiment model: not installed; skipped")
+
+    if not args.no_write:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,455 @@
+"""Tests for lib.tone: VADER on English, the Arabic lexicon, roll-ups, the camel path."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from lib import tone
+from lib.arabic import normalise
+from lib.errors import SchemaError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Two sentences of the project's Arabic seed (seeds/001_0501e0bcc7072b3e.txt).
+SEED_NEGATIVE = (
+    "توترت العلاقات التركية الأمريكية بسبب قضايا تتراوح بين قرار أنقرة شراء نظام دفاع "
+    "جوي روسي الصنع، إلى الاحتجاز المطول لناشط حقوقي تركي مؤخرا."
+)
+SEED_POSITIVE = 'وقال مسؤول تركي لم يذكر اسمه إن المحادثات بين أردوغان وبايدن جرت في جو "إيجابي للغاية".'
+
+
+@pytest.fixture(scope="module")
+def res() -> tone.ToneResources:
+    """Lexicon-only resources, whatever models this machine has installed."""
+    return tone.ToneResources(SentimentIntensityAnalyzer(), tone.load_lexicon(), None)
+
+
+def ar_tone(text: str, res: tone.ToneResources) -> float | None:
+    return tone.score_sentences([text], "ar", resources=res)[0]["tone"]
+
+
+# --- English -------------------------------------------------------------------
+
+ENGLISH = [
+    "Talks between the two leaders were very positive and constructive.",
+    "The missile purchase deepened the crisis and raised fears of sanctions.",
+    "The meeting lasted an hour.",
+    "Erdogan did not welcome the decision!",
+]
+
+
+def test_vader_scores_every_english_sentence(res):
+    rows = tone.score_sentences(ENGLISH, "en", resources=res)
+    analyzer = SentimentIntensityAnalyzer()
+    assert len(rows) == len(ENGLISH)
+    for text, row in zip(ENGLISH, rows, strict=True):
+        expected = analyzer.polarity_scores(text)
+        assert row["tone_method"] == tone.METHOD_VADER
+        assert row["tone"] == pytest.approx(expected["compound"])
+        assert (row["vader_pos"], row["vader_neu"], row["vader_neg"]) == pytest.approx((expected["pos"], expected["neu"], expected["neg"]))
+        assert row["lexicon_tone"] is None
+    assert set(rows[0]) == {
+        "tone",
+        "tone_method",
+        "vader_pos",
+        "vader_neu",
+        "vader_neg",
+        "lexicon_tone",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United States sent an envoy.",
+        "The Justice and Development Party met in Ankara.",
+        "The Security Council met on Monday.",
+        "A Free Syrian Army commander spoke.",
+    ],
+)
+def test_proper_names_are_not_tone(res, text):
+    assert tone.score_sentences([text], "en", resources=res)[0]["tone"] == 0.0
+
+
+@pytest.mark.parametrize("text", ["", "   ", "—", "...!"])
+def test_english_without_words_is_missing(res, text):
+    row = tone.score_sentences([text], "en", resources=res)[0]
+    assert row == {k: None for k in row}
+
+
+def test_english_language_code_is_case_insensitive(res):
+    assert tone.score_sentences(["Good news."], "EN", resources=res)[0]["tone_method"] == "vader"
+
+
+# --- article roll-up ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tones", "expected"),
+    [
+        ([0.5, -0.5, None, 0.0], (0.0, 1 / 3, 1 / 3)),
+        ([0.05, -0.05, 0.0499, -0.0499], (0.0, 1 / 4, 1 / 4)),  # thresholds inclusive
+        ([0.8], (0.8, 0.0, 1.0)),
+        ([float("nan"), -0.6, pd.NA], (-0.6, 1.0, 0.0)),  # NaN / NA are missing
+        ([None, None], (None, None, None)),
+        ([], (None, None, None)),
+    ],
+)
+def test_article_tone(tones, expected):
+    out = tone.article_tone(tones)
+    assert set(out) == {"tone", "share_negative", "share_positive"}
+    got = (out["tone"], out["share_negative"], out["share_positive"])
+    if expected[0] is None:
+        assert got == expected
+    else:
+        assert got == pytest.approx(expected)
+
+
+def test_thresholds_are_vaders():
+    assert tone.POSITIVE_THRESHOLD == 0.05
+    assert tone.NEGATIVE_THRESHOLD == -0.05
+
+
+# --- Arabic ------------------------------------------------------------------------
+
+
+def test_arabic_is_never_vader(res):
+    rows = tone.score_sentences([SEED_NEGATIVE, SEED_POSITIVE, "12 3", "Hello"], "ar", resources=res)
+    for row in rows:
+        assert row["tone_method"] != tone.METHOD_VADER
+        assert row["vader_pos"] is None and row["vader_neu"] is None and row["vader_neg"] is None
+
+
+def test_seed_sentences(res):
+    negative, positive = tone.score_sentences([SEED_NEGATIVE, SEED_POSITIVE], "ar", resources=res)
+    assert negative["tone"] <= tone.NEGATIVE_THRESHOLD
+    assert positive["tone"] >= tone.POSITIVE_THRESHOLD
+    for row in (negative, positive):
+        assert row["tone_method"] == tone.METHOD_AR_LEXICON
+        assert row["lexicon_tone"] == row["tone"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        # negation
+        ("نجح الاجتماع", 1),
+        ("لم ينجح الاجتماع", -1),
+        ("لا يوجد تعاون بين البلدين", -1),
+        ("لن يهدد الاتفاق أحدا", 1),
+        ("عدم الاستقرار في المنطقة", -1),
+        ("المحادثات غير ناجحة", -1),
+        ("لا يزال التوتر قائما", -1),  # لا يزال is "still", not a negation
+        ("ولا سيما الحرب", -1),  # لا سيما is "especially"
+        ("ناقش البلدان التعاون ولم يتطرقا إلى الخلافات", 1),  # negator before خلافات, far from تعاون
+        # the negator does not cross into the reported / quoted clause
+        ('قال مسؤول لم يذكر اسمه إن المحادثات "إيجابية"', 1),
+        ("لم يعلن إن الاتفاق ناجح", 1),
+        # clitics and inflection
+        ("وبالتعاون مع تركيا", 1),
+        ("للتعاون", 1),
+        ("وأزمتها", -1),
+        ("الأزمات", -1),
+        ("أزمتين", -1),
+        ("سيهدد أردوغان", -1),
+        ("هددوا بطرد السفير", -1),
+        ("توترت العلاقات", -1),
+        ("العلاقات المتوترة", -1),
+        ("علاقات إيجابية", 1),
+        ("قتلى وجرحى", -1),
+        ("لإلغاء القرار", -1),  # إلغاء starts with إل, not the article
+        ("الإلغاء", -1),
+        # neutral sentences with Arabic letters are 0.0, not missing
+        ("استمر الاجتماع لمدة ساعة", 0),
+        ("الولايات المتحدة وتركيا", 0),
+        ("مجلس الأمن", 0),
+        ("المهمة المقبلة", 0),
+    ],
+)
+def test_arabic_sign(res, text, sign):
+    value = ar_tone(text, res)
+    assert value is not None
+    if sign > 0:
+        assert value >= tone.POSITIVE_THRESHOLD, value
+    elif sign < 0:
+        assert value <= tone.NEGATIVE_THRESHOLD, value
+    else:
+        assert value == 0.0
+
+
+@pytest.mark.parametrize(
+    ("stronger", "weaker"),
+    [
+        ("جرت المحادثات في جو إيجابي للغاية", "جرت المحادثات في جو إيجابي"),
+        ("أعرب عن قلق بالغ", "أعرب عن قلق"),
+        ("انتقادات حادة", "انتقادات"),
+        ("دعم كبير", "دعم"),
+        ("تحسن", "تحسن طفيف"),  # a diminisher weakens
+    ],
+)
+def test_modifiers_scale(res, stronger, weaker):
+    assert abs(ar_tone(stronger, res)) > abs(ar_tone(weaker, res)) > 0
+
+
+def test_contrast_makes_the_second_clause_weigh_more(res):
+    # Same two words; the one after لكن dominates, as after VADER's "but".
+    assert ar_tone("هناك تعاون لكن هناك خلاف", res) < 0
+    assert ar_tone("هناك خلاف لكن هناك تعاون", res) > 0
+
+
+def test_exclamation_adds_emphasis(res):
+    assert ar_tone("نجاح!", res) > ar_tone("نجاح", res) > 0
+
+
+@pytest.mark.parametrize("text", ["", "12 3, 45", "Hello world", "...", "٢٠٢١"])
+def test_arabic_without_arabic_letters_is_missing(res, text):
+    row = tone.score_sentences([text], "ar", resources=res)[0]
+    assert row == {k: None for k in row}
+
+
+@pytest.mark.parametrize("language", ["fr", "tr", "", "ru"])
+def test_other_languages_are_not_scored(res, language):
+    rows = tone.score_sentences(["Très bonne nouvelle", SEED_POSITIVE], language, resources=res)
+    assert all(row == {k: None for k in row} for row in rows)
+
+
+def test_hits_explain_the_score(res):
+    hits = tone.arabic_hits(SEED_POSITIVE, res.lexicon)
+    assert [(h.term, h.kind) for h in hits] == [("إيجابي", "word")]
+    assert hits[0].valence == pytest.approx(2.6 * 1.3)
+
+
+# --- properties ---------------------------------------------------------------------
+
+ARABIC_ALPHABET = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةى ،.؟!\"'"
+LEXICON_WORDS = [e.term for e in tone.load_lexicon().entries]
+texts = st.one_of(
+    st.text(max_size=200),
+    st.text(alphabet=ARABIC_ALPHABET, max_size=200),
+    st.lists(st.sampled_from([*LEXICON_WORDS, "!", "،", "إن", "و"]), max_size=40).map(" ".join),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=texts, language=st.sampled_from(["en", "ar", "fr", "", "AR"]))
+def test_tone_is_in_range_or_missing(text, language):
+    res = tone.ToneResources(SentimentIntensityAnalyzer(), tone.load_lexicon(), None)
+    (row,) = tone.score_sentences([text], language, resources=res)
+    for key in ("tone", "lexicon_tone"):
+        value = row[key]
+        assert value is None or (-1.0 <= value <= 1.0 and not math.isnan(value))
+    assert (row["tone"] is None) == (row["tone_method"] is None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=ARABIC_ALPHABET + "\u064b\u064e\u0650\u0651\u0652\u0640abc1", max_size=80))
+def test_fast_normalisation_is_lib_arabic(text):
+    assert tone.normalise_fast(text) == normalise(text)
+
+
+# --- the lexicon file -----------------------------------------------------------------
+
+
+def test_lexicon_loads_and_is_well_formed():
+    lex = tone.load_lexicon()
+    kinds = {e.kind for e in lex.entries}
+    assert kinds == set(tone.KINDS)
+    words = [e for e in lex.entries if e.kind == "word"]
+    assert len(words) > 300
+    assert all(-4 <= e.weight <= 4 for e in words)
+    assert all(e.gloss for e in lex.entries)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("حرب,-5,word,war", "-4..4"),
+        ("لا,0.5,negator,not", "scope"),
+        ("جدا,0.9,intensifier,very", "more than 1"),
+        ("حرب,-2,feeling,war", "kind"),
+        ("حرب,x,word,war", "weight"),
+        ("حرب,-2,word,war\nحَرْب,-2,word,war", "same form"),
+    ],
+)
+def test_bad_lexicon_rows_are_reported(tmp_path, row, message):
+    path = tmp_path / "lexicon.csv"
+    path.write_text("term,weight,kind,gloss\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(tone.ToneError, match=message):
+        tone.read_lexicon_rows(path)
+
+
+# --- entity tone ----------------------------------------------------------------------
+
+
+def test_entity_tone():
+    mentions = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "a", "a", "b", "b"],
+            "sentence_id": [0, 0, 1, 2, 0, 1],
+            "entity_id": ["erdogan", "erdogan", "erdogan", "biden", "putin", "putin"],
+            "surface": ["x"] * 6,
+        }
+    )
+    sentences = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "a", "b", "b"],
+            "sentence_id": [0, 1, 2, 0, 1],
+            "tone": [0.5, -0.1, None, None, None],
+        }
+    )
+    out = tone.entity_tone(mentions, sentences)
+    assert list(out.columns) == ["article_id", "entity_id", "n_sentences", "tone"]
+    rows = {(r.article_id, r.entity_id): r for r in out.itertuples()}
+    assert rows[("a", "erdogan")].n_sentences == 2  # two mentions in sentence 0 count once
+    assert rows[("a", "erdogan")].tone == pytest.approx(0.2)
+    assert rows[("a", "biden")].n_sentences == 1
+    assert pd.isna(rows[("a", "biden")].tone)  # its only sentence was not scored
+    assert rows[("b", "putin")].n_sentences == 2 and pd.isna(rows[("b", "putin")].tone)
+    assert str(out["tone"].dtype) == "Float64"
+
+
+def test_entity_tone_empty_and_bad_input():
+    empty = tone.entity_tone(
+        pd.DataFrame(columns=["article_id", "sentence_id", "entity_id"]),
+        pd.DataFrame(columns=["article_id", "sentence_id", "tone"]),
+    )
+    assert empty.empty and list(empty.columns) == ["article_id", "entity_id", "n_sentences", "tone"]
+    with pytest.raises(SchemaError):
+        tone.entity_tone(pd.DataFrame({"article_id": []}), pd.DataFrame())
+
+
+# --- resources, provenance, the camel path ---------------------------------------------
+
+
+def test_methods_provenance():
+    assert set(tone.METHODS) == {tone.METHOD_VADER, tone.METHOD_AR_LEXICON, tone.METHOD_AR_CAMEL}
+    for info in tone.METHODS.values():
+        assert {"label", "description", "language", "scale", "agreement"} <= set(info)
+    assert "r = 0.492" in tone.METHODS["vader"]["agreement"]
+    assert "5,190" in tone.METHODS["vader"]["agreement"]
+
+
+def test_validation_text_from_figures():
+    figures = {
+        "method": "ar-lexicon",
+        "n": 964,
+        "pearson_r": 0.61,
+        "sign_agreement": 0.64,
+        "sign_agreement_nonneutral": 0.84,
+        "coverage": 0.42,
+        "dataset": "UD Arabic-PUD",
+        "date": "2026-01-01",
+        "heldout": {"n": 480, "pearson_r": 0.58},
+    }
+    text = tone._agreement_text(figures)
+    assert "r = 0.61" in text and "held-out half r = 0.58" in text and "UD Arabic-PUD" in text
+    assert "not validated" in tone._agreement_text(None)
+
+
+def test_no_model_detected_without_a_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv(tone.CAMEL_MODEL_ENV, raising=False)
+    monkeypatch.setenv(tone.CAMEL_DATA_ENV, str(tmp_path))
+    assert tone.detect_camel_model() is None
+    assert tone.detect_camel_model(tmp_path / "missing") is None
+    resources = tone.load_tone_resources()
+    assert resources.camel is None and resources.arabic_method == tone.METHOD_AR_LEXICON
+    assert tone.load_tone_resources() is resources  # cached
+    with pytest.raises(tone.ToneError, match="no sentiment model"):
+        tone.load_tone_resources(camel_model_dir=str(tmp_path / "missing"))
+
+
+def test_model_detected_from_camel_data_layout(tmp_path, monkeypatch):
+    model_dir = tmp_path / tone.CAMEL_SENTIMENT_SUBPATH
+    model_dir.mkdir(parents=True)
+    (model_dir / "config.json").write_text("{}")
+    monkeypatch.delenv(tone.CAMEL_MODEL_ENV, raising=False)
+    monkeypatch.setenv(tone.CAMEL_DATA_ENV, str(tmp_path))
+    assert tone.detect_camel_model() == model_dir
+    monkeypatch.setenv(tone.CAMEL_MODEL_ENV, str(tmp_path / "elsewhere"))
+    assert tone.detect_camel_model() is None  # the explicit variable wins
+
+
+TINY_VOCAB = [
+    "[PAD]",
+    "[UNK]",
+    "[CLS]",
+    "[SEP]",
+    "[MASK]",
+    *"توترت العلاقات التركية الامريكية بسبب قرار انقرة شراء نظام دفاع جوي روسي".split(),
+    *"وقال مسؤول تركي لم يذكر اسمه ان المحادثات بين اردوغان وبايدن جرت في جو ايجابي".split(),
+    *"للغاية تعاون حرب ازمة سلام اتفاق نجاح فشل قلق دعم".split(),
+    *'ا ب ت ج ح د ر س ع ف ق ك ل م ن ه و ي . ، "'.split(),
+]
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    path = tmp_path_factory.mktemp("tiny_sentiment")
+    vocab = path / "vocab.txt"
+    vocab.write_text("\n".join(dict.fromkeys(TINY_VOCAB)) + "\n", encoding="utf-8")
+    tokenizer = transformers.BertTokenizer(str(vocab), do_lower_case=False)
+    labels = dict(enumerate(tone.CAMEL_LABELS))  # camel-tools: positive, negative, neutral
+    config = transformers.BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+        num_labels=3,
+        id2label=labels,
+        label2id={v: k for k, v in labels.items()},
+    )
+    torch.manual_seed(0)
+    model = transformers.BertForSequenceClassification(config)
+    model.save_pretrained(str(path))
+    tokenizer.save_pretrained(str(path))
+    return path
+
+
+def test_camel_path_with_a_tiny_model(tiny_model_dir):
+    resources = tone.load_tone_resources(camel_model_dir=str(tiny_model_dir))
+    assert resources.camel is not None
+    assert resources.arabic_method == tone.METHOD_AR_CAMEL
+    assert (resources.camel.positive, resources.camel.negative) == (0, 1)
+    texts = [SEED_NEGATIVE, SEED_POSITIVE, "123", "تعاون"]
+    rows = tone.score_sentences(texts, "ar", resources=resources)
+    for row in (rows[0], rows[1], rows[3]):
+        assert row["tone_method"] == tone.METHOD_AR_CAMEL
+        assert -1.0 <= row["tone"] <= 1.0
+        assert row["lexicon_tone"] is not None  # the lexicon is always kept
+        assert row["vader_pos"] is None
+    assert rows[0]["lexicon_tone"] <= tone.NEGATIVE_THRESHOLD
+    assert rows[2] == {k: None for k in rows[2]}  # no Arabic letter: no model call either
+    # English is untouched by the Arabic model.
+    assert tone.score_sentences(["Good."], "en", resources=resources)[0]["tone_method"] == "vader"
+    assert tone.load_tone_resources(camel_model_dir=str(tiny_model_dir)) is resources
+
+
+def test_camel_labels():
+    assert tone._label_indices({0: "positive", 1: "negative", 2: "neutral"}) == (0, 1)
+    assert tone._label_indices({"0": "NEG", "1": "NEU", "2": "POS"}) == (2, 0)
+    assert tone._label_indices({0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}) == (0, 1)
+    with pytest.raises(tone.ToneError):
+        tone._label_indices({0: "joy", 1: "anger"})
+
+
+def test_import_touches_no_network_module_and_no_streamlit():
+    code = (
+        "import sys, lib.tone\n"
+        "bad = [m for m in ('camel_tools.data', 'camel_tools.sentiment', 'streamlit', 'torch')"
+        " if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
