@@ -13,6 +13,7 @@ them out right to left and shapes the letters; every other language gets
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -156,3 +157,37 @@ def legend_html() -> str:
         '<mark class="cov-ent" style="background:#fff3b0;border-bottom:2px solid #b58900">entity</mark> '
         "(darker background = stronger tone; hover a sentence for its score)</div>"
     )
+
+
+def reconstruct_text(sentences: pd.DataFrame) -> str:
+    """An article's cleaned text rebuilt from its sentences, offsets kept exact.
+
+    The corpus stores each sentence with its offsets into the cleaned text,
+    not the text between sentences (white space only). A one-character gap
+    becomes a space, a longer one line breaks (the title and paragraph
+    breaks), so every mention offset still points at the same characters.
+    """
+    if sentences is None or sentences.empty:
+        return ""
+    s = sentences.sort_values("start")
+    out: list[str] = []
+    pos = 0
+    for r in s.itertuples(index=False):
+        start, end, text = int(r.start), int(r.end), str(r.text)
+        if start < pos:  # overlapping rows: keep what is already placed
+            continue
+        gap = start - pos
+        out.append(" " if gap == 1 else "\n" * gap)
+        out.append(text[: end - start].ljust(end - start))
+        pos = end
+    return "".join(out)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_markdown(text: object) -> str:
+    """Text safe to put inside Streamlit markdown: every markdown character escaped."""
+    if text is None or text is pd.NA:
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))

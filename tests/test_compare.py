@@ -419,7 +419,7 @@ def test_distinguishing_terms(toy):
     assert t.iloc[0]["favours"] == "us-turkey" and t.iloc[0]["term"] in {"missiles", "biden", "warned", "sanctions"}
     assert "the" not in set(t["term"]) and "erdogan" in set(t["term"])
     assert t["n_articles_a"].iloc[0] == 1 and t["n_articles_b"].iloc[0] == 3
-    with pytest.raises(compare.TooFewForTerms, match="no Arabic Russia–Turkey articles"):
+    with pytest.raises(compare.TooFewForTerms, match="No Arabic Russia–Turkey articles"):
         compare.distinguishing_terms(toy["sentences"], toy["articles"], language="ar")
 
 

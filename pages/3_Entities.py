@@ -1,0 +1,69 @@
+"""Entities: entity × dyad mentions, share of articles and tone; pairs named together; the sentences behind."""
+
+import streamlit as st
+
+from lib import charts, compare
+from ui import data, state
+
+filters = state.read_filters()
+view = data.entities_view(filters)
+
+st.title("Entities in US–Turkey and Russia–Turkey coverage")
+st.caption(
+    f"Filters: {filters.describe()}. Rates are mentions per 1,000 words of each dyad's articles; tone is the mean tone of the sentences naming the entity."
+)
+if view["n_focal"] == 0 or view["rates"].empty:
+    st.info(f"No entity is mentioned in US–Turkey or Russia–Turkey articles matching these filters ({filters.describe()}).")
+    st.stop()
+
+rates = view["rates"]
+names = rates.drop_duplicates("entity_id").sort_values("name").set_index("entity_id")["name"].to_dict()
+entity = state.param_select(
+    "Show the sentences naming", "entity", names, key="entities.entity", none_label="— choose an entity, or click a bar —"
+)
+
+event = st.altair_chart(charts.entity_compare_chart(rates), theme=None, on_select="rerun", key="entities.chart")
+state.apply_selection(event, "entity_id", "entity", key="entities.chart")
+
+wide = rates.pivot_table(
+    index=["entity_id", "name", "type"], columns="dyad_label", values=["n_mentions", "share_articles", "tone"], aggfunc="first"
+)
+wide.columns = [f"{a} · {b}" for a, b in wide.columns]
+wide = wide.reset_index().sort_values([c for c in wide.columns if c.startswith("n_mentions")], ascending=False)
+pct = {
+    c: st.column_config.NumberColumn(c.replace("share_articles", "Share of articles"), format="percent")
+    for c in wide.columns
+    if c.startswith("share_articles")
+}
+tone_cols = {c: st.column_config.NumberColumn(c.replace("tone", "Tone"), format="%+.2f") for c in wide.columns if c.startswith("tone")}
+ment = {
+    c: st.column_config.NumberColumn(c.replace("n_mentions", "Mentions"), format="%d") for c in wide.columns if c.startswith("n_mentions")
+}
+st.dataframe(
+    wide.drop(columns=["entity_id"]), hide_index=True, column_config={"name": "Entity", "type": "Type", **pct, **tone_cols, **ment}
+)
+
+if entity:
+    rows = data.entity_sentences(filters, entity)
+    st.subheader(f"Sentences naming {names.get(entity, entity)} ({len(rows)})")
+    if rows.empty:
+        st.info(f"No sentence names {names.get(entity, entity)} in the articles matching these filters.")
+    else:
+        st.dataframe(
+            rows[["title", "dyad_label", "language", "text", "tone"]],
+            hide_index=True,
+            column_config={
+                "title": "Article",
+                "dyad_label": "Dyad",
+                "language": "Language",
+                "text": st.column_config.TextColumn("Sentence", width="large"),
+                "tone": st.column_config.NumberColumn("Tone", format="%+.2f"),
+            },
+        )
+
+st.subheader("Which entities appear together")
+if view["pairs"].empty:
+    st.info("No two entities are named in the same sentence in the articles matching these filters.")
+else:
+    st.altair_chart(charts.cooccurrence_chart(view["pairs"]), theme=None)
+st.caption(f"Dyad colours: {compare.DYAD_LABELS['us-turkey']} blue, {compare.DYAD_LABELS['russia-turkey']} orange.")

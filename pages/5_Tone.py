@@ -1,0 +1,95 @@
+"""Tone: distributions by dyad, language and entity, and the method behind each score."""
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts, compare
+from lib.tone import METHODS
+from ui import data, state
+
+filters = state.read_filters()
+view = data.tone_view(filters)
+
+st.title("Tone of the coverage")
+st.caption(
+    f"Filters: {filters.describe()}. Tone is scored per sentence from −1 (negative) to +1 (positive); English and Arabic are scored by different methods, so compare dyads within a language."
+)
+if view["n_focal"] == 0 or view["tones"].empty:
+    st.info(f"No scored sentence in US–Turkey or Russia–Turkey articles matching these filters ({filters.describe()}).")
+    st.stop()
+
+st.altair_chart(charts.tone_summary_chart(view["summary"]), theme=None)
+st.altair_chart(charts.tone_distribution_chart(view["tones"]), theme=None)
+st.dataframe(
+    view["by_language"],
+    hide_index=True,
+    column_order=[
+        "dyad_label",
+        "language_label",
+        "tone_method",
+        "n_articles",
+        "n_sentences",
+        "mean",
+        "sd",
+        "q25",
+        "median",
+        "q75",
+        "share_negative",
+        "share_positive",
+    ],
+    column_config={
+        "dyad_label": "Dyad",
+        "language_label": "Language",
+        "tone_method": "Method",
+        "n_articles": "Articles",
+        "n_sentences": "Sentences",
+        "mean": st.column_config.NumberColumn("Mean", format="%+.2f"),
+        "sd": st.column_config.NumberColumn("SD", format="%.2f"),
+        "q25": st.column_config.NumberColumn("25th pct", format="%+.2f"),
+        "median": st.column_config.NumberColumn("Median", format="%+.2f"),
+        "q75": st.column_config.NumberColumn("75th pct", format="%+.2f"),
+        "share_negative": st.column_config.NumberColumn("Negative", format="percent"),
+        "share_positive": st.column_config.NumberColumn("Positive", format="percent"),
+    },
+)
+
+st.subheader("Tone toward entities")
+if view["rates"]["tone"].notna().any():
+    event = st.altair_chart(charts.entity_tone_chart(view["rates"]), theme=None, on_select="rerun", key="tone.entities")
+    state.apply_selection(event, "entity_id", "entity", key="tone.entities")
+    st.markdown(f"Click a dot, or open [Entities]({state.link('entities')}) for the sentences behind each score.")
+else:
+    st.info("No sentence naming an entity has a tone score under these filters.")
+entity = state.get_param("entity")
+if entity:
+    rows = data.entity_sentences(filters, entity)
+    st.dataframe(
+        rows[["title", "dyad_label", "text", "tone"]],
+        hide_index=True,
+        column_config={"tone": st.column_config.NumberColumn("Tone", format="%+.2f")},
+    )
+
+st.subheader("How each score is made, and what it agrees with")
+methods = pd.DataFrame(
+    [
+        {
+            "method": key,
+            "used here": key in view["methods_used"],
+            "label": m.get("label"),
+            "language": m.get("language"),
+            "how": m.get("description"),
+            "scale": m.get("scale"),
+            "agreement": m.get("agreement"),
+        }
+        for key, m in METHODS.items()
+    ]
+)
+st.dataframe(
+    methods,
+    hide_index=True,
+    column_config={
+        "how": st.column_config.TextColumn("How", width="large"),
+        "agreement": st.column_config.TextColumn("Known agreement", width="large"),
+    },
+)
+st.caption(f"Dyad colours: {compare.DYAD_LABELS['us-turkey']} blue, {compare.DYAD_LABELS['russia-turkey']} orange.")

@@ -1,0 +1,287 @@
+"""The view state: sidebar filters and page selections, kept in the URL.
+
+Everything a copied link must reopen lives in the query parameters:
+
+=========  ==========================================  =====================
+parameter  meaning                                     example
+=========  ==========================================  =====================
+lang       languages shown (repeatable; absent = all)  ``lang=ar``
+from, to   first/last article date (ISO)               ``from=2021-01-01``
+source     sources shown (repeatable; absent = all)    ``source=Reuters``
+undated    ``0`` drops undated articles                ``undated=0``
+entity     the entity whose sentences are shown        ``entity=erdogan``
+topic      the topic whose sentences are shown         ``topic=syria``
+term, tlang  keyword in context: the term, its language  ``term=idlib&tlang=en``
+article    the article opened for reading              ``article=1faebb…``
+dyad       Articles page: only this dyad               ``dyad=us-turkey``
+=========  ==========================================  =====================
+
+The shared sidebar (rendered by ``app.py``) seeds its widgets from the URL
+once per session and writes the URL back on every run, so the filters
+survive a change of page. A page reads the filters with ``read_filters()``,
+straight from the URL, so it also runs on its own (``AppTest`` on a page
+file). Session-state keys are namespaced ``<page>.<name>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from lib import compare
+
+P_LANG, P_FROM, P_TO, P_SOURCE, P_UNDATED = "lang", "from", "to", "source", "undated"
+FILTER_PARAMS = (P_LANG, P_FROM, P_TO, P_SOURCE, P_UNDATED)
+#: The value of ``lang`` when the user has deselected every language (an
+#: absent parameter means "all").
+NO_LANGUAGE = "none"
+
+_K = "sidebar."  # namespace of the shared sidebar's widgets
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the sidebar selects. ``None`` means "no filter" for each field."""
+
+    languages: tuple[str, ...] | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    sources: tuple[str, ...] | None = None
+    include_undated: bool = True
+
+    def key(self) -> tuple:
+        """A hashable key for caches."""
+        return (self.languages, self.date_from, self.date_to, self.sources, self.include_undated)
+
+    @property
+    def active(self) -> bool:
+        return self != Filters()
+
+    def article_ids(self, articles: pd.DataFrame) -> list[str]:
+        dr = (self.date_from, self.date_to) if (self.date_from or self.date_to) else None
+        return compare.filter_articles(
+            articles, languages=self.languages, date_range=dr, sources=self.sources, include_undated=self.include_undated
+        )
+
+    def describe(self) -> str:
+        """The filters in words, for empty-state messages ("Arabic articles from …")."""
+        parts = []
+        if self.languages is not None:
+            parts.append(
+                " or ".join(compare.LANGUAGE_LABELS.get(x, x) for x in self.languages) + " articles"
+                if self.languages
+                else "no language selected"
+            )
+        if self.date_from or self.date_to:
+            parts.append(
+                f"dated {self.date_from or '…'} to {self.date_to or '…'}" + ("" if self.include_undated else " (undated excluded)")
+            )
+        elif not self.include_undated:
+            parts.append("dated articles only")
+        if self.sources is not None:
+            parts.append("from " + ", ".join(self.sources))
+        return "; ".join(parts) if parts else "no filters"
+
+    def params(self) -> dict[str, str | list[str]]:
+        """The query parameters that encode these filters (defaults left out)."""
+        out: dict[str, str | list[str]] = {}
+        if self.languages is not None:
+            out[P_LANG] = list(self.languages) or [NO_LANGUAGE]
+        if self.date_from:
+            out[P_FROM] = self.date_from
+        if self.date_to:
+            out[P_TO] = self.date_to
+        if self.sources is not None:
+            out[P_SOURCE] = list(self.sources)
+        if not self.include_undated:
+            out[P_UNDATED] = "0"
+        return out
+
+
+def _iso(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def filters_from_params(params: Mapping[str, Sequence[str]]) -> Filters:
+    """Filters from query parameters given as {name: [values]} (bad dates ignored)."""
+    langs = params.get(P_LANG) or []
+    languages = None if not langs else tuple(x for x in langs if x and x != NO_LANGUAGE)
+    sources = params.get(P_SOURCE) or []
+    first = (params.get(P_FROM) or [None])[0]
+    last = (params.get(P_TO) or [None])[0]
+    undated = (params.get(P_UNDATED) or ["1"])[0]
+    return Filters(
+        languages=languages,
+        date_from=_iso(first),
+        date_to=_iso(last),
+        sources=tuple(sources) if sources else None,
+        include_undated=undated != "0",
+    )
+
+
+def read_filters() -> Filters:
+    """The current filters, read from the URL."""
+    qp = st.query_params
+    return filters_from_params({k: qp.get_all(k) for k in FILTER_PARAMS})
+
+
+# --- page-level parameters -------------------------------------------------------------------
+
+
+def get_param(name: str) -> str | None:
+    value = st.query_params.get(name)
+    return value or None
+
+
+def set_param(name: str, value: str | None) -> None:
+    """Set (or, for None, remove) one query parameter, leaving the others."""
+    if value is None or value == "":
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
+
+
+def link(page: str, params: Mapping[str, str] | None = None) -> str:
+    """A relative link to ``page`` with ``params`` plus the current filters."""
+    q: dict[str, str | list[str]] = dict(read_filters().params())
+    q.update(params or {})
+    return f"./{page}" + (f"?{urlencode(q, doseq=True)}" if q else "")
+
+
+def param_select(
+    label: str, name: str, options: Mapping[str, str], *, key: str, none_label: str = "— none —", help: str | None = None
+) -> str | None:
+    """A selectbox bound to query parameter ``name`` (None when nothing is chosen).
+
+    ``options`` maps values to labels. The URL wins when it changed since
+    the last run (a link was followed or a chart was clicked), otherwise the
+    widget does, and the URL is updated from it.
+    """
+    values = ["", *options]
+    url = get_param(name) or ""
+    seen = f"{key}._url"
+    if st.session_state.get(seen) != url or key not in st.session_state:
+        st.session_state[key] = url if url in options else ""
+    value = st.selectbox(label, values, key=key, format_func=lambda v: options.get(v, none_label) if v else none_label, help=help)
+    set_param(name, value or None)
+    st.session_state[seen] = value or ""
+    return value or None
+
+
+def apply_selection(event, field: str, name: str, *, key: str, param: str = "pick") -> None:
+    """When a chart click selects a new ``field`` value, put it in the URL and rerun.
+
+    ``event`` is what ``st.altair_chart(..., on_select="rerun")`` returned;
+    a selection seen before is not applied again, so the selectbox can
+    change the view afterwards.
+    """
+    try:
+        points = event.selection[param]
+    except (AttributeError, KeyError, TypeError):
+        return
+    value = None
+    for p in points or []:
+        if isinstance(p, Mapping) and p.get(field) is not None:
+            value = str(p[field])
+            break
+    seen = f"{key}._chart"
+    if value is not None and st.session_state.get(seen) != value:
+        st.session_state[seen] = value
+        set_param(name, value)
+        st.rerun()
+    if value is None and seen in st.session_state:  # the click was undone: clear the view
+        del st.session_state[seen]
+        set_param(name, None)
+        st.rerun()
+
+
+# --- the shared sidebar ------------------------------------------------------------------------
+
+
+def _seed(key: str, value) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def sidebar_filters(articles: pd.DataFrame, *, label: Callable[[str], str] | None = None) -> Filters:
+    """Render the shared sidebar filters (seeded from the URL) and write them back to the URL."""
+    url = read_filters()
+    langs_present = sorted(articles["language"].dropna().astype(str).unique().tolist())
+    lang_options = sorted(set(langs_present) | set(url.languages or ()))
+    first, last = compare.date_span(articles)
+    sources_present = compare.source_options(articles)
+    source_options = list(dict.fromkeys([*sources_present, *(url.sources or ())]))
+
+    _seed(_K + "lang", list(url.languages) if url.languages is not None else lang_options)
+    _seed(_K + "source", list(url.sources or ()))
+    _seed(_K + "undated", url.include_undated)
+
+    st.sidebar.header("Filters")
+    languages = st.sidebar.multiselect(
+        "Language",
+        lang_options,
+        key=_K + "lang",
+        format_func=lambda c: compare.LANGUAGE_LABELS.get(c, c),
+        help="Articles in these languages. English is scored by VADER, Arabic by its own method.",
+    )
+    date_from = date_to = None
+    if first and last:
+        lo, hi = date.fromisoformat(first), date.fromisoformat(last)
+        start = date.fromisoformat(url.date_from) if url.date_from else lo
+        end = date.fromisoformat(url.date_to) if url.date_to else hi
+        _seed(_K + "dates", (min(start, hi), max(end, lo)))
+        picked = st.sidebar.date_input(
+            "Date range", key=_K + "dates", min_value=min(lo, start), max_value=max(hi, end), help="Applies to articles that state a date."
+        )
+        if isinstance(picked, tuple | list) and len(picked) == 2:
+            if picked[0] != lo:
+                date_from = picked[0].isoformat()
+            if picked[1] != hi:
+                date_to = picked[1].isoformat()
+        n_undated = int(articles["date"].isna().sum())
+        include_undated = st.sidebar.checkbox(f"Include undated articles ({n_undated})", key=_K + "undated")
+    else:
+        st.sidebar.caption("No article states a date, so there is no date filter.")
+        include_undated = True
+    sources = st.sidebar.multiselect(
+        "Source",
+        source_options,
+        key=_K + "source",
+        placeholder="All sources",
+        help=f"Articles without a source are listed as {compare.UNKNOWN_SOURCE}.",
+    )
+
+    f = Filters(
+        languages=None if sorted(languages) == langs_present else tuple(languages),
+        date_from=date_from,
+        date_to=date_to,
+        sources=tuple(sources) if sources else None,
+        include_undated=include_undated,
+    )
+    _write(f)
+    return f
+
+
+def _write(f: Filters) -> None:
+    want = f.params()
+    for name in FILTER_PARAMS:
+        if name not in want:
+            if name in st.query_params:
+                del st.query_params[name]
+            continue
+        value = want[name]
+        current = st.query_params.get_all(name)
+        wanted = value if isinstance(value, list) else [value]
+        if current != wanted:
+            st.query_params[name] = value
