@@ -83,6 +83,7 @@ class Found:
     kind: str  # direct | reported
     start: int  # where the quote or its cue starts (orders rows in a sentence)
     end: int  # the sentence text up to here is consumed
+    goes_on: bool = False  # a quotation still open at the sentence end: later sentences extend it
 
 
 # --- quotation marks -------------------------------------------------------------------
@@ -725,11 +726,10 @@ def _sentence_en(text: str, i: int, mentions: list[dict], state: _State) -> list
         speaker, k = got
         used.add(k)
         inner = " ".join([*state.open_parts, span.inner(text)]) if span.open < 0 else span.inner(text)
-        found.append(Found(speaker, clean_quote(inner), "direct", max(span.open, 0), max(span.close, cues[k].end())))
-        claimed.append((max(span.open, 0), max(span.close, cues[k].end())))
+        end = max(span.close, cues[k].end())
+        found.append(Found(speaker, clean_quote(inner), "direct", max(span.open, 0), end, goes_on=span.close == len(text)))
+        claimed.append((max(span.open, 0), end))
         state.speakers.append((i, speaker))
-        if span.close == len(text):
-            state.open_row = found[-1]  # type: ignore[assignment]  # replaced by its row below
 
     seg_start = 0
     for k, m in enumerate(cues):
@@ -933,8 +933,9 @@ def _sentence_ar(text: str, i: int, mentions: list[dict], state: _State) -> list
         found.append(got)
         state.speakers.append((i, got.speaker))
         claimed_to = got.end
-        if got.kind == "direct" and open_at_end and spans[-1].close == len(text) and spans[-1].open >= 0:
-            state.open_row = got  # type: ignore[assignment]  # replaced by its row below
+        if got.kind == "direct" and open_at_end and spans[-1].open >= 0 and t.start(got.end) == len(text):
+            got = replace(got, goes_on=True)
+            found[-1] = got
     state.carry(text, spans, open_at_end)
     return found
 
@@ -966,7 +967,7 @@ def extract_quotes(texts: list[str], language: str, *, mentions: list[list[dict]
         found = sorted(per_sentence(text, i, ms, state), key=lambda f: f.start)
         for f in found:
             row = _to_row(i, f)
-            if state.open_row is f:  # a quotation that goes on: later sentences extend this row
+            if f.goes_on and state.open_quote:
                 state.open_row = row
             rows.append(row)
     return rows

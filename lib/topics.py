@@ -169,15 +169,24 @@ def arabic_pattern(form: str) -> str:
 # --- loading ---------------------------------------------------------------------------
 
 
-def _longest_first(patterns: list[str]) -> str:
+_REGEX_SYNTAX_RE = re.compile(r"\(\?<?[!=][^)]*\)|\(\?-?i:|\\[sdwb]|[()?:\[\]\\|*+]")
+
+
+def literal_length(fragment: str) -> int:
+    """Roughly how many characters a keyword fragment matches (lookarounds and syntax dropped)."""
+    return len(_REGEX_SYNTAX_RE.sub("", fragment))
+
+
+def _longest_first(keywords: list[str], *, key) -> list[str]:
     # Alternation takes the first branch that matches: try longer keywords
-    # first so "missile defense" wins over "missile" as evidence.
-    return "|".join(sorted(patterns, key=len, reverse=True))
+    # first, so "missile defense" wins over "missile" and "aid convoys" over
+    # "aid" as evidence.
+    return sorted(keywords, key=key, reverse=True)
 
 
 def _compile(topic_id: str, language: str, patterns: list[str]) -> re.Pattern[str]:
     try:
-        return re.compile(_longest_first(patterns), re.IGNORECASE)
+        return re.compile("|".join(patterns), re.IGNORECASE)
     except re.error as exc:
         raise TaxonomyError(f"topic {topic_id!r}: a {language} keyword is not a valid regex ({exc}); fix it in topics.csv") from exc
 
@@ -203,8 +212,10 @@ def build_taxonomy(table: pd.DataFrame) -> Taxonomy:
             raise TaxonomyError(f"topic {row.topic_id!r} needs keywords in both English and Arabic")
         for kw in kw_en:
             _compile(row.topic_id, "English", [english_pattern(kw)])  # names the bad keyword's topic
+        kw_en = _longest_first(kw_en, key=literal_length)
         en.append((row.topic_id, _compile(row.topic_id, "English", [english_pattern(k) for k in kw_en])))
-        ar_patterns = [arabic_pattern(v) for k in kw_ar for v in _definite_variants(k)]
+        variants = _longest_first([v for k in kw_ar for v in _definite_variants(k)], key=lambda v: len(normalise(v)))
+        ar_patterns = [arabic_pattern(v) for v in variants]
         ar.append((row.topic_id, _compile(row.topic_id, "Arabic", ar_patterns)))
     return Taxonomy(table=table, matchers={"en": tuple(en), "ar": tuple(ar)})
 

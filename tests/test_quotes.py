@@ -455,6 +455,12 @@ def test_seed_001_arabic_quotes_without_mentions():
             {0: [("بيسكوف", "peskov", "person", "russia")]},
             [(0, "peskov", "russia", False, "direct")],
         ),
+        # a quotation over two sentences, attributed before it opens
+        (
+            ['وقال أردوغان: "نحن ملتزمون بالاتفاق.', 'وسنواصل العمل معا".', "وأضاف أن الحوار مستمر."],
+            {0: [("أردوغان", "erdogan", "person", "turkey")]},
+            [(0, "erdogan", "turkey", False, "direct"), (2, "erdogan", "turkey", False, "reported")],
+        ),
         # "according to"
         (
             ["ستعقد القمة في سوتشي الأسبوع المقبل، بحسب الكرملين."],
@@ -477,6 +483,11 @@ def test_seed_001_arabic_quotes_without_mentions():
 )
 def test_arabic_attribution_patterns(sentences, mentions, expected):
     assert brief(run(sentences, "ar", mentions)) == expected
+
+
+def test_arabic_quotation_over_two_sentences_is_one_row():
+    rows = run(['وقال أردوغان: "نحن ملتزمون بالاتفاق.', 'وسنواصل العمل معا".'], "ar")
+    assert [r["quote"] for r in rows] == ["نحن ملتزمون بالاتفاق. وسنواصل العمل معا"]
 
 
 @pytest.mark.parametrize(
