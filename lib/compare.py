@@ -729,7 +729,7 @@ def distinguishing_terms(
     if n_a == 0 or n_b == 0:
         missing = [DYAD_LABELS[d] for d, n in zip(FOCAL_DYADS, (n_a, n_b), strict=True) if n == 0]
         raise TooFewForTerms(
-            f"no {lang} {' or '.join(missing)} articles match these filters: distinguishing terms need {lang} articles of both dyads"
+            f"No {lang} {' or '.join(missing)} articles match these filters: distinguishing terms need {lang} articles of both dyads"
         )
     dyad_of = arts.set_index("article_id")["dyad"]
     s = sentences[sentences["article_id"].isin(dyad_of.index)]
