@@ -1,0 +1,392 @@
+"""Exports for briefings: tables as CSV/XLSX, charts as PNG/SVG, a one-page briefing.
+
+Tables: every text cell that a spreadsheet would read as a formula (one
+starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — the
+OWASP list) is prefixed with ``'`` so it stays text. Numbers are left alone,
+so a negative tone is still a number. CSV is UTF-8 with a byte-order mark so
+that Excel opens Arabic text correctly.
+
+Charts: rendered offline by vl-convert (no browser, no network). vl-convert
+shapes Arabic itself; what it cannot do is honour a font *list*: for a glyph
+missing from the first family it falls back to an arbitrary face (often a
+bold one). Exports therefore use one family that covers Latin and Arabic,
+``EXPORT_FONT`` (DejaVu Sans, from the ``fonts-dejavu-core`` package).
+
+The briefing is one Vega-Lite ``vconcat`` spec — header, the key charts, the
+findings, a provenance footer — rendered to PNG and to a one-page PDF.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from lib import charts, compare
+from lib.compare import DYAD_LABELS, LANGUAGE_LABELS
+from lib.errors import CoverageError
+
+# --- tables ---------------------------------------------------------------------------
+
+#: First characters that make a spreadsheet cell a formula (OWASP CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Excel's hard limits.
+XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_CELL_CHARS = 32_767
+_XLSX_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+#: Characters openpyxl refuses to write (XML 1.0 control characters).
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class ExportError(CoverageError):
+    """A table or chart cannot be exported as asked."""
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with every text cell passed through :func:`safe_cell`.
+
+    Column names are text cells too (the header row), so they are neutralised.
+    """
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
+            mapped = s.map(safe_cell, na_action="ignore")
+            out[col] = mapped.astype(s.dtype) if s.dtype != object else mapped  # keep "string" columns "string"
+    out.columns = [safe_cell(str(c)) for c in out.columns]
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """The table as CSV (UTF-8 with BOM, formulas neutralised, no index)."""
+    return neutralise(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def _xlsx_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    value = _XLSX_ILLEGAL.sub("", value)
+    if len(value) > XLSX_MAX_CELL_CHARS:
+        value = value[: XLSX_MAX_CELL_CHARS - 1] + "…"
+    return value
+
+
+def sheet_name(name: str) -> str:
+    """A valid Excel sheet name (≤ 31 characters, none of []:*?/\\)."""
+    clean = _XLSX_SHEET_BAD.sub("_", name).strip("'") or "table"
+    return clean[:31]
+
+
+def to_xlsx_bytes(df: pd.DataFrame, *, sheet: str = "table") -> bytes:
+    """The table as an .xlsx workbook of one sheet (formulas neutralised)."""
+    if len(df) + 1 > XLSX_MAX_ROWS:
+        raise ExportError(f"the table has {len(df):,} rows; an Excel sheet holds at most {XLSX_MAX_ROWS - 1:,} — download it as CSV")
+    safe = neutralise(df)
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col].dtype):
+            safe[col] = safe[col].map(_xlsx_text, na_action="ignore")
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        safe.to_excel(writer, index=False, sheet_name=sheet_name(sheet))
+        ws = writer.sheets[sheet_name(sheet)]
+        for row in ws.iter_rows(min_row=1):
+            for cell in row:
+                if cell.data_type == "f":  # belt and braces: nothing is ever written as a formula
+                    cell.data_type = "s"
+    return buf.getvalue()
+
+
+def tables_to_xlsx_bytes(tables: Mapping[str, pd.DataFrame]) -> bytes:
+    """Several tables as one workbook, one sheet each."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        for name, df in tables.items():
+            if len(df) + 1 > XLSX_MAX_ROWS:
+                raise ExportError(f"table {name!r} has {len(df):,} rows; an Excel sheet holds at most {XLSX_MAX_ROWS - 1:,}")
+            safe = neutralise(df)
+            for col in safe.columns:
+                if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col].dtype):
+                    safe[col] = safe[col].map(_xlsx_text, na_action="ignore")
+            safe.to_excel(writer, index=False, sheet_name=sheet_name(name))
+    return buf.getvalue()
+
+
+# --- charts ---------------------------------------------------------------------------
+
+#: One family with Latin and Arabic glyphs (see the module docstring).
+EXPORT_FONT = "DejaVu Sans"
+#: Where Debian/Ubuntu (and Streamlit Community Cloud, via packages.txt) put fonts.
+FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/noto")
+#: PNG scale: 2× reads sharply on a high-density screen and in a printed brief.
+PNG_SCALE = 2
+#: Width given to a chart whose width is "container" (which only a browser knows).
+DEFAULT_WIDTH = 560
+_FONT_KEYS = frozenset({"font", "labelFont", "titleFont", "subtitleFont"})
+
+
+@cache
+def _register_fonts() -> tuple[str, ...]:
+    """Point vl-convert at the system font folders once per process."""
+    import vl_convert as vlc
+
+    found = tuple(d for d in FONT_DIRS if Path(d).is_dir())
+    for d in found:
+        vlc.register_font_directory(d)
+    return found
+
+
+def _replace_fonts(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: (EXPORT_FONT if k in _FONT_KEYS and isinstance(v, str) else _replace_fonts(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_replace_fonts(v) for v in node]
+    return node
+
+
+def _fixed_width(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: (DEFAULT_WIDTH if k == "width" and v == "container" else _fixed_width(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fixed_width(v) for v in node]
+    return node
+
+
+def chart_spec(chart: Any) -> dict:
+    """A Vega-Lite dict ready for offline rendering: the export font, fixed widths."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    spec = _fixed_width(_replace_fonts(copy.deepcopy(spec)))
+    config = spec.setdefault("config", {})
+    config["font"] = EXPORT_FONT
+    spec.setdefault("background", "white")
+    return spec
+
+
+def chart_png(chart: Any, *, scale: float = PNG_SCALE) -> bytes:
+    """The chart as PNG at ``scale`` × its CSS size."""
+    import vl_convert as vlc
+
+    _register_fonts()
+    return vlc.vegalite_to_png(chart_spec(chart), scale=scale)
+
+
+def chart_svg(chart: Any) -> bytes:
+    """The chart as SVG (text kept as text; fonts named, not embedded)."""
+    import vl_convert as vlc
+
+    _register_fonts()
+    return vlc.vegalite_to_svg(chart_spec(chart)).encode("utf-8")
+
+
+def chart_pdf(chart: Any) -> bytes:
+    import vl_convert as vlc
+
+    _register_fonts()
+    return vlc.vegalite_to_pdf(chart_spec(chart))
+
+
+# --- provenance -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a briefing's numbers come from."""
+
+    fingerprint: str
+    pipeline_version: str
+    exported_at: str  # ISO date-time, UTC
+    counts: tuple[tuple[str, str, int], ...]  # (dyad, language, articles)
+
+    def lines(self) -> list[str]:
+        per = "; ".join(f"{DYAD_LABELS.get(d, d)} {LANGUAGE_LABELS.get(lang, lang)}: {n}" for d, lang, n in self.counts) or "no articles"
+        return [
+            f"Corpus fingerprint {short_fingerprint(self.fingerprint)} · pipeline {self.pipeline_version} · exported {self.exported_at}",
+            f"Articles per dyad and language — {per}",
+        ]
+
+    def as_dict(self) -> dict:
+        return {
+            "fingerprint": self.fingerprint,
+            "pipeline_version": self.pipeline_version,
+            "exported_at": self.exported_at,
+            "articles": [{"dyad": d, "language": lang, "n_articles": n} for d, lang, n in self.counts],
+        }
+
+
+#: Characters of the fingerprint shown to people: 16 hex digits (64 bits)
+#: tell corpora apart; the full hash is in the export's provenance.json.
+FINGERPRINT_SHOWN = 16
+
+
+def short_fingerprint(fp: str) -> str:
+    return fp[:FINGERPRINT_SHOWN]
+
+
+def provenance(articles: pd.DataFrame, *, fingerprint: str, pipeline_version: str, now: datetime | None = None) -> Provenance:
+    """Provenance of a corpus: its fingerprint and articles per dyad and language."""
+    ok = articles[articles["status"] != "error"] if "status" in articles.columns else articles
+    counts = ok.groupby([ok["dyad"].fillna("(none)"), ok["language"].fillna("(unknown)")]).size() if not ok.empty else pd.Series(dtype=int)
+    rows = tuple((str(d), str(lang), int(n)) for (d, lang), n in sorted(counts.items()))
+    when = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return Provenance(fingerprint, pipeline_version, when, rows)
+
+
+# --- the briefing ---------------------------------------------------------------------
+
+#: Briefing page width in CSS pixels (×2 in the PNG): A4 portrait at ~96 dpi.
+BRIEFING_WIDTH = 760
+#: Characters per line of findings text at 12 px in BRIEFING_WIDTH.
+WRAP_CHARS = 118
+LINE_HEIGHT = 17
+
+
+def _text_block(lines: Sequence[str], *, size: int = 12, color: str = "#222", weight: str = "normal", height_pad: int = 4) -> dict:
+    values = [{"line": t, "y": i * (size + 5) + size} for i, t in enumerate(lines)]
+    return {
+        "width": BRIEFING_WIDTH,
+        "height": max(1, len(lines)) * (size + 5) + height_pad,
+        "data": {"values": values},
+        "mark": {"type": "text", "align": "left", "baseline": "alphabetic", "fontSize": size, "color": color, "fontWeight": weight},
+        "encoding": {
+            "x": {"value": 0},
+            "y": {"field": "y", "type": "quantitative", "scale": None, "axis": None},
+            "text": {"field": "line", "type": "nominal"},
+        },
+        "view": {"stroke": None},
+    }
+
+
+def _bullets(findings: Iterable[str]) -> list[str]:
+    lines: list[str] = []
+    for f in findings:
+        wrapped = textwrap.wrap(f, width=WRAP_CHARS - 2) or [""]
+        lines.append("• " + wrapped[0])
+        lines.extend("  " + w for w in wrapped[1:])
+    return lines
+
+
+def _as_subspec(chart: Any, datasets: dict, index: int) -> dict:
+    """A chart's spec without its top-level-only keys, datasets hoisted, selections renamed."""
+    spec = chart_spec(chart)
+    datasets.update(spec.pop("datasets", {}))
+    for key in ("$schema", "config", "background", "autosize", "padding"):
+        spec.pop(key, None)
+    names = [p["name"] for p in spec.get("params", []) if "select" in p]
+    for name in names:  # two charts' "pick" selections would clash in one view
+        spec = _rename_param(spec, name, f"{name}_{index}")
+    if "width" not in spec and ("mark" in spec or "layer" in spec):
+        spec["width"] = BRIEFING_WIDTH - 200
+    return spec
+
+
+def _rename_param(node: Any, old: str, new: str) -> Any:
+    if isinstance(node, dict):
+        return {k: (new if k in ("param", "name") and v == old else _rename_param(v, old, new)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_rename_param(v, old, new) for v in node]
+    return node
+
+
+def briefing_spec(*, title: str, charts: Sequence[Any], findings: Sequence[str], prov: Provenance, subtitle: str | None = None) -> dict:
+    """One Vega-Lite spec: title, key charts, plain-language findings, provenance footer."""
+    datasets: dict = {}
+    header = [title] + ([subtitle] if subtitle else [])
+    parts: list[dict] = [_text_block(header[:1], size=18, weight="bold")]
+    if subtitle:
+        parts.append(_text_block([subtitle], size=12, color="#444"))
+    parts.extend(_as_subspec(c, datasets, i) for i, c in enumerate(charts))
+    parts.append(_text_block(["Findings"], size=14, weight="bold"))
+    parts.append(_text_block(_bullets(findings) or ["No findings: the corpus needs articles on both dyads."]))
+    parts.append(_text_block(prov.lines(), size=10, color="#555"))
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "vconcat": parts,
+        "spacing": 14,
+        "padding": 24,
+        "background": "white",
+        # Each chart keeps its own legend (merged legends are dropped in a vconcat).
+        "resolve": {"legend": {"color": "independent"}, "scale": {"color": "independent"}},
+        "config": {"font": EXPORT_FONT, "view": {"stroke": None}, "concat": {"spacing": 14}},
+    }
+    if datasets:
+        spec["datasets"] = datasets
+    return spec
+
+
+def briefing_png(spec: dict, *, scale: float = PNG_SCALE) -> bytes:
+    import vl_convert as vlc
+
+    _register_fonts()
+    return vlc.vegalite_to_png(spec, scale=scale)
+
+
+def briefing_pdf(spec: dict) -> bytes:
+    import vl_convert as vlc
+
+    _register_fonts()
+    return vlc.vegalite_to_pdf(spec)
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    """Pages in a PDF (counts page objects; enough for the PDFs made here)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+#: Bars per ranked chart in the briefing: the page must stay one page.
+BRIEFING_TOP = 8
+
+
+def briefing_charts(corpus: Mapping[str, pd.DataFrame] | Any, *, top: int = BRIEFING_TOP) -> list:
+    """The key Compare charts: tone by dyad, topics by dyad, entities by dyad."""
+    arts = corpus["articles"]
+    summary = compare.dyad_summary(arts, corpus["sentences"])
+    shares = compare.topic_shares_by_dyad(arts, corpus["sentences"], corpus["sentence_topics"], corpus["topics_taxonomy"])
+    if not shares.empty:
+        keep = shares.groupby("topic_id")["share"].max().nlargest(top).index
+        shares = shares[shares["topic_id"].isin(keep)]
+    rates = compare.entity_rates(
+        arts, corpus["mentions"], corpus["entity_tone"], corpus["entities"], exclude=compare.DYAD_DEFINING_ENTITIES
+    )
+    out = []
+    if not summary.empty:
+        out.append(charts.tone_summary_chart(summary))
+    if not shares.empty:
+        out.append(charts.topic_compare_chart(shares))
+    if not rates.empty:
+        out.append(charts.entity_compare_chart(rates, top=top))
+    return out
+
+
+def briefing_for(
+    corpus: Mapping[str, pd.DataFrame] | Any,
+    *,
+    fingerprint: str,
+    pipeline_version: str,
+    scope: str = "All articles",
+    now: datetime | None = None,
+) -> dict:
+    """The briefing spec of a corpus (or of a filtered part of it, named by ``scope``)."""
+    prov = provenance(corpus["articles"], fingerprint=fingerprint, pipeline_version=pipeline_version, now=now)
+    found = [f["text"] for f in compare.findings(corpus)]
+    return briefing_spec(
+        title="News coverage of US–Turkey and Russia–Turkey relations",
+        subtitle=scope,
+        charts=briefing_charts(corpus),
+        findings=found,
+        prov=prov,
+    )

@@ -1,0 +1,235 @@
+"""Exports opened and checked: CSV/XLSX read back, PNG pixels, SVG, PDF pages."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+
+import altair as alt
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from lib import exports, schema
+from lib.exports import (
+    EXPORT_FONT,
+    ExportError,
+    briefing_for,
+    briefing_pdf,
+    briefing_png,
+    chart_png,
+    chart_spec,
+    chart_svg,
+    neutralise,
+    pdf_page_count,
+    safe_cell,
+    sheet_name,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
+
+FP = "0123456789abcdef" * 4
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://evil","x")', '\'=HYPERLINK("http://evil","x")'),
+        ("+1 555", "'+1 555"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTAB", "'\tTAB"),
+        ("\rCR", "'\rCR"),
+        ("Erdogan = Putin?", "Erdogan = Putin?"),
+        ("أردوغان", "أردوغان"),
+        ("", ""),
+        (-0.5, -0.5),
+        (3, 3),
+        (None, None),
+    ],
+)
+def test_safe_cell(value, expected):
+    assert safe_cell(value) == expected
+
+
+def _table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "title": pd.array(["=1+2", "Turkey and Russia", "أردوغان وبوتين", None], dtype="string"),
+            "tone": pd.array([-0.5, 0.25, None, 1.0], dtype="Float64"),
+            "n_sentences": pd.array([3, 0, 7, None], dtype="Int64"),
+            "note": ["@cmd", "-", "plain", "+x"],
+        }
+    )
+
+
+def test_csv_neutralises_formulas_and_keeps_numbers():
+    data = to_csv_bytes(_table())
+    assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Arabic as UTF-8
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+    assert list(back["title"].fillna("<NA>")) == ["'=1+2", "Turkey and Russia", "أردوغان وبوتين", "<NA>"]
+    assert list(back["note"]) == ["'@cmd", "'-", "plain", "'+x"]
+    assert back["tone"].tolist()[:2] == [-0.5, 0.25]  # a negative number stays a number
+
+
+def test_xlsx_reads_back_equal_to_the_neutralised_table():
+    df = _table()
+    data = to_xlsx_bytes(df, sheet="articles")
+    back = pd.read_excel(io.BytesIO(data), sheet_name="articles", dtype={"title": "string", "note": "string"})
+    expected = neutralise(df)
+    pd.testing.assert_frame_equal(back.astype(expected.dtypes.to_dict()), expected)
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    cells = [c for row in ws.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)  # no formula anywhere
+    assert ws["A2"].value == "'=1+2"
+
+
+def test_xlsx_of_a_schema_table_reads_back_equal(seed_corpus):
+    arts = seed_corpus.articles
+    back = pd.read_excel(io.BytesIO(to_xlsx_bytes(arts, sheet="articles")), dtype=str)
+    typed = schema.validate("articles", back.replace({"nan": pd.NA}))
+    pd.testing.assert_frame_equal(typed, neutralise(arts), check_exact=False, rtol=1e-12)
+
+
+def test_xlsx_refuses_more_rows_than_excel_holds(monkeypatch):
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)
+    with pytest.raises(ExportError, match="download it as CSV"):
+        to_xlsx_bytes(pd.DataFrame({"a": [1, 2, 3]}))
+
+
+def test_xlsx_drops_control_characters_and_caps_long_cells():
+    df = pd.DataFrame({"t": ["bell\x07here", "x" * 40_000]})
+    back = pd.read_excel(io.BytesIO(to_xlsx_bytes(df)))
+    assert back["t"][0] == "bellhere"
+    assert len(back["t"][1]) == exports.XLSX_MAX_CELL_CHARS
+
+
+@pytest.mark.parametrize(("name", "sheet"), [("articles", "articles"), ("a/b:c*d?[e]", "a_b_c_d__e_"), ("x" * 40, "x" * 31), ("", "table")])
+def test_sheet_name(name, sheet):
+    assert sheet_name(name) == sheet
+
+
+_cells = st.lists(
+    st.one_of(st.none(), st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20)),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(cells=_cells)
+def test_csv_round_trip(cells):
+    df = pd.DataFrame({"c": pd.array(cells, dtype="string")})
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(df)), encoding="utf-8-sig", dtype="string", keep_default_na=False, na_values=[""])
+    expected = neutralise(df)["c"].replace("", pd.NA)  # CSV cannot tell "" from missing
+    assert back["c"].tolist() == expected.tolist()
+    assert not any(isinstance(v, str) and v.startswith(exports.FORMULA_PREFIXES) for v in back["c"].dropna())
+
+
+# --- charts ---------------------------------------------------------------------------
+
+
+def _bar_chart(labels=("US–Turkey", "روسيا وتركيا")) -> alt.Chart:
+    df = pd.DataFrame({"label": list(labels), "n": [3, 5]})
+    return (
+        alt.Chart(df, title="تغطية — coverage")
+        .mark_bar()
+        .encode(y="label:N", x="n:Q")
+        .properties(width=300, height=80)
+        .configure(font="Noto Sans, Noto Sans Arabic")
+    )
+
+
+def _ink(png: bytes) -> tuple[tuple[int, int], int, tuple[int, int, int, int] | None]:
+    im = Image.open(io.BytesIO(png)).convert("L")
+    mask = im.point(lambda v: 255 if v < 200 else 0)
+    return im.size, mask.histogram()[255], mask.getbbox()
+
+
+def test_chart_png_is_twice_the_svg_size_and_not_blank():
+    chart = _bar_chart()
+    svg = ET.fromstring(chart_svg(chart))
+    w, h = float(svg.get("width")), float(svg.get("height"))
+    (pw, ph), ink, _ = _ink(chart_png(chart))
+    assert (pw, ph) == (round(2 * w), round(2 * h))
+    assert ink > 0.05 * pw * ph
+
+
+def test_chart_export_uses_one_font_with_arabic_glyphs():
+    spec = chart_spec(_bar_chart().properties(width="container"))
+    assert spec["config"]["font"] == EXPORT_FONT
+    assert "Noto Sans" not in str(spec)
+    assert spec["width"] == exports.DEFAULT_WIDTH
+    assert EXPORT_FONT in chart_svg(_bar_chart()).decode()
+
+
+def _text_png(text: str) -> bytes:
+    spec = {
+        "data": {"values": [{"t": text}]},
+        "mark": {"type": "text", "fontSize": 40},
+        "encoding": {"text": {"field": "t"}},
+        "width": 400,
+        "height": 60,
+        "config": {"view": {"stroke": None}},
+    }
+    return chart_png(spec)
+
+
+def test_arabic_is_shaped_in_exported_images():
+    """Joined letters are narrower than the same letters forced apart (ZWNJ),
+    and both are drawn (not blank, so the font has the glyphs)."""
+    word = "الولايات المتحدة"
+    apart = "\u200c".join(word)
+    _, ink_joined, box_joined = _ink(_text_png(word))
+    _, ink_apart, box_apart = _ink(_text_png(apart))
+    assert ink_joined > 0 and ink_apart > 0
+    width_joined = box_joined[2] - box_joined[0]
+    width_apart = box_apart[2] - box_apart[0]
+    assert width_joined < 0.9 * width_apart
+
+
+# --- the briefing ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def briefing(seed_corpus):
+    return briefing_for(seed_corpus, fingerprint=FP, pipeline_version=schema.PIPELINE_VERSION, now=datetime(2024, 5, 6, 7, 8, tzinfo=UTC))
+
+
+def test_briefing_png_is_one_tall_page_with_ink(briefing):
+    (w, h), ink, _ = _ink(briefing_png(briefing))
+    assert w >= 2 * exports.BRIEFING_WIDTH
+    assert h > w  # portrait
+    assert ink > 0.02 * w * h
+
+
+def test_briefing_pdf_has_one_page(briefing):
+    pdf = briefing_pdf(briefing)
+    assert pdf.startswith(b"%PDF")
+    assert pdf_page_count(pdf) == 1
+
+
+def test_briefing_carries_findings_and_provenance(briefing):
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(briefing)
+    assert f"Corpus fingerprint {FP[:16]}" in svg
+    assert "pipeline " + schema.PIPELINE_VERSION in svg
+    assert "exported 2024-05-06 07:08 UTC" in svg
+    assert "US–Turkey English: 1" in svg and "Russia–Turkey English: 3" in svg
+    assert "Findings" in svg
+    assert svg.count("<path") > 20  # the charts drew marks
+
+
+def test_briefing_of_an_empty_corpus_says_so(seed_corpus):
+    empty = seed_corpus.subset([])
+    spec = briefing_for(empty, fingerprint=FP, pipeline_version="1")
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(spec)
+    assert "No findings" in svg
+    assert "no articles" in svg
