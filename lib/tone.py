@@ -275,11 +275,14 @@ class _Variant:
     suffixes: frozenset[str] | None  # required suffix strings, or None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ArabicLexicon:
     entries: tuple[LexiconEntry, ...]
     #: first-token stem -> variants, compiled once at load.
     index: dict[str, tuple[_Variant, ...]]
+
+    def __repr__(self) -> str:  # short: resources show up in test failures and logs
+        return f"ArabicLexicon({len(self.entries)} entries)"
 
 
 def _check_row(where: str, weight: float, kind: str) -> None:
