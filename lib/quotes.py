@@ -360,12 +360,13 @@ EN_ANON_HEADS = frozenset("official source diplomat aide insider person people o
 #: Heads of a source described by its role; may refer back to a named person.
 EN_ROLE_HEADS = frozenset(
     "president minister spokesman spokeswoman spokesperson ambassador envoy secretary chancellor leader adviser advisor "
-    "commander general governor senator lawmaker analyst expert chief head negotiator premier".split()
+    "commander general governor senator lawmaker analyst expert chief head negotiator premier prosecutor researcher "
+    "scientist witness resident lawyer activist journalist correspondent".split()
 )
 #: Heads of an institutional source.
 EN_ORG_HEADS = frozenset(
     "ministry government administration office department agency presidency statement newspaper network outlet embassy "
-    "army military readout".split()
+    "army military readout police report study court".split()
 )
 EN_HEADS = EN_ANON_HEADS | EN_ROLE_HEADS | EN_ORG_HEADS
 #: Title words that may precede a named speaker and belong to the speaker text.
@@ -377,7 +378,8 @@ EN_TITLE_WORDS = frozenset(
 EN_STOP_CAPS = frozenset(
     "The A An But And Yet So Then Also However Meanwhile In On At Of For From With By During After Before Since While "
     "When If As Both This That These Those It Its There Their They We I He She His Her Our Despite Although Though "
-    "According Speaking Asked Later Earlier Today Yesterday Last Therefore Because Indeed".split()
+    "According Speaking Asked Later Earlier Today Yesterday Last Therefore Because Indeed What Who Why How Where Which "
+    "Many Several Some Most Each Every All Other Such Any No Not".split()
 )
 EN_PRONOUNS = frozenset({"he", "she"})
 _NAME_PARTICLES = frozenset({"al", "bin", "de", "van", "von", "el"})
@@ -392,7 +394,11 @@ EN_ADJUNCT_START = frozenset(
 #: Characters that end a speaker phrase when reading backwards from a verb.
 _PHRASE_BREAK = ',;:()[]{}“”"«»—–'
 _WORD_RE = re.compile(r"[\w’'.\-]+")
-_ADDRESSEE_EN = r"(?:reporters|journalists|the press|the media|(?:the|a|an)\s+[\w\-]+|[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)"
+#: Whom a source "told": reporters, the BBC, the Associated Press, CBS News.
+_ADDRESSEE_EN = r"(?:(?:the|a|an)\s+)?(?:[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*|[\w\-]+)"
+#: A participle reports speech only after a comma or "by": "…, adding that",
+#: "by saying, “…”" — not in "what she's saying".
+_PARTICIPLE_AFTER_RE = re.compile(r"(?:,|\bby|\bwhile|\bbefore|\bafter)\s*$")
 
 
 def _phrase_start(text: str, lo: int, hi: int) -> int:
@@ -447,19 +453,19 @@ def _name_before(text: str, lo: int, hi: int) -> str | None:
 
 
 def _name_at(text: str, lo: int, hi: int) -> str | None:
-    """A run of capitalised words starting the clause at ``lo`` (skipping "The")."""
-    words: list[str] = []
+    """A run of capitalised words starting the clause at ``lo`` (skipping "The"), as written."""
+    first = last = None
     prev_end = lo
     for w in _WORD_RE.finditer(text, lo, hi):
         tok = w.group().rstrip(".")
-        if not words and tok in {"The", "A", "An"}:
+        if first is None and tok in {"The", "A", "An"}:
             prev_end = w.end()
             continue
         if not _is_name_word(tok) or text[prev_end : w.start()].strip():
             break
-        words.append(tok)
-        prev_end = w.end()
-    return " ".join(words) or None
+        first = w.start() if first is None else first
+        last = prev_end = w.end()
+    return text[first:last].rstrip(".") if first is not None else None
 
 
 def _head(word: str) -> str:
@@ -520,17 +526,22 @@ def _speaker_before_en(
     if described is not None:
         return described
     name = _name_before(text, start, hi)
-    if name is not None and len(name.split()) <= MAX_SPEAKER_WORDS:
+    lead = text[start:hi].split()[: -len(name.split())] if name else []
+    if name is not None and len(name.split()) <= MAX_SPEAKER_WORDS and all(w.lower() in {"the", "and", "but"} for w in lead):
         return Speaker(name, None, nationality(name, "en"), False, True)
     return None
 
 
 def _speaker_after_en(text: str, pos: int, hi: int, mentions: list[dict], state: _State) -> Speaker | None:
-    """The speaker written just after ``pos`` ("said Erdogan", "according to the Kremlin")."""
+    """The speaker written just after ``pos`` ("said Erdogan on Monday", "according to the Kremlin")."""
     end = pos
-    while end < hi and text[end] not in _PHRASE_BREAK and text[end] not in "!?" and not (text[end] == "." and text[end - 1].islower()):
+    while end < hi and text[end] not in _PHRASE_BREAK and text[end] not in "!?" and not _sentence_stop(text, end):
         end += 1
     lo = pos + len(text[pos:end]) - len(text[pos:end].lstrip())
+    for w in _WORD_RE.finditer(text, lo, end):  # the speaker ends before "on Monday", "who …"
+        if w.start() > lo and w.group() in EN_ADJUNCT_START | {"who", "that", "which"}:
+            end = w.start()
+            break
     end = lo + len(text[lo:end].rstrip(" ."))
     if end <= lo:
         return None
@@ -541,9 +552,21 @@ def _speaker_after_en(text: str, pos: int, hi: int, mentions: list[dict], state:
     if described is not None:
         return described
     name = _name_at(text, lo, end)
-    if name is not None and len(name.split()) <= MAX_SPEAKER_WORDS:
+    phrase = [w for w in text[lo:end].split() if w not in {"The", "the", "A", "a", "An", "an"}]
+    if name is not None and len(name.split()) == len(phrase) <= MAX_SPEAKER_WORDS:  # "Parker", not "Christian belief"
         return Speaker(name, None, nationality(name, "en"), False, False)
     return None
+
+
+#: Titles whose full stop does not end a speaker's name ("said Ms. Gillard").
+EN_TITLE_ABBREVIATIONS = frozenset("Mr Ms Mrs Dr Prof Gen Sen Rep Gov Lt Col Capt Adm St Jr Sr".split())
+
+
+def _sentence_stop(text: str, i: int) -> bool:
+    if text[i] != ".":
+        return False
+    word = re.search(r"(\w+)$", text[:i])
+    return not (word and word.group(1) in EN_TITLE_ABBREVIATIONS) and not (i + 1 < len(text) and text[i + 1].isalpha())
 
 
 def _subject_en(text: str, lo: int, hi: int, mentions: list[dict]) -> Speaker | None:
@@ -593,6 +616,10 @@ def _clause_first_en(text: str, m: re.Match, speaker: Speaker, seg_start: int) -
     clause = before[:-1]
     if len(clause.split()) < MIN_CLAUSE_WORDS:
         return None
+    # "There was a time, Mr Panvalkar said, when he felt …": the clause goes on after the verb.
+    after = re.match(r",\s+(?![“\"«‘']|(?:according|citing|adding|noting|saying)\b)([a-z][^“\"«]*)$", text[m.end() :])
+    if after:
+        return Found(speaker, clean_quote(f"{clause} {after.group(1)}"), "reported", seg_start, len(text))
     return Found(speaker, clean_quote(clause), "reported", seg_start, m.end())
 
 
@@ -629,6 +656,8 @@ def _reported_en(
     """A reported-speech quote for cue ``k`` (None when the verb does not report speech)."""
     m = cues[k]
     if m.group("part"):
+        if not _PARTICIPLE_AFTER_RE.search(text[: m.start()]):
+            return None
         that = re.match(r"\s*,?\s*that\s+", text[m.end() :])
         if that is None and m.group("part") != "saying":
             return None
@@ -772,10 +801,15 @@ AR_COMPLEMENTISERS = AR_BARE_COMPLEMENTISERS | {"انه", "انها", "انهم"
 #: Words that end a speaker phrase after the verb (normalised).
 AR_SPEAKER_STOPS = frozenset(
     "ان بان انه انها انهم انهما بانه بانها الي علي عن في خلال اليوم امس يوم لم لا الذي التي الذين فيه فيها فيهما من بعد "
-    "قبل عقب اثناء امام مع حول بشان حيث".split()
+    "قبل عقب اثناء امام مع حول بشان حيث ايضا كذلك مجددا سابقا لاحقا مؤخرا صباح مساء الاحد الاثنين الثلاثاء الاربعاء "
+    "الخميس الجمعه السبت ذات قائلا قائله قائلين".split()
 )
+#: "حسب قوله" ("according to his words"): the source is the last speaker.
+AR_SOURCE_PRONOUNS = frozenset("قوله قولها تاكيده تاكيدها تعبيره تعبيرها وصفه وصفها روايته روايتها".split())
+#: Quantifiers after which من belongs to the speaker ("العديد من المحللين").
+AR_QUANTIFIERS = frozenset("العديد عدد بعض احد احدي كثير معظم غالبيه".split())
 #: Addressees ("للصحفيين", "لوكالة …") end the speaker phrase too.
-AR_ADDRESSEE_RE = re.compile(r"^(?:لل|لوسائل|لوكاله|لصحيفه|لقناه|لموقع|لتلفزيون|لشبكه|لاذاعه)")
+AR_ADDRESSEE_RE = re.compile(r"^(?:لل|لوسائل|لوكاله|لصحيفه|لقناه|لموقع|لتلفزيون|لشبكه|لاذاعه|لبرنامج|لمجله|لراديو|لمحطه|لمراسل)")
 #: Heads of a described source that names no one (normalised, no article).
 AR_ANON_HEADS = frozenset(
     {"مسؤول", "مسؤوله", "مسؤولون", "مسؤولين", "مصدر", "مصادر", "دبلوماسي", "دبلوماسيون", "دبلوماسيين", "وسائل", "اعلام"}
@@ -828,7 +862,10 @@ def _described_ar(norm_phrase: str, surface: str, country: str | None) -> Speake
 def _speaker_tokens(n: str, pos: int, *, stop: Callable[[str], bool]) -> tuple[list[re.Match], list[re.Match]]:
     toks = list(_AR_TOKEN_RE.finditer(n, pos))
     k = 0
-    while k < len(toks) and k < MAX_SPEAKER_WORDS and toks[k].group()[0].isalnum() and not stop(toks[k].group()):
+    while k < len(toks) and k < MAX_SPEAKER_WORDS and toks[k].group()[0].isalnum():
+        w = toks[k].group()
+        if stop(w) and not (w == "من" and k > 0 and toks[k - 1].group() in AR_QUANTIFIERS):
+            break
         k += 1
     return toks[:k], toks[k:]
 
@@ -862,7 +899,8 @@ def _verb_ar(t: _ArText, m: re.Match, clause_end_n: int, spans: list[Span], ment
         if w in AR_COMPLEMENTISERS:
             comp = t.end(tok.end()) if w in AR_BARE_COMPLEMENTISERS else t.start(tok.start())
             break
-        if w == ":" or w in "\"“«'‘":
+        if w in "\"“«'‘" or (w == ":" and j + 1 < len(rest) and rest[j + 1].group() in "\"“«'‘"):
+            # direct speech: a quotation mark, or a colon and then one (a bare colon may begin a list)
             comp = t.start(tok.start()) + (w == ":")
             break
         if w in ".،,؛" and j > 0:
@@ -898,15 +936,21 @@ def _verb_ar(t: _ArText, m: re.Match, clause_end_n: int, spans: list[Span], ment
     return Found(speaker, quote, kind, t.start(m.start()), clause_end_n)
 
 
-def _source_ar(t: _ArText, m: re.Match, mentions: list[dict]) -> Found | None:
+def _source_ar(t: _ArText, m: re.Match, mentions: list[dict], state: _State, i: int) -> Found | None:
     """ "بحسب X" / "وفقا لـ X": the speaker follows; the quote is the rest of the sentence."""
     speaker_toks, _ = _speaker_tokens(t.n, m.end(), stop=lambda w: w in AR_SPEAKER_STOPS)
     if not speaker_toks:
         return None
-    speaker = _ar_speaker(t, speaker_toks, mentions)
+    if speaker_toks[0].group() in AR_SOURCE_PRONOUNS:
+        speaker = state.antecedent(i, t.start(m.start()))
+        if speaker is None:
+            return None
+    else:
+        speaker = _ar_speaker(t, speaker_toks, mentions)
     before = t.text[: t.start(m.start())]
     after = t.text[t.end(speaker_toks[-1].end()) :]
-    quote = clean_quote(before if len(before.split()) >= MIN_CLAUSE_WORDS else after)
+    after_quote = clean_quote(after)
+    quote = clean_quote(before) if len(before.split()) >= MIN_CLAUSE_WORDS or not after_quote else after_quote
     return Found(speaker, quote, "reported", t.start(m.start()), len(t.n)) if quote else None
 
 
@@ -923,7 +967,7 @@ def _sentence_ar(text: str, i: int, mentions: list[dict], state: _State) -> list
         if m.group("src"):
             if found:
                 continue  # a relay ("…، بحسب وكالة الأناضول") after a speaker
-            got = _source_ar(t, m, mentions)
+            got = _source_ar(t, m, mentions, state, i)
         else:
             # The clause runs to the next coordinated verb ("وأضاف أن …") or source.
             nxt = [c.start() for c in cues[k + 1 :] if c.group("conj") or c.group("src")]

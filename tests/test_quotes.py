@@ -339,10 +339,22 @@ S004_ANNOUNCED = (
             "it is targeting",
         ),
         ("“Yes,” said Erdogan.", [("Erdogan", "erdogan", "person", "turkey")], "Erdogan", "erdogan", "Yes"),
+        ("“Yes,” said Erdogan on Monday.", [("Erdogan", "erdogan", "person", "turkey")], "Erdogan", "erdogan", "Yes"),
+        ("“No,” said a Turkish official in Ankara.", [], "a Turkish official", None, "No"),
         ("Erdogan told reporters that the deal was done.", [("Erdogan", "erdogan", "person", "turkey")], "Erdogan", "erdogan", "the deal"),
         ("Cavusoglu told Anadolu: “We will not step back.”", [], "Cavusoglu", None, "We will not"),
         ("Lavrov was quoted as saying the talks were useful.", [], "Lavrov", None, "the talks"),
         ("The talks were useful, according to a Kremlin source.", [], "a Kremlin source", None, "The talks were useful"),
+        ("According to Parker, Russian agents are active in Britain.", [], "Parker", None, "Russian agents"),
+        ("“There was no consultation,” said Ms. Gillard.", [], "Ms. Gillard", None, "There was no consultation"),
+        ("There was a time, Mr Panvalkar said, when he felt they should leave.", [], "Mr Panvalkar", None, "There was a time when he felt"),
+        (
+            "A police spokesman told the Associated Press there was an exchange of words.",
+            [],
+            "A police spokesman",
+            None,
+            "there was an exchange",
+        ),
     ],
 )
 def test_english_attribution_patterns(sentence, mentions, speaker, entity_id, quote_start):
@@ -366,6 +378,9 @@ def test_english_attribution_patterns(sentence, mentions, speaker, entity_id, qu
         ["“The agreement to supply the Russian S-400 missile defense system to Turkey was signed in December 2017.”"],
         ["“Good,” he said."],  # a pronoun with no one to refer to
         ["Meanwhile, Erdogan said."],  # nothing reported
+        ["What she’s saying and what she’s doing, it’s unbelievable."],  # "saying" not after a comma or "by"
+        ["According to Christian belief, the grave was the resting place of Jesus."],  # not a source
+        ["The association that represents real estate agents in Ontario says more needs to be done."],  # not "Ontario"
         [""],
     ],
 )
@@ -473,6 +488,18 @@ def test_seed_001_arabic_quotes_without_mentions():
             {0: [("الروسي", "russia", "country"), ("سيرغي لافروف", "lavrov", "person", "russia")]},
             [(0, "lavrov", "russia", False, "reported")],
         ),
+        # an adverb is not a speaker: "قال أيضاً أن" continues the last speaker
+        (
+            ["قال مايكل فالون إن الاستثمار سيزيد.", "وقال أيضاً أن الوظائف ستبقى."],
+            {0: [("مايكل فالون", "ner:ar:fallon", "person", None)]},
+            [(0, "ner:ar:fallon", None, False, "reported"), (1, "ner:ar:fallon", None, False, "reported")],
+        ),
+        # "حسب قوله": according to the last speaker
+        (
+            ["وقال أردوغان إن العلاقات جيدة.", "والمحادثات ستستمر حسب قوله."],
+            {0: [("أردوغان", "erdogan", "person", "turkey")]},
+            [(0, "erdogan", "turkey", False, "reported"), (1, "erdogan", "turkey", False, "reported")],
+        ),
         # sources that ask not to be named
         (
             ["وقالت مصادر دبلوماسية طلبت عدم الكشف عن هويتها إن الاتفاق قريب."],
@@ -483,6 +510,19 @@ def test_seed_001_arabic_quotes_without_mentions():
 )
 def test_arabic_attribution_patterns(sentences, mentions, expected):
     assert brief(run(sentences, "ar", mentions)) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("أشار العديد من المحللين أن هواوي في موقع مثالي.", "العديد من المحللين"),
+        ('قال فيديريكو فيليني ذات مرة: "المهرج كالظل".', "فيديريكو فيليني"),
+        ('قال لبرنامج آندرو مار: "آخر ما تريده الحكومة هو الانتخابات".', None),  # an addressee, no speaker
+    ],
+)
+def test_arabic_speaker_phrase_boundaries(sentence, speaker):
+    rows = run([sentence], "ar")
+    assert [r["speaker"] for r in rows] == ([speaker] if speaker else [])
 
 
 def test_arabic_quotation_over_two_sentences_is_one_row():
@@ -498,6 +538,7 @@ def test_arabic_quotation_over_two_sentences_is_one_row():
         A001[5],  # "شدد على أهمية" — not speech
         "وقال",
         "مقال عن العلاقات التركية الروسية.",  # قال inside مقال
+        "يؤكد إحياؤها استئناف التحدي الكبير, تحدٍ فني أو غير ذلك: إزعاج ونمو وارتباطٌ ذو مغزى.",  # a colon opening a list
         "",
     ],
 )
