@@ -61,7 +61,7 @@ def _empty_rows() -> ArticleRows:
 def error_rows(*, file: str, error: ArticleError | str, data: bytes | str = b"", metadata: dict | None = None) -> ArticleRows:
     """Rows for a file that could not be analysed: one article row saying why."""
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "replace")
-    message = error.message if isinstance(error, ArticleError) else str(error)
+    message = str(error)  # an ArticleError reads "<file>: <what is wrong>"
     rows = _empty_rows()
     meta = metadata or {}
     rows["articles"].append(
