@@ -171,3 +171,86 @@ def test_any_unicode_text_gives_rows_or_a_clear_error(resources, text):
     if art["status"] == "error":
         assert art["error"].startswith("h.txt")
     assemble([rows], resources=resources)  # every row fits the schema
+
+
+# --- tone, topics and quotes on the seeds -------------------------------------------
+
+
+def _seed_rows(corpus, table, seed_ids, prefix):
+    df = corpus[table]
+    return df[df["article_id"] == seed_ids[prefix]]
+
+
+def test_every_english_sentence_has_vader_and_arabic_never_does(seed_corpus, seed_ids):
+    s = seed_corpus["sentences"]
+    for prefix in ("000", "002", "003", "004"):
+        en = _seed_rows(seed_corpus, "sentences", seed_ids, prefix)
+        assert (en["tone_method"] == "vader").all()
+        assert en["tone"].notna().all()
+    ar = _seed_rows(seed_corpus, "sentences", seed_ids, "001")
+    assert (ar["tone_method"] == "ar-lexicon").mean() > 0.8
+    assert not (ar["tone_method"] == "vader").any()
+    assert ar["vader_pos"].isna().all()
+    assert s["tone"].dropna().between(-1, 1).all()
+
+
+def test_arabic_seed_sentences_score_as_a_reader_would(seed_corpus, seed_ids):
+    ar = _seed_rows(seed_corpus, "sentences", seed_ids, "001")
+    strained = ar[ar["text"].str.contains("توترت العلاقات التركية الأمريكية")]
+    positive = ar[ar["text"].str.contains("إيجابي للغاية")]
+    assert len(strained) == 1 and strained["tone"].iloc[0] < -0.05
+    assert len(positive) == 1 and positive["tone"].iloc[0] > 0.05
+
+
+def test_article_tone_is_the_mean_of_sentence_tones(seed_corpus):
+    s = seed_corpus["sentences"].groupby("article_id")["tone"].mean()
+    arts = seed_corpus.articles.set_index("article_id")
+    for aid, mean in s.items():
+        assert abs(arts.loc[aid, "tone"] - mean) < 1e-9
+    assert arts["share_negative"].between(0, 1).all() and arts["share_positive"].between(0, 1).all()
+
+
+@pytest.mark.parametrize(
+    ("topic_id", "seeds"),
+    [
+        ("syria", {"002", "003", "004"}),
+        ("arms", {"000", "001", "002", "003", "004"}),
+        ("rights", {"000", "001"}),
+        ("caucasus", {"001", "004"}),
+    ],
+)
+def test_topics_of_the_seeds(seed_corpus, seed_ids, topic_id, seeds):
+    t = seed_corpus["topics"]
+    assert set(t.loc[t["topic_id"] == topic_id, "article_id"]) >= {seed_ids[p] for p in seeds}
+
+
+def test_topic_shares_and_evidence(seed_corpus):
+    t = seed_corpus["topics"]
+    assert t["share"].between(0, 1).all()
+    st_ = seed_corpus["sentence_topics"].merge(seed_corpus["sentences"], on=["article_id", "sentence_id"])
+    assert len(st_) > 0
+    for evidence, text in zip(st_["evidence"], st_["text"], strict=True):
+        for piece in evidence.split(" | "):
+            assert piece in text
+
+
+def test_quotes_of_the_seeds(seed_corpus, seed_ids):
+    q000 = _seed_rows(seed_corpus, "quotes", seed_ids, "000")
+    anon = q000[q000["speaker"].str.contains("senior US administration official")]
+    assert len(anon) >= 1 and anon["anonymous"].all() and (anon["affiliation"] == "united-states").all()
+    q003 = _seed_rows(seed_corpus, "quotes", seed_ids, "003")
+    assert {"akar", "peskov"} <= set(q003["speaker_entity_id"].dropna())
+    q002 = _seed_rows(seed_corpus, "quotes", seed_ids, "002")
+    assert "vaessen" in set(q002["speaker_entity_id"].dropna())
+    q001 = _seed_rows(seed_corpus, "quotes", seed_ids, "001")
+    assert q001["affiliation"].isin(["united-states", "turkey"]).any()
+    assert q001["quote"].str.contains("[\u0600-\u06ff]").all()
+
+
+def test_entity_tone_rows_match_their_sentences(seed_corpus):
+    et = seed_corpus["entity_tone"]
+    m = seed_corpus["mentions"].merge(seed_corpus["sentences"], on=["article_id", "sentence_id"])
+    row = et[et["entity_id"] == "erdogan"].iloc[0]
+    sub = m[(m["entity_id"] == "erdogan") & (m["article_id"] == row["article_id"])].drop_duplicates("sentence_id")
+    assert row["n_sentences"] == len(sub)
+    assert abs(row["tone"] - sub["tone"].mean()) < 1e-9
