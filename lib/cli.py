@@ -1,16 +1,35 @@
-"""Command line: ``python -m lib analyze PATH... --out DIR``.
+"""Command line.
 
-Prints one line per file (``ok`` or the error) and writes every table as
-UTF-8 CSV. Exits non-zero only when no file could be analysed.
+- ``python -m lib analyze PATH... --out DIR`` analyses files without storing
+  them: one line per file (``ok`` or the error), every table as UTF-8 CSV.
+  Exits non-zero only when no file could be analysed.
+- ``python -m lib import PATH...`` puts files (.txt .md .html .csv .json
+  .jsonl .zip, or folders of them) into the article store the dashboard
+  reads, printing one outcome per article — added, stored but not analysed,
+  duplicate, or rejected with the reason — as each is committed. Exits
+  non-zero only when nothing could be stored.
+- ``python -m lib export --out DIR`` writes every table of the stored corpus
+  as CSV and XLSX (spreadsheet formulas neutralised), the one-page briefing
+  as PNG and PDF, and ``provenance.json`` (the corpus fingerprint).
+
+The store is ``$COVERAGE_DB`` (default ``data/coverage.sqlite``) or
+``--db``; a new store is first filled from ``$COVERAGE_CORPUS_DIR`` (default
+``seeds/``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import time
+from collections import Counter
+from functools import partial
 from pathlib import Path
 
-from lib.pipeline import ArticleRows, analyze_paths, load_resources
+from lib import exports, importers, store
+from lib.errors import CoverageError
+from lib.pipeline import ArticleRows, Corpus, analyze_paths, analyze_text, assemble, load_resources
 
 
 def write_tables(corpus, out: Path) -> list[Path]:
@@ -48,6 +67,115 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0 if n_ok else 1
 
 
+def _open_store(args: argparse.Namespace, *, for_writing: bool) -> store.Store | None:
+    st = store.Store.open(args.db)
+    if st.is_temporary:
+        print(f"warning: {st.fallback_reason}", file=sys.stderr)
+        if for_writing:
+            print("nothing imported: set COVERAGE_DB (or --db) to a writable location", file=sys.stderr)
+            return None
+    return st
+
+
+def _seed(st: store.Store, analyze) -> None:
+    """Fill a new store from the seed folder (once per store)."""
+    if st.is_seeded:
+        return
+    folder = store.seed_folder()
+    print(f"new store {st.path}: adding the articles of {folder} first", file=sys.stderr, flush=True)
+    store.fill_from_folder(st, folder, analyze=analyze)
+
+
+def _parse_columns(pairs: list[str]) -> dict[str, str | None] | None:
+    if not pairs:
+        return None
+    mapping: dict[str, str | None] = {}
+    for pair in pairs:
+        fld, sep, col = pair.partition("=")
+        if not sep or fld not in importers.MAPPED_FIELDS:
+            raise SystemExit(f"--column expects FIELD=COLUMN with FIELD one of {', '.join(importers.MAPPED_FIELDS)}; got {pair!r}")
+        mapping[fld] = col or None
+    return mapping
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    mapping = _parse_columns(args.column)
+    limits = importers.Limits.from_env()
+    st = _open_store(args, for_writing=True)
+    if st is None:
+        return 2
+    analyze = partial(analyze_text, resources=load_resources())
+    _seed(st, analyze)
+    paths = importers.collect_import_paths(args.paths)
+    if not paths:
+        print("no files found in the given paths", file=sys.stderr)
+        return 2
+    tally: Counter[str] = Counter()
+    started = time.perf_counter()
+    n_items = 0
+    for j, path in enumerate(paths, start=1):
+        result = importers.import_path(path, limits=limits, mappings={importers.ALL_TABLES: mapping} if mapping else None)
+        for t in result.tables:
+            shown = ", ".join(f"{f}={c}" for f, c in t.mapping.items() if c)
+            print(f"[{j}/{len(paths)}] columns of {t.file} ({'detected' if t.auto else 'given'}): {shown or 'none recognised'}", flush=True)
+
+        def report(i: int, n: int, outcome: store.Outcome, j: int = j) -> None:
+            print(f"[{j}/{len(paths)}] {outcome.line()}", flush=True)
+
+        for o in st.import_items(result.items, origin="cli", analyze=analyze, progress=report):
+            tally[o.outcome] += 1
+            n_items += 1
+    elapsed = time.perf_counter() - started
+    print(
+        f"{tally['added']} added, {tally['not_analysed']} stored but not analysed, {tally['duplicate']} duplicate{'' if tally['duplicate'] == 1 else 's'}, "
+        f"{tally['rejected']} rejected ({n_items} articles from {len(paths)} files in {elapsed:.1f} s); "
+        f"store {st.path}, fingerprint {exports.short_fingerprint(st.fingerprint())}"
+    )
+    return 0 if n_items > tally["rejected"] else 1
+
+
+def load_corpus(st: store.Store, resources) -> tuple[Corpus, str]:
+    """The stored corpus (cached analysis, edits applied) and its fingerprint."""
+    results, fingerprint = st.results(partial(analyze_text, resources=resources))
+    return assemble(results, resources=resources), fingerprint
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    st = _open_store(args, for_writing=False)
+    assert st is not None
+    resources = load_resources()
+    _seed(st, partial(analyze_text, resources=resources))
+    corpus, fingerprint = load_corpus(st, resources)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    try:
+        for name, df in corpus.tables.items():
+            (out / f"{name}.csv").write_bytes(exports.to_csv_bytes(df))
+            written.append(out / f"{name}.csv")
+            if not args.no_xlsx:
+                (out / f"{name}.xlsx").write_bytes(exports.to_xlsx_bytes(df, sheet=name))
+                written.append(out / f"{name}.xlsx")
+        listing = st.listing()
+        (out / "stored_articles.csv").write_bytes(exports.to_csv_bytes(listing))
+        written.append(out / "stored_articles.csv")
+        prov = exports.provenance(corpus.articles, fingerprint=fingerprint, pipeline_version=st.pipeline_version)
+        (out / "provenance.json").write_text(json.dumps(prov.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(out / "provenance.json")
+        if not args.no_briefing:
+            spec = exports.briefing_for(corpus, fingerprint=fingerprint, pipeline_version=st.pipeline_version)
+            (out / "briefing.png").write_bytes(exports.briefing_png(spec))
+            (out / "briefing.pdf").write_bytes(exports.briefing_pdf(spec))
+            written += [out / "briefing.png", out / "briefing.pdf"]
+    except CoverageError as exc:
+        print(f"export failed: {exc}", file=sys.stderr)
+        return 1
+    for p in written:
+        print(f"wrote {p} ({p.stat().st_size:,} bytes)")
+    print(f"{len(corpus.articles)} articles exported; corpus fingerprint {exports.short_fingerprint(fingerprint)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib", description="Analyse news coverage of US–Turkey and Russia–Turkey relations.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -56,6 +184,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder for the CSV tables")
     p.add_argument("--no-spacy", action="store_true", help="skip spaCy NER (gazetteer entities only; faster)")
     p.set_defaults(func=cmd_analyze)
+
+    limits = importers.Limits()
+    described = "; ".join(f"{k}: {v}" for k, v in limits.describe().items())
+    p = sub.add_parser(
+        "import",
+        help="put article files into the dashboard's store, printing one outcome per article",
+        description=f"Limits (set by environment variables {', '.join(importers.LIMIT_ENV_VARS.values())}): {described}.",
+    )
+    p.add_argument("paths", nargs="+", help="files (.txt .md .html .csv .json .jsonl .zip) or folders of them")
+    p.add_argument("--db", help=f"the store's file (default ${store.DB_ENV}, else {store.DEFAULT_DB})")
+    p.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help=f"for CSV/JSON files: the column holding FIELD ({', '.join(importers.MAPPED_FIELDS)}); repeat for several (default: detected)",
+    )
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="write every table of the stored corpus (CSV, XLSX), the briefing (PNG, PDF) and its provenance")
+    p.add_argument("--out", required=True, help="folder to write into")
+    p.add_argument("--db", help=f"the store's file (default ${store.DB_ENV}, else {store.DEFAULT_DB})")
+    p.add_argument("--no-xlsx", action="store_true", help="CSV only")
+    p.add_argument("--no-briefing", action="store_true", help="skip the briefing PNG/PDF")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

@@ -122,6 +122,9 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "language": ("language", "lang", "languagecode", "اللغة"),
 }
 
+#: Key of ``mappings`` that applies to every table file.
+ALL_TABLES = "*"
+
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 TABLE_SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson")
@@ -193,8 +196,8 @@ def import_file(
     """Read one uploaded file into items; never raises for bad input.
 
     ``mappings`` maps a table file's name (as it appears in
-    ``ImportResult.tables``, e.g. ``"batch.zip/rows.csv"``) to a column
-    mapping that replaces the detected one.
+    ``ImportResult.tables``, e.g. ``"batch.zip/rows.csv"``), or ``"*"`` for
+    every table file, to a column mapping that replaces the detected one.
     """
     lim = limits or Limits()
     if len(data) > lim.max_upload_bytes:
@@ -235,7 +238,8 @@ def _read_member(name: str, data: bytes, *, limits: Limits, mappings: dict | Non
         if suffix in TABLE_SUFFIXES:
             text, _ = decode_bytes(data, file=name)
             rows, columns = read_json(name, text) if suffix != ".csv" else read_csv(name, text, limits=limits)
-            return rows_to_items(name, rows, columns, limits=limits, mapping=(mappings or {}).get(name))
+            given = mappings or {}
+            return rows_to_items(name, rows, columns, limits=limits, mapping=given.get(name, given.get(ALL_TABLES)))
         if suffix in NESTED_ARCHIVE_SUFFIXES:
             raise UnsupportedFormatError(name, "is an archive format that is not read; upload a .zip of .txt/.md/.html/.csv/.json files")
         raise UnsupportedFormatError(

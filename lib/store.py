@@ -43,7 +43,7 @@ import pandas as pd
 
 from lib import schema
 from lib.errors import ArticleError, CoverageError
-from lib.importers import Item, Limits, collect_import_paths, import_path
+from lib.importers import Item, Limits, collect_import_paths, import_file, import_path
 from lib.reading import article_id_for, content_hash
 
 #: Environment variable naming the store's file.
@@ -469,6 +469,50 @@ class Store:
             self._require(con, article_id)
             con.execute("INSERT INTO edits (article_id, field, value, edited_at) VALUES (?, ?, ?, ?)", (article_id, fld, v, _now()))
 
+    def update_fields(self, article_id: str, values: dict[str, str | None]) -> list[str]:
+        """Set several fields at once, as a form does; returns the fields that changed.
+
+        Every value is checked before anything is written (one bad value
+        changes nothing). A value equal to the article's own (read or
+        computed) value, or empty, clears the user's edit of that field.
+        """
+        checked = {fld: check_edit(fld, v) for fld, v in values.items()}
+        changed = []
+        with self._connect() as con, _write(con):
+            self._require(con, article_id)
+            own = self._own_values(con, article_id)
+            current = _effective_edits(con, visible_only=False).get(article_id, {})
+            now = _now()
+            for fld, v in checked.items():
+                target = None if v == own.get(fld) else v
+                if target != current.get(fld):
+                    con.execute(
+                        "INSERT INTO edits (article_id, field, value, edited_at) VALUES (?, ?, ?, ?)", (article_id, fld, target, now)
+                    )
+                    changed.append(fld)
+        return changed
+
+    def _own_values(self, con: sqlite3.Connection, article_id: str) -> dict[str, str | None]:
+        """The article's date, source and dyad before any user edit."""
+        meta_json, art_json = con.execute(
+            "SELECT a.metadata, an.article_row FROM articles a"
+            " LEFT JOIN analysis an ON an.content_hash = a.content_hash AND an.pipeline_version = ? WHERE a.article_id = ?",
+            (self.pipeline_version, article_id),
+        ).fetchone()
+        meta = json.loads(meta_json)
+        art = json.loads(art_json) if art_json else {}
+        return {
+            "date": art.get("date") or meta.get("date"),
+            "source": art.get("source") or meta.get("source"),
+            "dyad": art.get("dyad_auto"),
+        }
+
+    def own_values(self, article_id: str) -> dict[str, str | None]:
+        """The article's date, source and dyad as read or computed (before edits)."""
+        with self._connect() as con:
+            self._require(con, article_id)
+            return self._own_values(con, article_id)
+
     def set_hidden(self, article_id: str, hidden: bool = True) -> None:
         with self._connect() as con, _write(con):
             self._require(con, article_id)
@@ -710,3 +754,41 @@ def fill_from_folder(
     outcomes = store.import_items(items, origin="seed", analyze=analyze, progress=progress)
     store.mark_seeded(str(root))
     return outcomes
+
+
+#: Environment variable naming the folder a new store is filled from.
+CORPUS_DIR_ENV = "COVERAGE_CORPUS_DIR"
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def seed_folder() -> Path:
+    """The folder a new store is filled from: ``$COVERAGE_CORPUS_DIR``, else ``seeds/``."""
+    return Path(os.environ.get(CORPUS_DIR_ENV) or SEEDS_DIR)
+
+
+def import_files(
+    store: Store,
+    files: Iterable[tuple[str, bytes]],
+    *,
+    origin: Origin,
+    analyze: Analyze,
+    limits: Limits | None = None,
+    mappings: dict[str, dict[str, str | None]] | None = None,
+    progress: Callable[[float, int, Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Read uploaded files and store every article in them; one outcome per article.
+
+    ``progress(done_files, n_files, outcome)`` after each article, so a
+    progress bar can advance by file while a large CSV reports row by row.
+    """
+    files = list(files)
+    out: list[Outcome] = []
+    for j, (name, data) in enumerate(files, start=1):
+        result = import_file(name, data, limits=limits, mappings=mappings)
+
+        def report(i: int, n: int, outcome: Outcome, j: int = j) -> None:
+            if progress:
+                progress(j - 1 + i / max(n, 1), len(files), outcome)
+
+        out.extend(store.import_items(result.items, origin=origin, analyze=analyze, progress=report))
+    return out

@@ -146,6 +146,19 @@ def test_edits_latest_wins_and_clear_restores(store, fake):
     assert list(store.edit_history(o.article_id)["value"].fillna("-")) == ["2021-02-03", "2021-02-04", "russia-turkey", "Reuters", "-"]
 
 
+def test_update_fields_writes_only_changes_and_all_or_nothing(store, fake):
+    (o,) = store.import_items(items("US text.", date="2020-01-01", source="Wire"), origin="upload", analyze=fake)
+    assert store.own_values(o.article_id) == {"date": "2020-01-01", "source": "Wire", "dyad": "us-turkey"}
+    assert store.update_fields(o.article_id, {"date": "2020-01-01", "source": "Wire", "dyad": "us-turkey"}) == []
+    assert store.update_fields(o.article_id, {"date": "2020-02-02", "source": "Wire", "dyad": "both"}) == ["date", "dyad"]
+    with pytest.raises(InvalidEditError):
+        store.update_fields(o.article_id, {"source": "AP", "date": "yesterday"})
+    assert store.listing()["source"][0] == "Wire"  # the good value was not written either
+    assert store.update_fields(o.article_id, {"date": "", "dyad": "us-turkey"}) == ["date", "dyad"]  # back to the article's own
+    assert store.results(fake)[0][0]["articles"][0]["date"] == "2020-01-01"
+    assert store.fingerprint() == compute_fingerprint([(o.article_id, content_hash("US text."))], {}, schema.PIPELINE_VERSION)
+
+
 @pytest.mark.parametrize(
     ("fld", "value", "message"),
     [
