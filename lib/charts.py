@@ -51,8 +51,18 @@ def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Apply the shared fonts, title and axis configuration."""
     return (
         chart.configure(font=FONT)
-        .configure_title(fontSize=14, anchor="start", subtitleFontSize=11, subtitleColor="#444")
-        .configure_axis(labelFontSize=11, titleFontSize=12, labelLimit=LABEL_LIMIT, grid=True, gridOpacity=0.4)
+        .configure_title(
+            fontSize=14, fontStyle="normal", subtitleFontStyle="normal", anchor="start", subtitleFontSize=11, subtitleColor="#444"
+        )
+        .configure_axis(
+            labelFontSize=11,
+            titleFontSize=12,
+            labelFontStyle="normal",
+            titleFontStyle="normal",
+            labelLimit=LABEL_LIMIT,
+            grid=True,
+            gridOpacity=0.4,
+        )
         .configure_legend(labelFontSize=11, titleFontSize=11)
         .configure_view(stroke=None)
     )
@@ -62,8 +72,14 @@ def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
     return alt.TitleParams(text=text, subtitle=subtitle or alt.Undefined)
 
 
-def _height(n: int, per: int = 22, minimum: int = 80) -> int:
-    return max(minimum, per * n)
+#: Pixels a chart's title, subtitle and x axis take. Streamlit sizes charts
+#: with Vega's "fit" autosize, where the height covers them as well as the
+#: plot, so a chart of n bars needs this much on top of its bars.
+CHROME_PX = 90
+
+
+def _height(n: int, per: int = 22, minimum: int = 60) -> int:
+    return CHROME_PX + max(minimum, per * n)
 
 
 def _one(df: pd.DataFrame, dyad: str) -> pd.DataFrame:
@@ -87,7 +103,7 @@ def article_bars(counts: pd.DataFrame, *, dyad: str, x_max: float | None = None)
         alt.Chart(d, title=_title(f"{DYAD_LABELS[dyad]}: articles by language and source", f"{n} articles in all"))
         .mark_bar(color=DYAD_COLORS[dyad])
         .encode(
-            y=alt.Y("group:N", title="Language · source", sort="-x"),
+            y=alt.Y("group:N", title=None, sort="-x"),
             x=x,
             tooltip=[
                 alt.Tooltip("language_label:N", title="Language"),
@@ -126,7 +142,9 @@ def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
         x=alt.X("tone:Q", title="Mean sentence tone (−1 = negative, +1 = positive)", scale=alt.Scale(domain=list(TONE_DOMAIN))),
         tooltip=tooltip,
     )
-    label = base.mark_text(align="left", dx=10, dy=-10, fontSize=11, color="#333").encode(x="tone:Q", text="basis:N")
+    label = base.mark_text(align="right", baseline="bottom", dy=-8, fontSize=11, color="#333").encode(
+        x=alt.datum(TONE_DOMAIN[1]), text="basis:N"
+    )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#888", strokeDash=[4, 3]).encode(x="x:Q")
     return styled(
         alt.layer(
@@ -138,7 +156,7 @@ def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
                 "Mean sentence tone by dyad (−1 = negative, +1 = positive)",
                 "Bars: 90 % interval from resampling articles, where there are enough",
             ),
-        ).properties(height=110)
+        ).properties(height=_height(len(d), 45))
     )
 
 
@@ -156,7 +174,7 @@ def tone_histogram(tones: pd.DataFrame, *, dyad: str) -> alt.Chart:
                 alt.Tooltip("count():Q", title="Sentences"),
             ],
         )
-        .properties(height=150)
+        .properties(height=CHROME_PX + 110)
     )
 
 
@@ -460,5 +478,5 @@ def scattertext_chart(terms: pd.DataFrame, *, n_labels: int = 12) -> alt.LayerCh
                 f"Distinguishing {lang} terms: rate in each dyad's coverage",
                 "Labelled: strongest log-odds z-scores (Monroe et al. 2008); dashed line: equal rates",
             ),
-        ).properties(height=420)
+        ).properties(height=CHROME_PX + 420)
     )

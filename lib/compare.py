@@ -399,16 +399,26 @@ def entity_rates(
     return out.sort_values(["dyad", "per_1000_words", "name"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
 
-def entity_cooccurrence(articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, *, top: int = 20) -> pd.DataFrame:
+def entity_cooccurrence(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    entities: pd.DataFrame,
+    *,
+    top: int = 20,
+    exclude: Iterable[str] = DYAD_DEFINING_ENTITIES,
+) -> pd.DataFrame:
     """Pairs of entities named in the same sentence, counted per dyad.
 
     One row per (dyad, entity pair) with ``n_sentences`` (sentences naming
     both) and ``n_articles``; the ``top`` pairs of each dyad by sentences.
+    The dyad-defining countries are left out by default: they co-occur with
+    everything by construction.
     """
     cols = ["dyad", "dyad_label", "entity_a", "entity_b", "name_a", "name_b", "n_sentences", "n_articles"]
     arts = focal_articles(articles)
     dyad_of = arts.set_index("article_id")["dyad"]
-    m = mentions[mentions["article_id"].isin(dyad_of.index)][["article_id", "sentence_id", "entity_id"]].drop_duplicates()
+    m = mentions[mentions["article_id"].isin(dyad_of.index) & ~mentions["entity_id"].isin(list(exclude))]
+    m = m[["article_id", "sentence_id", "entity_id"]].drop_duplicates()
     if m.empty:
         return pd.DataFrame(columns=cols)
     pairs = m.merge(m, on=["article_id", "sentence_id"], suffixes=("_a", "_b"))
@@ -908,7 +918,7 @@ def article_table(
     out = pd.DataFrame(
         {
             "article_id": a["article_id"],
-            "title": a["title"].fillna("(untitled)"),
+            "title": a["title"].fillna("(untitled) " + a["file"].fillna("").map(lambda f: str(f).replace("\\", "/").rsplit("/", 1)[-1])),
             "date": a["date"].fillna(UNKNOWN_DATE),
             "source": _sources(a),
             "language": a["language"].map(_language_label),

@@ -45,10 +45,20 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
         m = st.columns(4)
         m[0].metric("Articles", int(row["n_articles"]))
         m[1].metric(
-            "Mean sentence tone", f"{row['tone']:+.2f}".replace("-", "−") if row["tone"] is not None else "–", help=row["interval_note"]
+            "Tone",
+            f"{row['tone']:+.2f}".replace("-", "−") if row["tone"] is not None else "–",
+            help=f"Mean sentence tone, −1 (negative) to +1 (positive); {row['interval_note']}",
         )
-        m[2].metric("Negative sentences", f"{row['share_negative']:.0%}" if row["share_negative"] is not None else "–")
-        m[3].metric("Positive sentences", f"{row['share_positive']:.0%}" if row["share_positive"] is not None else "–")
+        m[2].metric(
+            "Negative",
+            f"{row['share_negative']:.0%}" if row["share_negative"] is not None else "–",
+            help="Share of scored sentences with tone ≤ −0.05",
+        )
+        m[3].metric(
+            "Positive",
+            f"{row['share_positive']:.0%}" if row["share_positive"] is not None else "–",
+            help="Share of scored sentences with tone ≥ +0.05",
+        )
         interval = (
             ""
             if row["tone_low"] is None or row["tone_low"] != row["tone_low"]

@@ -28,6 +28,7 @@ state.apply_selection(event, "entity_id", "entity", key="entities.chart")
 wide = rates.pivot_table(
     index=["entity_id", "name", "type"], columns="dyad_label", values=["n_mentions", "share_articles", "tone"], aggfunc="first"
 )
+wide = wide.reindex(columns=[(m, compare.DYAD_LABELS[d]) for m in ("n_mentions", "share_articles", "tone") for d in compare.FOCAL_DYADS])
 wide.columns = [f"{a} · {b}" for a, b in wide.columns]
 wide = wide.reset_index().sort_values([c for c in wide.columns if c.startswith("n_mentions")], ascending=False)
 pct = {

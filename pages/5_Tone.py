@@ -1,9 +1,9 @@
 """Tone: distributions by dyad, language and entity, and the method behind each score."""
 
-import pandas as pd
 import streamlit as st
 
 from lib import charts, compare
+from lib.highlight import escape_markdown
 from lib.tone import METHODS
 from ui import data, state
 
@@ -70,26 +70,10 @@ if entity:
     )
 
 st.subheader("How each score is made, and what it agrees with")
-methods = pd.DataFrame(
-    [
-        {
-            "method": key,
-            "used here": key in view["methods_used"],
-            "label": m.get("label"),
-            "language": m.get("language"),
-            "how": m.get("description"),
-            "scale": m.get("scale"),
-            "agreement": m.get("agreement"),
-        }
-        for key, m in METHODS.items()
-    ]
-)
-st.dataframe(
-    methods,
-    hide_index=True,
-    column_config={
-        "how": st.column_config.TextColumn("How", width="large"),
-        "agreement": st.column_config.TextColumn("Known agreement", width="large"),
-    },
-)
+for key, method in METHODS.items():
+    used = "used in this view" if key in view["methods_used"] else "not used in this view"
+    st.markdown(
+        f"**{escape_markdown(method.get('label'))}** ({escape_markdown(method.get('language'))}, {used}): {escape_markdown(method.get('description'))}.  \n"
+        f"Scale: {escape_markdown(method.get('scale'))}.  \nKnown agreement: {escape_markdown(method.get('agreement'))}."
+    )
 st.caption(f"Dyad colours: {compare.DYAD_LABELS['us-turkey']} blue, {compare.DYAD_LABELS['russia-turkey']} orange.")

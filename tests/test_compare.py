@@ -328,6 +328,7 @@ def test_entity_cooccurrence(toy):
     assert ru.loc[("erdogan", "putin"), "n_sentences"] == 2
     assert ru.loc[("erdogan", "putin"), "n_articles"] == 2
     assert not ((co["entity_a"] == "biden") & (co["dyad"] == "russia-turkey")).any()  # 'both' article not counted
+    assert "turkey" not in set(co["entity_a"]) | set(co["entity_b"])
 
 
 def test_topic_shares(toy):

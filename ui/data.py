@@ -1,39 +1,55 @@
 """The one place pages get analysed data from (cached at the data edge).
 
-``get_corpus()`` is the analysed corpus. Its folder is the project's
-``seeds/`` unless the environment variable ``COVERAGE_CORPUS_DIR`` names
-another folder of article files (the browser tests point it at a corpus
-with hostile text; a deployment can point it at its own articles). The
-variable is read when the corpus is loaded, never at import time.
+The corpus lives in the article store (``lib.store``, SQLite): the file
+named by ``$COVERAGE_DB`` (default ``data/coverage.sqlite``). A new store is
+first filled from the folder ``$COVERAGE_CORPUS_DIR`` names (default the
+project's ``seeds/``; the browser tests point it at a corpus with hostile
+text; a deployment can point it at its own articles). Both variables are
+read when the store is opened, never at import time. When the store's
+location cannot be written, a temporary store is used and
+``store_notice()`` says so.
+
+``get_corpus()`` is the analysed corpus: every visible stored article, its
+cached analysis, the user's edits applied. It is cached by the store's path
+and *fingerprint* (which changes whenever articles or edits change), so
+every browser session sees the same corpus and an upload or an edit in one
+session shows in all of them on their next run.
 
 The ``*_view`` functions are cached wrappers of ``lib.compare``: each takes
 the sidebar ``Filters`` and returns the small tables a page draws, keyed by
-the corpus folder and the filters, so changing a page or a filter back and
+the corpus and the filters, so changing a page or a filter back and
 forth costs a cache lookup.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from collections.abc import Callable, Iterable
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from lib import compare
-from lib.pipeline import SEEDS_DIR, Corpus, analyze_paths, load_resources
+from lib import compare, importers
+from lib import store as store_lib
+from lib.pipeline import Corpus, analyze_text, assemble, load_resources
 from ui.state import Filters
 
-#: Environment variable naming the folder of article files the app shows.
-CORPUS_DIR_ENV = "COVERAGE_CORPUS_DIR"
+#: Environment variable naming the folder of article files a new store is filled from.
+CORPUS_DIR_ENV = store_lib.CORPUS_DIR_ENV
 #: Cached filtered views kept per function: a few filter combinations per
 #: user for a handful of users; each entry is a few small tables.
 VIEW_CACHE_ENTRIES = 64
+#: Corpora kept in memory: the current one and a few recent ones (a user
+#: hiding and showing articles goes back and forth between fingerprints).
+CORPUS_CACHE_ENTRIES = 4
+#: Times get_corpus() re-reads the store when it changes while being read.
+_STALE_RETRIES = 3
 
 
 def corpus_dir() -> str:
-    """The folder the corpus is read from (``$COVERAGE_CORPUS_DIR``, else seeds/)."""
-    return os.environ.get(CORPUS_DIR_ENV) or str(SEEDS_DIR)
+    """The folder a new store is filled from (``$COVERAGE_CORPUS_DIR``, else seeds/)."""
+    return str(store_lib.seed_folder())
 
 
 @st.cache_resource(show_spinner="Loading language models…")
@@ -42,21 +58,88 @@ def get_resources():
     return load_resources()
 
 
-@st.cache_data(show_spinner="Analysing articles…", max_entries=4)
-def _corpus_tables(folder: str) -> dict:
-    return analyze_paths([Path(folder)], resources=get_resources()).tables
+def analyzer() -> Callable:
+    """The pipeline's per-article function, bound to the loaded models."""
+    return partial(analyze_text, resources=get_resources())
+
+
+@st.cache_resource(show_spinner="Opening the article store…")
+def _open_store(db: str, folder: str) -> store_lib.Store:
+    s = store_lib.Store.open(db or None)
+    store_lib.fill_from_folder(s, folder, analyze=analyzer())
+    return s
+
+
+def get_store() -> store_lib.Store:
+    """The article store (one per server process and location, shared by every session)."""
+    return _open_store(os.environ.get(store_lib.DB_ENV, ""), corpus_dir())
+
+
+def store_notice() -> str | None:
+    """Why the app runs on a temporary store, or None."""
+    return get_store().fallback_reason
+
+
+class _StoreChanged(Exception):
+    """The store changed between reading its fingerprint and reading its articles."""
+
+
+@st.cache_data(show_spinner="Analysing articles…", max_entries=CORPUS_CACHE_ENTRIES)
+def _corpus_tables(key: str) -> dict:
+    s = get_store()
+    snap = s.snapshot()
+    if key != f"{s.path}|{snap.fingerprint}":
+        raise _StoreChanged  # not cached: a corpus is only ever stored under its own fingerprint
+    results, _ = s.results(analyzer(), snapshot=snap)
+    return assemble(results, resources=get_resources()).tables
+
+
+def corpus_key() -> str:
+    """The cache key of the current corpus: the store's path and fingerprint."""
+    s = get_store()
+    return f"{s.path}|{s.fingerprint()}"
+
+
+def _tables(key: str) -> dict:
+    for _ in range(_STALE_RETRIES):
+        try:
+            return _corpus_tables(key)
+        except _StoreChanged:
+            key = corpus_key()
+    return _corpus_tables(key)
 
 
 def get_corpus() -> Corpus:
     """The analysed corpus the dashboard shows."""
-    return Corpus(_corpus_tables(corpus_dir()))
+    return Corpus(_tables(corpus_key()))
+
+
+def corpus_fingerprint() -> str:
+    return get_store().fingerprint()
+
+
+def import_uploads(
+    files: Iterable[tuple[str, bytes]],
+    *,
+    mappings: dict[str, dict[str, str | None]] | None = None,
+    progress: Callable[[float, int, store_lib.Outcome], None] | None = None,
+) -> list[store_lib.Outcome]:
+    """Store uploaded files (one transaction per article); one outcome per article found."""
+    return store_lib.import_files(
+        get_store(), files, origin="upload", analyze=analyzer(), limits=upload_limits(), mappings=mappings, progress=progress
+    )
+
+
+def upload_limits() -> importers.Limits:
+    """Import limits: environment variables, and Streamlit's own upload limit."""
+    return importers.Limits.from_env(max_upload_bytes=int(st.get_option("server.maxUploadSize")) * importers.MB)
 
 
 # --- cached views (lib.compare on the filtered corpus) ------------------------------------------
 
 
-def _subset(folder: str, fkey: tuple) -> Corpus:
-    corpus = Corpus(_corpus_tables(folder))
+def _subset(key: str, fkey: tuple) -> Corpus:
+    corpus = Corpus(_tables(key))
     return corpus.subset(Filters(*fkey).article_ids(corpus.articles))
 
 
@@ -69,8 +152,8 @@ def _terms(sub: Corpus, language: str) -> pd.DataFrame | str:
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _compare_view(folder: str, fkey: tuple) -> dict:
-    sub = _subset(folder, fkey)
+def _compare_view(key: str, fkey: tuple) -> dict:
+    sub = _subset(key, fkey)
     a, s = sub.articles, sub["sentences"]
     return {
         "n_articles": len(a),
@@ -90,18 +173,18 @@ def _compare_view(folder: str, fkey: tuple) -> dict:
 
 def compare_view(filters: Filters) -> dict:
     """Everything the Compare page draws, for the filtered corpus."""
-    return _compare_view(corpus_dir(), filters.key())
+    return _compare_view(corpus_key(), filters.key())
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _articles_view(folder: str, fkey: tuple) -> pd.DataFrame:
-    sub = _subset(folder, fkey)
+def _articles_view(key: str, fkey: tuple) -> pd.DataFrame:
+    sub = _subset(key, fkey)
     return compare.article_table(sub.articles, sub["mentions"], sub["entities"], sub["topics"], sub["topics_taxonomy"])
 
 
 def articles_view(filters: Filters) -> pd.DataFrame:
     """The article list (every status, every dyad) for the filtered corpus."""
-    return _articles_view(corpus_dir(), filters.key())
+    return _articles_view(corpus_key(), filters.key())
 
 
 def article_detail(article_id: str) -> dict | None:
@@ -116,8 +199,8 @@ def article_detail(article_id: str) -> dict | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _entities_view(folder: str, fkey: tuple) -> dict:
-    sub = _subset(folder, fkey)
+def _entities_view(key: str, fkey: tuple) -> dict:
+    sub = _subset(key, fkey)
     a = sub.articles
     return {
         "n_focal": len(compare.focal_articles(a)),
@@ -128,22 +211,22 @@ def _entities_view(folder: str, fkey: tuple) -> dict:
 
 def entities_view(filters: Filters) -> dict:
     """Entity × dyad rates and co-occurrences for the filtered corpus."""
-    return _entities_view(corpus_dir(), filters.key())
+    return _entities_view(corpus_key(), filters.key())
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _entity_sentences(folder: str, fkey: tuple, entity_id: str) -> pd.DataFrame:
-    sub = _subset(folder, fkey)
+def _entity_sentences(key: str, fkey: tuple, entity_id: str) -> pd.DataFrame:
+    sub = _subset(key, fkey)
     return compare.entity_sentences(sub.articles, sub["sentences"], sub["mentions"], entity_id=entity_id)
 
 
 def entity_sentences(filters: Filters, entity_id: str) -> pd.DataFrame:
-    return _entity_sentences(corpus_dir(), filters.key(), entity_id)
+    return _entity_sentences(corpus_key(), filters.key(), entity_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _topics_view(folder: str, fkey: tuple) -> dict:
-    sub = _subset(folder, fkey)
+def _topics_view(key: str, fkey: tuple) -> dict:
+    sub = _subset(key, fkey)
     a, s = sub.articles, sub["sentences"]
     return {
         "n_focal": len(compare.focal_articles(a)),
@@ -155,33 +238,33 @@ def _topics_view(folder: str, fkey: tuple) -> dict:
 
 def topics_view(filters: Filters) -> dict:
     """Topic shares and distinguishing terms per language for the filtered corpus."""
-    return _topics_view(corpus_dir(), filters.key())
+    return _topics_view(corpus_key(), filters.key())
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _topic_sentences(folder: str, fkey: tuple, topic_id: str) -> pd.DataFrame:
-    sub = _subset(folder, fkey)
+def _topic_sentences(key: str, fkey: tuple, topic_id: str) -> pd.DataFrame:
+    sub = _subset(key, fkey)
     return compare.topic_sentences(sub.articles, sub["sentences"], sub["sentence_topics"], topic_id=topic_id)
 
 
 def topic_sentences(filters: Filters, topic_id: str) -> pd.DataFrame:
-    return _topic_sentences(corpus_dir(), filters.key(), topic_id)
+    return _topic_sentences(corpus_key(), filters.key(), topic_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _kwic(folder: str, fkey: tuple, term: str, language: str) -> pd.DataFrame:
-    sub = _subset(folder, fkey)
+def _kwic(key: str, fkey: tuple, term: str, language: str) -> pd.DataFrame:
+    sub = _subset(key, fkey)
     return compare.keyword_in_context(sub["sentences"], sub.articles, term=term, language=language)
 
 
 def kwic(filters: Filters, term: str, language: str) -> pd.DataFrame:
     """Keyword in context for ``term`` in the filtered corpus."""
-    return _kwic(corpus_dir(), filters.key(), term, language)
+    return _kwic(corpus_key(), filters.key(), term, language)
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _tone_view(folder: str, fkey: tuple) -> dict:
-    sub = _subset(folder, fkey)
+def _tone_view(key: str, fkey: tuple) -> dict:
+    sub = _subset(key, fkey)
     a, s = sub.articles, sub["sentences"]
     methods_used = sorted(set(s["tone_method"].dropna().astype(str)))
     return {
@@ -198,15 +281,20 @@ def _tone_view(folder: str, fkey: tuple) -> dict:
 
 def tone_view(filters: Filters) -> dict:
     """Tone distributions by dyad, language and entity for the filtered corpus."""
-    return _tone_view(corpus_dir(), filters.key())
+    return _tone_view(corpus_key(), filters.key())
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _speaker_quotes(folder: str, fkey: tuple, speaker: str) -> pd.DataFrame:
-    sub = _subset(folder, fkey)
+def _speaker_quotes(key: str, fkey: tuple, speaker: str) -> pd.DataFrame:
+    sub = _subset(key, fkey)
     return compare.speaker_quotes(compare.focal_articles(sub.articles), sub["quotes"], speaker=speaker)
 
 
 def speaker_quotes(filters: Filters, speaker: str) -> pd.DataFrame:
     """The quotes behind one speaker's count (e.g. "anonymous source")."""
-    return _speaker_quotes(corpus_dir(), filters.key(), speaker)
+    return _speaker_quotes(corpus_key(), filters.key(), speaker)
+
+
+def filtered_corpus(filters: Filters) -> Corpus:
+    """The corpus restricted to the sidebar filters (for exports of the filtered view)."""
+    return _subset(corpus_key(), filters.key())
