@@ -321,14 +321,14 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, pipeline_version: str = schema.PIPELINE_VERSION) -> Store:
-        """The store at ``path`` (default ``$COVERAGE_DB``, else ``data/coverage.sqlite``).
+        """The store at ``path`` (default ``$COVERAGE_DB``, else :func:`default_db_path`).
 
         When that location cannot be written (a read-only or missing disk, as
         on some cloud hosts), a temporary store is used instead — a copy of
         the existing one when it can at least be read — and
         ``fallback_reason`` says why.
         """
-        target = Path(path or os.environ.get(DB_ENV) or DEFAULT_DB)
+        target = Path(path or os.environ.get(DB_ENV) or default_db_path())
         try:
             return cls(target, pipeline_version=pipeline_version)
         except (OSError, sqlite3.Error) as exc:
@@ -759,6 +759,20 @@ def fill_from_folder(
 #: Environment variable naming the folder a new store is filled from.
 CORPUS_DIR_ENV = "COVERAGE_CORPUS_DIR"
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def default_db_path() -> Path:
+    """``data/coverage.sqlite``; with ``$COVERAGE_CORPUS_DIR`` set, a store of that folder's own.
+
+    Two corpora never share a store by accident: a store is filled from its
+    folder only once, so pointing an existing store at another folder would
+    silently keep showing the first one.
+    """
+    folder = os.environ.get(CORPUS_DIR_ENV)
+    if not folder or Path(folder).resolve() == SEEDS_DIR:
+        return DEFAULT_DB
+    key = hashlib.sha256(str(Path(folder).resolve()).encode()).hexdigest()[:12]
+    return DEFAULT_DB.with_name(f"coverage-{key}.sqlite")
 
 
 def seed_folder() -> Path:

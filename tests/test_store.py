@@ -262,6 +262,19 @@ def test_open_honours_the_environment_variable(tmp_path, monkeypatch):
     assert not s.is_temporary
 
 
+def test_another_corpus_folder_gets_its_own_default_store(tmp_path, monkeypatch):
+    from lib.store import CORPUS_DIR_ENV, DEFAULT_DB, SEEDS_DIR, default_db_path
+
+    monkeypatch.delenv(DB_ENV, raising=False)
+    monkeypatch.delenv(CORPUS_DIR_ENV, raising=False)
+    assert default_db_path() == DEFAULT_DB
+    monkeypatch.setenv(CORPUS_DIR_ENV, str(SEEDS_DIR))
+    assert default_db_path() == DEFAULT_DB
+    monkeypatch.setenv(CORPUS_DIR_ENV, str(tmp_path))
+    other = default_db_path()
+    assert other != DEFAULT_DB and other.parent == DEFAULT_DB.parent
+
+
 def test_unwritable_location_falls_back_to_a_temporary_store(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

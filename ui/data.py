@@ -1,7 +1,8 @@
 """The one place pages get analysed data from (cached at the data edge).
 
 The corpus lives in the article store (``lib.store``, SQLite): the file
-named by ``$COVERAGE_DB`` (default ``data/coverage.sqlite``). A new store is
+named by ``$COVERAGE_DB`` (default ``data/coverage.sqlite``, or a file of
+its own per ``$COVERAGE_CORPUS_DIR`` folder). A new store is
 first filled from the folder ``$COVERAGE_CORPUS_DIR`` names (default the
 project's ``seeds/``; the browser tests point it at a corpus with hostile
 text; a deployment can point it at its own articles). Both variables are
