@@ -872,6 +872,14 @@ def entity_tone_rows(
 # --- articles ---------------------------------------------------------------------------
 
 
+def display_title(title: object, file: object = None) -> str:
+    """An article's title, or "(untitled) <file name>" when the text gives none."""
+    if title is not None and title is not pd.NA and str(title).strip():
+        return str(title)
+    name = "" if file is None or file is pd.NA else str(file).replace("\\", "/").rsplit("/", 1)[-1]
+    return f"(untitled) {name}".strip()
+
+
 def article_table(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -918,7 +926,7 @@ def article_table(
     out = pd.DataFrame(
         {
             "article_id": a["article_id"],
-            "title": a["title"].fillna("(untitled) " + a["file"].fillna("").map(lambda f: str(f).replace("\\", "/").rsplit("/", 1)[-1])),
+            "title": [display_title(t, f) for t, f in zip(a["title"], a["file"], strict=True)],
             "date": a["date"].fillna(UNKNOWN_DATE),
             "source": _sources(a),
             "language": a["language"].map(_language_label),

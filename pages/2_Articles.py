@@ -73,7 +73,7 @@ if detail is None:
     st.warning("That article is not in the corpus (the link may be from another corpus).")
     st.stop()
 art = detail["article"]
-st.subheader(str(art["title"]) if art["title"] is not None and str(art["title"]) != "<NA>" else "(untitled)")
+st.subheader(compare.display_title(art["title"], art["file"]))
 st.markdown(
     " · ".join(
         escape_markdown(x)

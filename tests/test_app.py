@@ -1,0 +1,202 @@
+"""AppTest: app.py and every page run on the seeds, show their key numbers, follow filters and URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["pages/1_Compare.py", "pages/2_Articles.py", "pages/3_Entities.py", "pages/4_Topics.py", "pages/5_Tone.py"]
+#: First run analyses the seeds and loads the models (~10 s on a laptop).
+TIMEOUT = 240
+
+
+@pytest.fixture(autouse=True)
+def _fresh_store(tmp_path_factory, monkeypatch):
+    """Every AppTest reads the seeds through a store of its own, never the user's."""
+    monkeypatch.setenv("COVERAGE_DB", str(tmp_path_factory.getbasetemp() / "apptest.sqlite"))
+    monkeypatch.delenv("COVERAGE_CORPUS_DIR", raising=False)
+
+
+def run(script: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / script), default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """Every text the run put on screen, as one string (markdown, captions, infos, headers…)."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error"):
+        parts += [str(e.value) for e in at.get(kind)]
+    parts += [f"{m.label}={m.value}" for m in at.metric]
+    return "\n".join(parts).replace("\\", "")
+
+
+def assert_ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.fixture(scope="module")
+def arabic_id():
+    from lib.pipeline import analyze_seeds
+
+    arts = analyze_seeds().articles
+    return str(arts.loc[arts["language"] == "ar", "article_id"].iloc[0])
+
+
+# --- every page runs ------------------------------------------------------------------------
+
+
+def test_app_runs_and_lands_on_compare():
+    at = run("app.py")
+    assert_ok(at)
+    shown = texts(at)
+    assert "US–Turkey vs Russia–Turkey" in shown
+    assert "Articles=2" in shown and "Articles=3" in shown
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_inside_the_app(page):
+    at = run("app.py")
+    at.switch_page(page).run()
+    assert_ok(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_its_own(page):
+    assert_ok(run(page))
+
+
+# --- key numbers and labels ---------------------------------------------------------------------
+
+
+def test_compare_says_how_little_it_rests_on():
+    at = run("pages/1_Compare.py")
+    shown = texts(at)
+    assert "Findings" in shown
+    assert "based on 2 US–Turkey and 3 Russia–Turkey articles, too few to generalise" in shown
+    assert "too few articles for an interval" in shown  # US–Turkey: 2 articles
+    assert "90% interval from resampling articles" in shown  # Russia–Turkey: 3 articles
+    assert "Syria and Idlib is the leading topic of Russia–Turkey coverage" in shown
+    assert "Evidence →](./topics?topic=syria)" in shown
+    for label in ("Tone", "Negative", "Positive"):
+        assert sum(m.label == label for m in at.metric) == 2
+
+
+def test_tone_page_names_each_method_and_its_agreement():
+    shown = texts(run("pages/5_Tone.py"))
+    assert "r = 0.492" in shown and "NYT editorial sentences" in shown
+    assert "Arabic lexicon" in shown and "Known agreement" in shown
+
+
+def test_articles_page_lists_every_seed():
+    at = run("pages/2_Articles.py")
+    df = at.dataframe[0].value
+    assert len(df) == 5
+    assert set(df["dyad"]) == {"US–Turkey", "Russia–Turkey"}
+    assert (df["source"] == "(unknown source)").all()
+
+
+# --- filters change what is shown ---------------------------------------------------------------
+
+
+def test_language_filter_changes_compare_and_the_url():
+    at = run("app.py")
+    lang = at.sidebar.multiselect[0]
+    lang.set_value(["ar"]).run()
+    assert_ok(at)
+    assert at.query_params["lang"] in ("ar", ["ar"])
+    shown = texts(at)
+    assert "No Russia–Turkey articles match these filters (Arabic articles)" in shown
+    assert "Articles=1" in shown and "Articles=3" not in shown
+
+
+def test_filter_survives_a_change_of_page():
+    at = run("app.py")
+    at.sidebar.multiselect[0].set_value(["en"]).run()
+    at.switch_page("pages/2_Articles.py").run()
+    assert_ok(at)
+    assert at.query_params["lang"] in ("en", ["en"])
+    assert len(at.dataframe[0].value) == 4
+
+
+def test_no_match_is_explained():
+    at = run("pages/1_Compare.py", lang="fr")
+    assert_ok(at)
+    assert "No US–Turkey or Russia–Turkey articles match these filters (fr articles)" in texts(at)
+    for page in PAGES[1:]:
+        at = run(page, lang="fr")
+        assert_ok(at)
+        assert at.info, page
+
+
+def test_source_filter_on_unknown_source():
+    at = run("pages/2_Articles.py", source="(unknown source)")
+    assert len(at.dataframe[0].value) == 5
+    at = run("pages/2_Articles.py", source="Reuters")
+    assert "No articles match these filters (from Reuters)" in texts(at)
+
+
+# --- a URL opens the view it names ---------------------------------------------------------------
+
+
+def test_entity_url_shows_its_sentences():
+    at = run("pages/3_Entities.py", entity="putin")
+    assert_ok(at)
+    assert at.selectbox[0].value == "putin"
+    heading = next(s.value for s in at.subheader if s.value.startswith("Sentences naming"))
+    assert heading.startswith("Sentences naming Vladimir Putin (")
+    sentences = at.dataframe[1].value
+    assert len(sentences) > 0 and set(sentences["dyad_label"]) == {"Russia–Turkey"}
+    assert sentences["text"].str.contains("Putin").all()
+
+
+def test_topic_url_shows_its_sentences():
+    at = run("pages/4_Topics.py", topic="syria")
+    assert_ok(at)
+    heading = next(s.value for s in at.subheader if s.value.startswith("Sentences on"))
+    assert heading.startswith("Sentences on Syria and Idlib (")
+    assert len(at.dataframe[0].value) > 0
+
+
+def test_term_url_opens_keyword_in_context():
+    at = run("pages/4_Topics.py", term="Idlib", tlang="en")
+    assert_ok(at)
+    assert at.text_input[0].value == "Idlib"
+    kw = at.dataframe[-1].value
+    assert len(kw) > 0 and set(kw["match"].str.casefold()) == {"idlib"}
+
+
+def test_compare_entity_url_shows_sentences_per_column():
+    at = run("pages/1_Compare.py", entity="putin")
+    shown = texts(at)
+    assert "Sentences naming putin in Russia–Turkey coverage" in shown
+    assert "Sentences naming putin in US–Turkey coverage (0)" in shown
+
+
+def test_article_url_opens_the_arabic_article_right_to_left(arabic_id):
+    at = run("pages/2_Articles.py", article=arabic_id)
+    assert_ok(at)
+    assert at.selectbox[1].value == arabic_id
+    bodies = [h.proto.body for h in at.get("html")]
+    article = next(b for b in bodies if 'class="cov-article"' in b)
+    assert 'dir="rtl" lang="ar"' in article
+    assert "<mark" in article
+
+
+def test_unknown_article_in_url_is_explained():
+    at = run("pages/2_Articles.py", article="no-such-article")
+    assert_ok(at)
+    assert "Choose an article" in texts(at)
+
+
+def test_selecting_in_the_page_writes_the_url():
+    at = run("pages/3_Entities.py")
+    at.selectbox[0].set_value("erdogan").run()
+    assert_ok(at)
+    assert at.query_params["entity"] in ("erdogan", ["erdogan"])
