@@ -120,7 +120,8 @@ def analyze_text(
         article["dyad_auto"] = "other"
         article["dyad_reason"] = "not analysed"
         rows["sentences"] = [
-            {"article_id": article_id, "sentence_id": i, "start": s, "end": e, "text": t} for i, ((s, e), t) in enumerate(zip(spans, texts, strict=True))
+            {"article_id": article_id, "sentence_id": i, "start": s, "end": e, "text": t}
+            for i, ((s, e), t) in enumerate(zip(spans, texts, strict=True))
         ]
         return rows
 
