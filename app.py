@@ -21,6 +21,7 @@ PAGES = [
     ("pages/3_Entities.py", "Entities", "entities", ":material/groups:"),
     ("pages/4_Topics.py", "Topics", "topics", ":material/topic:"),
     ("pages/5_Tone.py", "Tone", "tone", ":material/mood:"),
+    ("pages/6_Corpus.py", "Corpus", "corpus", ":material/upload_file:"),
 ]
 
 navigation = st.navigation([st.Page(f, title=t, url_path=u, icon=i, default=(n == 0)) for n, (f, t, u, i) in enumerate(PAGES)])
@@ -29,4 +30,6 @@ state.sidebar_filters(corpus.articles)
 st.sidebar.caption(
     f"Corpus: {len(corpus.articles)} article files. The view (page, filters, selection) is in the URL: copy it to share this view."
 )
+if notice := data.store_notice():
+    st.sidebar.warning(notice, icon=":material/warning:")
 navigation.run()
