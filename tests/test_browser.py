@@ -1,0 +1,278 @@
+"""A real browser: Playwright drives Debian's Chromium against `streamlit run app.py`.
+
+Each test server runs on a free localhost port with a store of its own
+(``COVERAGE_DB`` in a temporary folder) filled from ``COVERAGE_CORPUS_DIR``:
+the seeds, or the seeds plus an article whose text carries a ``<script>``
+and an ``<img onerror>``. Full-page screenshots of every page go to
+``test-artifacts/`` (git-ignored) for a person to look at.
+
+Chromium is the system one (``/usr/bin/chromium``); ``playwright install``
+is never run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: First start loads the language models and analyses the corpus.
+SERVER_START_S = 180
+#: A page has finished rendering when nothing has changed for this long.
+SETTLE_S = 1.5
+PAGE_TIMEOUT_S = 90
+VIEWPORT = {"width": 1400, "height": 900}
+
+HOSTILE_TEXT = """Turkey and the United States clash over the S-400 <script>window.__pwned=1</script>
+
+Washington warned Ankara on Monday. <img src=x onerror="window.__pwned=1"> The US and Turkey remain NATO allies, officials in Washington and Ankara said.
+President Joe Biden said the United States would respond. Turkish President Recep Tayyip Erdogan said Turkey would not back down.
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(corpus_dir: Path, db: Path, log: Path):
+    """Start `streamlit run app.py`; return (process, base URL) once healthy."""
+    port = free_port()
+    env = {**os.environ, "COVERAGE_CORPUS_DIR": str(corpus_dir), "COVERAGE_DB": str(db)}
+    out = log.open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    stop_server(proc)
+    raise RuntimeError(f"streamlit did not become healthy in {SERVER_START_S} s: {log.read_text()[-2000:]}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def seeds_server(tmp_path_factory, request):
+    tmp = tmp_path_factory.mktemp("seeds-server")
+    proc, url = start_server(ROOT / "seeds", tmp / "store.sqlite", tmp / "streamlit.log")
+    request.addfinalizer(lambda: stop_server(proc))
+    return url
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory, request):
+    """A server on the seeds plus a hostile article; yields (url, the article's id)."""
+    from lib.reading import article_id_for, read_document
+
+    tmp = tmp_path_factory.mktemp("hostile-server")
+    corpus = tmp / "corpus"
+    shutil.copytree(ROOT / "seeds", corpus)
+    path = corpus / "900_hostile.txt"
+    path.write_text(HOSTILE_TEXT, encoding="utf-8")
+    article_id = article_id_for(read_document(path).text)
+    proc, url = start_server(corpus, tmp / "store.sqlite", tmp / "streamlit.log")
+    request.addfinalizer(lambda: stop_server(proc))
+    return url, article_id
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport=VIEWPORT)
+    pg = context.new_page()
+    pg.set_default_timeout(PAGE_TIMEOUT_S * 1000)
+    yield pg
+    context.close()
+
+
+def _state(page) -> tuple:
+    return page.evaluate(
+        """() => {
+            const running = document.querySelector('[data-testid="stStatusWidget"]') !== null
+                && /running|connecting/i.test(document.querySelector('[data-testid="stStatusWidget"]').innerText);
+            const main = document.querySelector('[data-testid="stMain"]');
+            // charts in a hidden tab are not drawn until the tab is opened
+            const shown = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].filter(el => el.checkVisibility());
+            const charts = shown.length;
+            const drawn = shown.filter(el => el.querySelector('canvas, svg.marks')).length;
+            const skeleton = document.querySelectorAll('[data-testid="stSkeleton"]').length;
+            return [running, main ? main.innerText.length : 0, charts, drawn, skeleton];
+        }"""
+    )
+
+
+def settle(page) -> None:
+    """Wait until the script run has finished and every chart is drawn."""
+    page.wait_for_selector('[data-testid="stMain"] h1')
+    deadline = time.monotonic() + PAGE_TIMEOUT_S
+    last, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        s = _state(page)
+        running, _, charts, drawn, skeleton = s
+        if s != last:
+            last, since = s, time.monotonic()
+        elif not running and not skeleton and drawn >= charts and time.monotonic() - since >= SETTLE_S:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"page did not settle: {last}")
+
+
+def visit(page, url: str) -> None:
+    page.goto(url)
+    settle(page)
+
+
+def screenshot(page, name: str) -> Path:
+    """A full-page screenshot: the viewport grows to the whole scrolled content first."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    height = page.evaluate("() => Math.max(document.querySelector('[data-testid=\"stMain\"]').scrollHeight, document.body.scrollHeight)")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": int(height) + 40})
+    settle(page)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+    return path
+
+
+def assert_no_streamlit_error(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator('[data-testid="stException"]').first.inner_text()
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+
+
+def visible_text(page) -> str:
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+PAGE_CHECKS = [
+    ("compare", "", ["Findings", "US–Turkey", "Russia–Turkey", "too few articles for an interval", "Evidence →"], 10),
+    ("articles", "articles", ["Articles", "Read an article"], 0),
+    ("entities", "entities", ["Entities in US–Turkey and Russia–Turkey coverage", "Which entities appear together"], 2),
+    ("topics", "topics", ["Topics and distinguishing terms", "Keyword in context"], 2),
+    ("tone", "tone", ["Tone of the coverage", "r = 0.492", "Known agreement"], 3),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "expected", "min_charts"), PAGE_CHECKS, ids=[c[0] for c in PAGE_CHECKS])
+def test_every_page_shows_its_content(seeds_server, page, name, path, expected, min_charts):
+    visit(page, f"{seeds_server}/{path}")
+    assert_no_streamlit_error(page)
+    text = visible_text(page)
+    for needle in expected:
+        assert needle in text, f"{needle!r} not visible on {name}"
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= min_charts
+    assert screenshot(page, name).stat().st_size > 10_000
+
+
+def test_url_view_opens_with_filters_and_selection(seeds_server, page):
+    visit(page, f"{seeds_server}/entities?lang=en&entity=putin")
+    assert_no_streamlit_error(page)
+    assert "Sentences naming Vladimir Putin" in visible_text(page)
+    assert "English articles" in visible_text(page)
+    # the sidebar shows the filter the URL gave
+    assert "English" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "Arabic" not in page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.inner_text()
+    screenshot(page, "entities-putin-en")
+
+
+def test_arabic_article_renders_right_to_left(seeds_server, page):
+    from lib.pipeline import analyze_seeds
+
+    arts = analyze_seeds().articles
+    ar_id = str(arts.loc[arts["language"] == "ar", "article_id"].iloc[0])
+    visit(page, f"{seeds_server}/articles?article={ar_id}")
+    assert_no_streamlit_error(page)
+    body = page.locator(".cov-article").first
+    assert body.get_attribute("dir") == "rtl" and body.get_attribute("lang") == "ar"
+    assert body.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert body.evaluate("el => getComputedStyle(el).textAlign") in ("right", "start")
+    # the first line starts at the right edge: its first character is right of its last
+    box = body.bounding_box()
+    first = page.locator(".cov-article .cov-s").first.bounding_box()
+    assert first["x"] + first["width"] > box["x"] + box["width"] * 0.8
+    assert body.locator("mark.cov-ent").count() > 0
+    screenshot(page, "article-arabic")
+
+
+def test_hostile_article_text_is_inert(hostile, page):
+    url, article_id = hostile
+    visit(page, f"{url}/articles?article={article_id}")
+    assert_no_streamlit_error(page)
+    body = page.locator(".cov-article").first
+    text = body.inner_text()
+    assert "<script>window.__pwned=1</script>" in text
+    assert '<img src=x onerror="window.__pwned=1">' in text
+    assert body.locator("script, img").count() == 0
+    assert page.evaluate("() => window.__pwned === undefined")
+    for path in ("", "entities", "topics?term=script&tlang=en"):
+        visit(page, f"{url}/{path}")
+        assert_no_streamlit_error(page)
+        assert page.evaluate("() => window.__pwned === undefined"), path
+    visit(page, f"{url}/articles?article={article_id}")
+    screenshot(page, "article-hostile")
