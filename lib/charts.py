@@ -414,7 +414,7 @@ def term_bars(terms: pd.DataFrame, *, dyad: str, top: int = 10) -> alt.Chart:
             d,
             title=_title(
                 f"{DYAD_LABELS[dyad]}: most distinctive {lang_label} terms",
-                "z-score of the log-odds ratio vs the other dyad (Monroe et al. 2008); |z| ≥ 1.96 ≈ p < 0.05",
+                "z of the log-odds ratio (Monroe et al. 2008); pale: |z| < 1.96",
             ),
         )
         .mark_bar(color=DYAD_COLORS[dyad])

@@ -470,9 +470,16 @@ def topic_sentences(articles: pd.DataFrame, sentences: pd.DataFrame, sentence_to
     return out.sort_values(["dyad", "article_id", "sentence_id"])[[*EVIDENCE_COLUMNS, "evidence"]].reset_index(drop=True)
 
 
-def speaker_quotes(articles: pd.DataFrame, quotes: pd.DataFrame, *, speaker: str | None = None, country: str | None = None) -> pd.DataFrame:
-    """The quotes behind a speaker or a speaker's country count."""
-    q = _quote_rows(quotes)
+def speaker_quotes(
+    articles: pd.DataFrame,
+    quotes: pd.DataFrame,
+    *,
+    speaker: str | None = None,
+    country: str | None = None,
+    entities: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The quotes behind a speaker or a speaker's country count (pass ``entities`` as to speakers_by_dyad)."""
+    q = _quote_rows(quotes, entities)
     if speaker is not None:
         q = q[q["speaker_label"] == speaker]
     if country is not None:
@@ -543,10 +550,17 @@ ANONYMOUS = "anonymous source"
 UNKNOWN_COUNTRY = "(country not stated)"
 
 
-def _quote_rows(quotes: pd.DataFrame) -> pd.DataFrame:
+def _quote_rows(quotes: pd.DataFrame, entities: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Quotes with ``speaker_label`` and ``country``: a speaker resolved to an
+    entity is named by the entity ("the defence minister", "Akar" → Hulusi
+    Akar), so one person is one group."""
     q = quotes.copy()
     anon = q["anonymous"].fillna(False).astype(bool)
     q["speaker_label"] = q["speaker"].astype("string").fillna("(unnamed)")
+    if entities is not None and "speaker_entity_id" in q.columns:
+        names = _entity_names(entities)["name_en"].dropna()
+        resolved = q["speaker_entity_id"].map(names)
+        q["speaker_label"] = resolved.fillna(q["speaker_label"]).astype("string")
     q.loc[anon, "speaker_label"] = ANONYMOUS
     q["country"] = q["affiliation"].astype("string").fillna(UNKNOWN_COUNTRY)
     q.loc[q["country"].str.strip() == "", "country"] = UNKNOWN_COUNTRY
@@ -570,7 +584,7 @@ def speakers_by_dyad(
     cols = ["dyad", "dyad_label", "group", "group_label", "n_quotes", "n_anonymous", "share", "n_articles", "dyad_quotes"]
     arts = focal_articles(articles)
     dyad_of = arts.set_index("article_id")["dyad"]
-    q = _quote_rows(quotes[quotes["article_id"].isin(dyad_of.index)])
+    q = _quote_rows(quotes[quotes["article_id"].isin(dyad_of.index)], entities)
     if q.empty:
         return pd.DataFrame(columns=cols)
     q["dyad"] = q["article_id"].map(dyad_of)

@@ -288,7 +288,7 @@ def tone_view(filters: Filters) -> dict:
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _speaker_quotes(key: str, fkey: tuple, speaker: str) -> pd.DataFrame:
     sub = _subset(key, fkey)
-    return compare.speaker_quotes(compare.focal_articles(sub.articles), sub["quotes"], speaker=speaker)
+    return compare.speaker_quotes(compare.focal_articles(sub.articles), sub["quotes"], speaker=speaker, entities=sub["entities"])
 
 
 def speaker_quotes(filters: Filters, speaker: str) -> pd.DataFrame:
