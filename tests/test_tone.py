@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -74,10 +75,24 @@ def test_vader_scores_every_english_sentence(res):
         "The Justice and Development Party met in Ankara.",
         "The Security Council met on Monday.",
         "A Free Syrian Army commander spoke.",
+        "Great Britain sent an envoy.",
+        "Operation Peace Spring began in October.",
+        "The Minister of Defense met the Justice Ministry.",
+        "The Republican Party and the National Party met.",  # "NP" would be VADER's "no problem"
     ],
 )
 def test_proper_names_are_not_tone(res, text):
     assert tone.score_sentences([text], "en", resources=res)[0]["tone"] == 0.0
+
+
+def test_party_acronyms_are_not_vader_words():
+    masked = tone.mask_english_names("National Party, Good Party, Communist Party of China")
+    assert "Party" not in masked
+    assert not {w.lower() for w in re.findall(r"\w+", masked)} & set(SentimentIntensityAnalyzer().lexicon)
+
+
+def test_a_party_is_still_a_party_in_lower_case(res):
+    assert tone.score_sentences(["What a party!"], "en", resources=res)[0]["tone"] > 0
 
 
 @pytest.mark.parametrize("text", ["", "   ", "—", "...!"])
@@ -173,6 +188,22 @@ def test_seed_sentences(res):
         ("الولايات المتحدة وتركيا", 0),
         ("مجلس الأمن", 0),
         ("المهمة المقبلة", 0),
+        # names with tone words in them are not tone (as on the English side)
+        ("بريطانيا العظمى", 0),
+        ("قاتلت وحدات حماية الشعب", -1),  # قاتل only, not حماية
+        ("عملية نبع السلام", 0),
+        ("حزب الخير والحزب الجيد", 0),
+        ("التقى جماعات الضغط", 0),
+        # VADER's other negations: despite, rarely; "unless" is not one
+        ("بالرغم من أفعاله القاسية", 1),
+        ("على الرغم من الأزمة", 1),
+        ("نادرا ما ينجح", -1),
+        ("انعدام الأمن", -1),
+        ("ما لم يتحقق السلام", 1),
+        # inflected forms valued as their own English forms
+        ("تقتل", -1),
+        ("القوى العظمى", 1),
+        ("منطقة غنية بالنفط", 1),
         # words that contain a tone word after clitic stripping, but are not one
         ("البحيرة الكبيرة", 0),  # ب+حيرة
         ("المسؤولون الألمان", 0),  # الم+ان
