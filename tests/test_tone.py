@@ -232,6 +232,7 @@ def test_arabic_sign(res, text, sign):
         ("انتقادات حادة", "انتقادات"),
         ("دعم كبير", "دعم"),
         ("تحسن", "تحسن طفيف"),  # a diminisher weakens
+        ("نجح الاجتماع", "بالكاد نجح الاجتماع"),  # VADER's "barely"
     ],
 )
 def test_modifiers_scale(res, stronger, weaker):
