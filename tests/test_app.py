@@ -200,3 +200,34 @@ def test_selecting_in_the_page_writes_the_url():
     at.selectbox[0].set_value("erdogan").run()
     assert_ok(at)
     assert at.query_params["entity"] in ("erdogan", ["erdogan"])
+
+
+# --- the URL encoding of the filters (pure) ---------------------------------------------------
+
+
+def _as_lists(params: dict) -> dict:
+    return {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
+
+
+@pytest.mark.parametrize(
+    "filters_kwargs",
+    [
+        {},
+        {"languages": ("ar",)},
+        {"languages": ()},
+        {"languages": ("en", "ar"), "sources": ("Reuters", "(unknown source)")},
+        {"date_from": "2021-01-01", "date_to": "2021-12-31", "include_undated": False},
+        {"include_undated": False},
+    ],
+)
+def test_filters_round_trip_through_the_url(filters_kwargs):
+    from ui.state import Filters, filters_from_params
+
+    f = Filters(**filters_kwargs)
+    assert filters_from_params(_as_lists(f.params())) == f
+
+
+def test_bad_dates_in_the_url_are_ignored():
+    from ui.state import Filters, filters_from_params
+
+    assert filters_from_params({"from": ["yesterday"], "to": ["2021-13-45"]}) == Filters()
