@@ -4,7 +4,8 @@ import streamlit as st
 
 from lib import charts, compare
 from lib.highlight import escape_markdown
-from ui import data, state
+from lib.schema import PIPELINE_VERSION
+from ui import data, downloads, state
 
 filters = state.read_filters()
 view = data.compare_view(filters)
@@ -22,8 +23,15 @@ if not view["findings"]:
     st.info("No finding compares the two relationships: one of them has no article under these filters.")
 for f in view["findings"]:
     st.markdown(f"- {escape_markdown(f['text'])} [Evidence →]({state.link(f['evidence_page'], f['evidence_params'])})")
+downloads.briefing(
+    data.filtered_corpus(filters),
+    fingerprint=data.corpus_fingerprint(),
+    pipeline_version=PIPELINE_VERSION,
+    scope=f"Filters: {filters.describe()}",
+    key="compare.dl.briefing",
+)
 
-st.altair_chart(charts.tone_summary_chart(view["summary"]), theme=None)
+downloads.altair_chart(name="compare-tone-by-dyad", chart_obj=charts.tone_summary_chart(view["summary"]), theme=None)
 
 entity = state.get_param("entity")
 topic = state.get_param("topic")
@@ -65,11 +73,14 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
             else f" Interval {row['tone_low']:+.2f} to {row['tone_high']:+.2f}."
         )
         st.caption(f"Tone −1..+1; spread (SD across sentences) {row['tone_sd']:.2f}. {row['interval_note'].capitalize()}.{interval}")
-        st.altair_chart(charts.article_bars(view["counts"], dyad=dyad, x_max=x_max["articles"]), theme=None)
-        st.altair_chart(charts.tone_histogram(view["tones"], dyad=dyad), theme=None)
+        downloads.altair_chart(
+            name=f"compare-articles-{dyad}", chart_obj=charts.article_bars(view["counts"], dyad=dyad, x_max=x_max["articles"]), theme=None
+        )
+        downloads.altair_chart(name=f"compare-tone-histogram-{dyad}", chart_obj=charts.tone_histogram(view["tones"], dyad=dyad), theme=None)
 
-        event = st.altair_chart(
-            charts.entity_bars(view["rates"], dyad=dyad, x_max=x_max["entities"]),
+        event = downloads.altair_chart(
+            name=f"compare-entities-{dyad}",
+            chart_obj=charts.entity_bars(view["rates"], dyad=dyad, x_max=x_max["entities"]),
             theme=None,
             on_select="rerun",
             key=f"compare.entities.{dyad}",
@@ -81,14 +92,19 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
             st.markdown(
                 f"**Sentences naming {escape_markdown(entity)} in {compare.DYAD_LABELS[dyad]} coverage ({len(rows)})** · [all on Entities →]({state.link('entities', {'entity': entity})})"
             )
-            st.dataframe(
-                rows[["title", "text", "tone"]],
+            downloads.dataframe(
+                name=f"compare-entity-sentences-{dyad}",
+                data=rows[["title", "text", "tone"]],
                 hide_index=True,
                 column_config={"tone": st.column_config.NumberColumn("Tone", format="%+.2f")},
             )
 
-        event = st.altair_chart(
-            charts.topic_bars(view["shares"], dyad=dyad, x_max=x_max["topics"]), theme=None, on_select="rerun", key=f"compare.topics.{dyad}"
+        event = downloads.altair_chart(
+            name=f"compare-topics-{dyad}",
+            chart_obj=charts.topic_bars(view["shares"], dyad=dyad, x_max=x_max["topics"]),
+            theme=None,
+            on_select="rerun",
+            key=f"compare.topics.{dyad}",
         )
         state.apply_selection(event, "topic_id", "topic", key=f"compare.topics.{dyad}")
         if topic:
@@ -97,8 +113,9 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
             st.markdown(
                 f"**Sentences on topic {escape_markdown(topic)} in {compare.DYAD_LABELS[dyad]} coverage ({len(rows)})** · [all on Topics →]({state.link('topics', {'topic': topic})})"
             )
-            st.dataframe(
-                rows[["title", "text", "evidence", "tone"]],
+            downloads.dataframe(
+                name=f"compare-topic-sentences-{dyad}",
+                data=rows[["title", "text", "evidence", "tone"]],
                 hide_index=True,
                 column_config={"tone": st.column_config.NumberColumn("Tone", format="%+.2f")},
             )
@@ -108,17 +125,23 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
             if view["speakers"].empty or (view["speakers"]["dyad"] == dyad).sum() == 0:
                 st.info(f"No quotes found in {compare.DYAD_LABELS[dyad]} coverage under these filters.")
             else:
-                st.altair_chart(charts.speaker_bars(view["speakers"], dyad=dyad), theme=None)
+                downloads.altair_chart(
+                    name=f"compare-speakers-{dyad}", chart_obj=charts.speaker_bars(view["speakers"], dyad=dyad), theme=None
+                )
         with countries_tab:
             if view["countries"].empty or (view["countries"]["dyad"] == dyad).sum() == 0:
                 st.info(f"No quotes found in {compare.DYAD_LABELS[dyad]} coverage under these filters.")
             else:
-                st.altair_chart(charts.speaker_bars(view["countries"], dyad=dyad, by="country"), theme=None)
+                downloads.altair_chart(
+                    name=f"compare-speaker-countries-{dyad}",
+                    chart_obj=charts.speaker_bars(view["countries"], dyad=dyad, by="country"),
+                    theme=None,
+                )
         if speaker:
             rows = data.speaker_quotes(filters, speaker)
             rows = rows[rows["dyad_label"] == compare.DYAD_LABELS[dyad]]
             st.markdown(f"**Quotes by {escape_markdown(speaker)} in {compare.DYAD_LABELS[dyad]} coverage ({len(rows)})**")
-            st.dataframe(rows[["title", "speaker_label", "country", "quote"]], hide_index=True)
+            downloads.dataframe(name=f"compare-quotes-{dyad}", data=rows[["title", "speaker_label", "country", "quote"]], hide_index=True)
 
         for lang, tab in zip(
             compare.LANGUAGE_LABELS, st.tabs([f"Distinctive terms · {v}" for v in compare.LANGUAGE_LABELS.values()]), strict=True
@@ -128,4 +151,4 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
                 if isinstance(terms, str):
                     st.info(terms)
                 else:
-                    st.altair_chart(charts.term_bars(terms, dyad=dyad), theme=None)
+                    downloads.altair_chart(name=f"compare-terms-{lang}-{dyad}", chart_obj=charts.term_bars(terms, dyad=dyad), theme=None)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import compare
 from lib.highlight import article_html, escape_markdown, legend_html, reconstruct_text
-from ui import data, state
+from ui import data, downloads, state
 
 filters = state.read_filters()
 table = data.articles_view(filters)
@@ -22,8 +22,9 @@ if shown.empty:
     st.info(f"No {dyad} articles match these filters ({filters.describe()}).")
     st.stop()
 
-event = st.dataframe(
-    shown,
+event = downloads.dataframe(
+    name="articles",
+    data=shown,
     hide_index=True,
     on_select="rerun",
     selection_mode="single-row",
@@ -109,8 +110,9 @@ with st.expander(f"Removed boilerplate ({len(detail['boilerplate'])} pieces)"):
     if detail["boilerplate"].empty:
         st.write("Nothing was removed from this article.")
     else:
-        st.dataframe(
-            detail["boilerplate"][["kind", "text"]],
+        downloads.dataframe(
+            name=f"article-{article_id}-boilerplate",
+            data=detail["boilerplate"][["kind", "text"]],
             hide_index=True,
             column_config={"kind": "Kind", "text": st.column_config.TextColumn("Removed text", width="large")},
         )

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import charts, compare
-from ui import data, state
+from ui import data, downloads, state
 
 filters = state.read_filters()
 view = data.entities_view(filters)
@@ -22,7 +22,9 @@ entity = state.param_select(
     "Show the sentences naming", "entity", names, key="entities.entity", none_label="— choose an entity, or click a bar —"
 )
 
-event = st.altair_chart(charts.entity_compare_chart(rates), theme=None, on_select="rerun", key="entities.chart")
+event = downloads.altair_chart(
+    name="entities-by-dyad", chart_obj=charts.entity_compare_chart(rates), theme=None, on_select="rerun", key="entities.chart"
+)
 state.apply_selection(event, "entity_id", "entity", key="entities.chart")
 
 wide = rates.pivot_table(
@@ -40,8 +42,11 @@ tone_cols = {c: st.column_config.NumberColumn(c.replace("tone", "Tone"), format=
 ment = {
     c: st.column_config.NumberColumn(c.replace("n_mentions", "Mentions"), format="%d") for c in wide.columns if c.startswith("n_mentions")
 }
-st.dataframe(
-    wide.drop(columns=["entity_id"]), hide_index=True, column_config={"name": "Entity", "type": "Type", **pct, **tone_cols, **ment}
+downloads.dataframe(
+    name="entities-table",
+    data=wide.drop(columns=["entity_id"]),
+    hide_index=True,
+    column_config={"name": "Entity", "type": "Type", **pct, **tone_cols, **ment},
 )
 
 if entity:
@@ -50,8 +55,9 @@ if entity:
     if rows.empty:
         st.info(f"No sentence names {names.get(entity, entity)} in the articles matching these filters.")
     else:
-        st.dataframe(
-            rows[["title", "dyad_label", "language", "text", "tone"]],
+        downloads.dataframe(
+            name=f"entity-{entity}-sentences",
+            data=rows[["title", "dyad_label", "language", "text", "tone"]],
             hide_index=True,
             column_config={
                 "title": "Article",
@@ -66,5 +72,5 @@ st.subheader("Which entities appear together")
 if view["pairs"].empty:
     st.info("No two entities are named in the same sentence in the articles matching these filters.")
 else:
-    st.altair_chart(charts.cooccurrence_chart(view["pairs"]), theme=None)
+    downloads.altair_chart(name="entity-cooccurrence", chart_obj=charts.cooccurrence_chart(view["pairs"]), theme=None)
 st.caption(f"Dyad colours: {compare.DYAD_LABELS['us-turkey']} blue, {compare.DYAD_LABELS['russia-turkey']} orange.")

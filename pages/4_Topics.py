@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import charts, compare
-from ui import data, state
+from ui import data, downloads, state
 
 filters = state.read_filters()
 view = data.topics_view(filters)
@@ -22,7 +22,9 @@ topic = state.param_select(
 if shares.empty or shares["n_sentences"].sum() == 0:
     st.info("No sentence of these articles is assigned a topic.")
 else:
-    event = st.altair_chart(charts.topic_compare_chart(shares), theme=None, on_select="rerun", key="topics.chart")
+    event = downloads.altair_chart(
+        name="topics-by-dyad", chart_obj=charts.topic_compare_chart(shares), theme=None, on_select="rerun", key="topics.chart"
+    )
     state.apply_selection(event, "topic_id", "topic", key="topics.chart")
 
 if topic:
@@ -31,8 +33,9 @@ if topic:
     if rows.empty:
         st.info(f"No sentence on {labels.get(topic, topic)} in the articles matching these filters.")
     else:
-        st.dataframe(
-            rows[["title", "dyad_label", "text", "evidence", "tone"]],
+        downloads.dataframe(
+            name=f"topic-{topic}-sentences",
+            data=rows[["title", "dyad_label", "text", "evidence", "tone"]],
             hide_index=True,
             column_config={
                 "title": "Article",
@@ -59,7 +62,13 @@ terms = view["terms"][term_lang]
 if isinstance(terms, str):
     st.info(terms)
 else:
-    event = st.altair_chart(charts.scattertext_chart(terms), theme=None, on_select="rerun", key=f"topics.terms.{term_lang}")
+    event = downloads.altair_chart(
+        name=f"topic-terms-{term_lang}",
+        chart_obj=charts.scattertext_chart(terms),
+        theme=None,
+        on_select="rerun",
+        key=f"topics.terms.{term_lang}",
+    )
     state.apply_selection(event, "term", "term", key=f"topics.terms.{term_lang}")
     st.caption(
         f"Log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008), prior = {compare.PRIOR_SCALE} × the pooled counts; "
@@ -82,8 +91,9 @@ if term:
         st.info(f"“{term}” does not occur in {compare.LANGUAGE_LABELS[term_lang]} articles matching these filters (or is a stopword).")
     else:
         st.caption(f"{len(kw)} occurrences of “{term}” in {compare.LANGUAGE_LABELS[term_lang]} articles.")
-        st.dataframe(
-            kw[["dyad_label", "left", "match", "right", "title", "tone"]],
+        downloads.dataframe(
+            name=f"kwic-{term_lang}-{term}",
+            data=kw[["dyad_label", "left", "match", "right", "title", "tone"]],
             hide_index=True,
             column_config={
                 "dyad_label": "Dyad",

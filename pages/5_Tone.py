@@ -5,7 +5,7 @@ import streamlit as st
 from lib import charts, compare
 from lib.highlight import escape_markdown
 from lib.tone import METHODS
-from ui import data, state
+from ui import data, downloads, state
 
 filters = state.read_filters()
 view = data.tone_view(filters)
@@ -18,10 +18,11 @@ if view["n_focal"] == 0 or view["tones"].empty:
     st.info(f"No scored sentence in US–Turkey or Russia–Turkey articles matching these filters ({filters.describe()}).")
     st.stop()
 
-st.altair_chart(charts.tone_summary_chart(view["summary"]), theme=None)
-st.altair_chart(charts.tone_distribution_chart(view["tones"]), theme=None)
-st.dataframe(
-    view["by_language"],
+downloads.altair_chart(name="tone-by-dyad", chart_obj=charts.tone_summary_chart(view["summary"]), theme=None)
+downloads.altair_chart(name="tone-distribution", chart_obj=charts.tone_distribution_chart(view["tones"]), theme=None)
+downloads.dataframe(
+    name="tone-by-dyad-and-language",
+    data=view["by_language"],
     hide_index=True,
     column_order=[
         "dyad_label",
@@ -55,7 +56,9 @@ st.dataframe(
 
 st.subheader("Tone toward entities")
 if view["rates"]["tone"].notna().any():
-    event = st.altair_chart(charts.entity_tone_chart(view["rates"]), theme=None, on_select="rerun", key="tone.entities")
+    event = downloads.altair_chart(
+        name="tone-by-entity", chart_obj=charts.entity_tone_chart(view["rates"]), theme=None, on_select="rerun", key="tone.entities"
+    )
     state.apply_selection(event, "entity_id", "entity", key="tone.entities")
     st.markdown(f"Click a dot, or open [Entities]({state.link('entities')}) for the sentences behind each score.")
 else:
@@ -63,8 +66,9 @@ else:
 entity = state.get_param("entity")
 if entity:
     rows = data.entity_sentences(filters, entity)
-    st.dataframe(
-        rows[["title", "dyad_label", "text", "tone"]],
+    downloads.dataframe(
+        name=f"tone-entity-{entity}-sentences",
+        data=rows[["title", "dyad_label", "text", "tone"]],
         hide_index=True,
         column_config={"tone": st.column_config.NumberColumn("Tone", format="%+.2f")},
     )

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from lib import store as store_lib
+from lib.exports import pdf_page_count
 from lib.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,6 +246,11 @@ def server(tmp_path):
         log.close()
 
 
+def download_button(page, label: str):
+    """Our download button (not the chart menu's or the table toolbar's own)."""
+    return page.locator("[data-testid=stDownloadButton] button").filter(has_text=label).first
+
+
 @pytest.mark.browser
 def test_upload_in_the_browser_then_see_it_counted_on_compare(server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
@@ -255,7 +262,7 @@ def test_upload_in_the_browser_then_see_it_counted_on_compare(server, tmp_path):
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            page.goto(f"{server}/compare")
+            page.goto(f"{server}/")  # Compare is the default page, served at the root
             expect(page.get_by_text("Corpus: 5 article files")).to_be_visible(timeout=TIMEOUT * 1000)
             expect(page.get_by_text("Based on 2 articles (English 1, Arabic 1)")).to_be_visible(timeout=60_000)
 
@@ -266,10 +273,24 @@ def test_upload_in_the_browser_then_see_it_counted_on_compare(server, tmp_path):
             expect(page.get_by_text("Last import:")).to_be_visible(timeout=120_000)
             expect(page.get_by_text("1 added, 0 stored, not analysed, 0 duplicate, 0 rejected")).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "corpus-after-upload.png"), full_page=True)
+            with page.expect_download(timeout=60_000) as dl:
+                download_button(page, "CSV").click()  # the outcomes table
+            outcomes = pd.read_csv(dl.value.path(), encoding="utf-8-sig")
+            assert outcomes[["file", "outcome"]].values.tolist() == [["washington-ankara.txt", "added"]]
 
-            page.goto(f"{server}/compare")
+            page.goto(f"{server}/")  # Compare is the default page, served at the root
             expect(page.get_by_text("Corpus: 6 article files")).to_be_visible(timeout=60_000)
             expect(page.get_by_text("Based on 3 articles (English 2, Arabic 1)")).to_be_visible(timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "compare-after-upload.png"), full_page=True)
+
+            # The downloads a briefing is made of, made on click and opened.
+            with page.expect_download(timeout=120_000) as dl:
+                download_button(page, "Briefing PDF").click()
+            pdf = Path(dl.value.path()).read_bytes()
+            assert pdf_page_count(pdf) == 1
+            with page.expect_download(timeout=120_000) as dl:
+                download_button(page, "PNG").click()
+            with Image.open(dl.value.path()) as im:
+                assert im.format == "PNG" and im.size[0] > 400
         finally:
             browser.close()

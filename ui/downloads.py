@@ -118,3 +118,22 @@ def briefing(corpus, *, fingerprint: str, pipeline_version: str, scope: str, key
             key=f"{key}.pdf",
             help="One page: key charts, findings, and the corpus fingerprint",
         )
+
+
+# --- drop-in wrappers: draw, then offer the downloads ------------------------------------------
+
+
+def altair_chart(chart_obj, *, name: str, **kwargs):
+    """``st.altair_chart`` followed by PNG/SVG buttons; returns what ``st.altair_chart`` returns."""
+    event = st.altair_chart(chart_obj, **kwargs)
+    chart(chart_obj, name=name, key=f"dl.{name}")
+    return event
+
+
+def dataframe(data: pd.DataFrame, *, name: str, **kwargs):
+    """``st.dataframe`` followed by CSV/XLSX buttons for the columns shown, in their order."""
+    event = st.dataframe(data, **kwargs)
+    order = kwargs.get("column_order")
+    shown = data[[c for c in order if c in data.columns]] if order else data
+    table(shown, name=name, key=f"dl.{name}")
+    return event
