@@ -38,7 +38,7 @@ with st.expander("Accepted files and limits"):
         "and `.zip` archives of these. Archives inside archives are refused. Articles in languages other than "
         "English and Arabic are stored but not analysed."
     )
-    st.table(pd.DataFrame(limits.describe().items(), columns=["limit", "value"]).set_index("limit"))
+    st.markdown("\n".join(f"- {name}: **{value}**" for name, value in limits.describe().items()))
 
 round_ = st.session_state.setdefault(K + "round", 0)
 uploaded = st.file_uploader(
@@ -87,14 +87,14 @@ if outcomes is not None:
         + ". Every page now includes the added articles."
     )
     shown = outcomes.assign(outcome=outcomes["outcome"].map(OUTCOME_LABELS))
-    st.dataframe(
+    downloads.dataframe(
         shown,
+        name="import-outcomes",
         hide_index=True,
         key=f"{K}outcomes.table",
         column_order=["file", "outcome", "reason", "message", "language", "dyad", "title", "article_id"],
         column_config={"message": st.column_config.TextColumn("message", width="large")},
     )
-    downloads.table(shown, name="import-outcomes", key=f"{K}dl.outcomes")
 
 # --- stored articles ------------------------------------------------------------------------------
 
@@ -110,18 +110,32 @@ hide_seeds = st.toggle(
 if hide_seeds != seeds_hidden and counts["seed"] > 0:
     store.set_hidden_origin("seed", hide_seeds)
     st.rerun()
-st.dataframe(
+downloads.dataframe(
     listing,
+    name="stored-articles",
     hide_index=True,
     key=f"{K}listing",
-    column_order=["title", "file", "origin", "hidden", "date", "source", "language", "dyad", "dyad_auto", "status", "edited", "added_at"],
+    column_order=[
+        "title",
+        "file",
+        "origin",
+        "hidden",
+        "date",
+        "source",
+        "language",
+        "dyad",
+        "dyad_auto",
+        "status",
+        "edited",
+        "added_at",
+        "article_id",
+    ],
     column_config={
         "title": st.column_config.TextColumn("title", width="large"),
         "dyad_auto": "dyad (computed)",
         "edited": st.column_config.TextColumn("edited by you", help="Fields set on this page (the latest edit wins)"),
     },
 )
-downloads.table(listing, name="stored-articles", key=f"{K}dl.listing")
 
 # --- correct or remove one article -------------------------------------------------------------------
 

@@ -233,3 +233,16 @@ def test_briefing_of_an_empty_corpus_says_so(seed_corpus):
     svg = vlc.vegalite_to_svg(spec)
     assert "No findings" in svg
     assert "no articles" in svg
+
+
+def test_every_table_and_chart_on_every_page_offers_downloads():
+    """Pages draw tables and charts only through ui.downloads' wrappers (a new
+    st.dataframe or st.altair_chart without download buttons fails here)."""
+    import re
+    from pathlib import Path
+
+    pages = sorted((Path(__file__).resolve().parent.parent / "pages").glob("*.py"))
+    assert len(pages) >= 6
+    for page in pages:
+        source = page.read_text()
+        assert not re.search(r"\bst\.(dataframe|altair_chart|vega_lite_chart|table|data_editor)\(", source), page.name
