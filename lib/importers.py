@@ -677,17 +677,30 @@ def check_mapping(file: str, mapping: dict[str, str | None], columns: Iterable[s
     return full
 
 
+#: Delimiters a CSV file may use, in order of preference on a tie.
+CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
+def csv_delimiter(text: str) -> str:
+    """The delimiter of a CSV file, read from its header line.
+
+    csv.Sniffer also guesses quoting from the data and gets it wrong on
+    cells such as a lone '"'; a header line names columns, so the character
+    it repeats most is the delimiter, and the quoting is the standard one.
+    """
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in CSV_DELIMITERS}
+    best = max(CSV_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def read_csv(file: str, text: str, *, limits: Limits | None = None) -> tuple[list[dict], list[str]]:
-    """Rows of a CSV file (delimiter sniffed among , ; tab |) and its columns."""
+    """Rows of a CSV file (delimiter read from the header: , ; tab |) and its columns."""
     lim = limits or Limits()
     csv.field_size_limit(max(csv.field_size_limit(), lim.max_upload_bytes))  # long article cells are normal here
-    sample = text[:20_000]
+    body = text.lstrip("\ufeff")
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), dialect=dialect)
+        reader = csv.DictReader(io.StringIO(body), delimiter=csv_delimiter(body))
         columns = [c for c in (reader.fieldnames or []) if c is not None]
         rows = []
         for row in reader:

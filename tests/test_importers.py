@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lib.importers import (
@@ -241,6 +241,16 @@ def test_long_csv_cells_are_read_and_limited_per_article():
     assert reasons(result) == ["too_large", None]
 
 
+@pytest.mark.parametrize(
+    ("text", "delimiter"),
+    [("a,b\n1,2", ","), ("a;b;c\n1,5;2;3", ";"), ("a\tb\n", "\t"), ("a|b", "|"), ("text\nx,y", ","), ("", ",")],
+)
+def test_csv_delimiter_is_read_from_the_header(text, delimiter):
+    from lib.importers import csv_delimiter
+
+    assert csv_delimiter(text) == delimiter
+
+
 def test_too_many_rows_is_refused():
     result = import_file("many.jsonl", b"\n".join(b'{"text": "x"}' for _ in range(11)), limits=Limits(max_rows=10))
     assert reasons(result) == ["too_large"]
@@ -275,6 +285,7 @@ _cell = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", 
 
 
 @settings(max_examples=60, deadline=None)
+@example(rows=[("0", '"')], fmt="csv")  # csv.Sniffer once guessed the quoting wrong here
 @given(
     rows=st.lists(st.tuples(_cell.filter(lambda t: t.strip()), _cell), min_size=1, max_size=8),
     fmt=st.sampled_from(["csv", "jsonl", "json"]),
