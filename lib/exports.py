@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -79,11 +80,13 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def _xlsx_text(value: Any) -> Any:
+    if isinstance(value, (list, tuple, set, dict)):  # openpyxl writes scalars only
+        value = json.dumps(sorted(value) if isinstance(value, set) else value, ensure_ascii=False, default=str)
     if not isinstance(value, str):
         return value
     value = _XLSX_ILLEGAL.sub("", value)
-    if len(value) > XLSX_MAX_CELL_CHARS:
-        value = value[: XLSX_MAX_CELL_CHARS - 1] + "…"
+    if len(value) >= XLSX_MAX_CELL_CHARS:  # room for the ' that neutralises a formula
+        value = value[: XLSX_MAX_CELL_CHARS - 2] + "…"
     return value
 
 
@@ -93,14 +96,26 @@ def sheet_name(name: str) -> str:
     return clean[:31]
 
 
+def _for_xlsx(df: pd.DataFrame) -> pd.DataFrame:
+    """Cells Excel can hold — no control characters, no over-long text,
+    containers as JSON text, datetimes in UTC without a zone — then neutralised
+    (last, so that stripping a control character cannot uncover a formula)."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            out[col] = s.dt.tz_convert("UTC").dt.tz_localize(None)
+        elif s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            mapped = s.map(_xlsx_text, na_action="ignore")
+            out[col] = mapped if s.dtype == object else mapped.astype(s.dtype)
+    return neutralise(out)
+
+
 def to_xlsx_bytes(df: pd.DataFrame, *, sheet: str = "table") -> bytes:
     """The table as an .xlsx workbook of one sheet (formulas neutralised)."""
     if len(df) + 1 > XLSX_MAX_ROWS:
         raise ExportError(f"the table has {len(df):,} rows; an Excel sheet holds at most {XLSX_MAX_ROWS - 1:,} — download it as CSV")
-    safe = neutralise(df)
-    for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col].dtype):
-            safe[col] = safe[col].map(_xlsx_text, na_action="ignore")
+    safe = _for_xlsx(df)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         safe.to_excel(writer, index=False, sheet_name=sheet_name(sheet))
@@ -109,21 +124,6 @@ def to_xlsx_bytes(df: pd.DataFrame, *, sheet: str = "table") -> bytes:
             for cell in row:
                 if cell.data_type == "f":  # belt and braces: nothing is ever written as a formula
                     cell.data_type = "s"
-    return buf.getvalue()
-
-
-def tables_to_xlsx_bytes(tables: Mapping[str, pd.DataFrame]) -> bytes:
-    """Several tables as one workbook, one sheet each."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        for name, df in tables.items():
-            if len(df) + 1 > XLSX_MAX_ROWS:
-                raise ExportError(f"table {name!r} has {len(df):,} rows; an Excel sheet holds at most {XLSX_MAX_ROWS - 1:,}")
-            safe = neutralise(df)
-            for col in safe.columns:
-                if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col].dtype):
-                    safe[col] = safe[col].map(_xlsx_text, na_action="ignore")
-            safe.to_excel(writer, index=False, sheet_name=sheet_name(name))
     return buf.getvalue()
 
 
@@ -191,13 +191,6 @@ def chart_svg(chart: Any) -> bytes:
 
     _register_fonts()
     return vlc.vegalite_to_svg(chart_spec(chart)).encode("utf-8")
-
-
-def chart_pdf(chart: Any) -> bytes:
-    import vl_convert as vlc
-
-    _register_fonts()
-    return vlc.vegalite_to_pdf(chart_spec(chart))
 
 
 # --- provenance -----------------------------------------------------------------------

@@ -101,11 +101,21 @@ def test_xlsx_refuses_more_rows_than_excel_holds(monkeypatch):
         to_xlsx_bytes(pd.DataFrame({"a": [1, 2, 3]}))
 
 
-def test_xlsx_drops_control_characters_and_caps_long_cells():
-    df = pd.DataFrame({"t": ["bell\x07here", "x" * 40_000]})
+def test_xlsx_cells_excel_can_hold():
+    df = pd.DataFrame(
+        {
+            "t": ["bell\x07here", "x" * 40_000, "\x01=cmd()", "=" + "y" * 40_000],
+            "when": pd.to_datetime(["2021-10-31T12:00:00+03:00"] * 4),
+            "ids": [["a", "b"], ("c",), {"k": 1}, None],
+        }
+    )
     back = pd.read_excel(io.BytesIO(to_xlsx_bytes(df)))
     assert back["t"][0] == "bellhere"
-    assert len(back["t"][1]) == exports.XLSX_MAX_CELL_CHARS
+    assert len(back["t"][1]) < exports.XLSX_MAX_CELL_CHARS
+    assert back["t"][2] == "'=cmd()"  # stripping the control character did not uncover a formula
+    assert back["t"][3].startswith("'=") and len(back["t"][3]) <= exports.XLSX_MAX_CELL_CHARS
+    assert str(back["when"][0]) == "2021-10-31 09:00:00"  # UTC
+    assert list(back["ids"][:3]) == ['["a", "b"]', '["c"]', '{"k": 1}']
 
 
 @pytest.mark.parametrize(("name", "sheet"), [("articles", "articles"), ("a/b:c*d?[e]", "a_b_c_d__e_"), ("x" * 40, "x" * 31), ("", "table")])
