@@ -141,6 +141,26 @@ def test_every_command_is_documented():
         assert f"python -m lib {name}" in (ROOT / "docs" / "deploy.md").read_text()
 
 
+def test_deploy_doc_covers_the_files_a_host_reads():
+    doc = (ROOT / "docs" / "deploy.md").read_text()
+    for package in (ROOT / "packages.txt").read_text().split():
+        assert f"`{package}`" in doc
+    for name in (
+        "requirements.txt",
+        "packages.txt",
+        ".streamlit/config.toml",
+        "app.py",
+        "/_stcore/health",
+        store.DB_ENV,
+        store.CORPUS_DIR_ENV,
+    ):
+        assert name in doc
+    from lib.importers import LIMIT_ENV_VARS
+
+    for var in LIMIT_ENV_VARS.values():
+        assert var in doc
+
+
 # --- a kill during an import ------------------------------------------------------------
 
 
