@@ -294,3 +294,35 @@ def test_upload_in_the_browser_then_see_it_counted_on_compare(server, tmp_path):
                 assert im.format == "PNG" and im.size[0] > 400
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_column_mapping_can_be_fixed_in_the_browser(server, tmp_path):
+    """A CSV whose columns are not recognised: nothing is ready until the user picks the text column."""
+    from playwright.sync_api import expect, sync_playwright
+
+    table = tmp_path / "export-from-tool.csv"
+    body = us_turkey_text().replace('"', "'").replace("\n", " ")
+    table.write_text(f'col_a,col_b\n"Talks in Rome","{body}"\n', encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            # A fresh server's very first session shows Streamlit's "Page not found"
+            # dialog on any URL path before st.navigation has run once; open the root first.
+            page.goto(f"{server}/")
+            expect(page.get_by_text("Findings")).to_be_visible(timeout=TIMEOUT * 1000)
+            page.goto(f"{server}/corpus")
+            expect(page.get_by_text("Add articles")).to_be_visible(timeout=60_000)
+            page.locator("input[type=file]").set_input_files(str(table))
+            expect(page.get_by_text("0 article(s) ready in 1 file(s); 1 refused")).to_be_visible(timeout=60_000)
+            page.locator("[data-testid=stSelectbox]").filter(has_text="text").first.click()
+            page.get_by_role("option", name="col_b").click()
+            page.locator("[data-testid=stSelectbox]").filter(has_text="title").first.click()
+            page.get_by_role("option", name="col_a").click()
+            expect(page.get_by_text("1 article(s) ready in 1 file(s); 0 refused")).to_be_visible(timeout=60_000)
+            page.get_by_role("button", name="Import 1 file(s)").click()
+            expect(page.get_by_text("1 added, 0 stored, not analysed, 0 duplicate, 0 rejected")).to_be_visible(timeout=120_000)
+            page.screenshot(path=str(ARTIFACTS / "corpus-column-mapping.png"), full_page=True)
+        finally:
+            browser.close()
