@@ -21,11 +21,16 @@ setup: $(BIN)/python
 setup-dev: setup
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 
-# Chromium for the browser tests, Noto fonts for Arabic in exported images.
+# Chromium for the browser tests; the fonts that exported charts use
+# (packages.txt lists the same fonts for Streamlit Community Cloud).
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Naskh Arabic\|Noto Sans Arabic"; then \
+	@missing=; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	for p in $$(cat packages.txt); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+		echo "apt-get install:$$missing"; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 run: setup

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+# Tests never read or write a developer's own store (data/coverage.sqlite):
+# every test process gets a fresh one, filled from the seeds on first use.
+# Tests that need their own store still set COVERAGE_DB themselves.
+os.environ["COVERAGE_DB"] = str(Path(tempfile.mkdtemp(prefix="coverage-tests-")) / "store.sqlite")
 
 
 def seed_path(prefix: str) -> Path:
