@@ -48,6 +48,7 @@ bench: setup
 
 validate: setup
 	$(BIN)/python scripts/validate_tone.py
+	$(BIN)/python scripts/validate_crosslingual.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
