@@ -189,16 +189,17 @@ def rerender_times(tables: dict | None, corpus_dir: Path | None) -> tuple[float,
 
     import ui.data as data
 
-    saved = {name: getattr(data, name) for name in ("_tables", "corpus_key", "corpus_fingerprint")}
+    saved = {name: getattr(data, name) for name in ("_tables", "corpus_key", "corpus_fingerprint", "store_notice")}
     store_tmp = Path(tempfile.mkdtemp(prefix="bench-apptest-"))
     os.environ["COVERAGE_DB"] = str(store_tmp / "store.sqlite")
-    if corpus_dir is not None:
-        os.environ["COVERAGE_CORPUS_DIR"] = str(corpus_dir)
-    if tables is not None:  # pre-built tables stand in for the store
+    if tables is not None:  # pre-built tables stand in for the store, which is never opened
         key = f"bench-{len(tables['articles'])}-{time.time()}"
         data._tables = lambda _key: tables
         data.corpus_key = lambda: key
         data.corpus_fingerprint = lambda: key
+        data.store_notice = lambda: None
+    elif corpus_dir is not None:
+        os.environ["COVERAGE_CORPUS_DIR"] = str(corpus_dir)
     try:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
         t = time.perf_counter()
