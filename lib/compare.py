@@ -21,8 +21,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -52,6 +53,13 @@ MIN_ARTICLES_FOR_INTERVAL = 3
 #: Resamples for bootstrap intervals: 2,000 keeps the 5th/95th percentiles
 #: stable to about ±0.01 on tone and runs in milliseconds on 10,000 articles.
 N_BOOT = 2000
+#: Most resampled article draws per interval (resamples × articles): above
+#: N_BOOT × n = this budget, fewer resamples are drawn (never below
+#: MIN_BOOT). With thousands of articles the interval is narrow and 300
+#: resamples place its ends within a small fraction of its width, in well
+#: under a second.
+BOOT_BUDGET = 2_000_000
+MIN_BOOT = 300
 #: Two-sided 90 % interval: with a handful of articles a 95 % one spans most
 #: of the scale and reads as "nothing known", which is also what 90 % says
 #: when it is that wide.
@@ -216,6 +224,7 @@ def bootstrap_interval(
     n = len(v)
     if n < min_n:
         return Interval(None, None, n, f"based on {_articles(n)}: too few articles for an interval")
+    n_boot = max(MIN_BOOT, min(n_boot, BOOT_BUDGET // n))
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, n, size=(n_boot, n))
     means = (v[idx] * w[idx]).sum(axis=1) / w[idx].sum(axis=1)
@@ -610,6 +619,9 @@ def speakers_by_dyad(
 
 # --- distinguishing terms --------------------------------------------------------------
 
+#: Distinct tokens whose normal form is remembered: a news vocabulary of
+#: 10,000 articles has well under this many word forms per language.
+TERM_CACHE_SIZE = 200_000
 _TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _AR_PROCLITICS = ("وال", "ال", "و")
 #: A stripped Arabic stem must keep at least this many letters: و in وقت or
@@ -625,6 +637,8 @@ AR_W_INITIAL = frozenset(arabic.normalise(w) for w in _AR_W_INITIAL_TEXT.split()
 
 
 def _fold_en(text: str) -> str:
+    if text.isascii():
+        return text
     out = []
     for ch in text:
         if ord(ch) < 128:
@@ -638,6 +652,7 @@ def _fold_en(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=TERM_CACHE_SIZE)
 def normalise_term_en(token: str) -> str | None:
     """English term: diacritics folded, casefolded, possessive dropped; None for stopwords."""
     t = _fold_en(token).casefold()
@@ -649,6 +664,7 @@ def normalise_term_en(token: str) -> str | None:
     return t
 
 
+@lru_cache(maxsize=TERM_CACHE_SIZE)
 def normalise_term_ar(token: str) -> str | None:
     """Arabic term: camel-tools normalisation, proclitic و/ال stripped; None for stopwords."""
     t = arabic.normalise(token)
@@ -727,6 +743,22 @@ def log_odds_dirichlet(counts_a: Counter, counts_b: Counter, *, prior_scale: flo
     return pd.DataFrame({"term": terms, "count_a": ya.astype(int), "count_b": yb.astype(int), "delta": delta, "var": var, "z": z})
 
 
+def article_term_counts(sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Normalised term counts per analysed English or Arabic article: article_id, term, n.
+
+    Computed once per corpus, this lets ``distinguishing_terms`` compare any
+    filtered subset by summing rows instead of tokenising every sentence again.
+    """
+    arts = articles[(articles["status"] == "ok") & articles["language"].isin(list(LANGUAGE_LABELS))]
+    lang_of = arts.set_index("article_id")["language"].astype(str)
+    s = sentences[sentences["article_id"].isin(lang_of.index) & sentences["text"].notna()]
+    rows: list[tuple[str, str, int]] = []
+    for aid, group in s.groupby("article_id", sort=False):
+        counts = term_counts(group["text"].astype(str), lang_of[aid])
+        rows.extend((str(aid), term, n) for term, n in counts.items())
+    return pd.DataFrame(rows, columns=["article_id", "term", "n"])
+
+
 class TooFewForTerms(ValueError):
     """One dyad has no text in the language: there is nothing to compare."""
 
@@ -737,8 +769,12 @@ def distinguishing_terms(
     *,
     language: Literal["en", "ar"],
     prior_scale: float = PRIOR_SCALE,
+    counts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Terms that most distinguish US–Turkey from Russia–Turkey coverage in one language.
+
+    ``counts`` may be ``article_term_counts`` of the whole corpus (any
+    superset of these articles): the sentences are then not tokenised again.
 
     Positive ``z`` favours US–Turkey, negative Russia–Turkey; ``favours``
     names the dyad. ``per_1000_a``/``per_1000_b`` are the term's rates per
@@ -756,10 +792,16 @@ def distinguishing_terms(
             f"No {lang} {' or '.join(missing)} articles match these filters: distinguishing terms need {lang} articles of both dyads"
         )
     dyad_of = arts.set_index("article_id")["dyad"]
-    s = sentences[sentences["article_id"].isin(dyad_of.index)]
-    texts_a = s.loc[s["article_id"].map(dyad_of) == FOCAL_DYADS[0], "text"].dropna()
-    texts_b = s.loc[s["article_id"].map(dyad_of) == FOCAL_DYADS[1], "text"].dropna()
-    ca, cb = term_counts(texts_a, language), term_counts(texts_b, language)
+    if counts is not None:
+        c = counts[counts["article_id"].isin(dyad_of.index)]
+        summed = c.groupby([c["article_id"].map(dyad_of), "term"])["n"].sum()
+        ca = Counter(summed.get(FOCAL_DYADS[0], pd.Series(dtype=int)).to_dict())
+        cb = Counter(summed.get(FOCAL_DYADS[1], pd.Series(dtype=int)).to_dict())
+    else:
+        s = sentences[sentences["article_id"].isin(dyad_of.index)]
+        texts_a = s.loc[s["article_id"].map(dyad_of) == FOCAL_DYADS[0], "text"].dropna()
+        texts_b = s.loc[s["article_id"].map(dyad_of) == FOCAL_DYADS[1], "text"].dropna()
+        ca, cb = term_counts(texts_a, language), term_counts(texts_b, language)
     out = log_odds_dirichlet(ca, cb, prior_scale=prior_scale)
     na, nb = max(sum(ca.values()), 1), max(sum(cb.values()), 1)
     out["per_1000_a"] = out["count_a"] / na * 1000
@@ -994,7 +1036,7 @@ def _basis(n: dict) -> str:
     return note
 
 
-def findings(corpus, *, seed: int = 0) -> list[dict]:
+def findings(corpus, *, seed: int = 0, terms: Mapping[str, pd.DataFrame | str] | None = None) -> list[dict]:
     """A few differences between the two dyads, in plain words, each with its evidence.
 
     ``corpus`` is anything indexable by table name (``lib.pipeline.Corpus``
@@ -1002,7 +1044,9 @@ def findings(corpus, *, seed: int = 0) -> list[dict]:
     says how many articles it rests on), ``evidence_link`` (a relative URL
     with the query parameters that open the evidence, e.g.
     ``./topics?topic=syria``), ``evidence_page``, ``evidence_params`` and
-    ``n_articles`` ({dyad: articles}).
+    ``n_articles`` ({dyad: articles}). ``terms`` may give the
+    distinguishing terms per language already computed on the same corpus
+    (a string there is the reason a language has none).
     """
     articles = corpus["articles"]
     arts = focal_articles(articles)
@@ -1131,14 +1175,17 @@ def findings(corpus, *, seed: int = 0) -> list[dict]:
     for lang in sorted(arts["language"].dropna().unique()):
         if lang not in LANGUAGE_LABELS:
             continue
-        try:
-            terms = distinguishing_terms(sentences, articles, language=lang)
-        except TooFewForTerms:
+        if terms is not None and lang in terms:
+            found = terms[lang]
+        else:
+            try:
+                found = distinguishing_terms(sentences, articles, language=lang)
+            except TooFewForTerms as exc:
+                found = str(exc)
+        if isinstance(found, str) or found.empty:
             continue
-        if terms.empty:
-            continue
-        nl = {FOCAL_DYADS[0]: int(terms["n_articles_a"].iloc[0]), FOCAL_DYADS[1]: int(terms["n_articles_b"].iloc[0])}
-        best_a, best_b = terms.iloc[0], terms.iloc[-1]
+        nl = {FOCAL_DYADS[0]: int(found["n_articles_a"].iloc[0]), FOCAL_DYADS[1]: int(found["n_articles_b"].iloc[0])}
+        best_a, best_b = found.iloc[0], found.iloc[-1]
         caveat = (
             ""
             if max(abs(best_a["z"]), abs(best_b["z"])) >= Z_SIGNIFICANT

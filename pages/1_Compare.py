@@ -35,6 +35,7 @@ downloads.altair_chart(name="compare-tone-by-dyad", chart_obj=charts.tone_summar
 
 entity = state.get_param("entity")
 topic = state.get_param("topic")
+topic_labels = view["shares"].drop_duplicates("topic_id").set_index("topic_id")["short_label"].to_dict()
 speaker = state.get_param("speaker")
 summary = view["summary"].set_index("dyad")
 x_max = {
@@ -70,7 +71,7 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
         interval = (
             ""
             if row["tone_low"] is None or row["tone_low"] != row["tone_low"]
-            else f" Interval {row['tone_low']:+.2f} to {row['tone_high']:+.2f}."
+            else f" Interval {row['tone_low']:+.2f} to {row['tone_high']:+.2f}.".replace("-", "−")
         )
         st.caption(f"Tone −1..+1; spread (SD across sentences) {row['tone_sd']:.2f}. {row['interval_note'].capitalize()}.{interval}")
         downloads.altair_chart(
@@ -90,7 +91,7 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
             rows = data.entity_sentences(filters, entity)
             rows = rows[rows["dyad"] == dyad]
             st.markdown(
-                f"**Sentences naming {escape_markdown(entity)} in {compare.DYAD_LABELS[dyad]} coverage ({len(rows)})** · [all on Entities →]({state.link('entities', {'entity': entity})})"
+                f"**Sentences naming {escape_markdown(view['entity_names'].get(entity, entity))} in {compare.DYAD_LABELS[dyad]} coverage ({len(rows)})** · [all on Entities →]({state.link('entities', {'entity': entity})})"
             )
             downloads.dataframe(
                 name=f"compare-entity-sentences-{dyad}",
@@ -111,7 +112,7 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
             rows = data.topic_sentences(filters, topic)
             rows = rows[rows["dyad"] == dyad]
             st.markdown(
-                f"**Sentences on topic {escape_markdown(topic)} in {compare.DYAD_LABELS[dyad]} coverage ({len(rows)})** · [all on Topics →]({state.link('topics', {'topic': topic})})"
+                f"**Sentences on {escape_markdown(topic_labels.get(topic, topic))} in {compare.DYAD_LABELS[dyad]} coverage ({len(rows)})** · [all on Topics →]({state.link('topics', {'topic': topic})})"
             )
             downloads.dataframe(
                 name=f"compare-topic-sentences-{dyad}",

@@ -175,8 +175,8 @@ def test_term_url_opens_keyword_in_context():
 def test_compare_entity_url_shows_sentences_per_column():
     at = run("pages/1_Compare.py", entity="putin")
     shown = texts(at)
-    assert "Sentences naming putin in Russia–Turkey coverage" in shown
-    assert "Sentences naming putin in US–Turkey coverage (0)" in shown
+    assert "Sentences naming Vladimir Putin in Russia–Turkey coverage" in shown
+    assert "Sentences naming Vladimir Putin in US–Turkey coverage (0)" in shown
 
 
 def test_article_url_opens_the_arabic_article_right_to_left(arabic_id):
@@ -231,3 +231,8 @@ def test_bad_dates_in_the_url_are_ignored():
     from ui.state import Filters, filters_from_params
 
     assert filters_from_params({"from": ["yesterday"], "to": ["2021-13-45"]}) == Filters()
+
+
+def test_compare_topic_url_names_the_topic():
+    shown = texts(run("pages/1_Compare.py", topic="syria"))
+    assert "Sentences on Syria and Idlib in Russia–Turkey coverage" in shown

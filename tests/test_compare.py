@@ -513,3 +513,21 @@ def test_seeds_summary(seeds):
     assert -1 <= s.loc["russia-turkey", "tone"] <= 1
     fs = compare.findings(seeds)
     assert fs and all("based on" in f["text"] for f in fs if f["kind"] != "volume")
+
+
+def test_term_counts_per_article_give_the_same_terms(toy):
+    counts = compare.article_term_counts(toy["sentences"], toy["articles"])
+    assert set(counts.columns) == {"article_id", "term", "n"} and "e1" not in set(counts["article_id"])
+    direct = compare.distinguishing_terms(toy["sentences"], toy["articles"], language="en")
+    via = compare.distinguishing_terms(toy["sentences"], toy["articles"], language="en", counts=counts)
+    pd.testing.assert_frame_equal(direct, via)
+
+
+def test_bootstrap_budget_keeps_large_corpora_fast():
+    import time
+
+    values = np.random.default_rng(0).uniform(-1, 1, 20_000)
+    t = time.perf_counter()
+    iv = compare.bootstrap_interval(values)
+    assert time.perf_counter() - t < 2.0
+    assert iv.low < values.mean() < iv.high and iv.high - iv.low < 0.05

@@ -144,10 +144,19 @@ def _subset(key: str, fkey: tuple) -> Corpus:
     return corpus.subset(Filters(*fkey).article_ids(corpus.articles))
 
 
-def _terms(sub: Corpus, language: str) -> pd.DataFrame | str:
+@st.cache_resource(show_spinner=False, max_entries=CORPUS_CACHE_ENTRIES)
+def _term_counts(key: str) -> pd.DataFrame:
+    """Per-article term counts of the whole corpus ``key``: tokenised once, shared
+    read-only by every filtered view (never mutated; cache_resource avoids
+    copying a table of millions of rows on every filter change)."""
+    corpus = Corpus(_tables(key))
+    return compare.article_term_counts(corpus["sentences"], corpus.articles)
+
+
+def _terms(sub: Corpus, language: str, key: str) -> pd.DataFrame | str:
     """Distinguishing terms, or the reason there are none (an empty-state message)."""
     try:
-        return compare.distinguishing_terms(sub["sentences"], sub.articles, language=language)
+        return compare.distinguishing_terms(sub["sentences"], sub.articles, language=language, counts=_term_counts(key))
     except compare.TooFewForTerms as exc:
         return str(exc)
 
@@ -156,6 +165,7 @@ def _terms(sub: Corpus, language: str) -> pd.DataFrame | str:
 def _compare_view(key: str, fkey: tuple) -> dict:
     sub = _subset(key, fkey)
     a, s = sub.articles, sub["sentences"]
+    terms = {lang: _terms(sub, lang, key) for lang in compare.LANGUAGE_LABELS}
     return {
         "n_articles": len(a),
         "n_focal": len(compare.focal_articles(a)),
@@ -167,8 +177,9 @@ def _compare_view(key: str, fkey: tuple) -> dict:
         "shares": compare.topic_shares_by_dyad(a, s, sub["sentence_topics"], sub["topics_taxonomy"]),
         "speakers": compare.speakers_by_dyad(a, sub["quotes"], sub["entities"], by="speaker"),
         "countries": compare.speakers_by_dyad(a, sub["quotes"], sub["entities"], by="country"),
-        "terms": {lang: _terms(sub, lang) for lang in compare.LANGUAGE_LABELS},
-        "findings": compare.findings(sub),
+        "terms": terms,
+        "findings": compare.findings(sub, terms=terms),
+        "entity_names": sub["entities"].dropna(subset=["name_en"]).set_index("entity_id")["name_en"].astype(str).to_dict(),
     }
 
 
@@ -233,7 +244,7 @@ def _topics_view(key: str, fkey: tuple) -> dict:
         "n_focal": len(compare.focal_articles(a)),
         "shares": compare.topic_shares_by_dyad(a, s, sub["sentence_topics"], sub["topics_taxonomy"]),
         "taxonomy": sub["topics_taxonomy"],
-        "terms": {lang: _terms(sub, lang) for lang in compare.LANGUAGE_LABELS},
+        "terms": {lang: _terms(sub, lang, key) for lang in compare.LANGUAGE_LABELS},
     }
 
 
