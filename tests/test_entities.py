@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import entities
-from lib.entities import build_gazetteer, find_mentions, fold, match_arabic, match_english
+from lib.entities import build_gazetteer, find_mentions, match_arabic, match_english
 from lib.sentences import split_spans
+from lib.text import fold
 
 COLUMNS = ["entity_id", "qid", "type", "affiliation", "name_en", "name_ar", "aliases_en", "aliases_ar", "demonyms_en", "adjectives_ar"]
 ROWS = [
