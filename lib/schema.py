@@ -135,10 +135,45 @@ TABLES: dict[str, dict[str, str]] = {
 #: Tables with one or more rows per article, keyed by article_id.
 PER_ARTICLE_TABLES = tuple(name for name, cols in TABLES.items() if "article_id" in cols)
 
+#: Tables of the article store (lib/store.py), shown on the Corpus page and
+#: printed by the import command; not produced by the analysis pipeline.
+STORE_TABLES: dict[str, dict[str, str]] = {
+    # What happened to one imported item.
+    "import_outcomes": {
+        "file": STR,
+        "outcome": STR,  # added | not_analysed | duplicate | rejected
+        "reason": STR,
+        "message": STR,
+        "article_id": STR,
+        "language": STR,
+        "dyad": STR,
+        "title": STR,
+    },
+    # The store's articles with the user's edits applied.
+    "corpus_listing": {
+        "article_id": STR,
+        "file": STR,
+        "origin": STR,
+        "hidden": BOOL,
+        "title": STR,
+        "date": STR,
+        "source": STR,
+        "dyad": STR,
+        "dyad_auto": STR,
+        "language": STR,
+        "status": STR,
+        "error": STR,
+        "edited": STR,  # comma-separated fields the user edited
+        "added_at": STR,
+    },
+}
+
+_ALL_TABLES = {**TABLES, **STORE_TABLES}
+
 
 def empty(name: str) -> pd.DataFrame:
     """An empty DataFrame with the columns and dtypes of table ``name``."""
-    cols = TABLES[name]
+    cols = _ALL_TABLES[name]
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
 
 
@@ -148,7 +183,7 @@ def validate(name: str, df: pd.DataFrame) -> pd.DataFrame:
     Extra columns are an error too: a table that grew a column must grow here
     first, so exports and pages learn of it.
     """
-    cols = TABLES[name]
+    cols = _ALL_TABLES[name]
     missing = [c for c in cols if c not in df.columns]
     extra = [c for c in df.columns if c not in cols]
     if missing or extra:
@@ -168,7 +203,7 @@ def from_rows(name: str, rows: list[dict]) -> pd.DataFrame:
     """Build table ``name`` from a list of row dicts (missing keys become NA)."""
     if not rows:
         return empty(name)
-    cols = TABLES[name]
+    cols = _ALL_TABLES[name]
     df = pd.DataFrame.from_records(rows)
     for c in cols:
         if c not in df.columns:

@@ -64,24 +64,7 @@ MAX_SOURCE_CHARS = 200
 
 #: What happened to one imported item.
 OUTCOMES = ("added", "not_analysed", "duplicate", "rejected")
-OUTCOME_COLUMNS = ("file", "outcome", "reason", "message", "article_id", "language", "dyad", "title")
-#: Columns of :meth:`Store.listing` (the Corpus page's table of stored articles).
-LISTING_COLUMNS = {
-    "article_id": schema.STR,
-    "file": schema.STR,
-    "origin": schema.STR,
-    "hidden": schema.BOOL,
-    "title": schema.STR,
-    "date": schema.STR,
-    "source": schema.STR,
-    "dyad": schema.STR,
-    "dyad_auto": schema.STR,
-    "language": schema.STR,
-    "status": schema.STR,
-    "error": schema.STR,
-    "edited": schema.STR,  # comma-separated fields the user edited
-    "added_at": schema.STR,
-}
+OUTCOME_COLUMNS = tuple(schema.STORE_TABLES["import_outcomes"])
 
 ArticleRows = dict[str, list[dict]]
 Analyze = Callable[..., ArticleRows]
@@ -170,8 +153,7 @@ class Outcome:
 
 def outcomes_table(outcomes: Iterable[Outcome]) -> pd.DataFrame:
     """Outcomes as a table, one row per item, in the order given."""
-    rows = [o.as_row() for o in outcomes]
-    return pd.DataFrame(rows, columns=list(OUTCOME_COLUMNS)).astype("string")
+    return schema.from_rows("import_outcomes", [o.as_row() for o in outcomes])
 
 
 @dataclass(frozen=True)
@@ -647,8 +629,7 @@ class Store:
                     "added_at": added_at,
                 }
             )
-        df = pd.DataFrame(records, columns=list(LISTING_COLUMNS))
-        return df.astype(LISTING_COLUMNS) if not df.empty else pd.DataFrame({c: pd.Series(dtype=t) for c, t in LISTING_COLUMNS.items()})
+        return schema.from_rows("corpus_listing", records)
 
     def edit_history(self, article_id: str | None = None) -> pd.DataFrame:
         """Every edit, oldest first (the audit trail behind the effective values)."""
