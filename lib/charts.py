@@ -160,18 +160,21 @@ def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
     )
 
 
-def tone_histogram(tones: pd.DataFrame, *, dyad: str) -> alt.Chart:
-    """Distribution of sentence tone in one dyad's coverage."""
-    d = _one(tones, dyad)
+def tone_histogram(bins: pd.DataFrame, *, dyad: str) -> alt.Chart:
+    """Distribution of sentence tone in one dyad's coverage (from ``compare.tone_bins``)."""
+    d = _one(bins, dyad)
+    n = int(d["n_sentences"].sum())
     return styled(
-        alt.Chart(d, title=_title(f"{DYAD_LABELS[dyad]}: tone of {len(d)} sentences", "Sentence tone, −1 = negative, +1 = positive"))
-        .mark_bar(color=DYAD_COLORS[dyad])
+        alt.Chart(d, title=_title(f"{DYAD_LABELS[dyad]}: tone of {n} sentences", "Sentence tone, −1 = negative, +1 = positive"))
+        .mark_bar(color=DYAD_COLORS[dyad], binSpacing=1)
         .encode(
-            x=alt.X("tone:Q", bin=alt.Bin(extent=list(TONE_DOMAIN), step=0.2), title="Sentence tone (−1 to +1)"),
-            y=alt.Y("count():Q", title="Sentences"),
+            x=alt.X("bin_start:Q", bin="binned", title="Sentence tone (−1 to +1)", scale=alt.Scale(domain=list(TONE_DOMAIN))),
+            x2="bin_end:Q",
+            y=alt.Y("n_sentences:Q", title="Sentences"),
             tooltip=[
-                alt.Tooltip("tone:Q", bin=alt.Bin(extent=list(TONE_DOMAIN), step=0.2), title="Tone bin"),
-                alt.Tooltip("count():Q", title="Sentences"),
+                alt.Tooltip("bin_start:Q", title="Tone from", format="+.1f"),
+                alt.Tooltip("bin_end:Q", title="to", format="+.1f"),
+                alt.Tooltip("n_sentences:Q", title="Sentences"),
             ],
         )
         .properties(height=CHROME_PX + 110)

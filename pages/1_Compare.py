@@ -77,7 +77,9 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
         downloads.altair_chart(
             name=f"compare-articles-{dyad}", chart_obj=charts.article_bars(view["counts"], dyad=dyad, x_max=x_max["articles"]), theme=None
         )
-        downloads.altair_chart(name=f"compare-tone-histogram-{dyad}", chart_obj=charts.tone_histogram(view["tones"], dyad=dyad), theme=None)
+        downloads.altair_chart(
+            name=f"compare-tone-histogram-{dyad}", chart_obj=charts.tone_histogram(view["tone_bins"], dyad=dyad), theme=None
+        )
 
         event = downloads.altair_chart(
             name=f"compare-entities-{dyad}",

@@ -19,7 +19,7 @@ dyad_options = {v: v for v in sorted(table["dyad"].dropna().unique())}
 dyad = state.param_select("Dyad", "dyad", dyad_options, key="articles.dyad", none_label="All dyads")
 shown = table if dyad is None else table[table["dyad"] == dyad]
 if shown.empty:
-    st.info(f"No {dyad} articles match these filters ({filters.describe()}).")
+    st.info(f"No {escape_markdown(dyad)} articles match these filters ({filters.describe()}).")
     st.stop()
 
 event = downloads.dataframe(
@@ -74,7 +74,7 @@ if detail is None:
     st.warning("That article is not in the corpus (the link may be from another corpus).")
     st.stop()
 art = detail["article"]
-st.subheader(compare.display_title(art["title"], art["file"]))
+st.subheader(escape_markdown(compare.display_title(art["title"], art["file"])))
 st.markdown(
     " · ".join(
         escape_markdown(x)
@@ -87,7 +87,7 @@ st.markdown(
         )
     )
 )
-st.caption(f"Why this dyad: {art['dyad_reason']}")
+st.caption(f"Why this dyad: {escape_markdown(art['dyad_reason'])}")
 if art["status"] != "ok":
     st.warning(f"This article was not analysed: {art['error']}")
 text = reconstruct_text(detail["sentences"])

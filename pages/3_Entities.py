@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib import charts, compare
+from lib.highlight import escape_markdown
 from ui import data, downloads, state
 
 filters = state.read_filters()
@@ -51,9 +52,9 @@ downloads.dataframe(
 
 if entity:
     rows = data.entity_sentences(filters, entity)
-    st.subheader(f"Sentences naming {names.get(entity, entity)} ({len(rows)})")
+    st.subheader(f"Sentences naming {escape_markdown(names.get(entity, entity))} ({len(rows)})")
     if rows.empty:
-        st.info(f"No sentence names {names.get(entity, entity)} in the articles matching these filters.")
+        st.info(f"No sentence names {escape_markdown(names.get(entity, entity))} in the articles matching these filters.")
     else:
         downloads.dataframe(
             name=f"entity-{entity}-sentences",

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib import charts, compare
+from lib.highlight import escape_markdown
 from ui import data, downloads, state
 
 filters = state.read_filters()
@@ -29,9 +30,9 @@ else:
 
 if topic:
     rows = data.topic_sentences(filters, topic)
-    st.subheader(f"Sentences on {labels.get(topic, topic)} ({len(rows)})")
+    st.subheader(f"Sentences on {escape_markdown(labels.get(topic, topic))} ({len(rows)})")
     if rows.empty:
-        st.info(f"No sentence on {labels.get(topic, topic)} in the articles matching these filters.")
+        st.info(f"No sentence on {escape_markdown(labels.get(topic, topic))} in the articles matching these filters.")
     else:
         downloads.dataframe(
             name=f"topic-{topic}-sentences",
@@ -88,9 +89,11 @@ st.session_state["topics.term._url"] = term
 if term:
     kw = data.kwic(filters, term, term_lang)
     if kw.empty:
-        st.info(f"“{term}” does not occur in {compare.LANGUAGE_LABELS[term_lang]} articles matching these filters (or is a stopword).")
+        st.info(
+            f"“{escape_markdown(term)}” does not occur in {compare.LANGUAGE_LABELS[term_lang]} articles matching these filters (or is a stopword)."
+        )
     else:
-        st.caption(f"{len(kw)} occurrences of “{term}” in {compare.LANGUAGE_LABELS[term_lang]} articles.")
+        st.caption(f"{len(kw)} occurrences of “{escape_markdown(term)}” in {compare.LANGUAGE_LABELS[term_lang]} articles.")
         downloads.dataframe(
             name=f"kwic-{term_lang}-{term}",
             data=kw[["dyad_label", "left", "match", "right", "title", "tone"]],

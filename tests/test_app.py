@@ -236,3 +236,13 @@ def test_bad_dates_in_the_url_are_ignored():
 def test_compare_topic_url_names_the_topic():
     shown = texts(run("pages/1_Compare.py", topic="syria"))
     assert "Sentences on Syria and Idlib in Russia–Turkey coverage" in shown
+
+
+def test_url_values_are_shown_as_text_not_markdown():
+    at = run("pages/2_Articles.py", source="[click](javascript:alert(1))")
+    assert_ok(at)
+    message = next(i.value for i in at.info)
+    assert r"\[click\]\(javascript\:alert\(1\)\)" in message
+    at = run("pages/4_Topics.py", term="**bold** <b>x</b>", tlang="en")
+    assert_ok(at)
+    assert all("**bold**" not in str(i.value) for i in at.info)

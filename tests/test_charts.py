@@ -33,7 +33,7 @@ def _all_charts(toy):
     }
     for d in compare.FOCAL_DYADS:
         out[f"articles_{d}"] = charts.article_bars(compare.article_counts(a), dyad=d, x_max=3)
-        out[f"tone_hist_{d}"] = charts.tone_histogram(tones, dyad=d)
+        out[f"tone_hist_{d}"] = charts.tone_histogram(compare.tone_bins(tones), dyad=d)
         out[f"entities_{d}"] = charts.entity_bars(rates, dyad=d, x_max=20)
         out[f"topics_{d}"] = charts.topic_bars(shares, dyad=d, x_max=1)
         out[f"speakers_{d}"] = charts.speaker_bars(speakers, dyad=d)

@@ -531,3 +531,13 @@ def test_bootstrap_budget_keeps_large_corpora_fast():
     iv = compare.bootstrap_interval(values)
     assert time.perf_counter() - t < 2.0
     assert iv.low < values.mean() < iv.high and iv.high - iv.low < 0.05
+
+
+def test_tone_bins_count_every_sentence(toy):
+    tones = compare.sentence_tones(toy["articles"], toy["sentences"])
+    bins = compare.tone_bins(tones)
+    assert len(bins) == 2 * 10
+    assert bins.groupby("dyad")["n_sentences"].sum().to_dict() == {"russia-turkey": 6, "us-turkey": 4}
+    ru = bins[bins["dyad"] == "russia-turkey"].assign(b=lambda x: x["bin_start"].round(1)).set_index("b")["n_sentences"]
+    assert ru.loc[0.2] == 4  # 0.2, 0.3, 0.2, 0.2: a tone on a bin edge starts that bin
+    assert ru.loc[0.4] == 1 and ru.loc[-0.2] == 1

@@ -172,7 +172,7 @@ def _compare_view(key: str, fkey: tuple) -> dict:
         "n_both": int(((a["dyad"] == "both") & (a["status"] == "ok")).sum()),
         "summary": compare.dyad_summary(a, s),
         "counts": compare.article_counts(a),
-        "tones": compare.sentence_tones(a, s),
+        "tone_bins": compare.tone_bins(compare.sentence_tones(a, s)),
         "rates": compare.entity_rates(a, sub["mentions"], sub["entity_tone"], sub["entities"], top=8),
         "shares": compare.topic_shares_by_dyad(a, s, sub["sentence_topics"], sub["topics_taxonomy"]),
         "speakers": compare.speakers_by_dyad(a, sub["quotes"], sub["entities"], by="speaker"),

@@ -34,6 +34,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import compare
+from lib.highlight import escape_markdown
 
 P_LANG, P_FROM, P_TO, P_SOURCE, P_UNDATED = "lang", "from", "to", "source", "undated"
 FILTER_PARAMS = (P_LANG, P_FROM, P_TO, P_SOURCE, P_UNDATED)
@@ -69,11 +70,14 @@ class Filters:
         )
 
     def describe(self) -> str:
-        """The filters in words, for empty-state messages ("Arabic articles from …")."""
+        """The filters in words, for empty-state messages ("Arabic articles from …").
+
+        Markdown-safe: the values come from the URL, so each is escaped.
+        """
         parts = []
         if self.languages is not None:
             parts.append(
-                " or ".join(compare.LANGUAGE_LABELS.get(x, x) for x in self.languages) + " articles"
+                " or ".join(escape_markdown(compare.LANGUAGE_LABELS.get(x, x)) for x in self.languages) + " articles"
                 if self.languages
                 else "no language selected"
             )
@@ -84,7 +88,7 @@ class Filters:
         elif not self.include_undated:
             parts.append("dated articles only")
         if self.sources is not None:
-            parts.append("from " + ", ".join(self.sources))
+            parts.append("from " + ", ".join(escape_markdown(x) for x in self.sources))
         return "; ".join(parts) if parts else "no filters"
 
     def params(self) -> dict[str, str | list[str]]:
