@@ -139,7 +139,15 @@ def upload_limits() -> importers.Limits:
 # --- cached views (lib.compare on the filtered corpus) ------------------------------------------
 
 
+#: Filtered corpora kept: the views of one filter combination share one.
+SUBSET_CACHE_ENTRIES = 8
+
+
+@st.cache_resource(show_spinner=False, max_entries=SUBSET_CACHE_ENTRIES)
 def _subset(key: str, fkey: tuple) -> Corpus:
+    """The corpus ``key`` restricted to the filters ``fkey``: made once per filter
+    combination and shared read-only (never mutated) by the views, the
+    briefing export and every rerun, instead of re-filtering every table."""
     corpus = Corpus(_tables(key))
     return corpus.subset(Filters(*fkey).article_ids(corpus.articles))
 
