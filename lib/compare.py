@@ -408,6 +408,28 @@ def entity_rates(
     return out.sort_values(["dyad", "per_1000_words", "name"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
 
+ENTITY_TABLE_MEASURES = {"n_mentions": "Mentions", "share_articles": "Share of articles", "tone": "Tone"}
+
+
+def entity_dyad_table(rates: pd.DataFrame) -> pd.DataFrame:
+    """``entity_rates`` as one row per entity: Entity, Type, then "<measure> · <dyad>"
+    columns (mentions, share of articles, tone) in the order US–Turkey, Russia–Turkey,
+    most-mentioned entities first."""
+    cols = [(m, DYAD_LABELS[d]) for m in ENTITY_TABLE_MEASURES for d in FOCAL_DYADS]
+    if rates.empty:
+        return pd.DataFrame(columns=["entity_id", "Entity", "Type", *(f"{ENTITY_TABLE_MEASURES[m]} · {d}" for m, d in cols)])
+    r = rates.assign(type=rates["type"].astype("string").fillna(""))
+    wide = r.set_index(["entity_id", "name", "type", "dyad_label"])[list(ENTITY_TABLE_MEASURES)].unstack("dyad_label")
+    wide = wide.reindex(columns=cols)
+    wide.columns = [f"{ENTITY_TABLE_MEASURES[m]} · {d}" for m, d in cols]
+    mention_cols = [c for c in wide.columns if c.startswith("Mentions")]
+    wide = wide.reset_index().rename(columns={"name": "Entity", "type": "Type"})
+    wide = (
+        wide.assign(_total=wide[mention_cols].sum(axis=1)).sort_values(["_total", "Entity"], ascending=[False, True]).drop(columns="_total")
+    )
+    return wide.reset_index(drop=True)
+
+
 def entity_cooccurrence(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,

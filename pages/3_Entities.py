@@ -28,26 +28,16 @@ event = downloads.altair_chart(
 )
 state.apply_selection(event, "entity_id", "entity", key="entities.chart")
 
-wide = rates.pivot_table(
-    index=["entity_id", "name", "type"], columns="dyad_label", values=["n_mentions", "share_articles", "tone"], aggfunc="first"
-)
-wide = wide.reindex(columns=[(m, compare.DYAD_LABELS[d]) for m in ("n_mentions", "share_articles", "tone") for d in compare.FOCAL_DYADS])
-wide.columns = [f"{a} · {b}" for a, b in wide.columns]
-wide = wide.reset_index().sort_values([c for c in wide.columns if c.startswith("n_mentions")], ascending=False)
-pct = {
-    c: st.column_config.NumberColumn(c.replace("share_articles", "Share of articles"), format="percent")
-    for c in wide.columns
-    if c.startswith("share_articles")
-}
-tone_cols = {c: st.column_config.NumberColumn(c.replace("tone", "Tone"), format="%+.2f") for c in wide.columns if c.startswith("tone")}
-ment = {
-    c: st.column_config.NumberColumn(c.replace("n_mentions", "Mentions"), format="%d") for c in wide.columns if c.startswith("n_mentions")
+table = compare.entity_dyad_table(rates)
+formats = {"Mentions": "%d", "Share of articles": "percent", "Tone": "%+.2f"}
+column_config = {
+    c: st.column_config.NumberColumn(c, format=f) for c in table.columns for m, f in formats.items() if c.startswith(m + " · ")
 }
 downloads.dataframe(
     name="entities-table",
-    data=wide.drop(columns=["entity_id"]),
+    data=table.drop(columns=["entity_id"]),
     hide_index=True,
-    column_config={"name": "Entity", "type": "Type", **pct, **tone_cols, **ment},
+    column_config=column_config,
 )
 
 if entity:

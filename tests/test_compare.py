@@ -541,3 +541,13 @@ def test_tone_bins_count_every_sentence(toy):
     ru = bins[bins["dyad"] == "russia-turkey"].assign(b=lambda x: x["bin_start"].round(1)).set_index("b")["n_sentences"]
     assert ru.loc[0.2] == 4  # 0.2, 0.3, 0.2, 0.2: a tone on a bin edge starts that bin
     assert ru.loc[0.4] == 1 and ru.loc[-0.2] == 1
+
+
+def test_entity_dyad_table(toy):
+    rates = compare.entity_rates(toy["articles"], toy["mentions"], toy["entity_tone"], toy["entities"])
+    t = compare.entity_dyad_table(rates)
+    assert list(t.columns[:3]) == ["entity_id", "Entity", "Type"]
+    assert list(t.columns[3:5]) == ["Mentions · US–Turkey", "Mentions · Russia–Turkey"]
+    putin = t.set_index("entity_id").loc["putin"]
+    assert putin["Mentions · Russia–Turkey"] == 3 and putin["Mentions · US–Turkey"] == 0
+    assert compare.entity_dyad_table(rates.iloc[0:0]).empty
