@@ -97,7 +97,7 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
             )
             downloads.dataframe(
                 name=f"compare-entity-sentences-{dyad}",
-                data=rows[["title", "text", "tone"]],
+                data=rows[["text", "tone", "title"]],
                 hide_index=True,
                 column_config={"tone": st.column_config.NumberColumn("Tone", format="%+.2f")},
             )
@@ -118,7 +118,7 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
             )
             downloads.dataframe(
                 name=f"compare-topic-sentences-{dyad}",
-                data=rows[["title", "text", "evidence", "tone"]],
+                data=rows[["text", "evidence", "tone", "title"]],
                 hide_index=True,
                 column_config={"tone": st.column_config.NumberColumn("Tone", format="%+.2f")},
             )
@@ -144,7 +144,7 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
             rows = data.speaker_quotes(filters, speaker)
             rows = rows[rows["dyad_label"] == compare.DYAD_LABELS[dyad]]
             st.markdown(f"**Quotes by {escape_markdown(speaker)} in {compare.DYAD_LABELS[dyad]} coverage ({len(rows)})**")
-            downloads.dataframe(name=f"compare-quotes-{dyad}", data=rows[["title", "speaker_label", "country", "quote"]], hide_index=True)
+            downloads.dataframe(name=f"compare-quotes-{dyad}", data=rows[["quote", "speaker_label", "country", "title"]], hide_index=True)
 
         for lang, tab in zip(
             compare.LANGUAGE_LABELS, st.tabs([f"Distinctive terms · {v}" for v in compare.LANGUAGE_LABELS.values()]), strict=True

@@ -48,7 +48,7 @@ if entity:
     else:
         downloads.dataframe(
             name=f"entity-{entity}-sentences",
-            data=rows[["title", "dyad_label", "language", "text", "tone"]],
+            data=rows[["text", "dyad_label", "tone", "language", "title"]],
             hide_index=True,
             column_config={
                 "title": "Article",

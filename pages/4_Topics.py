@@ -36,7 +36,7 @@ if topic:
     else:
         downloads.dataframe(
             name=f"topic-{topic}-sentences",
-            data=rows[["title", "dyad_label", "text", "evidence", "tone"]],
+            data=rows[["text", "dyad_label", "evidence", "tone", "title"]],
             hide_index=True,
             column_config={
                 "title": "Article",

@@ -68,7 +68,7 @@ if entity:
     rows = data.entity_sentences(filters, entity)
     downloads.dataframe(
         name=f"tone-entity-{entity}-sentences",
-        data=rows[["title", "dyad_label", "text", "tone"]],
+        data=rows[["text", "dyad_label", "tone", "title"]],
         hide_index=True,
         column_config={"tone": st.column_config.NumberColumn("Tone", format="%+.2f")},
     )
