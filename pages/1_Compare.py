@@ -11,10 +11,12 @@ filters = state.read_filters()
 view = data.compare_view(filters)
 
 st.title("US–Turkey vs Russia–Turkey: how the coverage differs")
-st.caption(f"Filters: {filters.describe()}. Articles covering both relationships ({view['n_both']}) are in neither column; see Articles.")
+st.caption(
+    f"Filters: {filters.describe(markdown=True)}. Articles covering both relationships ({view['n_both']}) are in neither column; see Articles."
+)
 if view["n_focal"] == 0:
     st.info(
-        f"No US–Turkey or Russia–Turkey articles match these filters ({filters.describe()}). Widen the language, date or source filter in the sidebar."
+        f"No US–Turkey or Russia–Turkey articles match these filters ({filters.describe(markdown=True)}). Widen the language, date or source filter in the sidebar."
     )
     st.stop()
 
@@ -48,7 +50,7 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
         row = summary.loc[dyad]
         st.subheader(compare.DYAD_LABELS[dyad], divider="blue" if dyad == "us-turkey" else "orange")
         if row["n_articles"] == 0:
-            st.info(f"No {compare.DYAD_LABELS[dyad]} articles match these filters ({filters.describe()}).")
+            st.info(f"No {compare.DYAD_LABELS[dyad]} articles match these filters ({filters.describe(markdown=True)}).")
             continue
         st.caption(f"Based on {row['n_articles']} articles ({row['languages']}), {row['n_sentences']} scored sentences.")
         m = st.columns(4)

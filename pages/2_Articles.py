@@ -10,16 +10,18 @@ filters = state.read_filters()
 table = data.articles_view(filters)
 
 st.title("Articles")
-st.caption(f"Filters: {filters.describe()}. Every article file, including those not analysed; select a row to read it.")
+st.caption(f"Filters: {filters.describe(markdown=True)}. Every article file, including those not analysed; select a row to read it.")
 if table.empty:
-    st.info(f"No articles match these filters ({filters.describe()}). Widen the language, date or source filter in the sidebar.")
+    st.info(
+        f"No articles match these filters ({filters.describe(markdown=True)}). Widen the language, date or source filter in the sidebar."
+    )
     st.stop()
 
 dyad_options = {v: v for v in sorted(table["dyad"].dropna().unique())}
 dyad = state.param_select("Dyad", "dyad", dyad_options, key="articles.dyad", none_label="All dyads")
 shown = table if dyad is None else table[table["dyad"] == dyad]
 if shown.empty:
-    st.info(f"No {escape_markdown(dyad)} articles match these filters ({filters.describe()}).")
+    st.info(f"No {escape_markdown(dyad)} articles match these filters ({filters.describe(markdown=True)}).")
     st.stop()
 
 event = downloads.dataframe(

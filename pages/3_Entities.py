@@ -11,10 +11,10 @@ view = data.entities_view(filters)
 
 st.title("Entities in US–Turkey and Russia–Turkey coverage")
 st.caption(
-    f"Filters: {filters.describe()}. Rates are mentions per 1,000 words of each dyad's articles; tone is the mean tone of the sentences naming the entity."
+    f"Filters: {filters.describe(markdown=True)}. Rates are mentions per 1,000 words of each dyad's articles; tone is the mean tone of the sentences naming the entity."
 )
 if view["n_focal"] == 0 or view["rates"].empty:
-    st.info(f"No entity is mentioned in US–Turkey or Russia–Turkey articles matching these filters ({filters.describe()}).")
+    st.info(f"No entity is mentioned in US–Turkey or Russia–Turkey articles matching these filters ({filters.describe(markdown=True)}).")
     st.stop()
 
 rates = view["rates"]

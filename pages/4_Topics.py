@@ -10,9 +10,9 @@ filters = state.read_filters()
 view = data.topics_view(filters)
 
 st.title("Topics and distinguishing terms")
-st.caption(f"Filters: {filters.describe()}.")
+st.caption(f"Filters: {filters.describe(markdown=True)}.")
 if view["n_focal"] == 0:
-    st.info(f"No US–Turkey or Russia–Turkey articles match these filters ({filters.describe()}).")
+    st.info(f"No US–Turkey or Russia–Turkey articles match these filters ({filters.describe(markdown=True)}).")
     st.stop()
 
 shares = view["shares"]

@@ -12,10 +12,10 @@ view = data.tone_view(filters)
 
 st.title("Tone of the coverage")
 st.caption(
-    f"Filters: {filters.describe()}. Tone is scored per sentence from −1 (negative) to +1 (positive); English and Arabic are scored by different methods, so compare dyads within a language."
+    f"Filters: {filters.describe(markdown=True)}. Tone is scored per sentence from −1 (negative) to +1 (positive); English and Arabic are scored by different methods, so compare dyads within a language."
 )
 if view["n_focal"] == 0 or view["tones"].empty:
-    st.info(f"No scored sentence in US–Turkey or Russia–Turkey articles matching these filters ({filters.describe()}).")
+    st.info(f"No scored sentence in US–Turkey or Russia–Turkey articles matching these filters ({filters.describe(markdown=True)}).")
     st.stop()
 
 downloads.altair_chart(name="tone-by-dyad", chart_obj=charts.tone_summary_chart(view["summary"]), theme=None)

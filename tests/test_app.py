@@ -246,3 +246,11 @@ def test_url_values_are_shown_as_text_not_markdown():
     at = run("pages/4_Topics.py", term="**bold** <b>x</b>", tlang="en")
     assert_ok(at)
     assert all("**bold**" not in str(i.value) for i in at.info)
+
+
+def test_describe_escapes_only_for_markdown():
+    from ui.state import Filters
+
+    f = Filters(sources=("(unknown source)",))
+    assert f.describe() == "from (unknown source)"
+    assert f.describe(markdown=True) == r"from \(unknown source\)"

@@ -69,15 +69,17 @@ class Filters:
             articles, languages=self.languages, date_range=dr, sources=self.sources, include_undated=self.include_undated
         )
 
-    def describe(self) -> str:
-        """The filters in words, for empty-state messages ("Arabic articles from …").
+    def describe(self, *, markdown: bool = False) -> str:
+        """The filters in words, for messages ("Arabic articles; from Reuters").
 
-        Markdown-safe: the values come from the URL, so each is escaped.
+        With ``markdown=True`` every value taken from the URL is escaped, for
+        captions and messages that Streamlit renders as markdown.
         """
+        esc = escape_markdown if markdown else str
         parts = []
         if self.languages is not None:
             parts.append(
-                " or ".join(escape_markdown(compare.LANGUAGE_LABELS.get(x, x)) for x in self.languages) + " articles"
+                " or ".join(esc(compare.LANGUAGE_LABELS.get(x, x)) for x in self.languages) + " articles"
                 if self.languages
                 else "no language selected"
             )
@@ -88,7 +90,7 @@ class Filters:
         elif not self.include_undated:
             parts.append("dated articles only")
         if self.sources is not None:
-            parts.append("from " + ", ".join(escape_markdown(x) for x in self.sources))
+            parts.append("from " + ", ".join(esc(x) for x in self.sources))
         return "; ".join(parts) if parts else "no filters"
 
     def params(self) -> dict[str, str | list[str]]:
