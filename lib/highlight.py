@@ -159,30 +159,6 @@ def legend_html() -> str:
     )
 
 
-def reconstruct_text(sentences: pd.DataFrame) -> str:
-    """An article's cleaned text rebuilt from its sentences, offsets kept exact.
-
-    The corpus stores each sentence with its offsets into the cleaned text,
-    not the text between sentences (white space only). A one-character gap
-    becomes a space, a longer one line breaks (the title and paragraph
-    breaks), so every mention offset still points at the same characters.
-    """
-    if sentences is None or sentences.empty:
-        return ""
-    s = sentences.sort_values("start")
-    out: list[str] = []
-    pos = 0
-    for r in s.itertuples(index=False):
-        start, end, text = int(r.start), int(r.end), str(r.text)
-        if start < pos:  # overlapping rows: keep what is already placed
-            continue
-        gap = start - pos
-        out.append(" " if gap == 1 else "\n" * gap)
-        out.append(text[: end - start].ljust(end - start))
-        pos = end
-    return "".join(out)
-
-
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 

@@ -106,6 +106,7 @@ def analyze_text(
         "n_words": len(_WORD_RE.findall(text)),
         "content_hash": content_hash(raw),
         "status": "ok",
+        "text": text,
     }
     rows = _empty_rows()
     rows["articles"].append(article)

@@ -20,7 +20,7 @@ BOOL = "boolean"
 
 #: Pipeline version: bump whenever a change alters any analysed output, so
 #: stored results computed by an older pipeline are recomputed.
-PIPELINE_VERSION = "1.0.0"
+PIPELINE_VERSION = "1.1.0"
 
 DYADS = ("us-turkey", "russia-turkey", "both", "other")
 LANGUAGES_ANALYSED = ("en", "ar")
@@ -48,6 +48,7 @@ TABLES: dict[str, dict[str, str]] = {
         "status": STR,
         "error": STR,
         "content_hash": STR,
+        "text": STR,  # the cleaned text: every offset in other tables points into it
     },
     "sentences": {
         "article_id": STR,

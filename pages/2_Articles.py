@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import compare
-from lib.highlight import article_html, escape_markdown, legend_html, reconstruct_text
+from lib.highlight import article_html, escape_markdown, legend_html
 from ui import data, downloads, state
 
 filters = state.read_filters()
@@ -91,8 +91,8 @@ st.markdown(
 )
 st.caption(f"Why this dyad: {escape_markdown(art['dyad_reason'])}")
 if art["status"] != "ok":
-    st.warning(f"This article was not analysed: {art['error']}")
-text = reconstruct_text(detail["sentences"])
+    st.warning(f"This article was not analysed: {escape_markdown(art['error'])}")
+text = art["text"] if isinstance(art["text"], str) else ""
 if not text:
     st.info("This article has no text to show.")
     st.stop()

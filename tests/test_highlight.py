@@ -130,17 +130,6 @@ def test_legend_mentions_both_tones():
     assert "negative sentence" in out and "positive sentence" in out
 
 
-def test_reconstruct_text_keeps_offsets():
-    text = "Title here\n\nFirst sentence. Second one.\nThird."
-    spans = [(0, 10), (12, 27), (28, 39), (40, 46)]
-    sentences = pd.DataFrame([{"start": s, "end": e, "text": text[s:e]} for s, e in spans])
-    rebuilt = highlight.reconstruct_text(sentences)
-    assert len(rebuilt) == 46
-    for s, e in spans:
-        assert rebuilt[s:e] == text[s:e]
-    assert highlight.reconstruct_text(pd.DataFrame(columns=["start", "end", "text"])) == ""
-
-
 @pytest.mark.parametrize(
     ("raw", "shown"), [("a*b*", r"a\*b\*"), ("[x](javascript:1)", r"\[x\]\(javascript\:1\)"), ("<b>", r"\<b\>"), (None, "")]
 )

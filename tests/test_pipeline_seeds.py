@@ -254,3 +254,15 @@ def test_entity_tone_rows_match_their_sentences(seed_corpus):
     sub = m[(m["entity_id"] == "erdogan") & (m["article_id"] == row["article_id"])].drop_duplicates("sentence_id")
     assert row["n_sentences"] == len(sub)
     assert abs(row["tone"] - sub["tone"].mean()) < 1e-9
+
+
+def test_articles_keep_the_cleaned_text_their_offsets_point_into(seed_corpus, seed_ids):
+    texts = seed_corpus.articles.set_index("article_id")["text"]
+    s = seed_corpus["sentences"]
+    for r in s.itertuples(index=False):
+        assert texts[r.article_id][r.start : r.end] == r.text
+    m = seed_corpus["mentions"]
+    for r in m.itertuples(index=False):
+        assert texts[r.article_id][r.start : r.end] == r.surface
+    # The Arabic seed's lines stay lines: the reader shows its paragraphs.
+    assert texts[seed_ids["001"]].count("\n") >= 15
