@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +29,8 @@ import numpy as np
 import pandas as pd
 
 from lib import arabic
+from lib.entities import load_gazetteer, match_arabic, match_english
+from lib.text import fold
 
 # --- dyads ----------------------------------------------------------------------------
 
@@ -658,26 +659,10 @@ _AR_W_INITIAL_TEXT = """
 AR_W_INITIAL = frozenset(arabic.normalise(w) for w in _AR_W_INITIAL_TEXT.split())
 
 
-def _fold_en(text: str) -> str:
-    if text.isascii():
-        return text
-    out = []
-    for ch in text:
-        if ord(ch) < 128:
-            out.append(ch)
-            continue
-        if ch in "’‘ʼ":
-            out.append("'")
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        out.append(base if len(base) == 1 else ch)
-    return "".join(out)
-
-
 @lru_cache(maxsize=TERM_CACHE_SIZE)
 def normalise_term_en(token: str) -> str | None:
     """English term: diacritics folded, casefolded, possessive dropped; None for stopwords."""
-    t = _fold_en(token).casefold()
+    t = fold(token).casefold()
     if t.endswith("'s"):
         t = t[:-2]
     t = t.strip("'")
@@ -703,25 +688,53 @@ def normalise_term_ar(token: str) -> str | None:
     return t
 
 
+def _name_spans(text: str, language: str) -> list[tuple[str, int, int]]:
+    """Multi-word names of the gazetteer in ``text`` as single terms.
+
+    "United States" or "الولايات المتحدة" is one term, not "united" and
+    "states": a name's words say nothing apart.
+    """
+    gaz = load_gazetteer()
+    found = match_english(text, gaz=gaz) if language == "en" else match_arabic(text, gaz=gaz)
+    out = []
+    for m in found:
+        words = m["surface"].split()
+        if len(words) < 2:
+            continue
+        norm = normalise_term_en if language == "en" else normalise_term_ar
+        parts = [norm(w) or (fold(w).casefold() if language == "en" else arabic.normalise(w)) for w in words]
+        out.append((" ".join(parts), m["start"], m["end"]))
+    return out
+
+
 def tokens_with_offsets(text: str, language: str) -> list[tuple[str, int, int]]:
-    """``(term, start, end)`` for every kept term of ``text``, offsets into ``text``."""
+    """``(term, start, end)`` for every kept term of ``text``, offsets into ``text``.
+
+    Words are terms; a multi-word name from the gazetteer is one term.
+    """
+    if language not in ("en", "ar"):
+        raise ValueError(f"terms are computed for English ('en') and Arabic ('ar') only, not {language!r}")
+    names = _name_spans(text, language)
+    out = list(names)
+    taken = [(s, e) for _, s, e in names]
+
+    def free(s: int, e: int) -> bool:
+        return not any(s < te and ts < e for ts, te in taken)
+
     if language == "ar":
         norm = arabic.normalise_with_offsets(text)
-        out = []
         for m in _TOKEN_RE.finditer(norm.text):
             term = normalise_term_ar(m.group())
             if term:
                 s, e = norm.span(m.start(), m.end())
-                out.append((term, s, e))
-        return out
-    if language == "en":
-        out = []
+                if free(s, e):
+                    out.append((term, s, e))
+    else:
         for m in _TOKEN_RE.finditer(text):
             term = normalise_term_en(m.group())
-            if term:
+            if term and free(m.start(), m.end()):
                 out.append((term, m.start(), m.end()))
-        return out
-    raise ValueError(f"terms are computed for English ('en') and Arabic ('ar') only, not {language!r}")
+    return sorted(out, key=lambda t: t[1])
 
 
 def normalise_term(term: str, language: str) -> str | None:

@@ -551,3 +551,21 @@ def test_entity_dyad_table(toy):
     putin = t.set_index("entity_id").loc["putin"]
     assert putin["Mentions · Russia–Turkey"] == 3 and putin["Mentions · US–Turkey"] == 0
     assert compare.entity_dyad_table(rates.iloc[0:0]).empty
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "term"),
+    [
+        ("Talks with the United States stalled.", "en", "united states"),
+        ("Recep Tayyip Erdoğan's visit", "en", "recep tayyip erdogan"),
+        ("وانضمت إلى الولايات المتحدة", "ar", "ولايات متحده"),
+    ],
+)
+def test_multi_word_names_are_one_term(text, language, term):
+    from lib.compare import tokens_with_offsets
+
+    terms = tokens_with_offsets(text, language)
+    assert term in [t for t, _, _ in terms]
+    assert "states" not in [t for t, _, _ in terms]
+    for _term, s, e in terms:
+        assert 0 <= s < e <= len(text)
