@@ -84,6 +84,9 @@ def test_compare_says_how_little_it_rests_on():
     assert "90% interval from resampling articles" in shown  # Russia–Turkey: 3 articles
     assert "Syria and Idlib is the leading topic of Russia–Turkey coverage" in shown
     assert "Evidence →](./topics?topic=syria)" in shown
+    # The landing page is served at the app's root: evidence on it links to "./?…".
+    assert "Evidence →](./?speaker=" in shown
+    assert "](./compare" not in shown
     for label in ("Tone", "Negative", "Positive"):
         assert sum(m.label == label for m in at.metric) == 2
 

@@ -158,11 +158,17 @@ def set_param(name: str, value: str | None) -> None:
         st.query_params[name] = value
 
 
+#: URL path of the landing page. Streamlit serves the default page at the
+#: app's root, not at its url_path, so links to it must point at "./".
+LANDING_PAGE = "compare"
+
+
 def link(page: str, params: Mapping[str, str] | None = None) -> str:
     """A relative link to ``page`` with ``params`` plus the current filters."""
     q: dict[str, str | list[str]] = dict(read_filters().params())
     q.update(params or {})
-    return f"./{page}" + (f"?{urlencode(q, doseq=True)}" if q else "")
+    path = "" if page == LANDING_PAGE else page
+    return f"./{path}" + (f"?{urlencode(q, doseq=True)}" if q else "")
 
 
 def param_select(
