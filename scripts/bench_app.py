@@ -39,28 +39,16 @@ import pickle
 import random
 import re
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.appserver import launch_chromium, start_app, stop_app  # noqa: E402
+
 SOURCES = ["Reuters", "AP", "Al Jazeera", "Anadolu", "TASS", "Asharq Al-Awsat"]
 #: Name swaps that vary who is in a synthetic article (English; Arabic forms alike).
 SWAPS = {
@@ -109,12 +97,6 @@ def make_corpus(n: int, folder: Path, seeds: list[tuple[str, str, list[str]]], *
 # --- cold start in Chromium --------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def settle(page, timeout: float) -> None:
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout * 1000)
     deadline = time.monotonic() + timeout
@@ -142,46 +124,17 @@ def cold_start(corpus_dir: Path, timeout: float) -> float:
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-store-"))
-    port = free_port()
-    env = {**os.environ, "COVERAGE_CORPUS_DIR": str(corpus_dir), "COVERAGE_DB": str(tmp / "store.sqlite")}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
-        log = (tmp / "streamlit.log").open("w")
         t0 = time.monotonic()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc, url = start_app(corpus_dir, tmp / "store.sqlite", tmp / "streamlit.log", timeout=timeout)
         try:
-            url = f"http://127.0.0.1:{port}"
-            while True:
-                if time.monotonic() - t0 > timeout:
-                    raise TimeoutError("server did not start")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                        break
-                except OSError:
-                    time.sleep(0.2)
             page.goto(url)
             settle(page, timeout - (time.monotonic() - t0))
             return time.monotonic() - t0 - SETTLE_S
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_app(proc)
             browser.close()
             shutil.rmtree(tmp, ignore_errors=True)
 

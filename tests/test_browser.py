@@ -12,34 +12,18 @@ is never run.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from .appserver import launch_chromium, start_app, stop_app
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-#: First start loads the language models and analyses the corpus.
-SERVER_START_S = 180
 #: A page has finished rendering when nothing has changed for this long.
 SETTLE_S = 1.5
 PAGE_TIMEOUT_S = 90
@@ -52,67 +36,11 @@ President Joe Biden said the United States would respond. Turkish President Rece
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(corpus_dir: Path, db: Path, log: Path):
-    """Start `streamlit run app.py`; return (process, base URL) once healthy."""
-    port = free_port()
-    env = {**os.environ, "COVERAGE_CORPUS_DIR": str(corpus_dir), "COVERAGE_DB": str(db)}
-    out = log.open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}: {log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    stop_server(proc)
-    raise RuntimeError(f"streamlit did not become healthy in {SERVER_START_S} s: {log.read_text()[-2000:]}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-
-
 @pytest.fixture(scope="module")
 def seeds_server(tmp_path_factory, request):
     tmp = tmp_path_factory.mktemp("seeds-server")
-    proc, url = start_server(ROOT / "seeds", tmp / "store.sqlite", tmp / "streamlit.log")
-    request.addfinalizer(lambda: stop_server(proc))
+    proc, url = start_app(ROOT / "seeds", tmp / "store.sqlite", tmp / "streamlit.log")
+    request.addfinalizer(lambda: stop_app(proc))
     return url
 
 
@@ -127,18 +55,17 @@ def hostile(tmp_path_factory, request):
     path = corpus / "900_hostile.txt"
     path.write_text(HOSTILE_TEXT, encoding="utf-8")
     article_id = article_id_for(read_document(path).text)
-    proc, url = start_server(corpus, tmp / "store.sqlite", tmp / "streamlit.log")
-    request.addfinalizer(lambda: stop_server(proc))
+    proc, url = start_app(corpus, tmp / "store.sqlite", tmp / "streamlit.log")
+    request.addfinalizer(lambda: stop_app(proc))
     return url, article_id
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
         yield b
         b.close()
 

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +12,8 @@ from streamlit.testing.v1 import AppTest
 from lib import store as store_lib
 from lib.exports import pdf_page_count
 from lib.store import Store
+
+from .appserver import launch_chromium, start_app, stop_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -201,49 +197,11 @@ def test_round_trip_upload_store_restart(db, resources):
 # --- a real browser -------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path):
-    port = _free_port()
-    env = {
-        **os.environ,
-        store_lib.DB_ENV: str(tmp_path / "browser.sqlite"),
-        store_lib.CORPUS_DIR_ENV: str(SEEDS),
-    }
-    log = (tmp_path / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError(f"streamlit did not start: {(tmp_path / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    proc, url = start_app(SEEDS, tmp_path / "browser.sqlite", tmp_path / "server.log")
+    yield url
+    stop_app(proc)
 
 
 def download_button(page, label: str):
@@ -259,7 +217,7 @@ def test_upload_in_the_browser_then_see_it_counted_on_compare(server, tmp_path):
     article.write_text(us_turkey_text(), encoding="utf-8")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
             page.goto(f"{server}/")  # Compare is the default page, served at the root
@@ -305,7 +263,7 @@ def test_column_mapping_can_be_fixed_in_the_browser(server, tmp_path):
     body = us_turkey_text().replace('"', "'").replace("\n", " ")
     table.write_text(f'col_a,col_b\n"Talks in Rome","{body}"\n', encoding="utf-8")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
             # A fresh server's very first session shows Streamlit's "Page not found"
