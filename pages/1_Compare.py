@@ -97,12 +97,7 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
             st.markdown(
                 f"**Sentences naming {escape_markdown(view['entity_names'].get(entity, entity))} in {compare.DYAD_LABELS[dyad]} coverage ({len(rows)})** · [all on Entities →]({state.link('entities', {'entity': entity})})"
             )
-            downloads.dataframe(
-                name=f"compare-entity-sentences-{dyad}",
-                data=rows[["text", "tone", "title"]],
-                hide_index=True,
-                column_config={"tone": st.column_config.NumberColumn("Tone", format="%+.2f")},
-            )
+            downloads.sentences(rows, name=f"compare-entity-sentences-{dyad}", columns=["text", "tone", "title"])
 
         event = downloads.altair_chart(
             name=f"compare-topics-{dyad}",
@@ -118,12 +113,7 @@ for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=Tru
             st.markdown(
                 f"**Sentences on {escape_markdown(topic_labels.get(topic, topic))} in {compare.DYAD_LABELS[dyad]} coverage ({len(rows)})** · [all on Topics →]({state.link('topics', {'topic': topic})})"
             )
-            downloads.dataframe(
-                name=f"compare-topic-sentences-{dyad}",
-                data=rows[["text", "evidence", "tone", "title"]],
-                hide_index=True,
-                column_config={"tone": st.column_config.NumberColumn("Tone", format="%+.2f")},
-            )
+            downloads.sentences(rows, name=f"compare-topic-sentences-{dyad}", columns=["text", "evidence", "tone", "title"])
 
         speakers_tab, countries_tab = st.tabs(["Who speaks", "Speakers' countries"])
         with speakers_tab:

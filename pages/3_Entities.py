@@ -46,18 +46,7 @@ if entity:
     if rows.empty:
         st.info(f"No sentence names {escape_markdown(names.get(entity, entity))} in the articles matching these filters.")
     else:
-        downloads.dataframe(
-            name=f"entity-{entity}-sentences",
-            data=rows[["text", "dyad_label", "tone", "language", "title"]],
-            hide_index=True,
-            column_config={
-                "title": "Article",
-                "dyad_label": "Dyad",
-                "language": "Language",
-                "text": st.column_config.TextColumn("Sentence", width="large"),
-                "tone": st.column_config.NumberColumn("Tone", format="%+.2f"),
-            },
-        )
+        downloads.sentences(rows, name=f"entity-{entity}-sentences", columns=["text", "dyad_label", "tone", "language", "title"])
 
 st.subheader("Which entities appear together")
 if view["pairs"].empty:

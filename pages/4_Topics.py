@@ -34,18 +34,7 @@ if topic:
     if rows.empty:
         st.info(f"No sentence on {escape_markdown(labels.get(topic, topic))} in the articles matching these filters.")
     else:
-        downloads.dataframe(
-            name=f"topic-{topic}-sentences",
-            data=rows[["text", "dyad_label", "evidence", "tone", "title"]],
-            hide_index=True,
-            column_config={
-                "title": "Article",
-                "dyad_label": "Dyad",
-                "text": st.column_config.TextColumn("Sentence", width="large"),
-                "evidence": "Why this topic",
-                "tone": st.column_config.NumberColumn("Tone", format="%+.2f"),
-            },
-        )
+        downloads.sentences(rows, name=f"topic-{topic}-sentences", columns=["text", "dyad_label", "evidence", "tone", "title"])
 
 st.subheader("Terms that distinguish the two dyads")
 languages = list(compare.LANGUAGE_LABELS)

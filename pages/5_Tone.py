@@ -66,12 +66,7 @@ else:
 entity = state.get_param("entity")
 if entity:
     rows = data.entity_sentences(filters, entity)
-    downloads.dataframe(
-        name=f"tone-entity-{entity}-sentences",
-        data=rows[["text", "dyad_label", "tone", "title"]],
-        hide_index=True,
-        column_config={"tone": st.column_config.NumberColumn("Tone", format="%+.2f")},
-    )
+    downloads.sentences(rows, name=f"tone-entity-{entity}-sentences", columns=["text", "dyad_label", "tone", "title"])
 
 st.subheader("How each score is made, and what it agrees with")
 for key, method in METHODS.items():

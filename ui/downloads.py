@@ -137,3 +137,28 @@ def dataframe(data: pd.DataFrame, *, name: str, **kwargs):
     shown = data[[c for c in order if c in data.columns]] if order else data
     table(shown, name=name, key=f"dl.{name}")
     return event
+
+
+#: How every table of evidence sentences labels its columns.
+SENTENCE_COLUMN_CONFIG = {
+    "text": st.column_config.TextColumn("Sentence", width="large"),
+    "tone": st.column_config.NumberColumn("Tone", format="%+.2f"),
+    "title": "Article",
+    "dyad_label": "Dyad",
+    "language": "Language",
+    "evidence": "Why this topic",
+}
+
+
+def sentences(rows: pd.DataFrame, *, name: str, columns: list[str]):
+    """The sentences behind a number (a drill-down), with CSV/XLSX buttons.
+
+    ``columns`` are the columns of ``rows`` to show, in order; every
+    drill-down labels them the same way.
+    """
+    return dataframe(
+        name=name,
+        data=rows[columns],
+        hide_index=True,
+        column_config={c: SENTENCE_COLUMN_CONFIG[c] for c in columns if c in SENTENCE_COLUMN_CONFIG},
+    )
