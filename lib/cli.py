@@ -27,9 +27,12 @@ from collections import Counter
 from functools import partial
 from pathlib import Path
 
-from lib import exports, importers, store
+from lib.analysis.pipeline import ArticleRows, analyze_text, load_resources
+from lib.corpus import store
+from lib.corpus.tables import Corpus, analyze_paths, assemble
 from lib.errors import CoverageError
-from lib.pipeline import ArticleRows, Corpus, analyze_paths, analyze_text, assemble, load_resources
+from lib.output import exports
+from lib.text import importers
 
 
 def write_tables(corpus, out: Path) -> list[Path]:

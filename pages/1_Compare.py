@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib import charts, compare
-from lib.highlight import escape_markdown
+from lib.output import charts
+from lib.output.highlight import escape_markdown
 from lib.schema import PIPELINE_VERSION
+from lib.views import compare
 from ui import data, downloads, state
 
 filters = state.read_filters()

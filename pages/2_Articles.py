@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from lib import compare
-from lib.highlight import article_html, escape_markdown, legend_html
+from lib.output.highlight import article_html, escape_markdown, legend_html
+from lib.views import compare
 from ui import data, downloads, state
 
 filters = state.read_filters()

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from lib import importers, schema
-from lib.exports import short_fingerprint
-from lib.store import InvalidEditError, SeedProtectedError, StoreError, outcomes_table
+from lib import schema
+from lib.corpus.store import InvalidEditError, SeedProtectedError, StoreError, outcomes_table
+from lib.output.exports import short_fingerprint
+from lib.text import importers
 from ui import data, downloads
 
 K = "corpus."  # session-state namespace of this page

@@ -69,7 +69,7 @@ SETTLE_S = 1.0
 
 def seed_sentences() -> list[tuple[str, str, list[str]]]:
     """(language, dyad, body sentences) per analysed seed article."""
-    from lib.pipeline import analyze_seeds
+    from lib.corpus.tables import analyze_seeds
 
     c = analyze_seeds()
     out = []
@@ -184,7 +184,8 @@ def rerender_times(tables: dict | None, corpus_dir: Path | None) -> tuple[float,
 
 
 def analysed_tables(corpus_dir: Path) -> dict:
-    from lib.pipeline import analyze_paths, load_resources
+    from lib.analysis.pipeline import load_resources
+    from lib.corpus.tables import analyze_paths
 
     return analyze_paths([corpus_dir], resources=load_resources()).tables
 

@@ -22,12 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib import entities, quotes, tone, topics  # noqa: E402
-from lib.cleaning import clean  # noqa: E402
-from lib.language import detect_language  # noqa: E402
-from lib.pipeline import analyze_text, load_resources  # noqa: E402
-from lib.reading import decode_bytes  # noqa: E402
-from lib.sentences import split_spans  # noqa: E402
+from lib.analysis import entities, quotes, tone, topics  # noqa: E402
+from lib.analysis.pipeline import analyze_text, load_resources  # noqa: E402
+from lib.text.cleaning import clean  # noqa: E402
+from lib.text.language import detect_language  # noqa: E402
+from lib.text.reading import decode_bytes  # noqa: E402
+from lib.text.sentences import split_spans  # noqa: E402
 
 
 def main() -> None:

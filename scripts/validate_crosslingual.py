@@ -4,7 +4,7 @@ On parallel sentences (English with its Arabic translation) it prints, for
 entities and for topics: of the ids found in the English sentence, the share
 also found in the Arabic one (recall of Arabic against English), and the
 reverse share (precision), overall and per domain. It writes the figures to
-``lib/data/crosslingual_validation.json`` for the app to show.
+``lib/analysis/data/crosslingual_validation.json`` for the app to show.
 
     python scripts/validate_crosslingual.py [--data ../shared/data/parallel_ar_en_pud.tsv]
 
@@ -27,11 +27,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib.entities import load_gazetteer, match_arabic, match_english  # noqa: E402
-from lib.topics import assign_topics, load_taxonomy  # noqa: E402
+from lib.analysis.entities import load_gazetteer, match_arabic, match_english  # noqa: E402
+from lib.analysis.topics import assign_topics, load_taxonomy  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "parallel_ar_en_pud.tsv"
-OUT = ROOT / "lib" / "data" / "crosslingual_validation.json"
+OUT = ROOT / "lib" / "analysis" / "data" / "crosslingual_validation.json"
 
 
 def agreement(pairs: list[tuple[set, set]]) -> dict:

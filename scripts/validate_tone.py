@@ -3,7 +3,7 @@
 Each pair of the UD Arabic-PUD treebank (English sentence, its Arabic
 translation) is scored twice: VADER on the English, the Arabic method on the
 Arabic. Agreement on the same content is the method's validation. Prints the
-figures and writes them to lib/data/tone_validation.json, which the app
+figures and writes them to lib/analysis/data/tone_validation.json, which the app
 shows beside the method.
 
 Held out: the lexicon was tuned looking only at pairs with an even numeric id
@@ -28,7 +28,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lib import tone
+from lib.analysis import tone
 
 DEFAULT_DATA = Path("/work/shared/data/parallel_ar_en_pud.tsv")
 DATASET = "UD Arabic-PUD treebank, English/Arabic pairs (CC BY-SA 3.0)"

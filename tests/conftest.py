@@ -23,14 +23,14 @@ def seed_path(prefix: str) -> Path:
 
 @pytest.fixture(scope="session")
 def resources():
-    from lib.pipeline import load_resources
+    from lib.analysis.pipeline import load_resources
 
     return load_resources()
 
 
 @pytest.fixture(scope="session")
 def seed_corpus(resources):
-    from lib.pipeline import analyze_seeds
+    from lib.corpus.tables import analyze_seeds
 
     return analyze_seeds(resources=resources)
 

@@ -43,7 +43,7 @@ def assert_ok(at: AppTest) -> None:
 
 @pytest.fixture(scope="module")
 def arabic_id():
-    from lib.pipeline import analyze_seeds
+    from lib.corpus.tables import analyze_seeds
 
     arts = analyze_seeds().articles
     return str(arts.loc[arts["language"] == "ar", "article_id"].iloc[0])

@@ -47,7 +47,7 @@ def seeds_server(tmp_path_factory, request):
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory, request):
     """A server on the seeds plus a hostile article; yields (url, the article's id)."""
-    from lib.reading import article_id_for, read_document
+    from lib.text.reading import article_id_for, read_document
 
     tmp = tmp_path_factory.mktemp("hostile-server")
     corpus = tmp / "corpus"
@@ -169,7 +169,7 @@ def test_url_view_opens_with_filters_and_selection(seeds_server, page):
 
 
 def test_arabic_article_renders_right_to_left(seeds_server, page):
-    from lib.pipeline import analyze_seeds
+    from lib.corpus.tables import analyze_seeds
 
     arts = analyze_seeds().articles
     ar_id = str(arts.loc[arts["language"] == "ar", "article_id"].iloc[0])

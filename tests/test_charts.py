@@ -1,4 +1,4 @@
-"""lib.charts: every chart builds a valid Vega-Lite spec with the dyad colours and a standalone title."""
+"""lib.output.charts: every chart builds a valid Vega-Lite spec with the dyad colours and a standalone title."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from lib import charts, compare
+from lib.output import charts
+from lib.views import compare
 from tests.test_compare import toy_tables
 
 

@@ -1,7 +1,7 @@
 import pytest
 
-from lib.cleaning import clean, is_tag_line, looks_like_title, parse_date
 from lib.errors import OnlyBoilerplateError
+from lib.text.cleaning import clean, is_tag_line, looks_like_title, parse_date
 
 from .conftest import seed_path
 

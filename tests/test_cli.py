@@ -14,8 +14,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lib import cli, store
-from lib.store import Store
+from lib import cli
+from lib.corpus import store
+from lib.corpus.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -155,7 +156,7 @@ def test_deploy_doc_covers_the_files_a_host_reads():
         store.CORPUS_DIR_ENV,
     ):
         assert name in doc
-    from lib.importers import LIMIT_ENV_VARS
+    from lib.text.importers import LIMIT_ENV_VARS
 
     for var in LIMIT_ENV_VARS.values():
         assert var in doc

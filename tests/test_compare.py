@@ -1,4 +1,4 @@
-"""lib.compare on small hand-built tables (and, when the pipeline runs, on the seeds)."""
+"""lib.views.compare on small hand-built tables (and, when the pipeline runs, on the seeds)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib import compare, schema
+from lib import schema
+from lib.views import compare
 
 # --- a toy corpus: every table, built by hand ------------------------------------------
 
@@ -498,10 +499,10 @@ def test_lib_never_imports_streamlit():
 
 @pytest.fixture(scope="module")
 def seeds():
-    pytest.importorskip("lib.tone")
-    pytest.importorskip("lib.topics")
-    pytest.importorskip("lib.quotes")
-    from lib.pipeline import analyze_seeds
+    pytest.importorskip("lib.analysis.tone")
+    pytest.importorskip("lib.analysis.topics")
+    pytest.importorskip("lib.analysis.quotes")
+    from lib.corpus.tables import analyze_seeds
 
     return analyze_seeds()
 
@@ -562,7 +563,7 @@ def test_entity_dyad_table(toy):
     ],
 )
 def test_multi_word_names_are_one_term(text, language, term):
-    from lib.compare import tokens_with_offsets
+    from lib.views.compare import tokens_with_offsets
 
     terms = tokens_with_offsets(text, language)
     assert term in [t for t, _, _ in terms]

@@ -9,9 +9,9 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from lib import store as store_lib
-from lib.exports import pdf_page_count
-from lib.store import Store
+from lib.corpus import store as store_lib
+from lib.corpus.store import Store
+from lib.output.exports import pdf_page_count
 
 from .appserver import launch_chromium, start_app, stop_app
 

@@ -1,6 +1,6 @@
 import pytest
 
-from lib.dyad import decide_dyad
+from lib.analysis.dyad import decide_dyad
 
 
 def m(eid, etype, aff, sid=5):

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib import entities
-from lib.entities import build_gazetteer, find_mentions, match_arabic, match_english
-from lib.sentences import split_spans
-from lib.text import fold
+from lib.analysis import entities
+from lib.analysis.entities import build_gazetteer, find_mentions, match_arabic, match_english
+from lib.text.fold import fold
+from lib.text.sentences import split_spans
 
 COLUMNS = ["entity_id", "qid", "type", "affiliation", "name_en", "name_ar", "aliases_en", "aliases_ar", "demonyms_en", "adjectives_ar"]
 ROWS = [
@@ -214,6 +214,6 @@ def test_camel_ner_adds_arabic_names_the_gazetteer_lacks(gaz, tmp_path):
 def test_importing_the_project_never_imports_camel_tools_data():
     import subprocess
 
-    code = "import sys, lib.pipeline, lib.entities; sys.exit(1 if 'camel_tools.data' in sys.modules else 0)"
+    code = "import sys, lib.analysis.pipeline, lib.analysis.entities; sys.exit(1 if 'camel_tools.data' in sys.modules else 0)"
     env = {**os.environ, "CAMELTOOLS_DATA": "/nonexistent"}
     assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0

@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from lib import exports, schema
-from lib.exports import (
+from lib import schema
+from lib.output import exports
+from lib.output.exports import (
     EXPORT_FONT,
     ExportError,
     briefing_for,

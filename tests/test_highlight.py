@@ -1,4 +1,4 @@
-"""lib.highlight: escaped article HTML with entity marks and tone colours."""
+"""lib.output.highlight: escaped article HTML with entity marks and tone colours."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib import highlight
+from lib.output import highlight
 
 HOSTILE = 'Erdogan met Biden. <script>window.__pwned=1</script> Then <img src=x onerror="window.__pwned=1"> happened.'
 

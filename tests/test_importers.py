@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from lib.importers import (
+from lib.text.importers import (
     LIMIT_ENV_VARS,
     MB,
     Limits,
@@ -246,7 +246,7 @@ def test_long_csv_cells_are_read_and_limited_per_article():
     [("a,b\n1,2", ","), ("a;b;c\n1,5;2;3", ";"), ("a\tb\n", "\t"), ("a|b", "|"), ("text\nx,y", ","), ("", ",")],
 )
 def test_csv_delimiter_is_read_from_the_header(text, delimiter):
-    from lib.importers import csv_delimiter
+    from lib.text.importers import csv_delimiter
 
     assert csv_delimiter(text) == delimiter
 

@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib import schema
-from lib.pipeline import analyze_bytes, analyze_paths, analyze_text, assemble
+from lib.analysis.pipeline import analyze_bytes, analyze_text
+from lib.corpus.tables import analyze_paths, assemble
 
 
 def test_every_table_matches_its_schema(seed_corpus):
@@ -98,7 +99,7 @@ def test_title_and_date(seed_corpus, seed_ids):
 
 
 def test_sentence_offsets_slice_the_cleaned_text(resources):
-    from lib.cleaning import clean
+    from lib.text.cleaning import clean
 
     from .conftest import SEEDS
 

@@ -3,7 +3,7 @@ import codecs
 import pytest
 
 from lib.errors import BinaryFileError, DecodeError, EmptyArticleError, TooLargeError
-from lib.reading import article_id_for, collect_paths, decode_bytes, read_document
+from lib.text.reading import article_id_for, collect_paths, decode_bytes, read_document
 
 ARABIC = "توترت العلاقات التركية الأمريكية بسبب قضايا عديدة."
 

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lib.language import detect_language
-from lib.sentences import split_spans
+from lib.text.language import detect_language
+from lib.text.sentences import split_spans
 
 
 def _split(text, lang):

@@ -13,10 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib import schema
-from lib.errors import EmptyArticleError, OnlyBoilerplateError
-from lib.importers import Item
-from lib.reading import article_id_for, content_hash
-from lib.store import (
+from lib.corpus.store import (
     DB_ENV,
     ArticleNotFoundError,
     InvalidEditError,
@@ -26,6 +23,9 @@ from lib.store import (
     compute_fingerprint,
     fill_from_folder,
 )
+from lib.errors import EmptyArticleError, OnlyBoilerplateError
+from lib.text.importers import Item
+from lib.text.reading import article_id_for, content_hash
 
 
 class FakeAnalyze:
@@ -263,7 +263,7 @@ def test_open_honours_the_environment_variable(tmp_path, monkeypatch):
 
 
 def test_another_corpus_folder_gets_its_own_default_store(tmp_path, monkeypatch):
-    from lib.store import CORPUS_DIR_ENV, DEFAULT_DB, SEEDS_DIR, default_db_path
+    from lib.corpus.store import CORPUS_DIR_ENV, DEFAULT_DB, SEEDS_DIR, default_db_path
 
     monkeypatch.delenv(DB_ENV, raising=False)
     monkeypatch.delenv(CORPUS_DIR_ENV, raising=False)
@@ -393,14 +393,14 @@ def test_round_trip_through_a_restart(tmp_path_factory, batch, edits):
 
 
 def test_seed_folder_must_exist(store, fake, tmp_path):
-    from lib.store import StoreError
+    from lib.corpus.store import StoreError
 
     with pytest.raises(StoreError, match="COVERAGE_CORPUS_DIR"):
         fill_from_folder(store, tmp_path / "missing", analyze=fake)
 
 
 def test_default_store_location_is_git_ignored():
-    from lib.store import DEFAULT_DB
+    from lib.corpus.store import DEFAULT_DB
 
     root = Path(__file__).resolve().parent.parent
     rel = DEFAULT_DB.relative_to(root)

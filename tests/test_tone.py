@@ -1,4 +1,4 @@
-"""Tests for lib.tone: VADER on English, the Arabic lexicon, roll-ups, the camel path."""
+"""Tests for lib.analysis.tone: VADER on English, the Arabic lexicon, roll-ups, the camel path."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from lib import tone
-from lib.arabic import normalise
+from lib.analysis import tone
 from lib.errors import SchemaError
+from lib.text.arabic import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -486,7 +486,7 @@ def test_camel_labels():
 
 def test_import_touches_no_network_module_and_no_streamlit():
     code = (
-        "import sys, lib.tone\n"
+        "import sys, lib.analysis.tone\n"
         "bad = [m for m in ('camel_tools.data', 'camel_tools.sentiment', 'streamlit', 'torch')"
         " if m in sys.modules]\n"
         "assert not bad, bad\n"

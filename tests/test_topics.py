@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import schema
-from lib.errors import SchemaError
-from lib.topics import (
+from lib.analysis.topics import (
     TAXONOMY_PATH,
     TaxonomyError,
     assign_topics,
@@ -20,6 +19,7 @@ from lib.topics import (
     split_keywords,
     topic_shares,
 )
+from lib.errors import SchemaError
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

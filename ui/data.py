@@ -1,6 +1,6 @@
 """The one place pages get analysed data from (cached at the data edge).
 
-The corpus lives in the article store (``lib.store``, SQLite): the file
+The corpus lives in the article store (``lib.corpus.store``, SQLite): the file
 named by ``$COVERAGE_DB`` (default ``data/coverage.sqlite``, or a file of
 its own per ``$COVERAGE_CORPUS_DIR`` folder). A new store is
 first filled from the folder ``$COVERAGE_CORPUS_DIR`` names (default the
@@ -16,7 +16,7 @@ and *fingerprint* (which changes whenever articles or edits change), so
 every browser session sees the same corpus and an upload or an edit in one
 session shows in all of them on their next run.
 
-The ``*_view`` functions are cached wrappers of ``lib.compare``: each takes
+The ``*_view`` functions are cached wrappers of ``lib.views.compare``: each takes
 the sidebar ``Filters`` and returns the small tables a page draws, keyed by
 the corpus and the filters, so changing a page or a filter back and
 forth costs a cache lookup.
@@ -31,9 +31,11 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from lib import compare, importers
-from lib import store as store_lib
-from lib.pipeline import Corpus, analyze_text, assemble, load_resources
+from lib.analysis.pipeline import analyze_text, load_resources
+from lib.corpus import store as store_lib
+from lib.corpus.tables import Corpus, assemble
+from lib.text import importers
+from lib.views import compare
 from ui.state import Filters
 
 #: Environment variable naming the folder of article files a new store is filled from.
@@ -136,7 +138,7 @@ def upload_limits() -> importers.Limits:
     return importers.Limits.from_env(max_upload_bytes=int(st.get_option("server.maxUploadSize")) * importers.MB)
 
 
-# --- cached views (lib.compare on the filtered corpus) ------------------------------------------
+# --- cached views (lib.views.compare on the filtered corpus) ------------------------------------------
 
 
 #: Filtered corpora kept: the views of one filter combination share one.

@@ -11,7 +11,7 @@ One call after each table or chart on a page::
 The files (and the chart's Vega-Lite spec) are made only when a button is clicked (Streamlit runs the data
 callable then, on its own thread), so a page with twenty charts does not
 render forty images on every rerun; ``on_click="ignore"`` keeps the page
-from rerunning after a download. The bytes come from ``lib.exports``:
+from rerunning after a download. The bytes come from ``lib.output.exports``:
 formulas neutralised in CSV/XLSX, charts rendered offline by vl-convert.
 """
 
@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from lib import exports
+from lib.output import exports
 
 _SLUG_RE = re.compile(r"[^A-Za-z0-9._-]+")
 

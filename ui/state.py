@@ -33,8 +33,8 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from lib import compare
-from lib.highlight import escape_markdown
+from lib.output.highlight import escape_markdown
+from lib.views import compare
 
 P_LANG, P_FROM, P_TO, P_SOURCE, P_UNDATED = "lang", "from", "to", "source", "undated"
 FILTER_PARAMS = (P_LANG, P_FROM, P_TO, P_SOURCE, P_UNDATED)

@@ -34,7 +34,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from lib.arabic import NORM_TABLE, NormalisedText, normalise, normalise_with_offsets, term_pattern
+from lib.text.arabic import NORM_TABLE, NormalisedText, normalise, normalise_with_offsets, term_pattern
 
 QUOTE_LANGUAGES = ("en", "ar")
 
@@ -175,7 +175,7 @@ def clean_quote(text: str) -> str:
 # --- affiliation -----------------------------------------------------------------------
 
 #: Nationality and capital words -> the country entity id (as in
-#: lib/data/gazetteer.csv) a described source belongs to.
+#: lib/analysis/data/gazetteer.csv) a described source belongs to.
 NATIONALITY_EN = {
     "united-states": r"U\.?S\.?A?|American|Americans|United States|Washington|White House|Pentagon|State Department",
     "turkey": r"Turkish|Turkey|Turkiye|Ankara",

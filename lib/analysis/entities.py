@@ -2,7 +2,7 @@
 
 Three sources, in order of trust:
 
-1. The bilingual gazetteer (``lib/data/gazetteer.csv``): canonical ids.
+1. The bilingual gazetteer (``lib/analysis/data/gazetteer.csv``): canonical ids.
    English is matched case-sensitively on diacritic-folded text (Erdoğan ==
    Erdogan), with possessives, plurals and demonyms (Turkish, Russian-made);
    Arabic on camel-tools-normalised text with clitics (و ف ب ل ك ال لل) and
@@ -28,8 +28,9 @@ from pathlib import Path
 import pandas as pd
 from camel_tools.utils.dediac import dediac_ar
 
-from lib import arabic, schema
-from lib.text import fold
+from lib import schema
+from lib.text import arabic
+from lib.text.fold import fold
 
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.csv"
 ENTITY_TYPES = ("person", "country", "organisation", "place", "weapon_system", "event")

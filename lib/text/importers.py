@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
-from lib.cleaning import parse_date
 from lib.errors import ArticleError, DecodeError, EmptyArticleError, TooLargeError, UnsupportedFormatError
-from lib.reading import MAX_FILE_BYTES, decode_bytes
+from lib.text.cleaning import parse_date
+from lib.text.reading import MAX_FILE_BYTES, decode_bytes
 
 MB = 1_000_000
 

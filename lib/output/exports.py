@@ -32,9 +32,10 @@ from typing import Any
 
 import pandas as pd
 
-from lib import charts, compare
-from lib.compare import DYAD_LABELS, LANGUAGE_LABELS
 from lib.errors import CoverageError
+from lib.output import charts
+from lib.views import compare
+from lib.views.compare import DYAD_LABELS, LANGUAGE_LABELS
 
 # --- tables ---------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Every chart of the dashboard, in Altair, with one colour per dyad.
 
-Each function takes a table from ``lib.compare`` and returns an Altair
+Each function takes a table from ``lib.views.compare`` and returns an Altair
 chart whose title and axis labels stand alone in a screenshot or an
 exported PNG/SVG (the title names the dyad, the measure and its scale).
 US–Turkey and Russia–Turkey always have the same two colours
@@ -19,12 +19,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from lib.compare import DYAD_LABELS, FOCAL_DYADS
+from lib.views.compare import DYAD_LABELS, FOCAL_DYADS
 
 # --- shared look --------------------------------------------------------------------------
 
 #: Okabe–Ito blue and vermillion: told apart with every common colour-vision
-#: deficiency and in greyscale print, and never used for tone (lib.highlight).
+#: deficiency and in greyscale print, and never used for tone (lib.output.highlight).
 DYAD_COLORS = {"us-turkey": "#0072B2", "russia-turkey": "#D55E00"}
 OTHER_COLOR = "#999999"
 FONT = "Noto Sans, Noto Sans Arabic, Noto Naskh Arabic, Helvetica, Arial, sans-serif"

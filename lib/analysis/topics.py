@@ -1,6 +1,6 @@
 """Topics: a bilingual keyword taxonomy, per-sentence topics, per-article shares.
 
-The taxonomy lives in ``lib/data/topics.csv`` (columns of the schema table
+The taxonomy lives in ``lib/analysis/data/topics.csv`` (columns of the schema table
 ``topics_taxonomy``). Keywords are ``|``-separated; a ``|`` inside
 parentheses belongs to a regex and does not split.
 
@@ -12,7 +12,7 @@ wrapped in word boundaries and may take a plural or possessive ending
 lookaround for a context that must be excluded (``(?<!military )aid``).
 
 Arabic keywords are **plain forms**, matched on camel-tools-normalised text
-through :func:`lib.arabic.term_pattern`, which tolerates proclitics (و ف ب ل
+through :func:`lib.text.arabic.term_pattern`, which tolerates proclitics (و ف ب ل
 ك ال لل). On top of that, this module:
 
 * lets a single word of at least :data:`AR_MIN_STEM_FOR_SUFFIXES` letters
@@ -36,9 +36,9 @@ from pathlib import Path
 import pandas as pd
 
 from lib import schema
-from lib.arabic import normalise, normalise_with_offsets, term_pattern
 from lib.errors import CoverageError, SchemaError
-from lib.text import fold
+from lib.text.arabic import normalise, normalise_with_offsets, term_pattern
+from lib.text.fold import fold
 
 TAXONOMY_PATH = Path(__file__).parent / "data" / "topics.csv"
 

@@ -28,9 +28,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from lib import arabic
-from lib.entities import load_gazetteer, match_arabic, match_english
-from lib.text import fold
+from lib.analysis.entities import load_gazetteer, match_arabic, match_english
+from lib.text import arabic
+from lib.text.fold import fold
 
 # --- dyads ----------------------------------------------------------------------------
 
@@ -104,7 +104,7 @@ EN_STOPWORDS = frozenset(_EN_STOPWORD_TEXT.split())
 # "us" is a pronoun here; the country "US" casefolds to the same token, and
 # the country is a dyad-defining entity anyway, never a distinguishing term.
 
-#: Arabic function words, written in normalised form (lib.arabic.normalise)
+#: Arabic function words, written in normalised form (lib.text.arabic.normalise)
 #: and without the proclitics و/ال that are stripped before the lookup.
 _AR_STOPWORD_TEXT = """
     في من الى إلى على عن مع هذا هذه ذلك تلك هؤلاء التي الذي الذين اللذين اللتين ما ماذا لا لم لن ان أن إن قد
@@ -1100,7 +1100,7 @@ def _basis(n: dict) -> str:
 def findings(corpus, *, seed: int = 0, terms: Mapping[str, pd.DataFrame | str] | None = None) -> list[dict]:
     """A few differences between the two dyads, in plain words, each with its evidence.
 
-    ``corpus`` is anything indexable by table name (``lib.pipeline.Corpus``
+    ``corpus`` is anything indexable by table name (``lib.corpus.tables.Corpus``
     or a dict of tables). Each finding is a dict with ``text`` (which always
     says how many articles it rests on), ``evidence_link`` (a relative URL
     with the query parameters that open the evidence, e.g.

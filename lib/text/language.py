@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from lib.arabic import arabic_share
+from lib.text.arabic import arabic_share
 
 #: Share of letters in Arabic script above which a text is Arabic-script.
 ARABIC_SCRIPT_SHARE = 0.5

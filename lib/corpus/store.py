@@ -43,13 +43,13 @@ import pandas as pd
 
 from lib import schema
 from lib.errors import ArticleError, CoverageError
-from lib.importers import Item, Limits, collect_import_paths, import_file, import_path
-from lib.reading import article_id_for, content_hash
+from lib.text.importers import Item, Limits, collect_import_paths, import_file, import_path
+from lib.text.reading import article_id_for, content_hash
 
 #: Environment variable naming the store's file.
 DB_ENV = "COVERAGE_DB"
 #: Default location: a git-ignored folder inside the project.
-DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "coverage.sqlite"
+DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "coverage.sqlite"
 #: Seconds a writer waits for another writer before giving up. Writes are one
 #: article each (milliseconds), so 30 s means something is stuck.
 BUSY_TIMEOUT_S = 30.0
@@ -739,7 +739,7 @@ def fill_from_folder(
 
 #: Environment variable naming the folder a new store is filled from.
 CORPUS_DIR_ENV = "COVERAGE_CORPUS_DIR"
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def default_db_path() -> Path:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 #: Tone colours, a diverging pair kept apart from the two dyad colours
-#: (blue and orange in lib.charts) so that tone never reads as a dyad.
+#: (blue and orange in lib.output.charts) so that tone never reads as a dyad.
 NEGATIVE_RGB = (197, 27, 125)  # magenta (ColorBrewer PiYG)
 POSITIVE_RGB = (77, 146, 33)  # green (ColorBrewer PiYG)
 #: Background opacity at |tone| = 1. Text stays readable (contrast ≥ 4.5:1 on

@@ -11,7 +11,7 @@ Methods
   zero-weight phrases (مجلس الأمن، العدالة والتنمية، بريطانيا العظمى، نبع
   السلام، وحدات حماية الشعب، حزب الخير), so both languages treat them alike.
 * ``ar-lexicon`` (Arabic): this project's lexicon and rules
-  (``lib/data/ar_tone_lexicon.csv``), always computed for Arabic.
+  (``lib/analysis/data/ar_tone_lexicon.csv``), always computed for Arabic.
 * ``camel-sentiment`` (Arabic, optional): the camel-tools AraBERT sentiment
   model, used instead of the lexicon when its files are on disk. Its score is
   P(positive) - P(negative), so it lives on the same -1..1 scale.
@@ -52,10 +52,10 @@ How the Arabic scale was aligned with VADER
    with VADER on the English and this method on the Arabic. The lexicon
    was extended with general words while looking at one half (even ids)
    only; the other half (odd ids) is reported as held out and was never
-   read. The figures are in ``lib/data/tone_validation.json`` and in
+   read. The figures are in ``lib/analysis/data/tone_validation.json`` and in
    ``METHODS``.
 
-Arabic rules, on camel-tools-normalised text (``lib.arabic``)
+Arabic rules, on camel-tools-normalised text (``lib.text.arabic``)
 -------------------------------------------------------------
 * Tokens are words, numbers and single punctuation marks. Every
   punctuation mark, a contrast word and the complementiser إن (written with
@@ -63,7 +63,7 @@ Arabic rules, on camel-tools-normalised text (``lib.arabic``)
   not reach across one. So in ``مسؤول لم يذكر اسمه إن المحادثات جرت في جو
   "إيجابي للغاية"`` the لم never reaches إيجابي.
 * A token is looked up in a dictionary after stripping the proclitics and
-  suffixes of ``lib.arabic.term_pattern`` (و ف ب ك ل ال لل; nisba and plural
+  suffixes of ``lib.text.arabic.term_pattern`` (و ف ب ك ل ال لل; nisba and plural
   endings; pronoun suffixes ها هم ه نا هما كم هن; accusative ا; verb endings
   ت وا). Every candidate is confirmed by the entry's compiled
   ``term_pattern`` regex, so the clitic grammar is the one the rest of the
@@ -101,8 +101,8 @@ import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from lib import schema
-from lib.arabic import ARABIC_CHAR_RE, NORM_TABLE, term_pattern
 from lib.errors import CoverageError, SchemaError
+from lib.text.arabic import ARABIC_CHAR_RE, NORM_TABLE, term_pattern
 
 METHOD_VADER = "vader"
 METHOD_AR_LEXICON = "ar-lexicon"
@@ -247,7 +247,7 @@ def _missing_row() -> dict[str, Any]:
 
 # --- Arabic: normalisation and tokens -----------------------------------------
 
-#: lib.arabic.normalise as one str.translate (same table, C speed).
+#: lib.text.arabic.normalise as one str.translate (same table, C speed).
 _NORM_TRANS = str.maketrans(NORM_TABLE)
 #: Only the deletions of that table (diacritics, tatweel): the text keeps its
 #: hamza forms, and its tokens line up one to one with the normalised ones.
@@ -261,7 +261,7 @@ _CLAUSE_OPENERS = frozenset({"إن", "وإن"})
 
 
 def normalise_fast(text: str) -> str:
-    """``lib.arabic.normalise(text)``, via ``str.translate``."""
+    """``lib.text.arabic.normalise(text)``, via ``str.translate``."""
     return text.translate(_NORM_TRANS)
 
 

@@ -1,0 +1,4 @@
+"""Output: charts, article HTML and files (CSV, XLSX, PNG, SVG, briefing).
+
+Renders views; imports the layers below.
+"""
