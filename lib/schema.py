@@ -23,6 +23,11 @@ BOOL = "boolean"
 PIPELINE_VERSION = "1.1.0"
 
 DYADS = ("us-turkey", "russia-turkey", "both", "other")
+#: Dyads whose articles get the full analysis (the rest get the cheap pass only).
+RELEVANT_DYADS = ("us-turkey", "russia-turkey", "both")
+#: How deeply an article was analysed: ``full`` (every stage) or ``triage``
+#: (the cheap pass: cleaning, language, sentences, gazetteer entities, dyad).
+DEPTHS = ("full", "triage")
 LANGUAGES_ANALYSED = ("en", "ar")
 STATUSES = ("ok", "not_analysed", "error")
 
@@ -47,6 +52,7 @@ TABLES: dict[str, dict[str, str]] = {
         "tone_method": STR,
         "status": STR,
         "error": STR,
+        "depth": STR,  # full | triage (see DEPTHS)
         "content_hash": STR,
         "text": STR,  # the cleaned text: every offset in other tables points into it
     },

@@ -117,7 +117,7 @@ def test_sentence_offsets_slice_the_cleaned_text(resources):
 
 def test_spacy_fallback_entities_are_kept_and_marked(resources):
     text = "Turkey hosts Finnish envoy\n\nThe Finnish envoy Sauli Niinisto met Erdogan in Ankara on Monday to discuss NATO."
-    corpus = assemble([analyze_text(text, file="fi.txt", resources=resources)], resources=resources)
+    corpus = assemble([analyze_text(text, file="fi.txt", resources=resources, depth="full")], resources=resources)
     m = corpus["mentions"]
     extra = m[~m["canonical"]]
     assert set(extra["method"]) == {"spacy-ner"}

@@ -1,52 +1,106 @@
 """The analysis pipeline: one article in, its rows of every table out.
 
-``analyze_text`` is a pure function of one article's text (plus the loaded
-resources and settings): it can run in a worker process or on another
-machine unchanged. ``assemble`` then concatenates per-article results into
-the corpus tables and checks each against ``lib.schema``. Models load once
-per process (``load_resources`` is cached), never once per article.
+``analyze_text`` is a pure function of one article's text (plus the
+resources and settings): it runs in a worker process or on another machine
+unchanged. It works in two depths:
+
+- the **cheap pass** (every article): clean, language, sentences, a scan for
+  any Turkish actor, then (only when one is named) gazetteer entities and the
+  dyad. An article about neither relationship stops here (``depth`` =
+  ``triage``): it is stored, counted and listed with the reason.
+- the **full analysis** (``us-turkey``, ``russia-turkey``, ``both``, or any
+  article a user assigns to one of them): spaCy NER, tone, topics, quotes and
+  the optional models — exactly the same analysis whatever the corpus.
+
+Models load on first need, once per process (``Resources`` is lazy), so a
+worker that only triages never loads spaCy, and a dashboard that reads stored
+analysis loads no model at all.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import threading
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from lib import schema
 from lib.analysis import dyad, entities, quotes, tone, topics
+from lib.analysis.triage import TurkeyScan
 from lib.errors import ArticleError
-from lib.schema import LANGUAGES_ANALYSED
+from lib.schema import LANGUAGES_ANALYSED, RELEVANT_DYADS
 from lib.text.cleaning import clean
 from lib.text.language import detect_language
-from lib.text.reading import article_id_for, content_hash, decode_bytes, read_document
+from lib.text.reading import article_id_for, content_hash, decode_bytes, read_document, text_identity
 from lib.text.sentences import split_spans
 
 _WORD_RE = re.compile(r"\w+")
 
+Depth = Literal["auto", "full", "triage"]
 
-@dataclass(frozen=True)
+
 class Resources:
-    """Everything the per-article function needs besides the text."""
+    """Everything the per-article function needs besides the text, loaded on first use.
 
-    gazetteer: entities.Gazetteer
-    tone: tone.ToneResources
-    taxonomy: topics.Taxonomy
-    nlp: object | None = None  # spaCy NER, when enabled
-    arabic_ner: entities.ArabicNER | None = None
+    Each part is loaded once (thread-safe) when an article first needs it:
+    the gazetteer and the Turkey scan for the cheap pass; spaCy, tone,
+    topics and the optional camel-tools model only for a full analysis.
+    Never mutated after loading; safe to share between threads.
+    """
+
+    def __init__(self, *, use_spacy: bool = True) -> None:
+        self.use_spacy = use_spacy
+        self._lock = threading.RLock()
+        self._loaded: dict[str, object] = {}
+
+    def _get(self, name: str, load):
+        if name not in self._loaded:
+            with self._lock:
+                if name not in self._loaded:
+                    self._loaded[name] = load()
+        return self._loaded[name]
+
+    @property
+    def gazetteer(self) -> entities.Gazetteer:
+        return self._get("gazetteer", entities.load_gazetteer)
+
+    @property
+    def turkey_scan(self) -> TurkeyScan:
+        return self._get("turkey_scan", lambda: TurkeyScan.from_gazetteer(self.gazetteer))
+
+    @property
+    def tone(self) -> tone.ToneResources:
+        return self._get("tone", tone.load_tone_resources)
+
+    @property
+    def taxonomy(self) -> topics.Taxonomy:
+        return self._get("taxonomy", topics.load_taxonomy)
+
+    @property
+    def nlp(self):
+        return self._get("nlp", entities.load_spacy) if self.use_spacy else None
+
+    @property
+    def arabic_ner(self) -> entities.ArabicNER | None:
+        return self._get("arabic_ner", entities.load_camel_ner)
+
+    @property
+    def models_loaded(self) -> bool:
+        """Whether the expensive models (spaCy, tone, camel-tools) are in memory."""
+        return any(k in self._loaded for k in ("nlp", "tone", "arabic_ner"))
+
+    def preload(self) -> Resources:
+        """Load everything now (a benchmark or a worker that wants no first-article pause)."""
+        for name in ("gazetteer", "turkey_scan", "tone", "taxonomy", "nlp", "arabic_ner"):
+            getattr(self, name)
+        return self
 
 
 @cache
 def load_resources(*, use_spacy: bool = True) -> Resources:
-    """Load every model and table once per process."""
-    return Resources(
-        gazetteer=entities.load_gazetteer(),
-        tone=tone.load_tone_resources(),
-        taxonomy=topics.load_taxonomy(),
-        nlp=entities.load_spacy() if use_spacy else None,
-        arabic_ner=entities.load_camel_ner(),
-    )
+    """The process's resources (each part loads on first use, once per process)."""
+    return Resources(use_spacy=use_spacy)
 
 
 ArticleRows = dict[str, list[dict]]
@@ -82,16 +136,21 @@ def analyze_text(
     resources: Resources,
     metadata: dict | None = None,
     dyad_override: str | None = None,
+    depth: Depth = "auto",
 ) -> ArticleRows:
     """Analyse one article's decoded text. Raises ArticleError for bad input.
 
     ``metadata`` may give title, date, source, url, language (e.g. from a CSV
-    row); what it gives wins over what is read from the text.
+    row); what it gives wins over what is read from the text. ``depth``:
+    ``auto`` runs the full analysis only for an article of a focal dyad (as
+    computed, or as ``dyad_override`` says); ``full`` always; ``triage`` never.
+    The article's id is the identity of its cleaned text, so the same article
+    read from a .txt, a CSV row, JSON or HTML is one article.
     """
     meta = metadata or {}
     cleaned = clean(raw, file=file, title_hint=meta.get("title"))
     text = cleaned.text
-    article_id = article_id_for(raw)
+    article_id = text_identity(text)
     language = meta.get("language") or detect_language(text)
     article = {
         "article_id": article_id,
@@ -104,15 +163,16 @@ def analyze_text(
         "n_words": len(_WORD_RE.findall(text)),
         "content_hash": content_hash(raw),
         "status": "ok",
+        "depth": "full",
         "text": text,
     }
     rows = _empty_rows()
     rows["articles"].append(article)
-    rows["boilerplate"] = [{"article_id": article_id, **b} for b in cleaned.boilerplate]
     spans = split_spans(text, language)
     texts = [text[s:e] for s, e in spans]
     article["n_sentences"] = len(spans)
     if language not in LANGUAGES_ANALYSED:
+        rows["boilerplate"] = [{"article_id": article_id, **b} for b in cleaned.boilerplate]
         article["status"] = "not_analysed"
         article["error"] = f"language {language!r} is not analysed (only English and Arabic are); the article is stored as is"
         article["dyad"] = dyad_override or "other"
@@ -124,6 +184,20 @@ def analyze_text(
         ]
         return rows
 
+    # --- the cheap pass: is this about either relationship? ---------------------------
+    if depth != "full" and not resources.turkey_scan.names_turkey(text, language):
+        final, auto, reason = dyad_override or "other", "other", "no Turkish actor named (cheap pass)"
+        if depth == "triage" or final not in RELEVANT_DYADS:
+            if dyad_override and dyad_override != auto:
+                reason = f"set by user to {dyad_override}; computed: {reason}"
+            return _triaged(rows, article, final=final, auto=auto, reason=reason, evidence=[])
+    gaz_found = entities.find_mentions(text, spans, language, gaz=resources.gazetteer)
+    final, auto, reason, evidence = dyad.decide_dyad(gaz_found, has_title=cleaned.title is not None, override=dyad_override)
+    if depth == "triage" or (depth == "auto" and final not in RELEVANT_DYADS):
+        return _triaged(rows, article, final=final, auto=auto, reason=reason, evidence=evidence)
+
+    # --- the full analysis ------------------------------------------------------------
+    rows["boilerplate"] = [{"article_id": article_id, **b} for b in cleaned.boilerplate]
     found = entities.find_mentions(text, spans, language, gaz=resources.gazetteer, nlp=resources.nlp, arabic_ner=resources.arabic_ner)
     scores = tone.score_sentences(texts, language, resources=resources.tone)
     rows["sentences"] = [
@@ -139,7 +213,6 @@ def analyze_text(
     methods = sorted({s["tone_method"] for s in scores if s["tone_method"]})
     article["tone_method"] = "+".join(methods) if methods else None
 
-    final, auto, reason, evidence = dyad.decide_dyad(found, has_title=cleaned.title is not None, override=dyad_override)
     article.update({"dyad": final, "dyad_auto": auto, "dyad_reason": reason})
     rows["dyad_evidence"] = [{"article_id": article_id, **e} for e in evidence]
 
@@ -156,6 +229,13 @@ def analyze_text(
     for q in quotes.extract_quotes(texts, language, mentions=by_sentence):
         q = dict(q)
         rows["quotes"].append({"article_id": article_id, "sentence_id": q.pop("sentence_index"), **q})
+    return rows
+
+
+def _triaged(rows: ArticleRows, article: dict, *, final: str, auto: str, reason: str, evidence: list[dict]) -> ArticleRows:
+    """The cheap pass's rows: the article row (no text, no tone) and the dyad evidence."""
+    article.update({"dyad": final, "dyad_auto": auto, "dyad_reason": reason, "depth": "triage", "text": None})
+    rows["dyad_evidence"] = [{"article_id": article["article_id"], **e} for e in evidence]
     return rows
 
 

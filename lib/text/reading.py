@@ -132,6 +132,13 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
+def text_identity(cleaned: str) -> str:
+    """The id of an article by its cleaned text: white space collapsed, so the
+    same article read from a .txt, a CSV row, JSON or HTML gets one id."""
+    norm = " ".join(unicodedata.normalize("NFC", cleaned).split())
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
 def article_id_for(text: str) -> str:
     """Stable article id: the same text always gets the same id."""
     return content_hash(text)[:16]
