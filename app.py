@@ -25,6 +25,7 @@ PAGES = [
 ]
 
 navigation = st.navigation([st.Page(f, title=t, url_path=u, icon=i, default=(n == 0)) for n, (f, t, u, i) in enumerate(PAGES)])
+data.prepare()  # a new store, or articles pending analysis: progress shown in the frame, models load only now
 corpus = data.get_corpus()
 state.sidebar_filters(corpus.articles)
 st.sidebar.caption(

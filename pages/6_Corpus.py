@@ -15,6 +15,7 @@ NO_COLUMN = "(none)"
 
 store = data.get_store()
 st.title("Corpus")
+data.prepare()
 if store.is_temporary:
     st.warning(f"Temporary store: {store.fallback_reason}", icon=":material/warning:")
 counts = store.counts()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -60,10 +61,10 @@ def test_import_prints_one_outcome_per_article(capsys, db, batch):
     assert code == 0
     lines = out.splitlines()
     assert "adding the articles of" in err  # a new store is filled from the seeds first
-    assert any(line.startswith("[1/5] rejected") and "binary.txt: binary" in line for line in lines)
+    assert any(line.startswith("rejected") and "binary.txt: binary" in line for line in lines)
     assert any("duplicate" in line and "dup.md" in line for line in lines)
     assert any("rejected" in line and "empty.txt: empty" in line for line in lines)
-    assert any(line.startswith("[4/5] stored") and "french.txt (fr, other)" in line for line in lines)
+    assert any(line.startswith("stored") and "french.txt (fr, other)" in line for line in lines)
     assert any("columns of" in line and "text=body, title=headline, date=published" in line for line in lines)
     assert any("added" in line and "rows.csv#row1" in line for line in lines)
     assert any("rows.csv#row2: empty" in line for line in lines)
@@ -130,7 +131,7 @@ def test_export_writes_every_table_with_formulas_neutralised(capsys, db, batch, 
 def test_analyze_still_works(capsys, tmp_path):
     code, out, _ = run(capsys, "analyze", str(SEEDS), "--out", str(tmp_path / "a"))
     assert code == 0
-    assert "5 of 5 files analysed" in out
+    assert "5 of 5 articles analysed" in out
 
 
 def test_every_command_is_documented():
@@ -169,7 +170,8 @@ def _articles(folder: Path, n: int) -> None:
     base = [p.read_text() for p in sorted(SEEDS.glob("*.txt"))]
     folder.mkdir()
     for i in range(n):
-        (folder / f"a{i:03d}.txt").write_text(f"{base[i % len(base)]}\n\nReference {i}: filed from Ankara.\n")
+        extra = f"In a separate development numbered {i}, officials in Ankara said on Tuesday that the talks between the delegations would continue next week."
+        (folder / f"a{i:03d}.txt").write_text(f"{base[i % len(base)]}\n\n{extra}\n")
 
 
 def test_kill_during_import_loses_nothing_committed(tmp_path):
@@ -178,16 +180,18 @@ def test_kill_during_import_loses_nothing_committed(tmp_path):
     _articles(folder, n)
     db = tmp_path / "kill.sqlite"
     env = {**os.environ, store.DB_ENV: str(db), store.CORPUS_DIR_ENV: str(SEEDS), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "lib", "import", str(folder)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lib", "import", str(folder)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
     added: list[str] = []
     deadline = time.monotonic() + 300
     assert proc.stdout is not None
     for line in proc.stdout:
-        if " added " in f" {line.split('] ', 1)[-1]}":
-            added.append(line.split()[2])
+        if line.startswith("added "):
+            added.append(line.split()[1])
         if len(added) >= 8 or time.monotonic() > deadline:
             break
-    proc.send_signal(signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)  # the import and its worker processes
     proc.wait(timeout=30)
     assert len(added) >= 8, "the import did not get going"
 
@@ -196,7 +200,7 @@ def test_kill_during_import_loses_nothing_committed(tmp_path):
     listing = s.listing()
     stored = set(listing.loc[listing["origin"] == "cli", "file"])
     assert set(added) <= stored  # every article reported as added survived
-    assert len(stored) <= len(added) + 1  # at most one committed between its commit and its line
+    assert len(stored) <= len(added) + store.COMMIT_EVERY  # at most one batch committed before its lines were printed
     assert len(stored) < n  # the kill did land mid-import
 
     # A restart finishes the job: stored articles are duplicates, the rest are added.
@@ -216,4 +220,4 @@ def test_import_speed_is_reported(capsys, db, tmp_path):
     code, out, _ = run(capsys, "import", str(folder), "--db", str(db))
     assert code == 0
     assert "20 added" in out.splitlines()[-1]
-    assert " s); store " in out.splitlines()[-1]
+    assert re.search(r"in \d+\.\d s, \d+\.\d/s\); store ", out.splitlines()[-1])

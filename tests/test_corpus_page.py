@@ -178,13 +178,13 @@ def test_round_trip_upload_store_restart(db, resources):
     data.import_uploads([("new.txt", us_turkey_text().encode())])
     Store(db).update_fields(Store(db).listing()["article_id"][0], {"source": "Edited source"})
     before_fp = shown_fingerprint(run_page())
-    before, fp1 = load_corpus(Store(db), resources)
+    before, fp1 = load_corpus(Store(db))
     app_tables = data.get_corpus().tables
 
     st.cache_data.clear()  # a restart: every cache gone, only the store file remains
     st.cache_resource.clear()
     after_fp = shown_fingerprint(run_page())
-    after, fp2 = load_corpus(Store(db), resources)
+    after, fp2 = load_corpus(Store(db))
     assert before_fp == after_fp == fp1[:16] and fp1 == fp2
     assert set(before.tables) == set(after.tables)
     for name in before.tables:

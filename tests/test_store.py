@@ -8,18 +8,19 @@ import subprocess
 import threading
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib import schema
+from lib.corpus.rollups import apply_edits
 from lib.corpus.store import (
     DB_ENV,
     ArticleNotFoundError,
     InvalidEditError,
     SeedProtectedError,
     Store,
-    apply_edits,
     compute_fingerprint,
     fill_from_folder,
 )
@@ -75,6 +76,12 @@ def store(tmp_path):
     return Store(tmp_path / "db" / "coverage.sqlite")
 
 
+def visible(store: Store) -> list[dict]:
+    """The visible articles' rows as the corpus layer sees them (edits applied)."""
+    loaded = store.load()
+    return apply_edits(loaded.tables["articles"], loaded.edits).to_dict("records")
+
+
 def items(*texts: str, **meta) -> list[Item]:
     return [Item(file=f"f{i}.txt", text=t, metadata=dict(meta)) for i, t in enumerate(texts)]
 
@@ -123,11 +130,13 @@ def test_unchanged_article_is_not_reanalysed_but_a_new_pipeline_version_is(tmp_p
     s1 = Store(path)
     s1.import_items(items("US text.", "Russia text."), origin="upload", analyze=fake)
     assert len(fake.calls) == 2
-    s1.results(fake)
-    Store(path).results(fake)  # a restart
-    assert len(fake.calls) == 2
-    Store(path, pipeline_version="99.0").results(fake)
-    assert len(fake.calls) == 4
+    assert Store(path).pending() == []  # a restart: nothing to redo
+    newer = Store(path, pipeline_version="99.0")
+    pending = newer.pending()
+    assert [a.file for a in pending] == ["f0.txt", "f1.txt"]
+    assert newer.save_analysis((a, fake(a.text, file=a.file, metadata=a.metadata), None) for a in pending) == 2
+    assert newer.pending() == [] and len(fake.calls) == 4
+    assert [a["file"] for a in visible(newer)] == ["f0.txt", "f1.txt"]
 
 
 def test_edits_latest_wins_and_clear_restores(store, fake):
@@ -136,13 +145,11 @@ def test_edits_latest_wins_and_clear_restores(store, fake):
     store.set_edit(o.article_id, "date", "2021-02-04")
     store.set_edit(o.article_id, "dyad", "russia-turkey")
     store.set_edit(o.article_id, "source", "  Reuters ")
-    (rows,), _ = store.results(fake)
-    art = rows["articles"][0]
+    (art,) = visible(store)
     assert (art["date"], art["source"], art["dyad"], art["dyad_auto"]) == ("2021-02-04", "Reuters", "russia-turkey", "us-turkey")
     assert art["dyad_reason"].startswith("set by user to russia-turkey")
     store.set_edit(o.article_id, "date", None)
-    (rows,), _ = store.results(fake)
-    assert rows["articles"][0]["date"] == "2020-01-01"
+    assert visible(store)[0]["date"] == "2020-01-01"
     assert list(store.edit_history(o.article_id)["value"].fillna("-")) == ["2021-02-03", "2021-02-04", "russia-turkey", "Reuters", "-"]
 
 
@@ -155,7 +162,7 @@ def test_update_fields_writes_only_changes_and_all_or_nothing(store, fake):
         store.update_fields(o.article_id, {"source": "AP", "date": "yesterday"})
     assert store.listing()["source"][0] == "Wire"  # the good value was not written either
     assert store.update_fields(o.article_id, {"date": "", "dyad": "us-turkey"}) == ["date", "dyad"]  # back to the article's own
-    assert store.results(fake)[0][0]["articles"][0]["date"] == "2020-01-01"
+    assert visible(store)[0]["date"] == "2020-01-01"
     assert store.fingerprint() == compute_fingerprint([(o.article_id, content_hash("US text."))], {}, schema.PIPELINE_VERSION)
 
 
@@ -197,9 +204,9 @@ def test_seeds_can_be_hidden_but_not_removed(store, fake, tmp_path):
     with pytest.raises(SeedProtectedError):
         store.remove(seed)
     store.set_hidden(seed)
-    assert [r["articles"][0]["file"] for r in store.results(fake)[0]] == ["b.txt"]
+    assert [a["file"] for a in visible(store)] == ["b.txt"]
     assert store.set_hidden_origin("seed", True) == 1
-    assert store.results(fake)[0] == []
+    assert visible(store) == []
     store.set_hidden_origin("seed", False)
     assert store.counts() == {"total": 2, "visible": 2, "hidden": 0, "seed": 2, "upload": 0, "cli": 0}
 
@@ -211,7 +218,8 @@ def test_removing_an_upload_drops_its_edits_and_analysis(store, fake):
     assert store.counts()["total"] == 0
     with sqlite3.connect(store.path) as con:
         assert con.execute("SELECT COUNT(*) FROM edits").fetchone()[0] == 0
-        assert con.execute("SELECT COUNT(*) FROM analysis").fetchone()[0] == 0
+        assert con.execute("SELECT COUNT(*) FROM a_articles").fetchone()[0] == 0
+        assert con.execute("SELECT COUNT(*) FROM a_sentences").fetchone()[0] == 0
     (again,) = store.import_items(items("US text."), origin="upload", analyze=fake)
     assert again.outcome == "added"
 
@@ -228,20 +236,12 @@ def test_fingerprint_follows_articles_and_edits_only(store, fake):
     assert store.fingerprint() == one  # effective edits, not history
     store.set_hidden(o.article_id)
     assert store.fingerprint() == empty
-    assert store.results(fake)[1] == store.fingerprint()
 
 
 def test_fingerprint_is_order_independent():
     a = [("1", "h1"), ("2", "h2")]
     assert compute_fingerprint(a, {}, "1") == compute_fingerprint(list(reversed(a)), {}, "1")
     assert compute_fingerprint(a, {}, "1") != compute_fingerprint(a, {}, "2")
-
-
-def test_apply_edits_leaves_the_input_alone():
-    rows = {"articles": [{"dyad": "us-turkey", "dyad_auto": "us-turkey", "dyad_reason": "r", "date": None}]}
-    out = apply_edits(rows, {"dyad": "both", "date": "2020-01-01"})
-    assert rows["articles"][0]["dyad"] == "us-turkey"
-    assert (out["articles"][0]["dyad"], out["articles"][0]["date"]) == ("both", "2020-01-01")
 
 
 def test_listing_shows_hidden_articles_and_edits(store, fake):
@@ -317,8 +317,8 @@ def test_concurrent_writers_and_readers_see_a_consistent_store(tmp_path, fake):
         try:
             s = Store(path)
             for _ in range(20):
-                snap = s.snapshot()
-                assert len({a.article_id for a in snap.articles}) == len(snap.articles)
+                arts = s.load().tables["articles"]
+                assert arts["article_id"].is_unique
         except BaseException as exc:  # pragma: no cover
             errors.append(exc)
 
@@ -383,12 +383,13 @@ def test_round_trip_through_a_restart(tmp_path_factory, batch, edits):
     for k, (fld, value) in edits:
         with contextlib.suppress(InvalidEditError):  # random values may be invalid edits
             s.set_edit(ids[k % len(ids)], fld, value)
-    before_rows, before_fp = s.results(fake)
-    n_calls = len(fake.calls)
-    after_rows, after_fp = Store(path).results(fake)
-    assert after_fp == before_fp
-    assert after_rows == before_rows
-    assert len(fake.calls) == n_calls  # nothing re-analysed after the restart
+    before, before_fp = s.load(), s.fingerprint()
+    after = Store(path)
+    assert after.fingerprint() == before_fp and after.pending() == []  # nothing to re-analyse after the restart
+    loaded = after.load()
+    for name, df in before.tables.items():
+        pd.testing.assert_frame_equal(df, loaded.tables[name])
+    pd.testing.assert_frame_equal(before.edits, loaded.edits)
     assert Store(path).listing().equals(s.listing())
 
 

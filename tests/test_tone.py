@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from lib.analysis import tone
-from lib.errors import SchemaError
 from lib.text.arabic import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -327,43 +326,6 @@ def test_bad_lexicon_rows_are_reported(tmp_path, row, message):
 
 
 # --- entity tone ----------------------------------------------------------------------
-
-
-def test_entity_tone():
-    mentions = pd.DataFrame(
-        {
-            "article_id": ["a", "a", "a", "a", "b", "b"],
-            "sentence_id": [0, 0, 1, 2, 0, 1],
-            "entity_id": ["erdogan", "erdogan", "erdogan", "biden", "putin", "putin"],
-            "surface": ["x"] * 6,
-        }
-    )
-    sentences = pd.DataFrame(
-        {
-            "article_id": ["a", "a", "a", "b", "b"],
-            "sentence_id": [0, 1, 2, 0, 1],
-            "tone": [0.5, -0.1, None, None, None],
-        }
-    )
-    out = tone.entity_tone(mentions, sentences)
-    assert list(out.columns) == ["article_id", "entity_id", "n_sentences", "tone"]
-    rows = {(r.article_id, r.entity_id): r for r in out.itertuples()}
-    assert rows[("a", "erdogan")].n_sentences == 2  # two mentions in sentence 0 count once
-    assert rows[("a", "erdogan")].tone == pytest.approx(0.2)
-    assert rows[("a", "biden")].n_sentences == 1
-    assert pd.isna(rows[("a", "biden")].tone)  # its only sentence was not scored
-    assert rows[("b", "putin")].n_sentences == 2 and pd.isna(rows[("b", "putin")].tone)
-    assert str(out["tone"].dtype) == "Float64"
-
-
-def test_entity_tone_empty_and_bad_input():
-    empty = tone.entity_tone(
-        pd.DataFrame(columns=["article_id", "sentence_id", "entity_id"]),
-        pd.DataFrame(columns=["article_id", "sentence_id", "tone"]),
-    )
-    assert empty.empty and list(empty.columns) == ["article_id", "entity_id", "n_sentences", "tone"]
-    with pytest.raises(SchemaError):
-        tone.entity_tone(pd.DataFrame({"article_id": []}), pd.DataFrame())
 
 
 # --- resources, provenance, the camel path ---------------------------------------------

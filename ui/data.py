@@ -1,39 +1,40 @@
 """The one place pages get analysed data from (cached at the data edge).
 
-The corpus lives in the article store (``lib.corpus.store``, SQLite): the file
-named by ``$COVERAGE_DB`` (default ``data/coverage.sqlite``, or a file of
-its own per ``$COVERAGE_CORPUS_DIR`` folder). A new store is
-first filled from the folder ``$COVERAGE_CORPUS_DIR`` names (default the
-project's ``seeds/``; the browser tests point it at a corpus with hostile
-text; a deployment can point it at its own articles). Both variables are
-read when the store is opened, never at import time. When the store's
-location cannot be written, a temporary store is used and
-``store_notice()`` says so.
+The corpus lives in the article store (``lib.corpus.store``, SQLite): the
+file named by ``$COVERAGE_DB`` (default ``data/coverage.sqlite``, or a file
+of its own per ``$COVERAGE_CORPUS_DIR`` folder). A new store is first filled
+from the folder ``$COVERAGE_CORPUS_DIR`` names (default the project's
+``seeds/``). Both variables are read when the store is opened, never at
+import time. When the store's location cannot be used, a temporary store is
+used and ``store_notice()`` says why.
 
-``get_corpus()`` is the analysed corpus: every visible stored article, its
-cached analysis, the user's edits applied. It is cached by the store's path
-and *fingerprint* (which changes whenever articles or edits change), so
-every browser session sees the same corpus and an upload or an edit in one
-session shows in all of them on their next run.
+Nothing heavy happens before it is needed: the store holds every article's
+analysis, so drawing a page loads no language model. ``prepare()`` (called
+by ``app.py`` after the page frame is drawn) fills a new store from the
+seeds and analyses whatever is pending — a new pipeline version, an article
+a user assigned to a relationship — with a progress bar; only then do the
+models load, once per process, in worker processes for large batches.
 
-The ``*_view`` functions are cached wrappers of ``lib.views.compare``: each takes
-the sidebar ``Filters`` and returns the small tables a page draws, keyed by
-the corpus and the filters, so changing a page or a filter back and
-forth costs a cache lookup.
+``get_corpus()`` is the analysed corpus: one per server process, held in
+memory read-only and shared by every session (``LiveCorpus``). Each rerun
+costs one small query of the store's change counter; an import appends its
+articles, any other change reloads. The ``*_view`` functions are cached
+wrappers of ``lib.views``, keyed by the store's generation and the filters.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable
-from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from lib.analysis.pipeline import analyze_text, load_resources
+from lib.analysis.pipeline import load_resources
+from lib.corpus import runner as runners
 from lib.corpus import store as store_lib
-from lib.corpus.tables import Corpus, assemble
+from lib.corpus.tables import Corpus, LiveCorpus
 from lib.text import importers
 from lib.views import compare
 from ui.state import Filters
@@ -43,11 +44,8 @@ CORPUS_DIR_ENV = store_lib.CORPUS_DIR_ENV
 #: Cached filtered views kept per function: a few filter combinations per
 #: user for a handful of users; each entry is a few small tables.
 VIEW_CACHE_ENTRIES = 64
-#: Corpora kept in memory: the current one and a few recent ones (a user
-#: hiding and showing articles goes back and forth between fingerprints).
-CORPUS_CACHE_ENTRIES = 4
-#: Times get_corpus() re-reads the store when it changes while being read.
-_STALE_RETRIES = 3
+#: Articles analysed per save while preparing (a progress step each).
+PREPARE_BATCH = 32
 
 
 def corpus_dir() -> str:
@@ -55,66 +53,152 @@ def corpus_dir() -> str:
     return str(store_lib.seed_folder())
 
 
-@st.cache_resource(show_spinner="Loading language models…")
-def get_resources():
-    """Models and tables, loaded once per server process (never mutated)."""
-    return load_resources()
-
-
-def analyzer() -> Callable:
-    """The pipeline's per-article function, bound to the loaded models."""
-    return partial(analyze_text, resources=get_resources())
-
-
-@st.cache_resource(show_spinner="Opening the article store…")
-def _open_store(db: str, folder: str) -> store_lib.Store:
-    s = store_lib.Store.open(db or None)
-    store_lib.fill_from_folder(s, folder, analyze=analyzer())
-    return s
+@st.cache_resource(show_spinner=False)
+def _stores() -> dict:
+    """Open stores by (location, seed folder), and why one was replaced; one per process."""
+    return {"lock": threading.Lock(), "open": {}, "notice": None}
 
 
 def get_store() -> store_lib.Store:
-    """The article store (one per server process and location, shared by every session)."""
-    return _open_store(os.environ.get(store_lib.DB_ENV, ""), corpus_dir())
+    """The article store (one per server process and location, shared by every session).
+
+    A store whose file was deleted or replaced while the app ran is opened
+    anew (a new store is filled from the seeds), and ``store_notice()`` says so.
+    """
+    reg = _stores()
+    key = (os.environ.get(store_lib.DB_ENV, ""), corpus_dir())
+    with reg["lock"]:
+        s = reg["open"].get(key)
+        if s is not None and s.vanished():
+            reg["notice"] = f"the store at {s.path} was deleted or replaced while the app ran; a new one was started"
+            s = None
+        if s is None:
+            s = store_lib.Store.open(key[0] or None)
+            reg["open"][key] = s
+    return s
 
 
 def store_notice() -> str | None:
-    """Why the app runs on a temporary store, or None."""
-    return get_store().fallback_reason
+    """Why the app runs on a temporary or a new store, or None."""
+    return get_store().fallback_reason or _stores()["notice"]
 
 
-class _StoreChanged(Exception):
-    """The store changed between reading its fingerprint and reading its articles."""
+@st.cache_resource(show_spinner=False)
+def get_resources():
+    """The pipeline's resources (each model loads on first need, once per process)."""
+    return load_resources()
 
 
-@st.cache_data(show_spinner="Analysing articles…", max_entries=CORPUS_CACHE_ENTRIES)
-def _corpus_tables(key: str) -> dict:
+@st.cache_resource(show_spinner=False)
+def _reference_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The gazetteer's entities and the topic taxonomy (tables, not models)."""
+    res = get_resources()
+    return res.gazetteer.table, res.taxonomy.table
+
+
+@st.cache_resource(show_spinner=False)
+def _live(path: str) -> LiveCorpus:
+    gaz, tax = _reference_tables()
+    return LiveCorpus(get_store(), gazetteer_table=gaz, taxonomy_table=tax)
+
+
+@st.cache_resource(show_spinner=False)
+def _prepare_lock() -> threading.Lock:
+    return threading.Lock()
+
+
+def _runner_for(n: int):
+    """Worker processes for a large batch (the server stays responsive), else this process."""
+    return runners.make_runner(n_tasks=n)
+
+
+def prepare() -> None:
+    """Fill a new store from the seeds and analyse pending articles, showing progress.
+
+    Runs at most once at a time per process; another session arriving
+    meanwhile waits with a message. Cheap when there is nothing to do (two
+    small queries).
+    """
     s = get_store()
-    snap = s.snapshot()
-    if key != f"{s.path}|{snap.fingerprint}":
-        raise _StoreChanged  # not cached: a corpus is only ever stored under its own fingerprint
-    results, _ = s.results(analyzer(), snapshot=snap)
-    return assemble(results, resources=get_resources()).tables
+    done = _stores().setdefault("prepared", {})
+    gen = s.generation()
+    if done.get(str(s.path)) == gen:
+        return
+    if s.is_seeded and not s.pending(limit=1):
+        done[str(s.path)] = gen
+        return
+    lock = _prepare_lock()
+    if not lock.acquire(blocking=False):
+        with st.spinner("Another session is preparing the corpus…"):
+            lock.acquire()
+    try:
+        if not s.is_seeded:
+            _fill_from_seeds(s)
+        pending = s.pending()
+        if pending:
+            _analyse_pending(s, pending)
+    finally:
+        lock.release()
 
 
-def corpus_key() -> str:
-    """The cache key of the current corpus: the store's path and fingerprint."""
-    s = get_store()
-    return f"{s.path}|{s.fingerprint()}"
+def _progress_reporter(title: str, total: int):
+    rate = runners.Rate(total=total)
+    box = st.status(title, expanded=True)
+    bar = box.progress(0.0, text=rate.describe())
+
+    def step(n: int = 1) -> None:
+        rate.step(n)
+        bar.progress(min(rate.done / max(total, 1), 1.0), text=rate.describe())
+
+    return box, step
 
 
-def _tables(key: str) -> dict:
-    for _ in range(_STALE_RETRIES):
+def _fill_from_seeds(s: store_lib.Store) -> None:
+    folder = corpus_dir()
+    from pathlib import Path
+
+    n = len(importers.collect_import_paths([Path(folder)])) if Path(folder).is_dir() else 0
+    box, step = _progress_reporter(f"Analysing the {n} articles of a new corpus (once; the language models load first)…", n)
+    with box:
+        runner = _runner_for(n)
         try:
-            return _corpus_tables(key)
-        except _StoreChanged:
-            key = corpus_key()
-    return _corpus_tables(key)
+            store_lib.fill_from_folder(s, folder, runner=runner, progress=lambda i, total, o: step())
+        finally:
+            runner.close()
+    box.update(label="Corpus ready", state="complete", expanded=False)
+
+
+def _analyse_pending(s: store_lib.Store, pending: list[store_lib.StoredArticle]) -> None:
+    box, step = _progress_reporter(
+        f"Analysing {len(pending)} article(s) (new pipeline version or a relationship you assigned)…", len(pending)
+    )
+    runner = _runner_for(len(pending))
+    try:
+        tasks = [runners.Task(text=a.text, file=a.file, metadata=dict(a.metadata), dyad_override=a.dyad_override) for a in pending]
+        batch = []
+        for art, result in zip(pending, runner.map(tasks), strict=True):
+            batch.append((art, result.rows, result.message))
+            if len(batch) >= PREPARE_BATCH:
+                step(s.save_analysis(batch))
+                batch = []
+        if batch:
+            step(s.save_analysis(batch))
+    finally:
+        runner.close()
+    box.update(label="Analysis up to date", state="complete", expanded=False)
 
 
 def get_corpus() -> Corpus:
-    """The analysed corpus the dashboard shows."""
-    return Corpus(_tables(corpus_key()))
+    """The analysed corpus the dashboard shows (shared, read-only: never mutate it)."""
+    prepare()
+    return _live(str(get_store().path)).current()
+
+
+def corpus_key() -> str:
+    """The cache key of the current corpus: the store's path and generation."""
+    live = _live(str(get_store().path))
+    live.current()
+    return f"{live.store.path}|{live.generation}"
 
 
 def corpus_fingerprint() -> str:
@@ -127,10 +211,18 @@ def import_uploads(
     mappings: dict[str, dict[str, str | None]] | None = None,
     progress: Callable[[float, int, store_lib.Outcome], None] | None = None,
 ) -> list[store_lib.Outcome]:
-    """Store uploaded files (one transaction per article); one outcome per article found."""
-    return store_lib.import_files(
-        get_store(), files, origin="upload", analyze=analyzer(), limits=upload_limits(), mappings=mappings, progress=progress
-    )
+    """Store uploaded files; one outcome per article found, each after its commit.
+
+    A large upload is analysed in worker processes, so the server stays
+    responsive for other sessions.
+    """
+    files = list(files)
+    items = [it for name, data in files for it in importers.import_file(name, data, limits=upload_limits(), mappings=mappings).items]
+    runner = _runner_for(sum(1 for it in items if it.ok))
+    try:
+        return get_store().import_items(items, origin="upload", runner=runner, progress=progress)
+    finally:
+        runner.close()
 
 
 def upload_limits() -> importers.Limits:
@@ -150,16 +242,16 @@ def _subset(key: str, fkey: tuple) -> Corpus:
     """The corpus ``key`` restricted to the filters ``fkey``: made once per filter
     combination and shared read-only (never mutated) by the views, the
     briefing export and every rerun, instead of re-filtering every table."""
-    corpus = Corpus(_tables(key))
+    corpus = get_corpus()
     return corpus.subset(Filters(*fkey).article_ids(corpus.articles))
 
 
-@st.cache_resource(show_spinner=False, max_entries=CORPUS_CACHE_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _term_counts(key: str) -> pd.DataFrame:
     """Per-article term counts of the whole corpus ``key``: tokenised once, shared
     read-only by every filtered view (never mutated; cache_resource avoids
     copying a table of millions of rows on every filter change)."""
-    corpus = Corpus(_tables(key))
+    corpus = get_corpus()
     return compare.article_term_counts(corpus["sentences"], corpus.articles)
 
 

@@ -356,27 +356,3 @@ def find_mentions(
         if i >= 0 and m["end"] <= sentence_spans[i][1]:
             out.append({**m, "sentence_id": i})
     return out
-
-
-def entities_table(mentions: pd.DataFrame, *, gaz: Gazetteer) -> pd.DataFrame:
-    """Schema "entities": every gazetteer entity plus the non-canonical ones seen."""
-    extra = mentions.loc[~mentions["canonical"].astype(bool), ["entity_id", "surface", "type"]] if len(mentions) else mentions
-    rows = []
-    if len(extra):
-        for eid, grp in extra.groupby("entity_id", sort=True):
-            surface = grp["surface"].mode().iloc[0]
-            is_ar = eid.startswith("ner:ar:")
-            rows.append(
-                {
-                    "entity_id": eid,
-                    "name_en": None if is_ar else surface,
-                    "name_ar": surface if is_ar else None,
-                    "type": grp["type"].iloc[0],
-                    "affiliation": None,
-                    "qid": None,
-                    "canonical": False,
-                }
-            )
-    if not rows:
-        return gaz.table
-    return schema.validate("entities", pd.concat([gaz.table, schema.from_rows("entities", rows)], ignore_index=True))

@@ -100,7 +100,6 @@ from typing import Any
 import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from lib import schema
 from lib.errors import CoverageError, SchemaError
 from lib.text.arabic import ARABIC_CHAR_RE, NORM_TABLE, term_pattern
 
@@ -760,36 +759,6 @@ def _require(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise SchemaError(f"{name} lacks columns {missing}")
-
-
-def entity_tone(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    """Table ``entity_tone``: per article and entity, the sentences and their mean tone.
-
-    ``n_sentences`` counts distinct sentences that mention the entity;
-    ``tone`` is the mean tone of those that were scored (None if none was).
-    """
-    keys = ["article_id", "sentence_id"]
-    _require(mentions, "mentions", [*keys, "entity_id"])
-    _require(sentences, "sentences", [*keys, "tone"])
-    m = mentions[[*keys, "entity_id"]].dropna().drop_duplicates()
-    if m.empty:
-        return schema.empty("entity_tone")
-    m = m.astype({"article_id": "string", "sentence_id": "Int64", "entity_id": "string"})
-    s = sentences[[*keys, "tone"]].astype({"article_id": "string", "sentence_id": "Int64"})
-    s = s.assign(tone=pd.to_numeric(s["tone"], errors="coerce").astype("float64"))
-    s = s.drop_duplicates(subset=keys)
-    joined = m.merge(s, on=keys, how="left")
-    grouped = joined.groupby(["article_id", "entity_id"], sort=True).agg(n_sentences=("sentence_id", "nunique"), tone=("tone", "mean"))
-    rows = [
-        {
-            "article_id": article_id,
-            "entity_id": entity_id,
-            "n_sentences": int(r.n_sentences),
-            "tone": None if pd.isna(r.tone) else float(r.tone),
-        }
-        for (article_id, entity_id), r in grouped.iterrows()
-    ]
-    return schema.from_rows("entity_tone", rows)
 
 
 # --- provenance -------------------------------------------------------------------

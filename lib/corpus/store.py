@@ -1,38 +1,49 @@
-"""The article store: an embedded SQLite database (WAL mode).
+"""The article store: one SQLite file (WAL mode) that only this application writes.
 
-It holds four things:
+It holds:
 
-- ``articles`` — every stored article's text, where it came from (``seed``,
-  ``upload``, ``cli``), its metadata from the file (title, date, source, url,
-  language), whether it is hidden, and the status of its last analysis;
-- ``edits`` — the user's corrections of an article's date, source or dyad;
-  the latest edit of a field wins, and an edit to ``None`` restores the value
-  read from the article;
-- ``analysis`` — the pipeline's rows for an article, as JSON (never pickle),
-  keyed by content hash and pipeline version, so an unchanged article is
-  analysed once and a new pipeline version re-analyses;
-- ``meta`` — when the store was filled from the seeds, and from where.
+- ``articles`` — every stored article's raw text, where it came from
+  (``seed``, ``upload``, ``cli``), its metadata from the file, whether it is
+  hidden, its *identity* (the id of its cleaned text, so the same article in
+  another format is a duplicate) and an increasing ``seq`` (new articles are
+  appended: a reader loads only what is new);
+- ``edits`` — the user's corrections of date, source or dyad; the latest edit
+  of a field wins, and an edit to ``None`` restores the value read or computed;
+- the analysis, as typed tables ``a_<table>`` with the columns of
+  ``lib.schema`` plus ``pipeline_version``: no JSON to parse on load, and a
+  new pipeline version re-analyses (older rows are pruned as it does);
+- ``meta`` — the change counters, and when the store was filled from the seeds.
 
-Every article is written in one transaction (``BEGIN IMMEDIATE`` … ``COMMIT``)
-together with its analysis, so a crash or a kill loses nothing committed and
-never leaves half an article. Analysis runs outside the write transaction.
-Each call opens its own connection, so Streamlit sessions on several threads
-and CLI processes can use one store at once; WAL lets readers see a
-consistent snapshot while a writer works.
+The file is marked as ours (``PRAGMA application_id``) with a schema version
+(``PRAGMA user_version``); opening runs the missing upgrades, each a small
+numbered function, in one transaction. A file that is not ours — another
+program's database, a text file — is refused before anything is written to
+it; a damaged one is reported as corrupt.
+
+Writes happen in short transactions (``BEGIN IMMEDIATE`` … ``COMMIT``), a
+batch of articles each, analysis included, so a kill loses nothing committed
+and never leaves half an article; an outcome says ``added`` only after its
+commit. A writer that finds the store locked waits (``BUSY_TIMEOUT_S``), then
+gives every remaining item its reason instead of a traceback. Each call opens
+its own connection, so Streamlit sessions on several threads and CLI
+processes can share one store; WAL lets readers see a consistent snapshot
+while a writer works.
 
 The store never imports the pipeline: the caller passes an ``analyze``
-callable (``analyze(text, *, file, metadata) -> ArticleRows``, raising
-``ArticleError`` for bad input), so tests can inject a fake.
+callable or a runner (``lib.corpus.runner``), so tests can inject a fake.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -44,17 +55,26 @@ import pandas as pd
 from lib import schema
 from lib.errors import ArticleError, CoverageError
 from lib.text.importers import Item, Limits, collect_import_paths, import_file, import_path
-from lib.text.reading import article_id_for, content_hash
+from lib.text.reading import content_hash
 
 #: Environment variable naming the store's file.
 DB_ENV = "COVERAGE_DB"
 #: Default location: a git-ignored folder inside the project.
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "coverage.sqlite"
-#: Seconds a writer waits for another writer before giving up. Writes are one
-#: article each (milliseconds), so 30 s means something is stuck.
+#: Seconds a writer waits for another writer before giving up. Writes are a
+#: batch of articles each (well under a second), so 30 s means something is stuck.
 BUSY_TIMEOUT_S = 30.0
-#: Version of the store's own tables (not of the pipeline).
-STORE_SCHEMA_VERSION = "1"
+#: ``PRAGMA application_id`` of this application's stores ("BCV1"): a file
+#: without it is never written to, unless it is empty or a store of the
+#: layout before the mark existed (upgraded).
+APPLICATION_ID = 0x42435631
+#: Version of the store's own layout (``PRAGMA user_version``). 1 was the
+#: layout with analysis as JSON; 2 holds it as typed tables.
+STORE_SCHEMA_VERSION = 2
+#: Articles written per transaction during an import: one fsync per batch
+#: instead of per article, and no outcome waits long for its commit.
+COMMIT_EVERY = 64
+COMMIT_SECONDS = 2.0
 
 Origin = Literal["seed", "upload", "cli"]
 ORIGINS = ("seed", "upload", "cli")
@@ -70,13 +90,21 @@ ArticleRows = dict[str, list[dict]]
 Analyze = Callable[..., ArticleRows]
 Progress = Callable[[int, int, "Outcome"], None]
 
-_SCHEMA_SQL = """
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_SQL_TYPES = {schema.STR: "TEXT", schema.INT: "INTEGER", schema.FLOAT: "REAL", schema.BOOL: "INTEGER"}
+#: Columns rebuilt on load instead of stored twice: a sentence's text is a
+#: slice of its article's cleaned text.
+_DERIVED = {"sentences": ("text",)}
+
+_BASE_SQL = """
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS articles (
-    article_id TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL UNIQUE,
+    identity TEXT UNIQUE,
     content_hash TEXT NOT NULL,
     text TEXT NOT NULL,
     file TEXT NOT NULL,
@@ -87,6 +115,7 @@ CREATE TABLE IF NOT EXISTS articles (
     status TEXT NOT NULL DEFAULT 'ok',
     error TEXT
 );
+CREATE INDEX IF NOT EXISTS articles_by_hash ON articles(content_hash);
 CREATE TABLE IF NOT EXISTS edits (
     edit_id INTEGER PRIMARY KEY AUTOINCREMENT,
     article_id TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
@@ -95,15 +124,6 @@ CREATE TABLE IF NOT EXISTS edits (
     edited_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS edits_by_article ON edits(article_id, field, edit_id);
-CREATE TABLE IF NOT EXISTS analysis (
-    content_hash TEXT NOT NULL,
-    pipeline_version TEXT NOT NULL,
-    inputs_key TEXT NOT NULL,
-    article_row TEXT NOT NULL,
-    rows TEXT NOT NULL,
-    analysed_at TEXT NOT NULL,
-    PRIMARY KEY (content_hash, pipeline_version)
-);
 """
 
 
@@ -121,6 +141,26 @@ class SeedProtectedError(StoreError):
 
 class InvalidEditError(StoreError):
     """An edit's field or value is not acceptable."""
+
+
+class NotAStoreError(StoreError):
+    """The file is not one of this application's stores; nothing was written to it."""
+
+
+class CorruptStoreError(StoreError):
+    """The file is an SQLite store, but damaged."""
+
+
+class StoreBusyError(StoreError):
+    """Another program held the store's write lock for longer than we wait."""
+
+
+class StoreFullError(StoreError):
+    """The disk holding the store is full."""
+
+
+class StoreVanishedError(StoreError):
+    """The store's file was deleted or replaced while the app ran."""
 
 
 @dataclass(frozen=True)
@@ -158,20 +198,25 @@ def outcomes_table(outcomes: Iterable[Outcome]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class StoredArticle:
+    """An article as stored (raw text), for re-analysis."""
+
     article_id: str
     content_hash: str
     text: str
     file: str
     metadata: dict
+    dyad_override: str | None = None
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """The visible articles and effective edits, read in one transaction."""
+class Loaded:
+    """Tables read from the store in one transaction (see :meth:`Store.load`)."""
 
-    articles: tuple[StoredArticle, ...]
-    edits: dict[str, dict[str, str]]  # article_id -> field -> value
-    fingerprint: str
+    tables: dict[str, pd.DataFrame]
+    edits: pd.DataFrame  # article_id, field, value (effective, visible articles)
+    max_seq: int
+    generation: int
+    layout: int
 
 
 def _now() -> str:
@@ -189,11 +234,6 @@ def _json_default(value: object) -> object:
 
 def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_default)
-
-
-def inputs_key(*, file: str, metadata: dict) -> str:
-    """Hash of what analysis depends on besides the text."""
-    return hashlib.sha256(_dumps({"file": file, "metadata": metadata}).encode()).hexdigest()
 
 
 def compute_fingerprint(articles: Iterable[tuple[str, str]], edits: dict[str, dict[str, str]], pipeline_version: str) -> str:
@@ -229,58 +269,170 @@ def check_edit(fld: str, value: str | None) -> str | None:
     return v
 
 
-def apply_edits(rows: ArticleRows, edits: dict[str, str]) -> ArticleRows:
-    """The same rows with the user's date, source and dyad applied to the article row.
-
-    A dyad edit is recorded as the pipeline records an override: the final
-    dyad changes, the computed one stays in ``dyad_auto``, and the reason says
-    who set it.
-    """
-    if not edits:
-        return rows
-    art = dict(rows["articles"][0])
-    for fld in ("date", "source"):
-        if fld in edits:
-            art[fld] = edits[fld]
-    if "dyad" in edits:
-        new = edits["dyad"]
-        auto = art.get("dyad_auto")
-        if new != auto:
-            art["dyad_reason"] = f"set by user to {new}; computed: {art.get('dyad_reason')}"
-        art["dyad"] = new
-    return {**rows, "articles": [art]}
+# --- the typed analysis tables -------------------------------------------------------------
 
 
-def error_rows(article: StoredArticle, error: ArticleError | str) -> ArticleRows:
-    """Rows for a stored article the pipeline refused: one article row saying why."""
-    rows: ArticleRows = {name: [] for name in schema.PER_ARTICLE_TABLES}
-    meta = article.metadata
-    rows["articles"].append(
-        {
-            "article_id": article.article_id,
-            "file": article.file,
-            "title": meta.get("title"),
-            "date": meta.get("date"),
-            "source": meta.get("source"),
-            "url": meta.get("url"),
-            "language": meta.get("language"),
-            "status": "error",
-            "error": error.message if isinstance(error, ArticleError) else str(error),
-            "content_hash": article.content_hash,
-        }
+def analysis_columns(name: str) -> list[str]:
+    """The stored columns of analysis table ``name`` (schema columns, less derived ones)."""
+    return [c for c in schema.TABLES[name] if c not in _DERIVED.get(name, ())]
+
+
+def _analysis_ddl(name: str) -> str:
+    cols = ", ".join(f'"{c}" {_SQL_TYPES[schema.TABLES[name][c]]}' for c in analysis_columns(name) if c != "article_id")
+    unique = ", UNIQUE (article_id, pipeline_version)" if name == "articles" else ""
+    return (
+        f"CREATE TABLE IF NOT EXISTS a_{name} (article_id TEXT NOT NULL, pipeline_version TEXT NOT NULL, {cols}{unique});\n"
+        f"CREATE INDEX IF NOT EXISTS a_{name}_key ON a_{name}(article_id, pipeline_version)"
     )
-    return rows
+
+
+def _exec_all(con: sqlite3.Connection, sql: str) -> None:
+    """Run DDL statements one by one (``executescript`` would commit the open transaction)."""
+    for stmt in sql.split(";\n"):
+        if stmt.strip():
+            con.execute(stmt)
+
+
+def _sql_value(v: object) -> object:
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, float) and v != v:  # NaN
+        return None
+    item = getattr(v, "item", None)  # numpy scalars
+    if callable(item):
+        return item()
+    if isinstance(v, dict | list):
+        return _dumps(v)
+    return v
+
+
+# --- upgrades ---------------------------------------------------------------------------------
+
+
+def _upgrade_1_to_2(con: sqlite3.Connection, pipeline_version: str) -> None:
+    """Layout 1 (analysis as JSON per article) → 2 (typed tables, ``seq``, ``identity``).
+
+    Articles keep their ids (edits point at them). Analysis made by the
+    current pipeline version is moved into the typed tables; older analysis
+    is dropped and redone when the store is next read.
+    """
+    con.execute(
+        "CREATE TABLE articles_v2 (seq INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL UNIQUE, identity TEXT UNIQUE,"
+        " content_hash TEXT NOT NULL, text TEXT NOT NULL, file TEXT NOT NULL,"
+        " origin TEXT NOT NULL CHECK (origin IN ('seed', 'upload', 'cli')), metadata TEXT NOT NULL DEFAULT '{}',"
+        " added_at TEXT NOT NULL, hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)), status TEXT NOT NULL DEFAULT 'ok', error TEXT)"
+    )
+    con.execute(
+        "INSERT INTO articles_v2 (article_id, content_hash, text, file, origin, metadata, added_at, hidden, status, error)"
+        " SELECT article_id, content_hash, text, file, origin, metadata, added_at, hidden, status, error FROM articles ORDER BY rowid"
+    )
+    con.execute("DROP TABLE articles")
+    con.execute("ALTER TABLE articles_v2 RENAME TO articles")
+    con.execute("CREATE INDEX IF NOT EXISTS articles_by_hash ON articles(content_hash)")
+    for name in schema.PER_ARTICLE_TABLES:
+        _exec_all(con, _analysis_ddl(name))
+    has_analysis = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'analysis'").fetchone()
+    if has_analysis:
+        found = con.execute(
+            "SELECT a.article_id, an.rows FROM articles a JOIN analysis an ON an.content_hash = a.content_hash AND an.pipeline_version = ?",
+            (pipeline_version,),
+        ).fetchall()
+        for aid, rows_json in found:
+            rows = json.loads(rows_json)
+            _insert_analysis(con, aid, rows, pipeline_version)
+            text = (rows.get("articles") or [{}])[0].get("text")
+            if text:
+                from lib.text.reading import text_identity
+
+                con.execute("UPDATE articles SET identity = ? WHERE article_id = ?", (text_identity(text), aid))
+        con.execute("DROP TABLE analysis")
+    con.execute("DELETE FROM meta WHERE key = 'store_schema'")
+
+
+#: Upgrades by the version they start from; each runs in the opening transaction.
+UPGRADES: dict[int, Callable[[sqlite3.Connection, str], None]] = {1: _upgrade_1_to_2}
+
+
+def _insert_analysis(con: sqlite3.Connection, article_id: str, rows: ArticleRows, pipeline_version: str) -> None:
+    for name in schema.PER_ARTICLE_TABLES:
+        con.execute(f"DELETE FROM a_{name} WHERE article_id = ? AND pipeline_version = ?", (article_id, pipeline_version))
+        part = rows.get(name) or []
+        if not part:
+            continue
+        cols = [c for c in analysis_columns(name) if c != "article_id"]
+        names = ", ".join(f'"{c}"' for c in cols)
+        sql = f"INSERT INTO a_{name} (article_id, pipeline_version, {names}) VALUES ({', '.join('?' * (len(cols) + 2))})"
+        con.executemany(sql, [(article_id, pipeline_version, *(_sql_value(r.get(c)) for c in cols)) for r in part])
 
 
 # --- the store ------------------------------------------------------------------------
 
 
+def _read_header(path: Path) -> bytes:
+    with path.open("rb") as f:
+        return f.read(100)
+
+
+def _classify(path: Path) -> Literal["new", "ours", "legacy"]:
+    """What the file at ``path`` is, read without writing anything to it.
+
+    Raises NotAStoreError for anything that is not ours (another program's
+    database, a text file, a folder), CorruptStoreError for a damaged store.
+    """
+    if not path.exists():
+        return "new"
+    if not path.is_file():
+        raise NotAStoreError(f"{path} is not a file, so it cannot be the store; set {DB_ENV} to a file path")
+    header = _read_header(path)
+    if not header:
+        return "new"
+    if not header.startswith(_SQLITE_HEADER):
+        raise NotAStoreError(
+            f"{path} is not a store of this app (not an SQLite database); it was left untouched — set {DB_ENV} to another file"
+        )
+    if int.from_bytes(header[68:72], "big") == APPLICATION_ID:
+        return "ours"
+    try:  # unmarked (or the mark is still in the WAL): look inside, read-only
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        with contextlib.closing(con):
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
+            names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            layout = con.execute("SELECT value FROM meta WHERE key = 'store_schema'").fetchone() if "meta" in names else None
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreBusyError(f"the store at {path} is locked by another program ({exc}); try again when it has finished") from exc
+        raise CorruptStoreError(f"the store at {path} cannot be read ({exc}): it may be corrupt") from exc
+    except sqlite3.DatabaseError as exc:
+        raise CorruptStoreError(
+            f"the store at {path} is corrupt ({exc}); move it away (a new store will be made) or restore a backup"
+        ) from exc
+    if app_id == APPLICATION_ID:
+        return "ours"
+    if app_id == 0 and not names:
+        return "new"
+    if app_id == 0 and layout is not None and {"articles", "edits", "analysis"} <= names:
+        return "legacy"
+    raise NotAStoreError(
+        f"{path} is another program's SQLite database (application id {app_id}, tables {', '.join(sorted(names)) or 'none'}); "
+        f"it was left untouched — set {DB_ENV} to another file"
+    )
+
+
+_TEMP_DIRS: list[Path] = []
+
+
+@atexit.register
+def _remove_temporary_stores() -> None:
+    for d in _TEMP_DIRS:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 @dataclass
 class Store:
-    """One SQLite file of articles, edits and cached analysis.
+    """One SQLite file of articles, edits and their analysis.
 
-    Open it with :meth:`open` (honours ``COVERAGE_DB`` and falls back to a
-    temporary store when the location cannot be written).
+    Open it with :meth:`open` (honours ``COVERAGE_DB`` and, for the app,
+    falls back to a temporary store when the location cannot be used).
     """
 
     path: Path
@@ -288,43 +440,116 @@ class Store:
     #: Why the store is a temporary one (None when it is where it was asked to be).
     fallback_reason: str | None = None
     journal_mode: str = field(default="", init=False)
+    _inode: tuple[int, int] | None = field(default=None, init=False, repr=False)
+    _fingerprint: tuple[int, str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
+        kind = _classify(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
-            self.journal_mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            con.executescript(_SCHEMA_SQL)
-            with _write(con):
-                con.execute("INSERT OR IGNORE INTO meta VALUES ('store_schema', ?)", (STORE_SCHEMA_VERSION,))
-                con.execute("INSERT OR REPLACE INTO meta VALUES ('opened_at', ?)", (_now(),))
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            mode = con.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode != "wal":  # needs the lock for a moment; only on a new or legacy file
+                mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            self.journal_mode = mode
+            if kind == "ours" and version > STORE_SCHEMA_VERSION:
+                raise StoreError(f"the store at {self.path} was made by a newer version of this app (layout {version}); update the app")
+            if kind == "new" or version < STORE_SCHEMA_VERSION or self._missing_columns(con):
+                self._prepare(con, kind)
+        st = self.path.stat()
+        self._inode = (st.st_dev, st.st_ino)
+
+    def _prepare(self, con: sqlite3.Connection, kind: str) -> None:
+        """Create, upgrade and widen the tables, in one transaction."""
+        con.execute("PRAGMA foreign_keys = OFF")  # an upgrade rebuilds the table that edits refer to
+        with _write(con):
+            if kind == "legacy":
+                for start in range(1, STORE_SCHEMA_VERSION):
+                    UPGRADES[start](con, self.pipeline_version)
+            _exec_all(con, _BASE_SQL)
+            for name in schema.PER_ARTICLE_TABLES:
+                _exec_all(con, _analysis_ddl(name))
+            for name, missing in self._missing_columns(con).items():
+                for c in missing:
+                    con.execute(f'ALTER TABLE a_{name} ADD COLUMN "{c}" {_SQL_TYPES[schema.TABLES[name][c]]}')
+            for key in ("generation", "layout"):
+                con.execute("INSERT OR IGNORE INTO meta VALUES (?, '0')", (key,))
+            con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            con.execute(f"PRAGMA user_version = {STORE_SCHEMA_VERSION}")
+        con.execute("PRAGMA foreign_keys = ON")
+
+    @staticmethod
+    def _missing_columns(con: sqlite3.Connection) -> dict[str, list[str]]:
+        """Analysis columns the schema has and the file lacks (a newer pipeline added them)."""
+        out = {}
+        for name in schema.PER_ARTICLE_TABLES:
+            have = {r[1] for r in con.execute(f"PRAGMA table_info(a_{name})")}
+            if not have:
+                continue
+            missing = [c for c in analysis_columns(name) if c not in have]
+            if missing:
+                out[name] = missing
+        return out
 
     # -- opening ------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path | None = None, *, pipeline_version: str = schema.PIPELINE_VERSION) -> Store:
+    def open(cls, path: str | Path | None = None, *, pipeline_version: str = schema.PIPELINE_VERSION, fallback: bool = True) -> Store:
         """The store at ``path`` (default ``$COVERAGE_DB``, else :func:`default_db_path`).
 
-        When that location cannot be written (a read-only or missing disk, as
-        on some cloud hosts), a temporary store is used instead — a copy of
-        the existing one when it can at least be read — and
-        ``fallback_reason`` says why.
+        With ``fallback`` (the app), a location that cannot be used — a
+        read-only disk, a corrupt file, another program's file — gives a
+        temporary store instead (a copy of the existing one when it can at
+        least be read) and ``fallback_reason`` says why. Without it (the CLI)
+        the error is raised. A store locked by another program is waited for
+        (``BUSY_TIMEOUT_S``), never replaced by a temporary one.
         """
         target = Path(path or os.environ.get(DB_ENV) or default_db_path())
         try:
             return cls(target, pipeline_version=pipeline_version)
-        except (OSError, sqlite3.Error) as exc:
+        except (StoreBusyError, StoreError) as exc:
+            if not fallback or isinstance(exc, StoreBusyError) or type(exc) is StoreError:
+                raise
+            reason = f"{exc}. Using a temporary store — uploads and edits will be lost when the app stops"
+            copy = False
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreBusyError(
+                    f"the store at {target} stayed locked by another program for {BUSY_TIMEOUT_S:.0f} s; try again when it has finished"
+                ) from exc
+            if not fallback:
+                raise StoreError(f"the store at {target} cannot be written ({exc})") from exc
             reason = f"the store at {target} cannot be written ({exc}); using a temporary store — uploads and edits will be lost when the app stops"
-        tmp = Path(tempfile.mkdtemp(prefix="coverage-store-")) / "coverage.sqlite"
-        _copy_if_readable(target, tmp)
+            copy = True
+        except OSError as exc:
+            if not fallback:
+                raise StoreError(f"the store at {target} cannot be written ({exc})") from exc
+            reason = f"the store at {target} cannot be written ({exc}); using a temporary store — uploads and edits will be lost when the app stops"
+            copy = True
+        tmp_dir = Path(tempfile.mkdtemp(prefix="coverage-store-"))
+        _TEMP_DIRS.append(tmp_dir)
+        tmp = tmp_dir / "coverage.sqlite"
+        if copy:
+            _copy_if_readable(target, tmp)
         return cls(tmp, pipeline_version=pipeline_version, fallback_reason=reason)
 
     @property
     def is_temporary(self) -> bool:
         return self.fallback_reason is not None
 
+    def vanished(self) -> bool:
+        """Whether the file was deleted or replaced since it was opened."""
+        try:
+            st = self.path.stat()
+        except OSError:
+            return True
+        return (st.st_dev, st.st_ino) != self._inode
+
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
+        if self._inode is not None and self.vanished():
+            raise StoreVanishedError(f"the store at {self.path} was deleted or replaced while the app ran")
         con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
             con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
@@ -332,6 +557,19 @@ class Store:
             # FULL: a commit is on disk before the CLI prints "added".
             con.execute("PRAGMA synchronous = FULL")
             yield con
+        except sqlite3.OperationalError as exc:
+            msg = str(exc)
+            if "locked" in msg or "busy" in msg:
+                raise StoreBusyError(f"the store at {self.path} stayed locked by another program for {BUSY_TIMEOUT_S:.0f} s") from exc
+            if "full" in msg:
+                raise StoreFullError(f"the disk holding the store at {self.path} is full") from exc
+            raise
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+                raise
+            raise CorruptStoreError(
+                f"the store at {self.path} is corrupt ({exc}); move it away (a new store will be made) or restore a backup"
+            ) from exc
         finally:
             con.close()
 
@@ -342,10 +580,6 @@ class Store:
             row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def _set_meta(self, key: str, value: str) -> None:
-        with self._connect() as con, _write(con):
-            con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
     @property
     def is_seeded(self) -> bool:
         return self.get_meta("seeded_at") is not None
@@ -355,6 +589,20 @@ class Store:
             con.execute("INSERT OR REPLACE INTO meta VALUES ('seeded_at', ?)", (_now(),))
             con.execute("INSERT OR REPLACE INTO meta VALUES ('seeded_from', ?)", (source,))
 
+    def generation(self) -> tuple[int, int]:
+        """``(generation, layout)``: the first changes on every write; the second
+        only when something other than an appended article changed (an edit,
+        hiding, removal, re-analysis), so a reader can append instead of reload."""
+        with self._connect() as con:
+            got = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'layout')").fetchall())
+        return int(got.get("generation", 0)), int(got.get("layout", 0))
+
+    @staticmethod
+    def _bump(con: sqlite3.Connection, *, layout: bool) -> None:
+        keys = ("generation", "layout") if layout else ("generation",)
+        for key in keys:
+            con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?", (key,))
+
     # -- import -------------------------------------------------------------------
 
     def import_items(
@@ -362,85 +610,213 @@ class Store:
         items: Iterable[Item],
         *,
         origin: Origin,
-        analyze: Analyze,
+        analyze: Analyze | None = None,
+        runner=None,
         progress: Progress | None = None,
         total: int | None = None,
     ) -> list[Outcome]:
-        """Store each item (one transaction per article); return one outcome per item.
+        """Store each item; return one outcome per item, in order.
 
-        ``progress(i, n, outcome)`` is called after each item is settled
-        (committed, found a duplicate, or rejected).
+        Items are analysed by ``runner`` (``lib.corpus.runner``; in parallel)
+        or, given ``analyze``, one by one in this process. Articles are
+        committed in small batches and an item's outcome — and
+        ``progress(i, n, outcome)`` — comes only once it is settled:
+        committed, found a duplicate, or rejected. When the store cannot be
+        written (locked for too long, disk full), every item not yet
+        committed gets that reason; nothing is reported stored that is not.
         """
         if origin not in ORIGINS:
             raise ValueError(f"origin {origin!r} is not one of {ORIGINS}")
         items = list(items)
         n = total or len(items)
-        out = []
-        for i, item in enumerate(items, start=1):
-            outcome = self.import_item(item, origin=origin, analyze=analyze)
-            out.append(outcome)
-            if progress:
-                progress(i, n, outcome)
-        return out
+        settled: list[Outcome | None] = [None] * len(items)
+        done = 0
 
-    def import_item(self, item: Item, *, origin: Origin, analyze: Analyze) -> Outcome:
-        if item.error is not None:
-            return Outcome(item.file, "rejected", item.error.reason, item.error.message)
-        text = item.text or ""
-        aid = article_id_for(text)
-        chash = content_hash(text)
-        existing = self._existing(aid)
-        if existing is not None:
-            return _duplicate(item.file, aid, existing)
-        meta = dict(item.metadata)
+        def settle(i: int, outcome: Outcome) -> None:
+            nonlocal done
+            settled[i] = outcome
+            done += 1
+            if progress:
+                progress(done, n, outcome)
+
+        # Refusals and exact duplicates (same raw text) need no analysis.
+        known = self._known_hashes({content_hash(it.text or "") for it in items if it.error is None})
+        todo: list[int] = []
+        seen_here: dict[str, str] = {}
+        for i, it in enumerate(items):
+            if it.error is not None:
+                settle(i, Outcome(it.file, "rejected", it.error.reason, it.error.message))
+                continue
+            h = content_hash(it.text or "")
+            if h in known:
+                settle(i, _duplicate(it.file, *known[h]))
+            elif h in seen_here:
+                settle(i, Outcome(it.file, "duplicate", "duplicate", f"the same text is also in {seen_here[h]} in this import"))
+            else:
+                seen_here[h] = it.file
+                todo.append(i)
+
+        results = self._analyse([items[i] for i in todo], analyze=analyze, runner=runner)
+        batch: list[tuple[int, Item, object]] = []
+        last = time.monotonic()
+        failure: StoreError | None = None
+        for i, result in zip(todo, results, strict=False):
+            if failure is not None:
+                break
+            batch.append((i, items[i], result))
+            if len(batch) >= COMMIT_EVERY or time.monotonic() - last > COMMIT_SECONDS:
+                failure = self._commit(batch, origin, settle)
+                batch, last = [], time.monotonic()
+        if batch and failure is None:
+            failure = self._commit(batch, origin, settle)
+        if failure is not None:
+            reason = (
+                "store_busy"
+                if isinstance(failure, StoreBusyError)
+                else "store_full"
+                if isinstance(failure, StoreFullError)
+                else "store_error"
+            )
+            for i in todo:
+                if settled[i] is None:
+                    settle(i, Outcome(items[i].file, "rejected", reason, f"not stored: {failure}"))
+        return [o for o in settled if o is not None]
+
+    @staticmethod
+    def _analyse(items: list[Item], *, analyze: Analyze | None, runner) -> Iterator:
+        """One result per item, in order: ``(rows, None, None)`` or ``(None, reason, message)``."""
+        if analyze is not None:
+            for it in items:
+                try:
+                    yield (analyze(it.text or "", file=it.file, metadata=dict(it.metadata)), None, None)
+                except ArticleError as exc:
+                    yield (None, exc.reason, exc.message)
+                except Exception as exc:  # a pipeline bug on one article must not stop the batch
+                    yield (None, "analysis_failed", f"{it.file}: analysis failed ({type(exc).__name__}: {exc})")
+            return
+        from lib.corpus.runner import Task  # the runner imports the pipeline: only when one is used
+
+        for r in runner.map(Task(text=it.text or "", file=it.file, metadata=dict(it.metadata)) for it in items):
+            yield (r.rows, r.reason, r.message)
+
+    def _commit(self, batch: list[tuple[int, Item, object]], origin: Origin, settle) -> StoreError | None:
+        """Write a batch of analysed items in one transaction; settle each after the commit."""
+        outcomes: list[tuple[int, Outcome]] = []
         try:
-            rows = analyze(text, file=item.file, metadata=meta)
-        except ArticleError as exc:
-            return Outcome(item.file, "rejected", exc.reason, exc.message, article_id=aid)
-        except Exception as exc:  # a pipeline bug on one article must not stop the batch
-            return Outcome(
-                item.file, "rejected", "analysis_failed", f"{item.file}: analysis failed ({type(exc).__name__}: {exc})", article_id=aid
-            )
+            with self._connect() as con, _write(con):
+                for i, item, (rows, reason, message) in batch:
+                    if rows is None:
+                        outcomes.append((i, Outcome(item.file, "rejected", reason, message)))
+                        continue
+                    outcomes.append((i, self._insert_article(con, item, rows, origin)))
+                if any(o.outcome in ("added", "not_analysed") for _, o in outcomes):
+                    self._bump(con, layout=False)
+        except (StoreBusyError, StoreFullError, StoreVanishedError, CorruptStoreError) as exc:
+            return exc
+        for i, o in outcomes:
+            settle(i, o)
+        return None
+
+    def _insert_article(self, con: sqlite3.Connection, item: Item, rows: ArticleRows, origin: Origin) -> Outcome:
         art = rows["articles"][0]
+        identity = art["article_id"]
+        text = item.text or ""
+        cur = con.execute(
+            "INSERT INTO articles (article_id, identity, content_hash, text, file, origin, metadata, added_at, status, error)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (
+                identity,
+                identity,
+                content_hash(text),
+                text,
+                item.file,
+                origin,
+                _dumps(item.metadata),
+                _now(),
+                art.get("status") or "ok",
+                art.get("error"),
+            ),
+        )
+        if cur.rowcount == 0:  # the same cleaned text is stored (maybe from another format, or another session just now)
+            row = con.execute("SELECT file, hidden FROM articles WHERE identity = ? OR article_id = ?", (identity, identity)).fetchone()
+            return _duplicate(item.file, identity, row[0], row[1])
+        _insert_analysis(con, identity, rows, self.pipeline_version)
         status = art.get("status") or "ok"
-        with self._connect() as con, _write(con):
-            cur = con.execute(
-                "INSERT OR IGNORE INTO articles (article_id, content_hash, text, file, origin, metadata, added_at, status, error)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (aid, chash, text, item.file, origin, _dumps(meta), _now(), status, art.get("error")),
-            )
-            if cur.rowcount == 0:  # another session stored it since we looked
-                con.execute("ROLLBACK")
-                return _duplicate(item.file, aid, self._existing(aid) or ("", 0))
-            self._write_analysis(con, chash, inputs_key(file=item.file, metadata=meta), rows)
         kind = "not_analysed" if status == "not_analysed" else "added"
-        message = art.get("error") if kind == "not_analysed" else None
         return Outcome(
             item.file,
             kind,
             "unsupported_language" if kind == "not_analysed" else None,
-            message,
-            aid,
+            art.get("error") if kind == "not_analysed" else None,
+            identity,
             art.get("language"),
             art.get("dyad"),
             art.get("title"),
         )
 
-    def _existing(self, article_id: str) -> tuple[str, int] | None:
+    def _known_hashes(self, hashes: set[str]) -> dict[str, tuple[str, str, int]]:
+        """content_hash → (article_id, file, hidden) of stored articles among ``hashes``."""
+        if not hashes:
+            return {}
+        out = {}
         with self._connect() as con:
-            row = con.execute("SELECT file, hidden FROM articles WHERE article_id = ?", (article_id,)).fetchone()
-        return (row[0], row[1]) if row else None
+            hs = list(hashes)
+            for k in range(0, len(hs), 500):
+                part = hs[k : k + 500]
+                for h, aid, f, hidden in con.execute(
+                    f"SELECT content_hash, article_id, file, hidden FROM articles WHERE content_hash IN ({','.join('?' * len(part))})", part
+                ):
+                    out[h] = (aid, f, hidden)
+        return out
 
-    def _write_analysis(self, con: sqlite3.Connection, chash: str, key: str, rows: ArticleRows) -> None:
-        art = rows["articles"][0]
-        con.execute(
-            "INSERT OR REPLACE INTO analysis VALUES (?, ?, ?, ?, ?, ?)",
-            (chash, self.pipeline_version, key, _dumps(art), _dumps(rows), _now()),
+    # -- analysis of stored articles -----------------------------------------------
+
+    def pending(self, *, limit: int | None = None) -> list[StoredArticle]:
+        """Visible articles whose analysis must be (re)made: none by this pipeline
+        version, or only the cheap pass although the user assigned a focal dyad."""
+        sql = (
+            "SELECT a.article_id, a.content_hash, a.text, a.file, a.metadata, e.value FROM articles a"
+            " LEFT JOIN a_articles an ON an.article_id = a.article_id AND an.pipeline_version = ?"
+            " LEFT JOIN (SELECT ed.article_id, ed.value FROM edits ed JOIN (SELECT article_id, MAX(edit_id) AS last FROM edits"
+            "            WHERE field = 'dyad' GROUP BY article_id) l ON ed.edit_id = l.last) e ON e.article_id = a.article_id"
+            " WHERE a.hidden = 0 AND (an.article_id IS NULL OR (an.depth = 'triage' AND e.value IN (?, ?, ?)))"
+            " ORDER BY a.seq"
         )
-        con.execute(
-            "UPDATE articles SET status = ?, error = ? WHERE content_hash = ?",
-            (art.get("status") or "ok", art.get("error"), chash),
-        )
+        args: tuple = (self.pipeline_version, *schema.RELEVANT_DYADS)
+        if limit:
+            sql += " LIMIT ?"
+            args += (limit,)
+        with self._connect() as con:
+            rows = con.execute(sql, args).fetchall()
+        return [StoredArticle(a, h, t, f, json.loads(m), dyad) for a, h, t, f, m, dyad in rows]
+
+    def n_pending(self) -> int:
+        return len(self.pending())
+
+    def save_analysis(self, results: Iterable[tuple[StoredArticle, ArticleRows | None, str | None]]) -> int:
+        """Write re-made analysis (``rows``, or an error message) for stored articles; returns how many."""
+        n = 0
+        with self._connect() as con, _write(con):
+            for art, rows, error in results:
+                if rows is None:
+                    rows = _error_rows(art, error or "analysis failed")
+                for part in rows.values():
+                    for r in part:
+                        r["article_id"] = art.article_id
+                _insert_analysis(con, art.article_id, rows, self.pipeline_version)
+                a = rows["articles"][0]
+                con.execute(
+                    "UPDATE articles SET status = ?, error = ?, identity = COALESCE(identity, ?) WHERE article_id = ?",
+                    (a.get("status") or "ok", a.get("error"), art.article_id if a.get("status") == "error" else None, art.article_id),
+                )
+                for name in schema.PER_ARTICLE_TABLES:  # older versions' rows are no longer needed
+                    con.execute(
+                        f"DELETE FROM a_{name} WHERE article_id = ? AND pipeline_version != ?", (art.article_id, self.pipeline_version)
+                    )
+                n += 1
+            if n:
+                self._bump(con, layout=True)
+        return n
 
     # -- edits, hiding, removal ----------------------------------------------------
 
@@ -450,6 +826,7 @@ class Store:
         with self._connect() as con, _write(con):
             self._require(con, article_id)
             con.execute("INSERT INTO edits (article_id, field, value, edited_at) VALUES (?, ?, ?, ?)", (article_id, fld, v, _now()))
+            self._bump(con, layout=True)
 
     def update_fields(self, article_id: str, values: dict[str, str | None]) -> list[str]:
         """Set several fields at once, as a form does; returns the fields that changed.
@@ -472,22 +849,19 @@ class Store:
                         "INSERT INTO edits (article_id, field, value, edited_at) VALUES (?, ?, ?, ?)", (article_id, fld, target, now)
                     )
                     changed.append(fld)
+            if changed:
+                self._bump(con, layout=True)
         return changed
 
     def _own_values(self, con: sqlite3.Connection, article_id: str) -> dict[str, str | None]:
         """The article's date, source and dyad before any user edit."""
-        meta_json, art_json = con.execute(
-            "SELECT a.metadata, an.article_row FROM articles a"
-            " LEFT JOIN analysis an ON an.content_hash = a.content_hash AND an.pipeline_version = ? WHERE a.article_id = ?",
+        meta_json, a_date, a_source, a_dyad = con.execute(
+            "SELECT a.metadata, an.date, an.source, an.dyad_auto FROM articles a"
+            " LEFT JOIN a_articles an ON an.article_id = a.article_id AND an.pipeline_version = ? WHERE a.article_id = ?",
             (self.pipeline_version, article_id),
         ).fetchone()
         meta = json.loads(meta_json)
-        art = json.loads(art_json) if art_json else {}
-        return {
-            "date": art.get("date") or meta.get("date"),
-            "source": art.get("source") or meta.get("source"),
-            "dyad": art.get("dyad_auto"),
-        }
+        return {"date": a_date or meta.get("date"), "source": a_source or meta.get("source"), "dyad": a_dyad}
 
     def own_values(self, article_id: str) -> dict[str, str | None]:
         """The article's date, source and dyad as read or computed (before edits)."""
@@ -499,21 +873,26 @@ class Store:
         with self._connect() as con, _write(con):
             self._require(con, article_id)
             con.execute("UPDATE articles SET hidden = ? WHERE article_id = ?", (int(hidden), article_id))
+            self._bump(con, layout=True)
 
     def set_hidden_origin(self, origin: Origin, hidden: bool = True) -> int:
         """Hide (or show) every article of one origin, e.g. all seeds; returns how many changed."""
         with self._connect() as con, _write(con):
             cur = con.execute("UPDATE articles SET hidden = ? WHERE origin = ? AND hidden != ?", (int(hidden), origin, int(hidden)))
+            if cur.rowcount:
+                self._bump(con, layout=True)
             return cur.rowcount
 
     def remove(self, article_id: str) -> None:
-        """Delete an uploaded article, its edits and its cached analysis. Seeds refuse."""
+        """Delete an uploaded article, its edits and its analysis. Seeds refuse."""
         with self._connect() as con, _write(con):
-            origin, chash = self._require(con, article_id)
+            origin, _ = self._require(con, article_id)
             if origin == "seed":
                 raise SeedProtectedError(f"article {article_id} is a seed article: seeds can be hidden but not removed")
             con.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
-            con.execute("DELETE FROM analysis WHERE content_hash = ?", (chash,))
+            for name in schema.PER_ARTICLE_TABLES:
+                con.execute(f"DELETE FROM a_{name} WHERE article_id = ?", (article_id,))
+            self._bump(con, layout=True)
 
     def _require(self, con: sqlite3.Connection, article_id: str) -> tuple[str, str]:
         row = con.execute("SELECT origin, content_hash FROM articles WHERE article_id = ?", (article_id,)).fetchone()
@@ -523,27 +902,61 @@ class Store:
 
     # -- reading ------------------------------------------------------------------
 
-    def snapshot(self) -> Snapshot:
-        """Visible articles, effective edits and fingerprint from one read transaction."""
+    def load(self, *, since_seq: int = 0) -> Loaded:
+        """The visible articles' analysis tables (this pipeline version), read in
+        one transaction: every article, or only those appended after ``since_seq``.
+
+        Tables are typed as ``lib.schema`` says; a sentence's text is sliced
+        from its article's cleaned text. Edits are returned separately (the
+        corpus layer applies them). Articles still pending analysis are left
+        out (see :meth:`pending`).
+        """
+        v = self.pipeline_version
         with self._connect() as con:
             con.execute("BEGIN")
-            arts = con.execute(
-                "SELECT article_id, content_hash, text, file, metadata FROM articles WHERE hidden = 0 ORDER BY rowid"
-            ).fetchall()
+            gen = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'layout')").fetchall())
+            max_seq = con.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
+            tables = {}
+            for name in schema.PER_ARTICLE_TABLES:
+                cols = analysis_columns(name)
+                sel = ", ".join(f't."{c}"' for c in cols)
+                cur = con.execute(
+                    f"SELECT {sel} FROM a_{name} t JOIN articles a ON a.article_id = t.article_id"
+                    f" WHERE a.hidden = 0 AND a.seq > ? AND a.seq <= ? AND t.pipeline_version = ? ORDER BY a.seq, t.rowid",
+                    (since_seq, max_seq, v),
+                )
+                tables[name] = pd.DataFrame(cur.fetchall(), columns=cols)
             edits = _effective_edits(con, visible_only=True)
             con.execute("COMMIT")
-        articles = tuple(StoredArticle(a, h, t, f, json.loads(m)) for a, h, t, f, m in arts)
-        fp = compute_fingerprint(((a.article_id, a.content_hash) for a in articles), edits, self.pipeline_version)
-        return Snapshot(articles, edits, fp)
+        arts = tables["articles"]
+        if "sentences" in tables and len(tables["sentences"]):
+            s = tables["sentences"]
+            texts = dict(zip(arts["article_id"], arts["text"], strict=True))
+            s["text"] = [
+                None if (t := texts.get(a)) is None else t[b:e] for a, b, e in zip(s["article_id"], s["start"], s["end"], strict=True)
+            ]
+        typed = {
+            name: schema.validate(name, df.assign(**{c: pd.NA for c in _DERIVED.get(name, ()) if c not in df.columns}))
+            for name, df in tables.items()
+        }
+        edit_rows = [{"article_id": a, "field": f, "value": val} for a, fs in edits.items() for f, val in fs.items()]
+        edits_df = pd.DataFrame(edit_rows, columns=["article_id", "field", "value"]).astype("string")
+        return Loaded(typed, edits_df, int(max_seq), int(gen.get("generation", 0)), int(gen.get("layout", 0)))
 
     def fingerprint(self) -> str:
-        """Changes when the visible articles, the edits or the pipeline version change."""
+        """Changes when the visible articles, the edits or the pipeline version change
+        (computed once per store generation; for provenance lines and exports)."""
+        gen = self.generation()[0]
+        if self._fingerprint is not None and self._fingerprint[0] == gen:
+            return self._fingerprint[1]
         with self._connect() as con:
             con.execute("BEGIN")
             arts = con.execute("SELECT article_id, content_hash FROM articles WHERE hidden = 0").fetchall()
             edits = _effective_edits(con, visible_only=True)
             con.execute("COMMIT")
-        return compute_fingerprint(arts, edits, self.pipeline_version)
+        fp = compute_fingerprint(arts, edits, self.pipeline_version)
+        self._fingerprint = (gen, fp)
+        return fp
 
     def counts(self) -> dict[str, int]:
         """Stored articles by origin and visibility."""
@@ -556,75 +969,56 @@ class Store:
             out["hidden" if hidden else "visible"] += n
         return out
 
-    def results(self, analyze: Analyze, *, snapshot: Snapshot | None = None) -> tuple[list[ArticleRows], str]:
-        """Every visible article's rows with edits applied, and the snapshot's fingerprint.
-
-        Cached analysis is used when it was made by this pipeline version from
-        the same inputs; anything else is analysed now (outside any write
-        transaction) and cached.
-        """
-        snap = snapshot or self.snapshot()
-        cached = self._cached_rows({a.content_hash for a in snap.articles})
-        out = []
-        for art in snap.articles:
-            key = inputs_key(file=art.file, metadata=art.metadata)
-            hit = cached.get(art.content_hash)
-            if hit is not None and hit[0] == key:
-                rows = json.loads(hit[1])
-            else:
-                try:
-                    rows = analyze(art.text, file=art.file, metadata=dict(art.metadata))
-                except ArticleError as exc:  # deterministic for this text and pipeline: cached
-                    rows = error_rows(art, exc)
-                except Exception as exc:  # a pipeline bug: shown, not cached, retried next load
-                    out.append(
-                        apply_edits(error_rows(art, f"analysis failed ({type(exc).__name__}: {exc})"), snap.edits.get(art.article_id, {}))
-                    )
-                    continue
-                with self._connect() as con, _write(con):
-                    self._write_analysis(con, art.content_hash, key, rows)
-            out.append(apply_edits(rows, snap.edits.get(art.article_id, {})))
-        return out, snap.fingerprint
-
-    def _cached_rows(self, hashes: set[str]) -> dict[str, tuple[str, str]]:
-        with self._connect() as con:
-            found = con.execute(
-                "SELECT content_hash, inputs_key, rows FROM analysis WHERE pipeline_version = ?", (self.pipeline_version,)
-            ).fetchall()
-        return {h: (k, r) for h, k, r in found if h in hashes}
-
     def listing(self) -> pd.DataFrame:
         """Every stored article (hidden too), with the fields the user can edit."""
         with self._connect() as con:
             con.execute("BEGIN")
             rows = con.execute(
-                "SELECT a.article_id, a.file, a.origin, a.hidden, a.metadata, a.added_at, a.status, a.error, an.article_row"
-                " FROM articles a LEFT JOIN analysis an ON an.content_hash = a.content_hash AND an.pipeline_version = ?"
-                " ORDER BY a.rowid",
+                "SELECT a.article_id, a.file, a.origin, a.hidden, a.metadata, a.added_at, a.status, a.error,"
+                " an.title, an.date, an.source, an.dyad, an.dyad_auto, an.language, an.status, an.error, an.depth"
+                " FROM articles a LEFT JOIN a_articles an ON an.article_id = a.article_id AND an.pipeline_version = ?"
+                " ORDER BY a.seq",
                 (self.pipeline_version,),
             ).fetchall()
             edits = _effective_edits(con, visible_only=False)
             con.execute("COMMIT")
         records = []
-        for aid, file, origin, hidden, meta_json, added_at, status, error, art_json in rows:
-            art = json.loads(art_json) if art_json else {}
+        for (
+            aid,
+            file,
+            origin,
+            hidden,
+            meta_json,
+            added_at,
+            status,
+            error,
+            title,
+            a_date,
+            a_source,
+            dyad,
+            dyad_auto,
+            lang,
+            a_status,
+            a_error,
+            depth,
+        ) in rows:
             meta = json.loads(meta_json)
             ed = edits.get(aid, {})
-            art = apply_edits({"articles": [art]}, ed)["articles"][0] if art else {}
             records.append(
                 {
                     "article_id": aid,
                     "file": file,
                     "origin": origin,
                     "hidden": bool(hidden),
-                    "title": art.get("title") or meta.get("title"),
-                    "date": ed.get("date") or art.get("date") or meta.get("date"),
-                    "source": ed.get("source") or art.get("source") or meta.get("source"),
-                    "dyad": ed.get("dyad") or art.get("dyad"),
-                    "dyad_auto": art.get("dyad_auto"),
-                    "language": art.get("language") or meta.get("language"),
-                    "status": art.get("status") or status,
-                    "error": art.get("error") or error,
+                    "title": title or meta.get("title"),
+                    "date": ed.get("date") or a_date or meta.get("date"),
+                    "source": ed.get("source") or a_source or meta.get("source"),
+                    "dyad": ed.get("dyad") or dyad,
+                    "dyad_auto": dyad_auto,
+                    "language": lang or meta.get("language"),
+                    "status": a_status or (status if a_status is None and dyad is not None else "pending"),
+                    "error": a_error or error,
+                    "depth": depth,
                     "edited": ",".join(sorted(ed)) or None,
                     "added_at": added_at,
                 }
@@ -655,14 +1049,34 @@ class Store:
             problems = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
             problems += [f"foreign key: {r}" for r in con.execute("PRAGMA foreign_key_check").fetchall()]
             orphans = con.execute(
-                "SELECT article_id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM analysis an WHERE an.content_hash = a.content_hash)"
+                "SELECT article_id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM a_articles an WHERE an.article_id = a.article_id)"
             ).fetchall()
             problems += [f"article {r[0]} has no analysis" for r in orphans]
         return problems
 
 
-def _duplicate(file: str, article_id: str, existing: tuple[str, int]) -> Outcome:
-    stored_file, hidden = existing
+def _error_rows(article: StoredArticle, error: ArticleError | str) -> ArticleRows:
+    """Rows for a stored article the pipeline refused: one article row saying why."""
+    rows: ArticleRows = {name: [] for name in schema.PER_ARTICLE_TABLES}
+    meta = article.metadata
+    rows["articles"].append(
+        {
+            "article_id": article.article_id,
+            "file": article.file,
+            "title": meta.get("title"),
+            "date": meta.get("date"),
+            "source": meta.get("source"),
+            "url": meta.get("url"),
+            "language": meta.get("language"),
+            "status": "error",
+            "error": error.message if isinstance(error, ArticleError) else str(error),
+            "content_hash": article.content_hash,
+        }
+    )
+    return rows
+
+
+def _duplicate(file: str, article_id: str, stored_file: str, hidden: int) -> Outcome:
     note = " (hidden — show it on the Corpus page)" if hidden else ""
     return Outcome(file, "duplicate", "duplicate", f"the same text is already stored as {stored_file}{note}", article_id)
 
@@ -715,7 +1129,8 @@ def fill_from_folder(
     store: Store,
     folder: str | Path,
     *,
-    analyze: Analyze,
+    analyze: Analyze | None = None,
+    runner=None,
     limits: Limits | None = None,
     progress: Progress | None = None,
 ) -> list[Outcome]:
@@ -732,7 +1147,7 @@ def fill_from_folder(
         raise StoreError(f"the seed folder {root} does not exist; set COVERAGE_CORPUS_DIR to a folder of articles")
     paths = collect_import_paths([root])
     items = [item for p in paths for item in import_path(p, name=p.relative_to(root).as_posix(), limits=limits).items]
-    outcomes = store.import_items(items, origin="seed", analyze=analyze, progress=progress)
+    outcomes = store.import_items(items, origin="seed", analyze=analyze, runner=runner, progress=progress)
     store.mark_seeded(str(root))
     return outcomes
 
@@ -766,24 +1181,16 @@ def import_files(
     files: Iterable[tuple[str, bytes]],
     *,
     origin: Origin,
-    analyze: Analyze,
+    analyze: Analyze | None = None,
+    runner=None,
     limits: Limits | None = None,
     mappings: dict[str, dict[str, str | None]] | None = None,
     progress: Callable[[float, int, Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Read uploaded files and store every article in them; one outcome per article.
 
-    ``progress(done_files, n_files, outcome)`` after each article, so a
-    progress bar can advance by file while a large CSV reports row by row.
+    ``progress(done, n, outcome)`` after each article settles, ``n`` being
+    the number of articles found in all the files.
     """
-    files = list(files)
-    out: list[Outcome] = []
-    for j, (name, data) in enumerate(files, start=1):
-        result = import_file(name, data, limits=limits, mappings=mappings)
-
-        def report(i: int, n: int, outcome: Outcome, j: int = j) -> None:
-            if progress:
-                progress(j - 1 + i / max(n, 1), len(files), outcome)
-
-        out.extend(store.import_items(result.items, origin=origin, analyze=analyze, progress=report))
-    return out
+    items = [item for name, data in files for item in import_file(name, data, limits=limits, mappings=mappings).items]
+    return store.import_items(items, origin=origin, analyze=analyze, runner=runner, progress=progress)
