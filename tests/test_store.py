@@ -58,6 +58,7 @@ class FakeAnalyze:
             "dyad_reason": "fake",
             "status": "ok",
             "content_hash": content_hash(text),
+            "text": text,
         }
         if lang not in schema.LANGUAGES_ANALYSED:
             art.update(status="not_analysed", error=f"language {lang!r} is not analysed", dyad="other", dyad_auto="other")

@@ -933,7 +933,8 @@ class Store:
             s = tables["sentences"]
             texts = dict(zip(arts["article_id"], arts["text"], strict=True))
             s["text"] = [
-                None if (t := texts.get(a)) is None else t[b:e] for a, b, e in zip(s["article_id"], s["start"], s["end"], strict=True)
+                t[b:e] if isinstance(t := texts.get(a), str) else None
+                for a, b, e in zip(s["article_id"], s["start"], s["end"], strict=True)
             ]
         typed = {
             name: schema.validate(name, df.assign(**{c: pd.NA for c in _DERIVED.get(name, ()) if c not in df.columns}))
