@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lib.text.language import detect_language
-from lib.text.sentences import split_spans
+from lib.text.sentences import MAX_SENTENCE_CHARS, split_spans
 
 
 def _split(text, lang):
@@ -49,6 +49,40 @@ def test_offsets_slice_to_the_sentence(text, lang):
         assert 0 <= prev_end <= s < e <= len(text)
         assert text[s:e] == text[s:e].strip()
         prev_end = e
+
+
+@given(st.text(alphabet=st.sampled_from("ab .\n\t"), max_size=400), st.sampled_from(["en", "ar"]), st.integers(5, 40))
+def test_no_sentence_is_longer_than_the_limit(text, lang, limit):
+    spans = split_spans(text, lang, max_chars=limit)
+    assert all(e - s <= limit for s, e in spans)
+    # nothing is lost: every non-space character is in exactly one sentence
+    covered = "".join(text[s:e] for s, e in spans)
+    assert "".join(covered.split()) == "".join(text.split())
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_long_line_without_a_break_is_cut_at_word_boundaries(lang):
+    words = (
+        "the talks did not go well and officials were not happy " if lang == "en" else "لم تنجح المحادثات ولم يكن المسؤولون راضين "
+    ) * 4_000
+    text = words.strip()  # ~190,000 characters on one line, no sentence break
+    spans = split_spans(text, lang)
+    assert len(spans) >= len(text) // MAX_SENTENCE_CHARS
+    assert all(e - s <= MAX_SENTENCE_CHARS for s, e in spans)
+    for s, e in spans:  # no word is cut in two
+        assert s == 0 or text[s - 1] == " "
+        assert e == len(text) or text[e] == " "
+
+
+def test_a_run_without_any_space_is_cut_at_the_limit():
+    text = "x" * (2 * MAX_SENTENCE_CHARS + 10)
+    assert [e - s for s, e in split_spans(text, "en")] == [MAX_SENTENCE_CHARS, MAX_SENTENCE_CHARS, 10]
+
+
+def test_the_next_line_does_not_decide_a_boundary():
+    # a lower-case word at the start of the next line does not join two lines' sentences
+    assert _split("He left. \nthen silence", "en") == ["He left.", "then silence"]
+    assert _split("Talks ended. \nsoon after. More.", "en") == ["Talks ended.", "soon after.", "More."]
 
 
 @pytest.mark.parametrize(
