@@ -11,6 +11,10 @@ class CoverageError(Exception):
     """Base class of the project's errors."""
 
 
+class ConfigError(CoverageError):
+    """A setting (an environment variable or a command-line option) that cannot be used; the message names it."""
+
+
 class SchemaError(CoverageError):
     """A table does not have the columns or dtypes the schema declares."""
 
@@ -49,3 +53,9 @@ class TooLargeError(ArticleError):
 
 class UnsupportedFormatError(ArticleError):
     reason = "unsupported"
+
+
+class InvalidFieldError(ArticleError):
+    """A metadata field (date, title, source…) that cannot be right, e.g. a date that does not exist."""
+
+    reason = "invalid_field"

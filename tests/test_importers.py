@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import struct
 import tomllib
 import tracemalloc
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from lib.errors import ConfigError
 from lib.text.importers import (
     LIMIT_ENV_VARS,
     MB,
@@ -78,7 +80,10 @@ def test_text_formats_give_one_article(name, data, text):
         ("a.tar.gz", b"\x1f\x8b", "unsupported", "archive format"),
         ("nav.html", b"<html><body><nav><a href=/>Home</a></nav><script>x()</script></body></html>", "empty", "no article text"),
         ("bad.json", b"{not json", "undecodable", "not valid JSON"),
-        ("scalar.json", b"[1, 2]", "unsupported", "not an object"),
+        ("scalar.json", b"[1]", "unsupported", "not an object"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "undecodable", "nested too deeply"),
+        ("deep2.json", b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "undecodable", "nested too deeply"),
+        ("bignum.json", b'[{"text": "x", "n": ' + b"9" * 5_000 + b"}]", "undecodable", "cannot be read"),
         ("nohead.csv", b"", "empty", "empty"),
     ],
 )
@@ -207,9 +212,10 @@ def test_csv_rows_become_articles_and_the_mapping_is_reported():
     )
     result = import_file("batch.csv", data)
     assert [i.file for i in result.items] == ["batch.csv#row1", "batch.csv#row2", "batch.csv#row3"]
-    assert reasons(result) == [None, "empty", None]
+    assert reasons(result) == [None, "empty", "invalid_field"]
     assert result.items[0].metadata == {"title": "Talks", "date": "2021-10-31", "language": "en"}
-    assert result.items[2].metadata == {"title": "AR", "language": "ar"}  # unreadable date dropped, never guessed
+    # an unreadable date is neither dropped silently nor guessed: the row is refused, naming its line
+    assert result.items[2].error.message.startswith("line 4: 'bad date' is not a date")
     (table,) = result.tables
     assert table.columns == ("Headline", "Body", "Published", "Lang")
     assert table.mapping["text"] == "Body" and table.auto and table.n_rows == 3
@@ -431,9 +437,11 @@ def test_collect_import_paths(tmp_path):
 def test_limits_from_environment():
     lim = Limits.from_env({"COVERAGE_MAX_ARCHIVE_FILES": "10", "COVERAGE_MAX_TEXT_CHARS": "1_000"})
     assert (lim.max_archive_files, lim.max_text_chars) == (10, 1000)
-    with pytest.raises(ValueError, match="COVERAGE_MAX_ROWS"):
+    with pytest.raises(ConfigError, match="COVERAGE_MAX_ROWS"):
         Limits.from_env({"COVERAGE_MAX_ROWS": "lots"})
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ConfigError, match="COVERAGE_MAX_ROWS='20k' is not a whole number"):
+        Limits.from_env({"COVERAGE_MAX_ROWS": "20k"})
+    with pytest.raises(ConfigError, match="positive"):
         Limits.from_env({"COVERAGE_MAX_ROWS": "0"})
     assert set(LIMIT_ENV_VARS) == set(Limits.__dataclass_fields__)
 
@@ -441,3 +449,215 @@ def test_limits_from_environment():
 def test_upload_limit_agrees_with_streamlit_config():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] * MB == Limits().max_upload_bytes
+
+
+# --- hostile tables: one bad row is one refused row, named by its line -------------------------
+
+
+def test_one_broken_jsonl_line_refuses_only_that_line_and_names_it():
+    lines = [json.dumps({"title": f"T{i}", "text": f"{EN} Item {i}."}) for i in range(1, 101)]
+    lines[57] = '{"title": "T58", "text": "unterminated'
+    data = ("\n".join(lines) + "\n").encode()
+    result = import_file("feed.jsonl", data)
+    assert len(result.items) == 100
+    bad = [i for i in result.items if not i.ok]
+    assert [i.file for i in bad] == ["feed.jsonl#line58"]
+    assert bad[0].error.reason == "undecodable"
+    assert bad[0].error.message.startswith("line 58: the line is not valid JSON")
+    assert result.items[58].ok and result.items[58].file == "feed.jsonl#line59"
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("[" * 50_000 + "]" * 50_000, "nested too deeply"),
+        ('{"text": "x", "n": ' + "9" * 5_000 + "}", "a number of 5,000 digits"),
+        ('"just a string"', "not an object"),
+        ("[1, 2]", "not an object"),
+    ],
+)
+def test_a_hostile_jsonl_line_is_refused_alone(line, words):
+    data = "\n".join([json.dumps({"text": EN}), line, "", json.dumps({"text": AR})]).encode()
+    result = import_file("x.jsonl", data)
+    assert [i.file for i in result.items] == ["x.jsonl#line1", "x.jsonl#line2", "x.jsonl#line4"]
+    assert [i.ok for i in result.items] == [True, False, True]
+    assert result.items[1].error.message.startswith("line 2: ")
+    assert words in result.items[1].error.message
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # a quote opened and never closed, later rows quoted: the quote would close on a later row
+        ['1,"Unclosed quote starts the text of row one', f'2,"{EN}"', f'3,"{AR}"'],
+        # a quote never closed and no other quote after it: it would run to the end of the file
+        ['1,"Unclosed quote starts the text of row one', f"2,{EN}", f"3,{AR}"],
+        # text after a closing quote
+        ['1,"Quoted" and then more text', f"2,{EN}", f"3,{AR}"],
+    ],
+)
+def test_a_csv_row_with_a_broken_quote_swallows_nothing(rows):
+    data = ("id,text\n" + "\n".join(rows) + "\n").encode()
+    result = import_file("q.csv", data)
+    assert [i.file for i in result.items] == ["q.csv#row1", "q.csv#row2", "q.csv#row3"]
+    assert [i.ok for i in result.items] == [False, True, True]
+    assert result.items[0].error.message.startswith("line 2: this row is not valid CSV")
+    assert [i.text for i in result.items[1:]] == [EN, AR]
+
+
+def test_csv_cells_over_several_lines_still_read_and_lines_are_counted():
+    data = f'id,text\n1,"{EN}\n\nSecond paragraph."\n2,"He said ""yes""."\n3,{AR}\n4,"broken"x\n'.encode()
+    result = import_file("m.csv", data)
+    assert [i.ok for i in result.items] == [True, True, True, False]
+    assert result.items[0].text == f"{EN}\n\nSecond paragraph."
+    assert result.items[1].text == 'He said "yes".'
+    assert result.items[3].error.message.startswith("line 7: ")
+
+
+def test_a_csv_row_with_more_cells_than_columns_is_refused_not_misread():
+    data = f"title,text\nT1,{EN}\nT2,Ankara, Moscow and Washington met,extra\n".encode()
+    result = import_file("c.csv", data)
+    assert [i.ok for i in result.items] == [True, False]
+    assert result.items[1].error.message.startswith("line 3: this row has 4 cells but the header names 2 columns")
+
+
+def test_a_table_of_too_many_columns_is_refused():
+    header = ",".join(f"c{i}" for i in range(1000))
+    result = import_file("wide.csv", f"{header}\n{'x,' * 999}x\n".encode())
+    assert reasons(result) == ["unsupported"] and "1,000 columns" in result.items[0].error.message
+
+
+# --- bounded uploads ----------------------------------------------------------------------------
+
+
+def _table(n: int, tag: str) -> bytes:
+    return ("text\n" + "".join(f"{EN} {tag} {i}.\n" for i in range(n))).encode()
+
+
+def test_the_rows_of_one_upload_are_bounded_in_total_not_only_per_table():
+    lim = Limits(max_rows=10, max_articles=15)
+    tables = {f"t{k}.csv": _table(9, f"t{k}") for k in range(4)}
+    for result in (import_files(list(tables.items()), limits=lim), import_file("four.zip", zip_of(tables), limits=lim)):
+        ok = [i for i in result.items if i.ok]
+        assert len(ok) == 9  # the first table; each later one would pass 15
+        refused = [i for i in result.items if not i.ok]
+        assert len(refused) == 3 and all(i.error.reason == "too_large" for i in refused)
+        assert "the limit per upload" in refused[0].error.message and "9 before it" in refused[0].error.message
+
+
+def test_text_files_count_toward_the_upload_total():
+    lim = Limits(max_articles=2)
+    files = [(f"a{i}.txt", f"{EN} {i}".encode()) for i in range(3)]
+    assert reasons(import_files(files, limits=lim)) == [None, None, "too_large"]
+
+
+def test_a_table_far_over_the_limit_is_not_read_to_its_end():
+    lim = Limits(max_rows=100)
+    result = import_file("huge.jsonl", b"\n".join([json.dumps({"text": EN}).encode()] * 10_000), limits=lim)
+    assert reasons(result) == ["too_large"]
+    assert "more than 100 rows" in result.items[0].error.message
+
+
+# --- every field bounded; dates checked --------------------------------------------------------
+
+
+def test_a_huge_title_is_refused_like_a_huge_text():
+    title = "Short sentence. " * 70_000  # ~1 MB of short sentences
+    data = ("title,text\n" + f'"{title}","{EN}"\n').encode()
+    result = import_file("t.csv", data)
+    assert reasons(result) == ["too_large"]
+    assert "line 2: the title is 1,119,999 characters long" in result.items[0].error.message
+    html = f"<html><head><title>{'x' * 5_000}</title></head><body><p>{EN}</p></body></html>".encode()
+    assert reasons(import_file("t.html", html)) == ["too_large"]
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("2021-02-30", "does not exist"),
+        ("yesterday", "is not a date"),
+        ("0000-00-00", "does not exist"),
+        ("1900-01-01", "before 29 October 1923"),
+        ("9999-12-31", "in the future"),
+        ("03/04/2021", "ambiguous"),
+    ],
+)
+def test_an_impossible_date_is_reported_not_dropped_or_kept(value, words):
+    result = import_file("d.csv", f"text,date\n{EN},{value}\n".encode())
+    assert reasons(result) == ["invalid_field"]
+    assert result.items[0].error.message.startswith("line 2: ") and words in result.items[0].error.message
+    page = f'<html><head><meta property="article:published_time" content="{value}"></head><body><p>{EN}</p></body></html>'
+    assert reasons(import_file("d.html", page.encode())) == ["invalid_field"]
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"), [("2021-10-31", "2021-10-31"), ("Oct. 31, 2021", "2021-10-31"), ("2021-10-31T08:00:00Z", "2021-10-31")]
+)
+def test_real_dates_are_kept(value, iso):
+    result = import_file("d.csv", f'text,date\n{EN},"{value}"\n'.encode())
+    assert reasons(result) == [None] and result.items[0].metadata["date"] == iso
+
+
+# --- only ordinary files ------------------------------------------------------------------------
+
+
+def test_a_symlink_in_a_zip_is_refused():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        link = zipfile.ZipInfo("passwd.txt")
+        link.create_system = 3
+        link.external_attr = 0o120777 << 16
+        zf.writestr(link, "/etc/passwd")
+        zf.writestr("ok.txt", EN)
+    result = import_file("l.zip", buf.getvalue())
+    assert [(i.file, i.ok) for i in result.items] == [("l.zip/passwd.txt", False), ("l.zip/ok.txt", True)]
+    assert "symbolic link" in result.items[0].error.message
+
+
+def test_devices_pipes_and_folders_are_not_read(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer forever
+    (tmp_path / "dir.txt").mkdir()
+    for path, words in (("/dev/zero", "not an ordinary file"), (fifo, "not an ordinary file"), (tmp_path / "dir.txt", "is a folder")):
+        result = import_path(path)
+        assert reasons(result) == ["unsupported"], path
+        assert words in result.items[0].error.message
+
+
+# --- reading markup is linear ---------------------------------------------------------------------
+
+
+def test_html_drops_a_tag_cut_off_by_the_end_and_keeps_text_before_it():
+    text, _ = html_to_text(f"<p>{EN}</p><p>AT&T and Turkey</p><a href='x")
+    assert text == f"{EN}\n\nAT&T and Turkey"
+    assert html_to_text("<p>AT&T")[0] == "AT&T"  # text held back for an unfinished reference is kept
+    assert html_to_text(f"<p>{EN}<!-- never closed <p>hidden")[0] == EN
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ["<a " * 66_000, "<!--" * 50_000, "<span>" * 20_000 + "</x>" * 20_000, "<p title='" * 20_000, "<div>" * 40_000],
+)
+def test_html_of_200_kb_of_unmatched_tags_is_read(markup):
+    text, _ = html_to_text(f"<p>{EN}</p>" + markup)  # quadratic readers took minutes on these
+    assert text.startswith(EN)
+
+
+@pytest.mark.parametrize("markup", ["[a](" * 50_000, "![a" * 66_000, "*a " * 66_000, "`a " * 66_000, " _a" * 66_000, "[" * 200_000])
+def test_markdown_of_200_kb_of_unmatched_marks_is_read(markup):
+    assert strip_markdown(markup + "\n" + EN).endswith(EN)
+
+
+@pytest.mark.parametrize(
+    ("md", "plain"),
+    [
+        ("**bold** and *it* and _em_ and __strong__ and `code`", "bold and it and em and strong and code"),
+        ("snake_case_name and 2*3*4", "snake_case_name and 2*3*4"),
+        ("# Heading ##\n## Second", "Heading\nSecond"),
+        ("# C# and F#", "C# and F#"),
+        ("See [the talks](http://x) ![img](y.png).", "See the talks ."),
+        ("> quoted\n- item\n1. first", "quoted\nitem\nfirst"),
+    ],
+)
+def test_markdown_marks_are_dropped(md, plain):
+    assert strip_markdown(md) == plain

@@ -18,19 +18,30 @@ whatever its headers claim.
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
 import json
 import os
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
-from lib.errors import ArticleError, DecodeError, EmptyArticleError, TooLargeError, UnsupportedFormatError
+from lib.errors import (
+    ArticleError,
+    ConfigError,
+    DecodeError,
+    EmptyArticleError,
+    InvalidFieldError,
+    TooLargeError,
+    UnsupportedFormatError,
+)
 from lib.text.cleaning import parse_date
-from lib.text.reading import MAX_FILE_BYTES, decode_bytes
+from lib.text.dates import DateProblem, checked_date
+from lib.text.reading import MAX_FILE_BYTES, decode_bytes, read_regular_file
 
 MB = 1_000_000
 
@@ -62,6 +73,14 @@ class Limits:
     max_text_chars: int = 200_000
     #: Most rows read from one CSV/JSON file.
     max_rows: int = 20_000
+    #: Most articles taken from one upload — every file and archive member
+    #: together — so that four tables of ``max_rows`` in one small zip are
+    #: not four times the work a table may be.
+    max_articles: int = 20_000
+    #: Longest title, source, URL, date or language field, in characters.
+    #: Headlines run to ~300 characters and URLs rarely pass 2,000; the title
+    #: is analysed with the text, so it must be bounded like the text.
+    max_field_chars: int = 2_000
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: int) -> Limits:
@@ -73,11 +92,11 @@ class Limits:
             if raw is None or not raw.strip():
                 continue
             try:
-                value = int(raw.replace("_", ""))
+                value = int(raw.strip().replace("_", ""))
             except ValueError:
-                raise ValueError(f"{var}={raw!r} is not a whole number") from None
+                raise ConfigError(f"the environment variable {var}={raw!r} is not a whole number (write e.g. {var}=20000)") from None
             if value <= 0:
-                raise ValueError(f"{var}={raw!r} must be positive")
+                raise ConfigError(f"the environment variable {var}={raw!r} must be a positive whole number")
             values[name] = value
         values.update(overrides)
         return cls(**values)
@@ -91,6 +110,8 @@ class Limits:
             "unpacked archive size": f"{self.max_unpacked_bytes / MB:g} MB",
             "article length": f"{self.max_text_chars:,} characters",
             "rows per table": f"{self.max_rows:,}",
+            "articles per upload": f"{self.max_articles:,}",
+            "title, source, URL or date": f"{self.max_field_chars:,} characters",
         }
 
 
@@ -102,6 +123,8 @@ LIMIT_ENV_VARS = {
     "max_unpacked_bytes": "COVERAGE_MAX_UNPACKED_BYTES",
     "max_text_chars": "COVERAGE_MAX_TEXT_CHARS",
     "max_rows": "COVERAGE_MAX_ROWS",
+    "max_articles": "COVERAGE_MAX_ARTICLES",
+    "max_field_chars": "COVERAGE_MAX_FIELD_CHARS",
 }
 
 # --- results ------------------------------------------------------------------------
@@ -175,6 +198,26 @@ class ImportResult:
         self.tables.extend(other.tables)
 
 
+class _Budget:
+    """Articles an upload may still yield (:attr:`Limits.max_articles`), shared by its files."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limit = limits.max_articles
+        self.left = limits.max_articles
+
+    def refusal(self, file: str, n: int, *, more_than: bool = False) -> TooLargeError | None:
+        """An error when ``n`` (or, with ``more_than``, more than ``n``) further
+        articles would pass the limit; else None, and they are taken."""
+        if n > self.left or more_than:
+            return TooLargeError(
+                file,
+                f"holds {'more than ' if more_than else ''}{n:,} articles; with the {self.limit - self.left:,} before it in this "
+                f"upload that passes {self.limit:,}, the limit per upload — import it separately",
+            )
+        self.left -= n
+        return None
+
+
 def _refused(file: str, error: ArticleError) -> ImportResult:
     return ImportResult(items=[Item(file=file, error=error)])
 
@@ -192,6 +235,7 @@ def import_file(
     *,
     limits: Limits | None = None,
     mappings: dict[str, dict[str, str | None]] | None = None,
+    _budget: _Budget | None = None,
 ) -> ImportResult:
     """Read one uploaded file into items; never raises for bad input.
 
@@ -200,12 +244,13 @@ def import_file(
     every table file, to a column mapping that replaces the detected one.
     """
     lim = limits or Limits()
+    budget = _budget or _Budget(lim)
     if len(data) > lim.max_upload_bytes:
         return _refused(name, TooLargeError(name, f"is {len(data):,} bytes; the upload limit is {lim.max_upload_bytes:,} bytes"))
     suffix = suffix_of(name)
     if suffix in ARCHIVE_SUFFIXES:
-        return read_zip(name, data, limits=lim, mappings=mappings)
-    return _read_member(name, data, limits=lim, mappings=mappings)
+        return read_zip(name, data, limits=lim, mappings=mappings, _budget=budget)
+    return _read_member(name, data, limits=lim, mappings=mappings, budget=budget)
 
 
 def import_files(
@@ -214,30 +259,47 @@ def import_files(
     limits: Limits | None = None,
     mappings: dict[str, dict[str, str | None]] | None = None,
 ) -> ImportResult:
-    """:func:`import_file` over several files, results in order."""
+    """:func:`import_file` over several files (one upload), results in order.
+
+    All the files together yield at most :attr:`Limits.max_articles` articles;
+    a file that would pass the limit is refused whole.
+    """
+    lim = limits or Limits()
+    budget = _Budget(lim)
     out = ImportResult()
     for name, data in files:
-        out.extend(import_file(name, data, limits=limits, mappings=mappings))
+        out.extend(import_file(name, data, limits=lim, mappings=mappings, _budget=budget))
     return out
 
 
-def _read_member(name: str, data: bytes, *, limits: Limits, mappings: dict | None) -> ImportResult:
+def _read_member(name: str, data: bytes, *, limits: Limits, mappings: dict | None, budget: _Budget) -> ImportResult:
     """One non-archive file."""
     suffix = suffix_of(name)
     try:
         if suffix in TEXT_SUFFIXES + HTML_SUFFIXES:
             if len(data) > limits.max_file_bytes:
                 raise TooLargeError(name, f"is {len(data):,} bytes; the limit for one article file is {limits.max_file_bytes:,} bytes")
+            if err := budget.refusal(name, 1):
+                raise err
             text, _ = decode_bytes(data, file=name)
             meta: dict = {}
             if suffix in HTML_SUFFIXES:
-                text, meta = html_to_text(text)
+                text, meta = html_to_text(text, parse_dates=False)
             elif suffix != ".txt":
                 text = strip_markdown(text)
             return ImportResult(items=[_article(name, text, meta, limits=limits)])
         if suffix in TABLE_SUFFIXES:
             text, _ = decode_bytes(data, file=name)
-            rows, columns = read_json(name, text) if suffix != ".csv" else read_csv(name, text, limits=limits)
+            # Parsing stops at the first row past either limit, so an upload's work is bounded by them.
+            cap = min(limits.max_rows, budget.left)
+            reader = read_json if suffix != ".csv" else read_csv
+            try:
+                rows, columns = reader(name, text, limits=limits, max_rows=cap)
+            except _TooManyRows:
+                if cap == limits.max_rows:
+                    raise TooLargeError(name, f"has more than {cap:,} rows; the limit is {cap:,} per file") from None
+                raise budget.refusal(name, cap, more_than=True) from None
+            budget.refusal(name, len(rows))  # within the cap: always taken
             given = mappings or {}
             return rows_to_items(name, rows, columns, limits=limits, mapping=given.get(name, given.get(ALL_TABLES)))
         if suffix in NESTED_ARCHIVE_SUFFIXES:
@@ -249,23 +311,53 @@ def _read_member(name: str, data: bytes, *, limits: Limits, mappings: dict | Non
         return _refused(name, exc)
 
 
-def _article(file: str, text: str, metadata: dict, *, limits: Limits) -> Item:
-    """An item for one article's text, checked for emptiness and length."""
+def _article(file: str, text: str, metadata: dict, *, limits: Limits, where: str = "") -> Item:
+    """An item for one article's text, checked for emptiness and length, its
+    fields checked for length and its date for being a real publication date.
+    ``where`` (e.g. "line 7: ") starts every message."""
+    meta = {k: v for k, v in metadata.items() if v is not None}
+    error: ArticleError | None = None
     if not text or not text.strip():
-        return Item(file=file, error=EmptyArticleError(file, "no article text was found"), metadata=metadata)
-    if len(text) > limits.max_text_chars:
-        return Item(
-            file=file,
-            error=TooLargeError(file, f"the article is {len(text):,} characters long; the limit is {limits.max_text_chars:,}"),
-            metadata=metadata,
-        )
-    return Item(file=file, text=text, metadata={k: v for k, v in metadata.items() if v is not None})
+        error = EmptyArticleError(file, f"{where}no article text was found")
+    elif len(text) > limits.max_text_chars:
+        error = TooLargeError(file, f"{where}the article is {len(text):,} characters long; the limit is {limits.max_text_chars:,}")
+    else:
+        long = [(k, len(str(v))) for k, v in meta.items() if len(str(v)) > limits.max_field_chars]
+        if long:
+            fld, n = long[0]
+            error = TooLargeError(
+                file, f"{where}the {fld} is {n:,} characters long; the limit for a {fld} is {limits.max_field_chars:,} characters"
+            )
+        elif meta.get("date"):
+            try:
+                meta["date"] = checked_date(str(meta["date"]))
+            except DateProblem as exc:
+                error = InvalidFieldError(file, f"{where}{exc}")
+    if error is not None:
+        return Item(file=file, error=error, metadata={k: v for k, v in meta.items() if len(str(v)) <= limits.max_field_chars})
+    return Item(file=file, text=text, metadata=meta)
 
 
 # --- archives -----------------------------------------------------------------------
 
 
-def read_zip(name: str, data: bytes, *, limits: Limits | None = None, mappings: dict | None = None) -> ImportResult:
+#: Unix file types in a zip member's external attributes (high 16 bits).
+_S_IFMT, _S_IFREG = 0o170000, 0o100000
+
+
+def _member_type_problem(m: zipfile.ZipInfo) -> str | None:
+    """Why a member is not an ordinary file (a symbolic link, a device…), or None."""
+    if m.create_system != 3:  # only Unix archivers record file types
+        return None
+    kind = (m.external_attr >> 16) & _S_IFMT
+    if kind in (0, _S_IFREG):
+        return None
+    return "is a symbolic link, not a file; links are not followed" if kind == 0o120000 else "is not an ordinary file"
+
+
+def read_zip(
+    name: str, data: bytes, *, limits: Limits | None = None, mappings: dict | None = None, _budget: _Budget | None = None
+) -> ImportResult:
     """Every member of a zip archive, each read with a running size total.
 
     The whole archive is refused when it has too many members, when its
@@ -273,6 +365,7 @@ def read_zip(name: str, data: bytes, *, limits: Limits | None = None, mappings: 
     unpacked pass it (a header can lie; the count cannot).
     """
     lim = limits or Limits()
+    budget = _budget or _Budget(lim)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
@@ -289,7 +382,7 @@ def read_zip(name: str, data: bytes, *, limits: Limits | None = None, mappings: 
                 name, TooLargeError(name, f"would unpack to {declared:,} bytes; the limit is {lim.max_unpacked_bytes:,} bytes per archive")
             )
         out = ImportResult()
-        budget = lim.max_unpacked_bytes
+        room = lim.max_unpacked_bytes  # bytes that may still be unpacked
         for m in members:
             label = f"{name}/{m.filename}"
             suffix = suffix_of(m.filename)
@@ -299,14 +392,17 @@ def read_zip(name: str, data: bytes, *, limits: Limits | None = None, mappings: 
                 )
                 continue
             if suffix not in SUPPORTED_SUFFIXES:
-                out.extend(_read_member(label, b"", limits=lim, mappings=mappings))  # the unsupported-type message
+                out.extend(_read_member(label, b"", limits=lim, mappings=mappings, budget=budget))  # the unsupported-type message
+                continue
+            if problem := _member_type_problem(m):
+                out.items.append(Item(file=label, error=UnsupportedFormatError(label, problem)))
                 continue
             if m.flag_bits & 0x1:
                 out.items.append(Item(file=label, error=UnsupportedFormatError(label, "is encrypted; encrypted archives are not read")))
                 continue
             cap = lim.max_file_bytes if suffix in TEXT_SUFFIXES + HTML_SUFFIXES else lim.max_upload_bytes
             try:
-                payload = _read_capped(zf, m, member_cap=cap, budget=budget)
+                payload = _read_capped(zf, m, member_cap=cap, budget=room)
             except _ArchiveTooLarge as exc:
                 return _refused(
                     name,
@@ -316,13 +412,13 @@ def read_zip(name: str, data: bytes, *, limits: Limits | None = None, mappings: 
                 out.items.append(
                     Item(file=label, error=TooLargeError(label, f"unpacks to more than {cap:,} bytes, the limit for this kind of file"))
                 )
-                budget -= cap
+                room -= cap
                 continue
             except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
                 out.items.append(Item(file=label, error=UnsupportedFormatError(label, f"cannot be unpacked: {exc}")))
                 continue
-            budget -= len(payload)
-            out.extend(_read_member(label, payload, limits=lim, mappings=mappings))
+            room -= len(payload)
+            out.extend(_read_member(label, payload, limits=lim, mappings=mappings, budget=budget))
         return out
 
 
@@ -436,6 +532,7 @@ class _MainTextParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, bool, str | None]] = []  # (tag, skipping, region)
+        self._open: Counter[str] = Counter()  # tags on the stack, so a stray end tag costs O(1)
         self.blocks: list[tuple[str | None, str, int]] = []  # (region, text, chars in links)
         self._buf: list[str] = []
         self._link_chars = 0
@@ -483,6 +580,7 @@ class _MainTextParser(HTMLParser):
         skipping = self.skipping or tag in _SKIP_TAGS or (furniture and tag not in ("body", "html", "article", "main"))
         region = tag if tag in ("article", "main") else self.region
         self.stack.append((tag, skipping, region))
+        self._open[tag] += 1
         if tag == "a":
             self._in_link += 1
         if tag == "h1" and not skipping:
@@ -498,10 +596,11 @@ class _MainTextParser(HTMLParser):
             self._in_title = False
         if tag in _BLOCK_TAGS:
             self._flush()
-        if tag in _VOID_TAGS or all(t != tag for t, _, _ in self.stack):
+        if tag in _VOID_TAGS or not self._open[tag]:
             return  # a stray end tag
         while self.stack:
             open_tag, _, _ = self.stack.pop()
+            self._open[open_tag] -= 1
             if open_tag == "a":
                 self._in_link = max(0, self._in_link - 1)
             if open_tag == "h1":
@@ -522,7 +621,19 @@ class _MainTextParser(HTMLParser):
             self.h1.append(data)
 
     def close(self) -> None:
-        super().close()
+        """End of the page, without HTMLParser's own ``close``.
+
+        ``feed`` stops at the first construct that never ends (a ``<a`` or
+        ``<!--`` without its ``>``) and keeps the rest; ``HTMLParser.close``
+        then re-reads that rest once per ``<`` in it, which takes minutes on
+        200 kB of unclosed tags. A browser drops a tag or comment cut off by
+        the end of the file, and so do we; text held back only because it
+        ends in an unfinished character reference is kept.
+        """
+        rest = self.rawdata
+        self.rawdata = ""
+        if rest and not rest.startswith("<") and not self.cdata_elem:
+            self.handle_data(html_lib.unescape(rest))
         self._flush()
 
 
@@ -530,8 +641,11 @@ def _clean_ws(s: str) -> str:
     return _WS_RE.sub(" ", s).strip()
 
 
-def html_to_text(html: str) -> tuple[str, dict]:
+def html_to_text(html: str, *, parse_dates: bool = True) -> tuple[str, dict]:
     """Main text of an HTML page, one paragraph per line pair, and its metadata.
+
+    With ``parse_dates`` the date is ISO or absent; without, the page's date
+    is returned as written, for the caller to check and report.
 
     Drops scripts, styles, navigation, headers, footers, asides, forms and
     elements whose class or id names site furniture; keeps the ``<article>``
@@ -562,7 +676,7 @@ def html_to_text(html: str) -> tuple[str, dict]:
         meta["title"] = title
         if not paragraphs or _clean_ws(paragraphs[0]) != title:
             paragraphs.insert(0, title)
-    if "date" in meta:
+    if "date" in meta and parse_dates:
         iso = parse_date(meta["date"])
         if iso:
             meta["date"] = iso
@@ -578,27 +692,40 @@ def html_to_text(html: str) -> tuple[str, dict]:
 
 # --- Markdown -----------------------------------------------------------------------
 
-_MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK_RE = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_HEADING_RE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
-_MD_EMPHASIS_RE = re.compile(r"(?<!\w)(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+# Every pattern below is linear in the length of the text: a character class
+# never includes the character that could start the next attempt (a link's text
+# stops at "[", its address at "("), so no attempt re-reads what another read.
+_MD_IMAGE_RE = re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*\)")
+_MD_LINK_RE = re.compile(r"\[([^\[\]\n]+)\]\([^()\n]*\)")
+_MD_HEADING_RE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+([^\n]*)$", re.MULTILINE)
+_MD_EMPHASIS_RES = tuple(
+    re.compile(rf"(?<!\w){re.escape(d)}(?=\S)([^{re.escape(d[0])}\n]+)(?<=\S){re.escape(d)}(?!\w)") for d in ("**", "__", "*", "_", "`")
+)
 _MD_QUOTE_RE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE)
 _MD_RULE_RE = re.compile(r"^[ \t]{0,3}([-*_])([ \t]*\1){2,}[ \t]*$", re.MULTILINE)
-_MD_LIST_RE = re.compile(r"^([ \t]*)([-*+]|\d+[.)])[ \t]+", re.MULTILINE)
+_MD_LIST_RE = re.compile(r"^([ \t]{0,12})([-*+]|\d{1,9}[.)])[ \t]+", re.MULTILINE)
+
+
+def _heading(m: re.Match[str]) -> str:
+    """A heading's text without its optional closing ``#`` run."""
+    text = m.group(1).rstrip(" \t")
+    bare = text.rstrip("#")
+    if not bare:
+        return ""
+    return bare.rstrip(" \t") if bare != text and bare[-1] in " \t" else text
 
 
 def strip_markdown(text: str) -> str:
-    """Markdown to plain text: headings, links, images, emphasis, quotes, rules."""
-    for rx, repl in (
-        (_MD_IMAGE_RE, ""),
-        (_MD_LINK_RE, r"\1"),
-        (_MD_HEADING_RE, r"\1"),
-        (_MD_RULE_RE, ""),
-        (_MD_QUOTE_RE, ""),
-        (_MD_LIST_RE, r"\1"),
-        (_MD_EMPHASIS_RE, r"\2"),
-    ):
+    """Markdown to plain text: headings, links, images, emphasis, quotes, rules.
+
+    Linear in the length of the text (see the patterns above)."""
+    text = _MD_IMAGE_RE.sub("", text)
+    text = _MD_LINK_RE.sub(r"\1", text)
+    text = _MD_HEADING_RE.sub(_heading, text)
+    for rx, repl in ((_MD_RULE_RE, ""), (_MD_QUOTE_RE, ""), (_MD_LIST_RE, r"\1")):
         text = rx.sub(repl, text)
+    for rx in _MD_EMPHASIS_RES:
+        text = rx.sub(r"\1", text)
     return text
 
 
@@ -694,53 +821,207 @@ def csv_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv(file: str, text: str, *, limits: Limits | None = None) -> tuple[list[dict], list[str]]:
-    """Rows of a CSV file (delimiter read from the header: , ; tab |) and its columns."""
+#: Most columns a table file may have: an article table has a handful; a
+#: header of thousands of names is not one, and every name becomes a choice
+#: in the column-mapping menus.
+MAX_TABLE_COLUMNS = 200
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record of a table file, or the reason it cannot be read.
+
+    ``key`` ends the item's label (``rows.csv#row3``, ``rows.jsonl#line58``);
+    ``where`` starts its messages (``"line 7: "``) so the user can find it.
+    """
+
+    key: str
+    where: str
+    fields: dict | None = None
+    error: str | None = None
+    error_type: type[ArticleError] = DecodeError
+
+
+class _TooManyRows(Exception):
+    pass
+
+
+def _checked_columns(file: str, columns: list[str], *, limits: Limits) -> list[str]:
+    if len(columns) > MAX_TABLE_COLUMNS:
+        raise UnsupportedFormatError(file, f"has {len(columns):,} columns; an article table has at most {MAX_TABLE_COLUMNS}")
+    long = [c for c in columns if len(c) > limits.max_field_chars]
+    if long:
+        raise TooLargeError(file, f"has a column name of {len(long[0]):,} characters; the limit is {limits.max_field_chars:,}")
+    return columns
+
+
+class _Lines:
+    """The lines of a text, read one at a time by csv.reader, with a position
+    that can be moved back to resume after a malformed record."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = io.StringIO(text).readlines()
+        self.i = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.i >= len(self.lines):
+            raise StopIteration
+        self.i += 1
+        return self.lines[self.i - 1]
+
+
+def read_csv(file: str, text: str, *, limits: Limits | None = None, max_rows: int | None = None) -> tuple[list[Row], list[str]]:
+    """Rows of a CSV file (delimiter read from the header: , ; tab |) and its columns.
+
+    Quoting is read strictly. A record that breaks it — a quote opened and
+    never closed, text after a closing quote — would otherwise swallow the
+    rows after it into one cell; instead it becomes one refused row naming
+    the line it starts on, and reading resumes on the next line, so the rows
+    after it keep their numbers. A row with more cells than the header has
+    columns is refused too (its cells cannot be matched to columns).
+    """
     lim = limits or Limits()
+    cap = lim.max_rows if max_rows is None else max_rows
     csv.field_size_limit(max(csv.field_size_limit(), lim.max_upload_bytes))  # long article cells are normal here
     body = text.lstrip("\ufeff")
+    delimiter = csv_delimiter(body)
+    src = _Lines(body)
+    reader = csv.reader(src, delimiter=delimiter, strict=True)
     try:
-        reader = csv.DictReader(io.StringIO(body), delimiter=csv_delimiter(body))
-        columns = [c for c in (reader.fieldnames or []) if c is not None]
-        rows = []
-        for row in reader:
-            if len(rows) >= lim.max_rows:
-                raise TooLargeError(file, f"has more than {lim.max_rows:,} rows; the limit is {lim.max_rows:,} per file")
-            rows.append({k: v for k, v in row.items() if k is not None})
+        header = next(reader, None)
     except csv.Error as exc:
-        raise DecodeError(file, f"is not a readable CSV file: {exc}") from exc
-    if not columns:
+        raise DecodeError(file, f"the header row cannot be read as CSV ({exc}, line {src.i})") from exc
+    if not header:
         raise EmptyArticleError(file, "the CSV file has no header row")
-    return rows, columns
-
-
-def read_json(file: str, text: str) -> tuple[list[dict], list[str]]:
-    """Rows of a JSON file (a list of objects, or an object holding one) or JSON Lines."""
-    rows: list[dict]
-    try:
-        if suffix_of(file) in (".jsonl", ".ndjson"):
-            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    columns = _checked_columns(file, [c for c in header], limits=lim)
+    rows: list[Row] = []
+    while True:
+        first = src.i + 1  # the line this record starts on
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            rows.append(
+                Row(
+                    key=f"row{len(rows) + 1}",
+                    where=f"line {first}: ",
+                    error=f"this row is not valid CSV ({exc}, found on line {src.i}): "
+                    "a quote opened in it is not closed, or text follows a closing quote; "
+                    "the row is skipped and reading goes on at the next line",
+                )
+            )
+            src.i = first  # resume on the line after the one this record started on
+            reader = csv.reader(src, delimiter=delimiter, strict=True)
         else:
-            doc = json.loads(text)
-            if isinstance(doc, dict):
-                lists = [
-                    v
-                    for k, v in doc.items()
-                    if isinstance(v, list) and k.lower() in ("articles", "items", "data", "records", "rows", "results")
-                ]
-                doc = lists[0] if lists else [doc]
-            if not isinstance(doc, list):
-                raise UnsupportedFormatError(file, "JSON must be a list of article objects (or an object with an 'articles' list)")
-            rows = doc
-    except json.JSONDecodeError as exc:
-        raise DecodeError(file, f"is not valid JSON: {exc.msg} at line {exc.lineno}") from exc
-    bad = [i for i, r in enumerate(rows, start=1) if not isinstance(r, dict)]
-    if bad:
-        raise UnsupportedFormatError(file, f"row {bad[0]} is not an object with named fields")
-    columns: list[str] = []
-    for r in rows:
-        columns.extend(k for k in r if k not in columns)
+            if not cells or cells == [""]:
+                continue  # a blank line
+            where = f"line {first}: "
+            extra = [c for c in cells[len(columns) :] if c.strip()]
+            if extra:
+                rows.append(
+                    Row(
+                        key=f"row{len(rows) + 1}",
+                        where=where,
+                        error_type=UnsupportedFormatError,
+                        error=f"this row has {len(cells)} cells but the header names {len(columns)} columns "
+                        f"(an unquoted {delimiter!r} inside a cell?)",
+                    )
+                )
+            else:
+                rows.append(Row(key=f"row{len(rows) + 1}", where=where, fields=dict(zip(columns, cells, strict=False))))
+        if len(rows) > cap:
+            raise _TooManyRows
     return rows, columns
+
+
+#: Keys of a JSON object that hold its list of articles.
+_JSON_LIST_KEYS = ("articles", "items", "data", "records", "rows", "results")
+
+
+#: Most digits in a JSON integer. No article field is a number this long;
+#: Python refuses to convert past 4,300 digits, with a message about itself.
+MAX_JSON_INT_DIGITS = 100
+
+
+def _json_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_JSON_INT_DIGITS:
+        raise ValueError(f"a number of {len(digits):,} digits; no article field is a number that long")
+    return int(digits)
+
+
+def _json_loads(file: str, text: str, *, one_line: bool = False) -> object:
+    """``json.loads`` with every failure turned into a sentence: bad syntax,
+    nesting deeper than Python's parser goes, numbers too long to convert."""
+    try:
+        return json.loads(text, parse_int=_json_int)
+    except json.JSONDecodeError as exc:
+        at = f"column {exc.colno}" if one_line else f"line {exc.lineno}, column {exc.colno}"
+        raise DecodeError(file, f"is not valid JSON: {exc.msg} at {at}") from exc
+    except RecursionError as exc:
+        raise DecodeError(file, "is nested too deeply to read; an article table is a list of flat objects") from exc
+    except ValueError as exc:
+        raise DecodeError(file, f"holds a value that cannot be read: {exc}") from exc
+
+
+def _json_columns(file: str, rows: list[Row], *, limits: Limits) -> list[str]:
+    seen: dict[str, None] = {}
+    for r in rows:
+        if r.fields:
+            seen.update(dict.fromkeys(r.fields))
+            if len(seen) > MAX_TABLE_COLUMNS:
+                break
+    return _checked_columns(file, list(seen), limits=limits)
+
+
+def _json_row(key: str, where: str, value: object) -> Row:
+    if isinstance(value, dict):
+        return Row(key=key, where=where, fields=value)
+    return Row(
+        key=key,
+        where=where,
+        error=f"this row is a JSON {type(value).__name__}, not an object with named fields",
+        error_type=UnsupportedFormatError,
+    )
+
+
+def read_json(file: str, text: str, *, limits: Limits | None = None, max_rows: int | None = None) -> tuple[list[Row], list[str]]:
+    """Rows of a JSON file (a list of objects, or an object holding one) or JSON Lines.
+
+    JSON Lines are read line by line: a line that is not a JSON object is one
+    refused row naming its line; the others go in.
+    """
+    lim = limits or Limits()
+    cap = lim.max_rows if max_rows is None else max_rows
+    rows: list[Row] = []
+    if suffix_of(file) in (".jsonl", ".ndjson"):
+        for n, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
+            if not line.strip():
+                continue
+            key, where = f"line{n}", f"line {n}: "
+            try:
+                value = _json_loads(file, line, one_line=True)
+            except DecodeError as exc:
+                rows.append(Row(key=key, where=where, error=f"the line {exc.message}"))
+            else:
+                rows.append(_json_row(key, where, value))
+            if len(rows) > cap:
+                raise _TooManyRows
+    else:
+        doc = _json_loads(file, text.lstrip("\ufeff"))
+        if isinstance(doc, dict):
+            lists = [v for k, v in doc.items() if isinstance(v, list) and k.lower() in _JSON_LIST_KEYS]
+            doc = lists[0] if lists else [doc]
+        if not isinstance(doc, list):
+            raise UnsupportedFormatError(file, "JSON must be a list of article objects (or an object with an 'articles' list)")
+        if len(doc) > cap:
+            raise _TooManyRows
+        for i, value in enumerate(doc, start=1):
+            rows.append(_json_row(f"row{i}", f"row {i}: ", value))
+    return rows, _json_columns(file, rows, limits=lim)
 
 
 def _cell(value: object) -> str | None:
@@ -754,18 +1035,21 @@ def _cell(value: object) -> str | None:
 
 def rows_to_items(
     file: str,
-    rows: list[dict],
+    rows: list[Row],
     columns: list[str],
     *,
     limits: Limits | None = None,
     mapping: dict[str, str | None] | None = None,
 ) -> ImportResult:
-    """One item per row, fields taken from the mapped columns."""
+    """One item per row, fields taken from the mapped columns; a row that could
+    not be read is a refused item naming its line."""
     lim = limits or Limits()
     if not rows:
         return ImportResult(items=[Item(file=file, error=EmptyArticleError(file, "the table has no rows"))])
     if len(rows) > lim.max_rows:
         return _refused(file, TooLargeError(file, f"has {len(rows):,} rows; the limit is {lim.max_rows:,} per file"))
+    if all(r.fields is None for r in rows):  # nothing to map: every row's own reason
+        return _row_items(file, rows, dict.fromkeys(MAPPED_FIELDS), ImportResult(), limits=lim)
     auto = mapping is None
     try:
         full = check_mapping(file, detect_mapping(columns) if auto else mapping, columns)
@@ -773,33 +1057,33 @@ def rows_to_items(
         m = detect_mapping(columns) if auto else {fld: (mapping or {}).get(fld) for fld in MAPPED_FIELDS}
         return ImportResult(items=[Item(file=file, error=exc)], tables=[TableMapping(file, tuple(columns), m, len(rows), auto)])
     out = ImportResult(tables=[TableMapping(file, tuple(columns), full, len(rows), auto)])
-    for i, row in enumerate(rows, start=1):
-        label = f"{file}#row{i}"
-        raw_text = row.get(full["text"])
+    return _row_items(file, rows, full, out, limits=lim)
+
+
+def _row_items(file: str, rows: list[Row], full: dict[str, str | None], out: ImportResult, *, limits: Limits) -> ImportResult:
+    lim = limits
+    for row in rows:
+        label = f"{file}#{row.key}"
+        if row.fields is None:
+            out.items.append(Item(file=label, error=row.error_type(label, f"{row.where}{row.error}")))
+            continue
+        raw_text = row.fields.get(full["text"])
         if raw_text is not None and not isinstance(raw_text, str):
             if isinstance(raw_text, (dict, list)):
                 out.items.append(
                     Item(
                         file=label,
                         error=UnsupportedFormatError(
-                            label, f"the text column {full['text']!r} holds a {type(raw_text).__name__}, not text"
+                            label, f"{row.where}the text column {full['text']!r} holds a {type(raw_text).__name__}, not text"
                         ),
                     )
                 )
                 continue
             raw_text = str(raw_text)
-        meta = {fld: _cell(row.get(full[fld])) for fld in FIELDS if full[fld]}
-        meta = _normalised_metadata(meta)
-        out.items.append(_article(label, raw_text or "", meta, limits=lim))
-    return out
-
-
-def _normalised_metadata(meta: dict[str, str | None]) -> dict[str, str | None]:
-    out = dict(meta)
-    if out.get("date"):
-        out["date"] = parse_date(out["date"])
-    if out.get("language"):
-        out["language"] = normalise_language(out["language"])
+        meta = {fld: _cell(row.fields.get(full[fld])) for fld in FIELDS if full[fld]}
+        if meta.get("language"):
+            meta["language"] = normalise_language(meta["language"])
+        out.items.append(_article(label, raw_text or "", meta, limits=lim, where=row.where))
     return out
 
 
@@ -831,20 +1115,16 @@ def import_path(
     name: str | None = None,
     limits: Limits | None = None,
     mappings: dict[str, dict[str, str | None]] | None = None,
+    _budget: _Budget | None = None,
 ) -> ImportResult:
-    """Read one file from disk into items, refusing an oversize file before reading it."""
+    """Read one ordinary file from disk into items, refusing an oversize file,
+    a device, a named pipe or a folder before reading it."""
     lim = limits or Limits()
     p = Path(path)
     label = name or str(p)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        return _refused(label, UnsupportedFormatError(label, f"cannot be read: {exc.strerror or exc}"))
     cap = lim.max_file_bytes if suffix_of(label) in TEXT_SUFFIXES + HTML_SUFFIXES else lim.max_upload_bytes
-    if size > cap:
-        return _refused(label, TooLargeError(label, f"is {size:,} bytes; the limit for this kind of file is {cap:,} bytes"))
     try:
-        data = p.read_bytes()
-    except OSError as exc:
-        return _refused(label, UnsupportedFormatError(label, f"cannot be read: {exc.strerror or exc}"))
-    return import_file(label, data, limits=lim, mappings=mappings)
+        data = read_regular_file(p, max_bytes=cap, file=label)
+    except ArticleError as exc:
+        return _refused(label, exc)
+    return import_file(label, data, limits=lim, mappings=mappings, _budget=_budget)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from lib.errors import BinaryFileError, DecodeError, EmptyArticleError, TooLargeError
+from lib.errors import BinaryFileError, DecodeError, EmptyArticleError, TooLargeError, UnsupportedFormatError
 
 #: Largest article file read, in bytes. Real news articles are 2–50 kB; 5 MB
 #: of plain text is a book, not an article, and would stall the pipeline.
@@ -99,13 +101,46 @@ def _checked(text: str, *, file: str) -> str:
     return text
 
 
+def read_regular_file(path: str | os.PathLike, *, max_bytes: int, file: str | None = None) -> bytes:
+    """The bytes of the ordinary file at ``path``, at most ``max_bytes`` of them.
+
+    Anything else named on a command line is refused before a byte is read:
+    a device (``/dev/zero`` never ends), a named pipe (never returns until
+    someone writes), a socket or a folder. The size is checked on the opened
+    file, and the read stops one byte past the limit, so a file that grows
+    meanwhile cannot pass it either.
+    """
+    label = file or str(path)
+    try:
+        # O_NONBLOCK: opening a named pipe must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise UnsupportedFormatError(label, f"cannot be read: {exc.strerror or exc}") from exc
+    info = os.fstat(fd)
+    problem = None
+    if stat.S_ISDIR(info.st_mode):
+        problem = UnsupportedFormatError(label, "is a folder, not a file")
+    elif not stat.S_ISREG(info.st_mode):
+        problem = UnsupportedFormatError(label, "is not an ordinary file (a device, pipe or socket); only files are read")
+    elif info.st_size > max_bytes:
+        problem = TooLargeError(label, f"is {info.st_size:,} bytes; the limit for this kind of file is {max_bytes:,} bytes")
+    if problem is not None:
+        os.close(fd)
+        raise problem
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise UnsupportedFormatError(label, f"cannot be read: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:
+        raise TooLargeError(label, f"grew past {max_bytes:,} bytes, the limit for this kind of file, while it was read")
+    return data
+
+
 def read_document(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> RawDocument:
-    """Read and decode one article file."""
+    """Read and decode one article file (an ordinary file of at most ``max_bytes``)."""
     p = Path(path)
-    size = p.stat().st_size
-    if size > max_bytes:
-        raise TooLargeError(str(p), f"is {size:,} bytes; the limit for one article is {max_bytes:,} bytes")
-    text, encoding = decode_bytes(p.read_bytes(), file=str(p))
+    text, encoding = decode_bytes(read_regular_file(p, max_bytes=max_bytes), file=str(p))
     return RawDocument(file=str(p), text=text, encoding=encoding)
 
 
