@@ -12,6 +12,12 @@
   as CSV and XLSX (spreadsheet formulas neutralised), the one-page briefing
   as PNG and PDF, and ``provenance.json`` (the corpus fingerprint).
 
+``--out`` is a new folder, an empty one or an earlier export's folder, which
+is replaced whole: the files are written into a hidden folder beside it and
+moved into place when all are written (``provenance.json`` last), so an
+interrupted export leaves the earlier one as it was. File names and titles
+are printed with control and bidi characters escaped (``\n``, ``\u202e``).
+
 The store is ``$COVERAGE_DB`` (default ``data/coverage.sqlite``) or
 ``--db``; a new store is first filled from ``$COVERAGE_CORPUS_DIR`` (default
 ``seeds/``). A file that is not a store of this app, or a corrupt one, is
@@ -30,26 +36,64 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+from lib import schema
 from lib.analysis.pipeline import ArticleRows, load_resources
 from lib.corpus import runner as runners
 from lib.corpus import store
 from lib.corpus.tables import Corpus, analyze_paths, from_store
-from lib.errors import CoverageError
+from lib.errors import ConfigError, CoverageError
 from lib.output import exports
 from lib.text import importers
+from lib.text.display import visible
+
+#: Longest line printed about one file; a longer one ends with its length.
+MAX_LINE_CHARS = 2_000
+
+
+def say(line: str, *, file=None) -> None:
+    """Print one line with every name in it shown as text: a newline, an
+    escape sequence or a right-to-left override in a file name or title is
+    printed escaped, so it cannot forge a line or hide what a name says."""
+    print(visible(line, max_chars=MAX_LINE_CHARS), file=file or sys.stdout, flush=True)
+
+
+#: Files an export folder holds; an existing ``--out`` folder holding
+#: anything else is refused rather than replaced.
+EXPORT_FILES = frozenset(
+    {f"{name}.{ext}" for name in schema.TABLES for ext in ("csv", "xlsx")}
+    | {"stored_articles.csv", "stored_articles.xlsx", exports.PROVENANCE_FILE, "briefing.png", "briefing.pdf"}
+)
+
+
+def _replaceable(name: str) -> bool:
+    return name in EXPORT_FILES
 
 
 def write_tables(corpus, out: Path) -> list[Path]:
-    """Write every table of ``corpus`` as ``<name>.csv`` (UTF-8) into ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, df in corpus.tables.items():
-        path = out / f"{name}.csv"
-        df.to_csv(path, index=False, encoding="utf-8")
-        written.append(path)
-    return written
+    """Write every table of ``corpus`` as ``<name>.csv`` (UTF-8) into the folder ``out``, all at once."""
+    files = [(f"{name}.csv", lambda df=df: df.to_csv(index=False).encode("utf-8")) for name, df in corpus.tables.items()]
+    return exports.write_folder(out, files, replaceable=_replaceable)
+
+
+def _out_folder(args: argparse.Namespace) -> Path | None:
+    """``--out``, checked before any work: None (after saying why) when it cannot take the files."""
+    out = Path(args.out)
+    try:
+        exports.check_out_folder(out, replaceable=_replaceable)
+    except exports.ExportError as exc:
+        say(f"error: {exc}", file=sys.stderr)
+        return None
+    return out
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}{f' ({exc.filename})' if exc.filename else ''}"
+    return str(exc)
 
 
 def _report(i: int, n: int, rows: ArticleRows) -> None:
@@ -60,7 +104,7 @@ def _report(i: int, n: int, rows: ArticleRows) -> None:
         line = f"[{i}/{n}] stored {a['file']}: {a['error']}"
     else:
         line = f"[{i}/{n}] ok     {a['file']} ({a['language']}, {a['dyad']}, {a['n_sentences']} sentences)"
-    print(line, flush=True)
+    say(line)
 
 
 def _runner(args: argparse.Namespace, *, n_tasks: int | None = None, use_spacy: bool = True) -> runners.Runner:
@@ -75,6 +119,9 @@ def _runner(args: argparse.Namespace, *, n_tasks: int | None = None, use_spacy: 
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    out = _out_folder(args)
+    if out is None:
+        return 2
     resources = load_resources(use_spacy=not args.no_spacy)
     runner = _runner(args, use_spacy=not args.no_spacy)
     try:
@@ -85,9 +132,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if arts.empty:
         print("no article files found in the given paths", file=sys.stderr)
         return 2
-    written = write_tables(corpus, Path(args.out))
+    try:
+        written = write_tables(corpus, out)
+    except (CoverageError, OSError) as exc:
+        say(f"error: the tables were not written: {_why(exc)}", file=sys.stderr)
+        return 1
     n_ok = int((arts["status"] != "error").sum())
-    print(f"{n_ok} of {len(arts)} articles analysed; {len(written)} tables written to {args.out}")
+    say(f"{n_ok} of {len(arts)} articles analysed; {len(written)} tables written to {out}")
     return 0 if n_ok else 1
 
 
@@ -151,8 +202,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     for j, path in enumerate(paths, start=1):
         result = importers.import_path(path, limits=limits, mappings={importers.ALL_TABLES: mapping} if mapping else None)
         for t in result.tables:
-            shown = ", ".join(f"{f}={c}" for f, c in t.mapping.items() if c)
-            print(f"[{j}/{len(paths)}] columns of {t.file} ({'detected' if t.auto else 'given'}): {shown or 'none recognised'}", flush=True)
+            shown = ", ".join(f"{f}={visible(c)}" for f, c in t.mapping.items() if c)
+            say(f"[{j}/{len(paths)}] columns of {t.file} ({'detected' if t.auto else 'given'}): {shown or 'none recognised'}")
         items.extend(result.items)
     rate = runners.Rate(total=len(items))
     last = [0.0]
@@ -160,7 +211,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     def report(i: int, n: int, outcome: store.Outcome) -> None:
         rate.step()
         if not args.quiet or outcome.outcome == "rejected":
-            print(outcome.line(), flush=True)
+            say(outcome.line())
         now = time.perf_counter()
         if now - last[0] > 2 or i == n:
             last[0] = now
@@ -173,7 +224,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         runner.close()
     tally = Counter(o.outcome for o in outcomes)
     elapsed = time.perf_counter() - started
-    print(
+    say(
         f"{tally['added']} added, {tally['not_analysed']} stored but not analysed, {tally['duplicate']} duplicate{'' if tally['duplicate'] == 1 else 's'}, "
         f"{tally['rejected']} rejected ({len(items)} articles from {len(paths)} files in {elapsed:.1f} s, {len(items) / max(elapsed, 1e-9):.1f}/s); "
         f"store {st.path}, fingerprint {exports.short_fingerprint(st.fingerprint())}"
@@ -188,39 +239,34 @@ def load_corpus(st: store.Store) -> tuple[Corpus, str]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    out = _out_folder(args)
+    if out is None:
+        return 2
     st = _open_store(args, verb="exported")
     if st is None:
         return 2
     _seed(st, args)
     _catch_up(st, args)
     corpus, fingerprint = load_corpus(st)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    files: list[tuple[str, Callable[[], bytes]]] = []
+    for name, df in corpus.tables.items():
+        files.append((f"{name}.csv", partial(exports.to_csv_bytes, df)))
+        if not args.no_xlsx:
+            files.append((f"{name}.xlsx", partial(exports.to_xlsx_bytes, df, sheet=name)))
+    files.append(("stored_articles.csv", lambda: exports.to_csv_bytes(st.listing())))
+    if not args.no_briefing:
+        spec = exports.briefing_for(corpus, fingerprint=fingerprint, pipeline_version=st.pipeline_version)
+        files += [("briefing.png", partial(exports.briefing_png, spec)), ("briefing.pdf", partial(exports.briefing_pdf, spec))]
+    prov = exports.provenance(corpus.articles, fingerprint=fingerprint, pipeline_version=st.pipeline_version)
+    files.append((exports.PROVENANCE_FILE, lambda: (json.dumps(prov.as_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")))
     try:
-        for name, df in corpus.tables.items():
-            (out / f"{name}.csv").write_bytes(exports.to_csv_bytes(df))
-            written.append(out / f"{name}.csv")
-            if not args.no_xlsx:
-                (out / f"{name}.xlsx").write_bytes(exports.to_xlsx_bytes(df, sheet=name))
-                written.append(out / f"{name}.xlsx")
-        listing = st.listing()
-        (out / "stored_articles.csv").write_bytes(exports.to_csv_bytes(listing))
-        written.append(out / "stored_articles.csv")
-        prov = exports.provenance(corpus.articles, fingerprint=fingerprint, pipeline_version=st.pipeline_version)
-        (out / "provenance.json").write_text(json.dumps(prov.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        written.append(out / "provenance.json")
-        if not args.no_briefing:
-            spec = exports.briefing_for(corpus, fingerprint=fingerprint, pipeline_version=st.pipeline_version)
-            (out / "briefing.png").write_bytes(exports.briefing_png(spec))
-            (out / "briefing.pdf").write_bytes(exports.briefing_pdf(spec))
-            written += [out / "briefing.png", out / "briefing.pdf"]
-    except CoverageError as exc:
-        print(f"export failed: {exc}", file=sys.stderr)
+        written = exports.write_folder(out, files, replaceable=_replaceable)
+    except (CoverageError, OSError) as exc:
+        say(f"export failed, nothing written to {out}: {_why(exc)}", file=sys.stderr)
         return 1
     for p in written:
-        print(f"wrote {p} ({p.stat().st_size:,} bytes)")
-    print(f"{len(corpus.articles)} articles exported; corpus fingerprint {exports.short_fingerprint(fingerprint)}")
+        say(f"wrote {p} ({p.stat().st_size:,} bytes)")
+    say(f"{len(corpus.articles)} articles exported; corpus fingerprint {exports.short_fingerprint(fingerprint)}")
     return 0
 
 
@@ -276,4 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        say(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -21,9 +21,12 @@ from __future__ import annotations
 import copy
 import io
 import json
+import os
 import re
+import secrets
+import shutil
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -126,6 +129,95 @@ def to_xlsx_bytes(df: pd.DataFrame, *, sheet: str = "table") -> bytes:
                 if cell.data_type == "f":  # belt and braces: nothing is ever written as a formula
                     cell.data_type = "s"
     return buf.getvalue()
+
+
+# --- export folders ---------------------------------------------------------------------
+
+#: Written last into every export folder: its presence says the export is complete.
+PROVENANCE_FILE = "provenance.json"
+_INCOMPLETE_RE = re.compile(r"^\.(?P<name>.+)\.incomplete-(?P<pid>\d+)-[0-9a-f]+$")
+
+
+def check_out_folder(out: Path, *, replaceable: Callable[[str], bool]) -> None:
+    """Raise :class:`ExportError` unless ``out`` can take an export: a folder
+    that does not exist yet, an empty one, or an earlier export (every entry a
+    file that ``replaceable`` accepts). Anything else — a file, a folder of
+    other things — is left alone and named in the message."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise ExportError(f"--out {out} is a file, not a folder; name a new folder (it is created) or an earlier export's folder")
+    if not out.exists():
+        if out.parent.exists() and not out.parent.is_dir():
+            raise ExportError(f"--out {out}: {out.parent} is a file, not a folder")
+        return
+    others = sorted(e.name for e in out.iterdir() if not (e.is_file() and not e.is_symlink() and replaceable(e.name)))
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        raise ExportError(
+            f"--out {out} holds files that this export does not write ({shown}); "
+            "name a new or empty folder, or an earlier export's folder (which is replaced whole)"
+        )
+
+
+def _stale_incomplete(parent: Path, name: str) -> list[Path]:
+    """Hidden folders of earlier exports to ``name`` whose process has ended (killed mid-export)."""
+    out = []
+    for p in parent.glob(f".{name}.incomplete-*"):
+        m = _INCOMPLETE_RE.match(p.name)
+        if not m or m.group("name") != name:
+            continue
+        try:
+            os.kill(int(m.group("pid")), 0)
+        except ProcessLookupError:
+            out.append(p)
+        except (PermissionError, OverflowError):
+            continue
+    return out
+
+
+def write_folder(
+    out: Path,
+    files: Iterable[tuple[str, Callable[[], bytes]]],
+    *,
+    replaceable: Callable[[str], bool],
+) -> list[Path]:
+    """Write an export folder so that it is never half old, half new.
+
+    Every file is made (``files``: name and a function returning its bytes,
+    called in order — put :data:`PROVENANCE_FILE` last) into a hidden folder
+    beside ``out``; only when all are written is that folder moved to
+    ``out``, replacing an earlier export as a whole. An error or a kill
+    before then leaves ``out`` as it was (the hidden folder of a killed run
+    is removed by the next export to the same place). Returns the paths
+    written, under ``out``.
+    """
+    out = Path(out)
+    check_out_folder(out, replaceable=replaceable)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in _stale_incomplete(out.parent, out.name):
+        shutil.rmtree(stale, ignore_errors=True)
+    tmp = out.parent / f".{out.name}.incomplete-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp.mkdir()
+    names: list[str] = []
+    try:
+        for name, make in files:
+            data = make()
+            with open(tmp / name, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            names.append(name)
+        check_out_folder(out, replaceable=replaceable)  # nothing else appeared there meanwhile
+        if out.exists():
+            old = out.parent / f".{out.name}.replaced-{os.getpid()}-{secrets.token_hex(4)}"
+            os.rename(out, old)
+            os.rename(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [out / n for n in names]
 
 
 # --- charts ---------------------------------------------------------------------------
