@@ -143,7 +143,9 @@ def check_out_folder(out: Path, *, replaceable: Callable[[str], bool]) -> None:
     that does not exist yet, an empty one, or an earlier export (every entry a
     file that ``replaceable`` accepts). Anything else — a file, a folder of
     other things — is left alone and named in the message."""
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
+    if out.is_symlink():
+        raise ExportError(f"--out {out} is a symbolic link; name the folder itself (it is replaced whole by the export)")
+    if out.exists() and not out.is_dir():
         raise ExportError(f"--out {out} is a file, not a folder; name a new folder (it is created) or an earlier export's folder")
     if not out.exists():
         if out.parent.exists() and not out.parent.is_dir():
@@ -200,6 +202,8 @@ def write_folder(
     names: list[str] = []
     try:
         for name, make in files:
+            if PROVENANCE_FILE in names:
+                raise ValueError(f"{PROVENANCE_FILE} must be written last: it marks the export complete ({name} came after it)")
             data = make()
             with open(tmp / name, "wb") as fh:
                 fh.write(data)
