@@ -54,7 +54,8 @@ import pandas as pd
 
 from lib import schema
 from lib.errors import ArticleError, CoverageError
-from lib.text.importers import Item, Limits, collect_import_paths, import_file, import_path
+from lib.text.importers import Item, Limits, collect_import_paths, import_path
+from lib.text.importers import import_files as read_upload
 from lib.text.reading import content_hash
 
 #: Environment variable naming the store's file.
@@ -1193,5 +1194,5 @@ def import_files(
     ``progress(done, n, outcome)`` after each article settles, ``n`` being
     the number of articles found in all the files.
     """
-    items = [item for name, data in files for item in import_file(name, data, limits=limits, mappings=mappings).items]
+    items = read_upload(files, limits=limits, mappings=mappings).items  # one upload: its files share the article limit
     return store.import_items(items, origin=origin, analyze=analyze, runner=runner, progress=progress)

@@ -198,8 +198,12 @@ class ImportResult:
         self.tables.extend(other.tables)
 
 
-class _Budget:
-    """Articles an upload may still yield (:attr:`Limits.max_articles`), shared by its files."""
+class UploadBudget:
+    """Articles an upload may still yield (:attr:`Limits.max_articles`), shared by its files.
+
+    Pass one to every :func:`import_file` call of one upload (as
+    :func:`import_files` does); a call without one has the whole limit.
+    """
 
     def __init__(self, limits: Limits) -> None:
         self.limit = limits.max_articles
@@ -235,7 +239,7 @@ def import_file(
     *,
     limits: Limits | None = None,
     mappings: dict[str, dict[str, str | None]] | None = None,
-    _budget: _Budget | None = None,
+    budget: UploadBudget | None = None,
 ) -> ImportResult:
     """Read one uploaded file into items; never raises for bad input.
 
@@ -244,12 +248,12 @@ def import_file(
     every table file, to a column mapping that replaces the detected one.
     """
     lim = limits or Limits()
-    budget = _budget or _Budget(lim)
+    budget = budget or UploadBudget(lim)
     if len(data) > lim.max_upload_bytes:
         return _refused(name, TooLargeError(name, f"is {len(data):,} bytes; the upload limit is {lim.max_upload_bytes:,} bytes"))
     suffix = suffix_of(name)
     if suffix in ARCHIVE_SUFFIXES:
-        return read_zip(name, data, limits=lim, mappings=mappings, _budget=budget)
+        return read_zip(name, data, limits=lim, mappings=mappings, budget=budget)
     return _read_member(name, data, limits=lim, mappings=mappings, budget=budget)
 
 
@@ -265,14 +269,14 @@ def import_files(
     a file that would pass the limit is refused whole.
     """
     lim = limits or Limits()
-    budget = _Budget(lim)
+    budget = UploadBudget(lim)
     out = ImportResult()
     for name, data in files:
-        out.extend(import_file(name, data, limits=lim, mappings=mappings, _budget=budget))
+        out.extend(import_file(name, data, limits=lim, mappings=mappings, budget=budget))
     return out
 
 
-def _read_member(name: str, data: bytes, *, limits: Limits, mappings: dict | None, budget: _Budget) -> ImportResult:
+def _read_member(name: str, data: bytes, *, limits: Limits, mappings: dict | None, budget: UploadBudget) -> ImportResult:
     """One non-archive file."""
     suffix = suffix_of(name)
     try:
@@ -356,7 +360,7 @@ def _member_type_problem(m: zipfile.ZipInfo) -> str | None:
 
 
 def read_zip(
-    name: str, data: bytes, *, limits: Limits | None = None, mappings: dict | None = None, _budget: _Budget | None = None
+    name: str, data: bytes, *, limits: Limits | None = None, mappings: dict | None = None, budget: UploadBudget | None = None
 ) -> ImportResult:
     """Every member of a zip archive, each read with a running size total.
 
@@ -365,7 +369,7 @@ def read_zip(
     unpacked pass it (a header can lie; the count cannot).
     """
     lim = limits or Limits()
-    budget = _budget or _Budget(lim)
+    budget = budget or UploadBudget(lim)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
@@ -1115,7 +1119,7 @@ def import_path(
     name: str | None = None,
     limits: Limits | None = None,
     mappings: dict[str, dict[str, str | None]] | None = None,
-    _budget: _Budget | None = None,
+    budget: UploadBudget | None = None,
 ) -> ImportResult:
     """Read one ordinary file from disk into items, refusing an oversize file,
     a device, a named pipe or a folder before reading it."""
@@ -1127,4 +1131,4 @@ def import_path(
         data = read_regular_file(p, max_bytes=cap, file=label)
     except ArticleError as exc:
         return _refused(label, exc)
-    return import_file(label, data, limits=lim, mappings=mappings, _budget=_budget)
+    return import_file(label, data, limits=lim, mappings=mappings, budget=budget)
