@@ -1,17 +1,47 @@
-"""Corpus: upload articles, see each file's outcome, correct dates/sources/dyads, hide or remove articles."""
+"""Corpus: upload articles, see each file's outcome, correct dates/sources/dyads, hide or remove articles.
+
+Every file name, title and source shown here comes from outside: it is shown
+through ``visible`` (control and bidi characters escaped) and, where
+Streamlit renders Markdown, through ``markdown_literal`` (no link, image or
+formatting).
+"""
+
+import hashlib
 
 import pandas as pd
 import streamlit as st
 
 from lib import schema
 from lib.corpus.store import InvalidEditError, SeedProtectedError, StoreError, outcomes_table
+from lib.errors import ConfigError
 from lib.output.exports import short_fingerprint
 from lib.text import importers
+from lib.text.display import markdown_literal, visible
 from ui import data, downloads
 
 K = "corpus."  # session-state namespace of this page
 OUTCOME_LABELS = {"added": "added", "not_analysed": "stored, not analysed", "duplicate": "duplicate", "rejected": "rejected"}
 NO_COLUMN = "(none)"
+#: Columns of the outcome and article tables that hold names from outside.
+NAME_COLUMNS = ("file", "title", "source", "message")
+
+
+def shown(df: pd.DataFrame) -> pd.DataFrame:
+    """The table with every name column made visible text."""
+    return df.assign(**{c: df[c].map(visible, na_action="ignore") for c in NAME_COLUMNS if c in df.columns})
+
+
+def read_upload(files: list[tuple[str, bytes]], limits: importers.Limits, mappings: dict) -> importers.ImportResult:
+    """What an upload holds, read once per upload and mapping and kept in this session
+    (the latest two readings), not re-read on every rerun of the page."""
+    key = repr((limits, sorted(mappings.items()))) + "".join(f"{n!r}:{hashlib.sha256(b).hexdigest()};" for n, b in files)
+    kept: dict = st.session_state.setdefault(K + "previews", {})
+    if key not in kept:
+        while len(kept) >= 2:
+            kept.pop(next(iter(kept)))
+        kept[key] = importers.import_files(files, limits=limits, mappings=mappings or None)
+    return kept[key]
+
 
 store = data.get_store()
 st.title("Corpus")
@@ -33,7 +63,11 @@ st.caption(f"Store: `{store.path}` · pipeline {schema.PIPELINE_VERSION} · full
 # --- upload -------------------------------------------------------------------------------------
 
 st.subheader("Add articles")
-limits = data.upload_limits()
+try:
+    limits = data.upload_limits()
+except ConfigError as exc:
+    st.error(f"Uploads are off until the setting is fixed: {exc}", icon=":material/error:")
+    st.stop()
 with st.expander("Accepted files and limits"):
     st.markdown(
         "`.txt` `.md` `.html` (main text kept, navigation dropped), `.csv` `.json` `.jsonl` (one article per row), "
@@ -52,32 +86,37 @@ uploaded = st.file_uploader(
 )
 if uploaded:
     files = [(f.name, f.getvalue()) for f in uploaded]
-    detected = importers.import_files(files, limits=limits)
+    detected = read_upload(files, limits, {})
     mappings: dict[str, dict[str, str | None]] = {}
     for t in detected.tables:
-        st.markdown(f"**Columns of `{t.file}`** ({t.n_rows} rows) — detected; change any that is wrong:")
+        st.markdown(f"**Columns of {markdown_literal(t.file)}** ({t.n_rows:,} rows) — detected; change any that is wrong:")
         chosen = {}
         for fld, col in zip(importers.MAPPED_FIELDS, st.columns(len(importers.MAPPED_FIELDS)), strict=True):
             options = [NO_COLUMN, *t.columns]
             current = t.mapping.get(fld)
             pick = col.selectbox(
-                fld, options, index=options.index(current) if current in options else 0, key=f"{K}map.{round_}.{t.file}.{fld}"
+                fld,
+                options,
+                index=options.index(current) if current in options else 0,
+                format_func=visible,
+                key=f"{K}map.{round_}.{t.file}.{fld}",
             )
             chosen[fld] = None if pick == NO_COLUMN else pick
         if chosen != {fld: t.mapping.get(fld) for fld in importers.MAPPED_FIELDS}:
             mappings[t.file] = chosen
-    preview = importers.import_files(files, limits=limits, mappings=mappings) if mappings else detected
+    preview = read_upload(files, limits, mappings) if mappings else detected
     n_ok = sum(1 for i in preview.items if i.ok)
     st.caption(f"{n_ok} article(s) ready in {len(files)} file(s); {len(preview.items) - n_ok} refused before storing (shown after import).")
     if st.button(f"Import {len(files)} file(s)", type="primary", key=f"{K}import"):
         bar = st.progress(0.0, text="Importing…")
 
         def report(done: float, n: int, outcome) -> None:
-            bar.progress(min(done / max(n, 1), 1.0), text=f"{outcome.file}: {OUTCOME_LABELS[outcome.outcome]}")
+            bar.progress(min(done / max(n, 1), 1.0), text=f"{markdown_literal(outcome.file)}: {OUTCOME_LABELS[outcome.outcome]}")
 
         outcomes = data.import_uploads(files, mappings=mappings, progress=report)
         st.session_state[K + "outcomes"] = outcomes_table(outcomes)
         st.session_state[K + "round"] = round_ + 1  # a fresh uploader
+        st.session_state[K + "previews"] = {}
         st.rerun()
 
 outcomes = st.session_state.get(K + "outcomes")
@@ -88,9 +127,8 @@ if outcomes is not None:
         + ", ".join(f"{int(tally.get(k, 0))} {v}" for k, v in OUTCOME_LABELS.items())
         + ". Every page now includes the added articles."
     )
-    shown = outcomes.assign(outcome=outcomes["outcome"].map(OUTCOME_LABELS))
     downloads.dataframe(
-        shown,
+        shown(outcomes.assign(outcome=outcomes["outcome"].map(OUTCOME_LABELS))),
         name="import-outcomes",
         hide_index=True,
         key=f"{K}outcomes.table",
@@ -113,7 +151,7 @@ if hide_seeds != seeds_hidden and counts["seed"] > 0:
     store.set_hidden_origin("seed", hide_seeds)
     st.rerun()
 downloads.dataframe(
-    listing,
+    shown(listing),
     name="stored-articles",
     hide_index=True,
     key=f"{K}listing",
@@ -143,7 +181,8 @@ downloads.dataframe(
 
 st.subheader("Correct an article")
 labels = {
-    str(r.article_id): f"{r.title if isinstance(r.title, str) else '(untitled)'} · {r.file}" + (" · hidden" if r.hidden else "")
+    str(r.article_id): f"{visible(r.title) if isinstance(r.title, str) else '(untitled)'} · {visible(r.file)}"
+    + (" · hidden" if r.hidden else "")
     for r in listing.itertuples(index=False)
 }
 article_id = st.selectbox("Article", list(labels), format_func=labels.__getitem__, key=f"{K}article")
@@ -152,10 +191,14 @@ own = store.own_values(article_id)
 with st.form(f"{K}edit.{article_id}"):
     c = st.columns(3)
     date = c[0].text_input(
-        "Date (yyyy-mm-dd)", value="" if pd.isna(row["date"]) else str(row["date"]), help=f"Read from the article: {own['date'] or 'none'}"
+        "Date (yyyy-mm-dd)",
+        value="" if pd.isna(row["date"]) else str(row["date"]),
+        help=f"Read from the article: {markdown_literal(own['date'] or 'none')}",
     )
     source = c[1].text_input(
-        "Source", value="" if pd.isna(row["source"]) else str(row["source"]), help=f"Read from the article: {own['source'] or 'none'}"
+        "Source",
+        value="" if pd.isna(row["source"]) else str(row["source"]),
+        help=f"Read from the article: {markdown_literal(own['source'] or 'none')}",
     )
     dyad_options = [f"computed ({own['dyad'] or 'none'})", *schema.DYADS]
     current_dyad = None if pd.isna(row["edited"]) or "dyad" not in str(row["edited"]) else str(row["dyad"])
