@@ -6,39 +6,19 @@ import http.server
 import io
 import threading
 import zipfile
-from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from lib.corpus import store as store_lib
 
 from .appserver import free_port, launch_chromium, start_app, stop_app
+from .test_corpus_page import SEEDS, TIMEOUT, db, run_page  # noqa: F401 (db: the fixture used below)
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-PAGE = str(ROOT / "pages" / "6_Corpus.py")
-TIMEOUT = 300
 EN = "Turkish President Erdogan met US President Biden in Rome on Sunday to discuss the S-400 and the F-35 programme."
 RLO_NAME = "invoice_\u202ecod.txt"
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch, resources) -> Path:
-    path = tmp_path / "store" / "coverage.sqlite"
-    monkeypatch.setenv(store_lib.DB_ENV, str(path))
-    monkeypatch.setenv(store_lib.CORPUS_DIR_ENV, str(SEEDS))
-    return path
-
-
-def run_page() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def test_stored_names_are_shown_escaped(db):
+@pytest.mark.usefixtures("db")
+def test_stored_names_are_shown_escaped():
     from ui import data
 
     run_page()
@@ -55,7 +35,8 @@ def test_stored_names_are_shown_escaped(db):
     assert not any("\u202e" in o for o in article.options)
 
 
-def test_a_malformed_limit_variable_is_an_error_on_the_page(db, monkeypatch):
+@pytest.mark.usefixtures("db")
+def test_a_malformed_limit_variable_is_an_error_on_the_page(monkeypatch):
     monkeypatch.setenv("COVERAGE_MAX_ROWS", "20k")
     at = run_page()
     assert len(at.error) == 1 and "COVERAGE_MAX_ROWS='20k' is not a whole number" in at.error[0].value
