@@ -1,4 +1,6 @@
 import codecs
+import os
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +65,23 @@ def test_collect_paths_expands_folders_and_keeps_named_files(tmp_path):
     named.write_bytes(b"x")
     got = [p.name for p in collect_paths([tmp_path / "d", named])]
     assert got == ["a.txt", "b.md", "named.bin"]
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "folder", "missing"])
+def test_only_ordinary_files_are_read(tmp_path, kind):
+    from lib.errors import UnsupportedFormatError
+
+    path = {"device": Path("/dev/zero"), "fifo": tmp_path / "pipe.txt", "folder": tmp_path, "missing": tmp_path / "gone.txt"}[kind]
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it for reading would wait for a writer forever
+    with pytest.raises(UnsupportedFormatError, match=str(path)):
+        read_document(path)
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_refused(tmp_path, monkeypatch):
+    p = tmp_path / "growing.txt"
+    p.write_text("x" * 50)
+    real_fstat = os.fstat
+    monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:])))  # claims 10 bytes
+    with pytest.raises(TooLargeError, match="grew past 20"):
+        read_document(p, max_bytes=20)
