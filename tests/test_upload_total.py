@@ -11,7 +11,9 @@ from .test_store import FakeAnalyze
 
 def test_an_upload_of_several_tables_stores_at_most_the_upload_total(tmp_path):
     lim = Limits(max_rows=10, max_articles=15)
-    tables = [(f"t{k}.csv", ("text\n" + "".join(f"Turkey and Russia in table {k} row {i}.\n" for i in range(9))).encode()) for k in range(4)]
+    tables = [
+        (f"t{k}.csv", ("text\n" + "".join(f"Turkey and Russia in table {k} row {i}.\n" for i in range(9))).encode()) for k in range(4)
+    ]
     promised = sum(1 for i in preview(tables, limits=lim).items if i.ok)
     outcomes = import_files(Store(tmp_path / "s.sqlite"), tables, origin="upload", analyze=FakeAnalyze(), limits=lim)
     stored = [o for o in outcomes if o.outcome == "added"]

@@ -198,7 +198,14 @@ def analyze_text(
 
     # --- the full analysis ------------------------------------------------------------
     rows["boilerplate"] = [{"article_id": article_id, **b} for b in cleaned.boilerplate]
-    found = entities.find_mentions(text, spans, language, gaz=resources.gazetteer, nlp=resources.nlp, arabic_ner=resources.arabic_ner)
+    found = entities.find_mentions(
+        text,
+        spans,
+        language,
+        gaz=resources.gazetteer,
+        nlp=resources.nlp if language == "en" else None,  # each model loads only where its language needs it
+        arabic_ner=resources.arabic_ner if language == "ar" else None,
+    )
     scores = tone.score_sentences(texts, language, resources=resources.tone)
     rows["sentences"] = [
         {"article_id": article_id, "sentence_id": i, "start": s, "end": e, "text": t, **score}

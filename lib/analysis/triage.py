@@ -21,7 +21,8 @@ from lib.text.fold import fold
 
 #: The side whose presence every focal dyad needs.
 TURKEY = "turkey"
-_SPACE_RE = re.compile(r"\s+")
+#: Any proclitic the gazetteer's Arabic matcher accepts (conjunction, preposition, article).
+_AR_PROCLITIC = r"(?:[وف]?(?:[بك]?ال|لل|[بلك])?)"
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,14 @@ class TurkeyScan:
         en = sorted({a for a, alias in gaz.en_aliases.items() if turkish(alias.entity_id)}, key=len, reverse=True)
         ar = sorted({s for s, alias in gaz.ar_aliases.items() if turkish(alias.entity_id) and s}, key=len, reverse=True)
         en_re = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in en) + ")", re.IGNORECASE) if en else re.compile(r"(?!x)x")
-        ar_re = re.compile("|".join(re.escape(s) for s in ar)) if ar else re.compile(r"(?!x)x")
+        # A stem may be written with spaces inside (the gazetteer's keys have none), and
+        # may follow any proclitic; nothing is required after it.
+        ar_alt = "|".join(r"\s*".join(re.escape(ch) for ch in s) for s in ar)
+        ar_re = re.compile(rf"(?<!\w){_AR_PROCLITIC}(?:{ar_alt})") if ar else re.compile(r"(?!x)x")
         return cls(en=en_re, ar=ar_re)
 
     def names_turkey(self, text: str, language: str) -> bool:
         """True when ``text`` may name a Turkish actor (never False when it does)."""
         if language == "ar":
-            return self.ar.search(_SPACE_RE.sub("", arabic.normalise(text))) is not None
+            return self.ar.search(arabic.normalise(text)) is not None
         return self.en.search(fold(text)) is not None

@@ -73,29 +73,45 @@ class NormalisedText:
         return self.index[start], self.index[end - 1] + 1
 
 
+#: The table as one ``str.translate`` (C speed). Every entry maps one character
+#: to one character or deletes it, so offsets only shift at deletions.
+_TRANS = str.maketrans(NORM_TABLE)
+assert all(len(v) <= 1 for v in NORM_TABLE.values()), "normalisation must map a character to at most one"
+_DELETED_RE = re.compile("[" + "".join(re.escape(ch) for ch, rep in NORM_TABLE.items() if rep == "") + "]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+#: The table as one ``str.translate`` (C speed). Every entry maps one character
+#: to one character or deletes it, so offsets only shift at deletions.
+_TRANS = str.maketrans(NORM_TABLE)
+assert all(len(v) <= 1 for v in NORM_TABLE.values()), "normalisation must map a character to at most one"
+_DELETED_RE = re.compile("[" + "".join(re.escape(ch) for ch, rep in NORM_TABLE.items() if rep == "") + "]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_ARABIC_LETTER_RE = re.compile(r"(?=[^\W\d_])" + ARABIC_CHAR_RE.pattern)
+
+
 def normalise(text: str) -> str:
     """Normalised form of ``text`` (camel-tools rules), without an offset map."""
-    return "".join(NORM_TABLE.get(ch, ch) for ch in text)
+    return text.translate(_TRANS)
 
 
 def normalise_with_offsets(text: str) -> NormalisedText:
     """Normalise ``text`` and keep the source offset of every output character."""
-    out: list[str] = []
     index: list[int] = []
-    for i, ch in enumerate(text):
-        rep = NORM_TABLE.get(ch, ch)
-        for r in rep:
-            out.append(r)
-            index.append(i)
-    return NormalisedText("".join(out), tuple(index))
+    prev = 0
+    for m in _DELETED_RE.finditer(text):  # one step per deleted character (diacritics), not per character
+        index.extend(range(prev, m.start()))
+        prev = m.start() + 1
+    index.extend(range(prev, len(text)))
+    return NormalisedText(text.translate(_TRANS), tuple(index))
 
 
 def arabic_share(text: str) -> float:
     """Share of letters in ``text`` that are Arabic-script."""
-    letters = [ch for ch in text if ch.isalpha()]
+    letters = len(_LETTER_RE.findall(text))
     if not letters:
         return 0.0
-    return sum(1 for ch in letters if ARABIC_CHAR_RE.match(ch)) / len(letters)
+    return len(_ARABIC_LETTER_RE.findall(text)) / letters
 
 
 # --- clitic-tolerant patterns ------------------------------------------------

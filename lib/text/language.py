@@ -10,6 +10,7 @@ language.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from lib.text.arabic import arabic_share
 
@@ -152,21 +153,26 @@ _FUNCTION_WORDS = {
 }
 
 
+_ARABIC_BLOCK_RE = re.compile("[\u0600-\u06ff]")
+_PERSIAN_RE = re.compile("[" + "".join(sorted(_PERSIAN_ONLY)) + "]")
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of ``text``'s language, or ``"und"`` when it cannot tell."""
     share = arabic_share(text)
     if share >= ARABIC_SCRIPT_SHARE:
-        arabic_letters = [ch for ch in text if "\u0600" <= ch <= "\u06ff"]
-        persian = sum(1 for ch in arabic_letters if ch in _PERSIAN_ONLY)
-        if arabic_letters and persian / len(arabic_letters) > PERSIAN_LETTER_SHARE:
+        n_arabic = len(_ARABIC_BLOCK_RE.findall(text))
+        persian = len(_PERSIAN_RE.findall(text))
+        if n_arabic and persian / n_arabic > PERSIAN_LETTER_SHARE:
             return "fa"
         return "ar"
-    words = [w.lower() for w in _WORD_RE.findall(text)]
-    if not words:
+    words = Counter(w.lower() for w in _WORD_RE.findall(text))
+    n_words = sum(words.values())
+    if not n_words:
         return "und"
     best, best_share = "und", 0.0
     for lang, vocab in _FUNCTION_WORDS.items():
-        s = sum(1 for w in words if w in vocab) / len(words)
+        s = sum(words[w] for w in vocab) / n_words
         if s > best_share:
             best, best_share = lang, s
     return best if best_share >= MIN_FUNCTION_WORD_SHARE else "und"

@@ -1,0 +1,28 @@
+"""lib.text.arabic: the fast normalisation equals the per-character definition."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lib.text import arabic
+
+_ALPHABET = [*arabic.NORM_TABLE, *"abc تركيا أنقرة إسطنبول ـَُِّ 123 .،"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=60))
+def test_normalise_and_offsets_follow_the_table(text):
+    expected = "".join(arabic.NORM_TABLE.get(c, c) for c in text)
+    assert arabic.normalise(text) == expected
+    n = arabic.normalise_with_offsets(text)
+    assert n.text == expected
+    assert list(n.index) == [i for i, c in enumerate(text) for _ in arabic.NORM_TABLE.get(c, c)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_arabic_share_counts_arabic_letters_among_letters(text):
+    letters = [c for c in text if c.isalpha()]
+    share = sum(1 for c in letters if arabic.ARABIC_CHAR_RE.match(c)) / len(letters) if letters else 0.0
+    assert abs(arabic.arabic_share(text) - share) < 1e-12
