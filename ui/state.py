@@ -33,8 +33,8 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from lib.output.highlight import escape_markdown
-from lib.views import compare
+from lib.output.highlight import escape_markdown, plain_html
+from lib.views import common
 
 P_LANG, P_FROM, P_TO, P_SOURCE, P_UNDATED = "lang", "from", "to", "source", "undated"
 FILTER_PARAMS = (P_LANG, P_FROM, P_TO, P_SOURCE, P_UNDATED)
@@ -65,7 +65,7 @@ class Filters:
 
     def article_ids(self, articles: pd.DataFrame) -> list[str]:
         dr = (self.date_from, self.date_to) if (self.date_from or self.date_to) else None
-        return compare.filter_articles(
+        return common.filter_articles(
             articles, languages=self.languages, date_range=dr, sources=self.sources, include_undated=self.include_undated
         )
 
@@ -79,7 +79,7 @@ class Filters:
         parts = []
         if self.languages is not None:
             parts.append(
-                " or ".join(esc(compare.LANGUAGE_LABELS.get(x, x)) for x in self.languages) + " articles"
+                " or ".join(esc(common.LANGUAGE_LABELS.get(x, x)) for x in self.languages) + " articles"
                 if self.languages
                 else "no language selected"
             )
@@ -171,6 +171,66 @@ def link(page: str, params: Mapping[str, str] | None = None) -> str:
     return f"./{path}" + (f"?{urlencode(q, doseq=True)}" if q else "")
 
 
+#: The file of each page, by URL path (as app.py registers them): in-app
+#: links (st.page_link) open a page in the same tab and session.
+PAGE_FILES = {
+    "compare": "pages/1_Compare.py",
+    "articles": "pages/2_Articles.py",
+    "entities": "pages/3_Entities.py",
+    "topics": "pages/4_Topics.py",
+    "tone": "pages/5_Tone.py",
+    "time": "pages/7_Over_time.py",
+    "outlets": "pages/8_By_outlet.py",
+    "corpus": "pages/6_Corpus.py",
+}
+#: Query parameter asking the opened page to scroll to its evidence table.
+P_SCROLL = "show"
+#: Anchor of the evidence table on every page (see ``evidence_anchor``).
+EVIDENCE_ANCHOR = "evidence"
+
+
+def page_link(page: str, params: Mapping[str, str] | None = None, *, label: str, scroll: bool = False, icon: str | None = None) -> None:
+    """A link to ``page`` (URL path) with ``params`` and the current filters, opened in the same tab.
+
+    With ``scroll=True`` the page opens scrolled to its evidence table. When
+    the page is not registered (a page run on its own, as in tests), a plain
+    link is shown instead.
+    """
+    q: dict[str, str | list[str]] = dict(read_filters().params())
+    q.update(params or {})
+    if scroll:
+        q[P_SCROLL] = EVIDENCE_ANCHOR
+    try:
+        st.page_link(PAGE_FILES[page], label=label, icon=icon, query_params=q)
+    except (st.errors.StreamlitAPIException, KeyError):
+        st.markdown(f"[{escape_markdown(label)}]({link(page, {k: v for k, v in q.items() if isinstance(v, str)})})")
+
+
+def heading(title: str, *, element_id: str | None = None) -> None:
+    """A section heading whose text is shown as plain text (names and titles come from articles)."""
+    st.html(plain_html(title, tag="h3", element_id=element_id, style="margin: 1rem 0 0.3rem 0; font-weight: 600;"))
+
+
+def scroll_to(element_id: str) -> None:
+    """Scroll the page to the element ``element_id`` once it is drawn (ids are made here, never from user text)."""
+    if not element_id.replace("-", "").replace("_", "").isalnum():
+        raise ValueError(f"not an element id: {element_id!r}")
+    st.html(
+        f"<script>setTimeout(() => {{ const e = document.getElementById('{element_id}') ||"
+        f" [...document.querySelectorAll('iframe')].map(f => f.contentDocument?.getElementById('{element_id}')).find(Boolean);"
+        " e?.scrollIntoView({behavior: 'instant', block: 'center'}); }, 700);</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def evidence_anchor(title: str) -> None:
+    """The heading above an evidence table; when the page was opened to show it, scroll to it once."""
+    heading(title, element_id=EVIDENCE_ANCHOR)
+    if get_param(P_SCROLL) == EVIDENCE_ANCHOR:
+        set_param(P_SCROLL, None)
+        scroll_to(EVIDENCE_ANCHOR)
+
+
 def param_select(
     label: str, name: str, options: Mapping[str, str], *, key: str, none_label: str = "— none —", help: str | None = None
 ) -> str | None:
@@ -231,8 +291,8 @@ def sidebar_filters(articles: pd.DataFrame, *, label: Callable[[str], str] | Non
     url = read_filters()
     langs_present = sorted(articles["language"].dropna().astype(str).unique().tolist())
     lang_options = sorted(set(langs_present) | set(url.languages or ()))
-    first, last = compare.date_span(articles)
-    sources_present = compare.source_options(articles)
+    first, last = common.date_span(articles)
+    sources_present = common.source_options(articles)
     source_options = list(dict.fromkeys([*sources_present, *(url.sources or ())]))
 
     _seed(_K + "lang", list(url.languages) if url.languages is not None else lang_options)
@@ -244,7 +304,7 @@ def sidebar_filters(articles: pd.DataFrame, *, label: Callable[[str], str] | Non
         "Language",
         lang_options,
         key=_K + "lang",
-        format_func=lambda c: compare.LANGUAGE_LABELS.get(c, c),
+        format_func=lambda c: common.LANGUAGE_LABELS.get(c, c),
         help="Articles in these languages. English is scored by VADER, Arabic by its own method.",
     )
     date_from = date_to = None
@@ -271,7 +331,7 @@ def sidebar_filters(articles: pd.DataFrame, *, label: Callable[[str], str] | Non
         source_options,
         key=_K + "source",
         placeholder="All sources",
-        help=f"Articles without a source are listed as {compare.UNKNOWN_SOURCE}.",
+        help=f"Articles without a source are listed as {common.UNKNOWN_SOURCE}.",
     )
 
     f = Filters(
