@@ -264,3 +264,41 @@ def test_describe_escapes_only_for_markdown():
     f = Filters(sources=("(unknown source)",))
     assert f.describe() == "from (unknown source)"
     assert f.describe(markdown=True) == r"from \(unknown source\)"
+
+
+# --- an upload widens an unset date range --------------------------------------------------------
+
+
+def test_an_upload_extends_an_unset_date_range(tmp_path, monkeypatch):
+    """After an upload of a later article, a date range the user never set follows the new span:
+    the URL pins no ``to=`` and Compare counts the new article."""
+    from ui import data
+
+    monkeypatch.setenv("COVERAGE_DB", str(tmp_path / "store.sqlite"))
+    at = run("app.py")
+    assert_ok(at)
+    assert "to" not in at.query_params and "from" not in at.query_params
+    seed = next((ROOT / "seeds").glob("000_*.txt")).read_text(encoding="utf-8")
+    later = seed.replace("date 2021-10-31", "date 2022-03-01", 1) + "\n\nA later paragraph about Ankara and Washington.\n"
+    (outcome,) = data.import_uploads([("later.txt", later.encode())])
+    assert outcome.outcome == "added"
+    at.run()
+    assert_ok(at)
+    assert "to" not in at.query_params and "from" not in at.query_params
+    assert "US–Turkey** · 3 articles" in texts(at)
+    assert at.sidebar.date_input[0].value[1].isoformat() == "2022-03-01"
+
+
+def test_a_chosen_end_date_stays_after_an_upload(tmp_path, monkeypatch):
+    from ui import data
+
+    monkeypatch.setenv("COVERAGE_DB", str(tmp_path / "store.sqlite"))
+    at = run("app.py", to="2021-10-31")
+    assert_ok(at)
+    seed = next((ROOT / "seeds").glob("000_*.txt")).read_text(encoding="utf-8")
+    later = seed.replace("date 2021-10-31", "date 2022-03-01", 1) + "\n\nAnother later paragraph about Ankara.\n"
+    data.import_uploads([("later.txt", later.encode())])
+    at.run()
+    assert_ok(at)
+    assert at.query_params["to"] in ("2021-10-31", ["2021-10-31"])  # the user's choice is kept
+    assert "US–Turkey** · 2 articles" in texts(at)

@@ -310,16 +310,20 @@ def sidebar_filters(articles: pd.DataFrame, *, label: Callable[[str], str] | Non
     date_from = date_to = None
     if first and last:
         lo, hi = date.fromisoformat(first), date.fromisoformat(last)
-        start = date.fromisoformat(url.date_from) if url.date_from else lo
-        end = date.fromisoformat(url.date_to) if url.date_to else hi
-        _seed(_K + "dates", (min(start, hi), max(end, lo)))
+        _follow_span(lo, hi, url)
+        start, end = st.session_state[_K + "dates"]
         picked = st.sidebar.date_input(
-            "Date range", key=_K + "dates", min_value=min(lo, start), max_value=max(hi, end), help="Applies to articles that state a date."
+            "Date range",
+            key=_K + "dates",
+            min_value=min(lo, start),
+            max_value=max(hi, end),
+            help="Applies to articles that state a date. Left at the corpus's first and last date, it follows new articles.",
         )
+        pinned_from, pinned_to = st.session_state.get(_K + "dates.pinned", (False, False))
         if isinstance(picked, tuple | list) and len(picked) == 2:
-            if picked[0] != lo:
+            if picked[0] != lo or pinned_from:
                 date_from = picked[0].isoformat()
-            if picked[1] != hi:
+            if picked[1] != hi or pinned_to:
                 date_to = picked[1].isoformat()
         n_undated = int(articles["date"].isna().sum())
         include_undated = st.sidebar.checkbox(f"Include undated articles ({n_undated})", key=_K + "undated")
@@ -343,6 +347,31 @@ def sidebar_filters(articles: pd.DataFrame, *, label: Callable[[str], str] | Non
     )
     _write(f)
     return f
+
+
+def _follow_span(lo: date, hi: date, url: Filters) -> None:
+    """Seed the date widget, and keep an end the user did not choose at the corpus's span.
+
+    The widget starts at the URL's dates, else at the corpus's first and last
+    date. When the span changes (an upload adds later or earlier articles),
+    an end still at the old span's edge moves to the new edge, so new
+    articles are not silently left out and the URL does not pin ``to=``.
+    """
+    span_key, key, pinned_key = _K + "dates.span", _K + "dates", _K + "dates.pinned"
+    if key not in st.session_state:
+        start = date.fromisoformat(url.date_from) if url.date_from else lo
+        end = date.fromisoformat(url.date_to) if url.date_to else hi
+        st.session_state[key] = (min(start, hi), max(end, lo))
+        st.session_state[pinned_key] = (bool(url.date_from), bool(url.date_to))  # a date in the URL was chosen
+    else:
+        old_lo, old_hi = st.session_state.get(span_key, (lo, hi))
+        pinned_from, pinned_to = st.session_state.get(pinned_key, (False, False))
+        value = st.session_state[key]
+        if isinstance(value, tuple | list) and len(value) == 2 and (old_lo, old_hi) != (lo, hi):
+            start = lo if value[0] == old_lo and not pinned_from else value[0]
+            end = hi if value[1] == old_hi and not pinned_to else value[1]
+            st.session_state[key] = (start, end)
+    st.session_state[span_key] = (lo, hi)
 
 
 def _write(f: Filters) -> None:
