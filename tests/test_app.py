@@ -10,7 +10,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["pages/1_Compare.py", "pages/2_Articles.py", "pages/3_Entities.py", "pages/4_Topics.py", "pages/5_Tone.py"]
+PAGES = [
+    "pages/1_Compare.py",
+    "pages/2_Articles.py",
+    "pages/3_Entities.py",
+    "pages/4_Topics.py",
+    "pages/5_Tone.py",
+    "pages/7_Over_time.py",
+    "pages/8_By_outlet.py",
+]
 #: First run analyses the seeds and loads the models (~10 s on a laptop).
 TIMEOUT = 240
 
@@ -302,3 +310,34 @@ def test_a_chosen_end_date_stays_after_an_upload(tmp_path, monkeypatch):
     assert_ok(at)
     assert at.query_params["to"] in ("2021-10-31", ["2021-10-31"])  # the user's choice is kept
     assert "US–Turkey** · 2 articles" in texts(at)
+
+
+# --- over time and by outlet ----------------------------------------------------------------------
+
+
+def test_over_time_shows_periods_and_a_period_opens_its_sentences():
+    at = run("pages/7_Over_time.py", period="2021-10-31")
+    assert_ok(at)
+    shown = texts(at)
+    assert "4 undated article(s) are left out" in shown  # the seeds: one dated focal article
+    assert "What each day was about" in shown
+    top = at.dataframe[0].value
+    assert list(top["period_label"]) == ["2021-10-31"] and "Joe Biden" in top["entities"].iloc[0]
+    assert re.search(r"Sentences of 2021-10-31 \(\d+\)", shown)
+    assert len(at.dataframe[1].value) > 0 and set(at.dataframe[1].value["Dyad"]) == {"US–Turkey"}
+
+
+def test_over_time_period_length_can_be_chosen():
+    at = run("pages/7_Over_time.py", every="month")
+    assert_ok(at)
+    assert "What each month was about" in texts(at)
+    assert list(at.dataframe[0].value["period_label"]) == ["2021-10"]
+
+
+def test_by_outlet_lists_each_outlet_for_both_dyads():
+    at = run("pages/8_By_outlet.py")
+    assert_ok(at)
+    assert "Coverage by outlet" in texts(at)
+    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
+    assert len(specs) == 3  # articles, tone per language, topic mix
+    assert "Articles per outlet, by dyad" in specs[0] and "within each language" in specs[1] and "Topic mix per outlet" in specs[2]

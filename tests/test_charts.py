@@ -68,6 +68,26 @@ def test_paired_charts_put_both_dyads_on_one_scale_and_order(toy):
         assert '"resolve"' not in text, name  # no independent scales
 
 
+def test_time_and_outlet_charts_are_valid_and_paired(toy):
+    from lib.views import outlets, timeline
+
+    tl = timeline.timeline_view(toy)
+    ov = outlets.outlets_view(toy)
+    built = {
+        "time_articles": charts.timeline_articles_chart(tl.volume, tl.labels, granularity=tl.granularity),
+        "time_tone": charts.timeline_tone_chart(tl.tone, tl.labels, granularity=tl.granularity),
+        "outlet_articles": charts.outlet_articles_chart(ov.volume, ov.outlets),
+        "outlet_tone": charts.outlet_tone_chart(ov.tone, ov.outlets),
+        "outlet_topics": charts.outlet_topic_chart(ov.topics, ov.outlets),
+    }
+    for name, chart in built.items():
+        spec = chart.to_dict()
+        assert len(_title_text(spec)) > 15, name
+        assert "dyad_label" in json.dumps(spec), name
+    assert "language_label" in json.dumps(built["time_tone"].to_dict()) and "language_label" in json.dumps(built["outlet_tone"].to_dict())
+    assert f'"name": "{charts.SELECT_PARAM}"' in json.dumps(built["time_articles"].to_dict())  # click a period
+
+
 def test_tone_charts_never_pool_languages(toy):
     c = _all_charts(toy)
     for name in ("tone_summary", "tone_histogram", "entity_tone", "tone_distribution"):
@@ -76,7 +96,7 @@ def test_tone_charts_never_pool_languages(toy):
 
 def test_titles_name_scale_and_dyad(toy):
     c = _all_charts(toy)
-    assert _title_text(c["tone_summary"].to_dict()) == "Mean sentence tone by dyad, within each language (−1 = negative, +1 = positive)"
+    assert _title_text(c["tone_summary"].to_dict()) == "Mean sentence tone, by dyad within each language"
     assert "English" in _title_text(c["scattertext"].to_dict()) and "English" in _title_text(c["terms"].to_dict())
 
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import schema
-from lib.views import articles, common, compare, entities, speakers, summary, terms, tone, topics
+from lib.views import articles, common, compare, entities, outlets, speakers, summary, terms, timeline, tone, topics
 from tests.toy import toy_tables
 
 
@@ -499,3 +499,78 @@ def test_terms_are_shown_as_written(toy):
 def test_tokens_keep_hyphenated_words_whole():
     assert "s-400" in [t for t, _, _ in terms.tokens_with_offsets("The S-400 deal", "en")]
     assert "2021" not in [t for t, _, _ in terms.tokens_with_offsets("In 2021 talks", "en")]
+
+
+# --- over time ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("2021-10-01", "2021-10-31", "day"),
+        ("2021-01-01", "2021-06-30", "week"),
+        ("2020-03-05", "2021-11-01", "month"),
+        (None, None, "month"),
+    ],
+)
+def test_period_length_is_chosen_from_the_span(first, last, expected):
+    assert timeline.choose_granularity(first, last) == expected
+
+
+def test_periods_start_on_monday_and_first_of_month():
+    from datetime import date
+
+    assert timeline.period_start(date(2021, 10, 31), "week") == date(2021, 10, 25)
+    assert timeline.period_end(date(2021, 2, 1), "month") == date(2021, 2, 28)
+    assert timeline.period_label(date(2021, 10, 25), "week") == "week of 2021-10-25"
+
+
+def test_timeline_counts_articles_and_tone_per_language(toy):
+    v = timeline.timeline_view(toy)
+    assert v.granularity == "month" and v.periods[0] == "2020-03-01" and v.periods[-1] == "2021-11-01"
+    assert len(v.periods) == 21  # every month between, empty ones included
+    assert v.n_dated == 4 and v.n_undated == 1  # r2 has no date
+    vol = v.volume.set_index(["dyad", "period"])["n_articles"]
+    assert vol[("russia-turkey", "2020-03-01")] == 2 and vol[("us-turkey", "2021-11-01")] == 1 and vol[("us-turkey", "2020-06-01")] == 0
+    tone_rows = v.tone.set_index(["dyad", "language", "period"])
+    assert tone_rows.loc[("us-turkey", "en", "2021-10-01"), "tone"] == pytest.approx(-0.2)
+    assert tone_rows.loc[("us-turkey", "ar", "2021-11-01"), "tone"] == pytest.approx(0.1)  # Arabic apart, never pooled
+    top = v.top.set_index(["dyad", "period"])
+    assert "Idlib (2)" in top.loc[("russia-turkey", "2020-03-01"), "entities"]
+    assert "Turkey" not in top.loc[("russia-turkey", "2020-03-01"), "entities"]
+    assert top.loc[("russia-turkey", "2020-03-01"), "topics"].startswith("Syria/Idlib (3)")
+
+
+def test_a_period_opens_its_sentences(toy):
+    rows = timeline.period_sentences(toy["articles"], toy["sentences"], period="2020-03-01", granularity="month")
+    assert set(rows["article_id"]) == {"r1", "r3"} and len(rows) == 4
+    day = timeline.period_sentences(toy["articles"], toy["sentences"], period="2020-03-06", granularity="day")
+    assert set(day["article_id"]) == {"r3"}
+
+
+def test_timeline_of_undated_articles_is_empty(toy):
+    t = dict(toy)
+    t["articles"] = toy["articles"].assign(date=pd.NA)
+    v = timeline.timeline_view(t)
+    assert v.periods == [] and v.n_undated == 5
+
+
+# --- by outlet ----------------------------------------------------------------------------------
+
+
+def test_outlets_side_by_side(toy):
+    v = outlets.outlets_view(toy)
+    assert v.outlets[0] == common.UNKNOWN_SOURCE and set(v.outlets) == {common.UNKNOWN_SOURCE, "TASS", "Reuters"}
+    vol = v.volume.set_index(["outlet", "dyad"])["n_articles"]
+    assert vol[("TASS", "russia-turkey")] == 2 and vol[("TASS", "us-turkey")] == 0  # both dyads for every outlet
+    tone_rows = v.tone.set_index(["outlet", "dyad", "language"])
+    assert tone_rows.loc[("TASS", "russia-turkey", "en"), "tone"] == pytest.approx(0.25)
+    assert tone_rows.loc[(common.UNKNOWN_SOURCE, "us-turkey", "ar"), "tone"] == pytest.approx(0.1)
+    mix = v.topics.set_index(["outlet", "dyad", "topic_id"])["share"]
+    assert mix[("TASS", "russia-turkey", "syria")] == pytest.approx(3 / 4)
+
+
+def test_the_smallest_outlets_are_grouped(toy):
+    v = outlets.outlets_view(toy, max_outlets=1)
+    assert v.outlets == [common.UNKNOWN_SOURCE, outlets.OTHER_OUTLETS] and v.n_outlets == 3
+    assert v.volume.groupby("outlet")["n_articles"].sum()[outlets.OTHER_OUTLETS] == 3

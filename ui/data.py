@@ -36,7 +36,7 @@ from lib.corpus import runner as runners
 from lib.corpus import store as store_lib
 from lib.corpus.tables import Corpus, LiveCorpus
 from lib.text import importers
-from lib.views import articles, common, compare, entities, speakers, terms, tone, topics
+from lib.views import articles, common, compare, entities, outlets, speakers, terms, timeline, tone, topics
 from ui.state import Filters
 
 #: Environment variable naming the folder of article files a new store is filled from.
@@ -361,6 +361,37 @@ def _speaker_quotes(key: str, fkey: tuple, speaker: str) -> pd.DataFrame:
 def speaker_quotes(filters: Filters, speaker: str) -> pd.DataFrame:
     """The quotes behind one speaker's count (e.g. "anonymous source")."""
     return _speaker_quotes(corpus_key(), filters.key(), speaker)
+
+
+@st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
+def _timeline_view(key: str, fkey: tuple, granularity: str | None) -> timeline.TimelineView:
+    return timeline.timeline_view(_subset(key, fkey), granularity=granularity)
+
+
+def timeline_view(filters: Filters, granularity: str | None = None) -> timeline.TimelineView:
+    """Articles and tone per period for the filtered corpus (``granularity`` None: chosen from the span)."""
+    return _timeline_view(corpus_key(), filters.key(), granularity)
+
+
+@st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
+def _period_sentences(key: str, fkey: tuple, period: str, granularity: str) -> pd.DataFrame:
+    sub = _subset(key, fkey)
+    return timeline.period_sentences(sub.articles, sub["sentences"], period=period, granularity=granularity)
+
+
+def period_sentences(filters: Filters, period: str, granularity: str) -> pd.DataFrame:
+    """The sentences of the articles dated in one period."""
+    return _period_sentences(corpus_key(), filters.key(), period, granularity)
+
+
+@st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
+def _outlets_view(key: str, fkey: tuple) -> outlets.OutletsView:
+    return outlets.outlets_view(_subset(key, fkey))
+
+
+def outlets_view(filters: Filters) -> outlets.OutletsView:
+    """Outlets side by side per relationship, for the filtered corpus."""
+    return _outlets_view(corpus_key(), filters.key())
 
 
 def filtered_corpus(filters: Filters) -> Corpus:

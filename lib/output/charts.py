@@ -34,6 +34,9 @@ LABEL_LIMIT = 260
 #: Name of the click selection on charts a page can drill down from.
 SELECT_PARAM = "pick"
 TONE_DOMAIN = (-1.0, 1.0)
+#: Width of one panel of a faceted chart: panels stack (one per row), and
+#: this fits beside the axis labels in an 800-pixel window.
+FACET_WIDTH = 330
 #: Bars in a ranked chart: more are unreadable at half the page width.
 MAX_BARS = 12
 
@@ -158,8 +161,8 @@ def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
             point,
             label,
             title=_title(
-                "Mean sentence tone by dyad, within each language (−1 = negative, +1 = positive)",
-                "English: VADER; Arabic: the project's lexicon method — compare within a row. Bars: 90% interval from resampling articles",
+                "Mean sentence tone, by dyad within each language",
+                "−1 = negative, +1 = positive. English: VADER; Arabic: lexicon method; compare within a row. Line: 90% interval",
             ),
         ).properties(height=CHROME_PX + 70 * n_rows)
     )
@@ -176,14 +179,19 @@ def tone_histogram(bins: pd.DataFrame) -> alt.Chart:
     d["share"] = d["n_sentences"] / totals.where(totals > 0)
     d["bin_label"] = d["bin_start"].map(lambda x: signed(x, 1)) + " to " + d["bin_end"].map(lambda x: signed(x, 1))
     order = d.drop_duplicates("bin_start").sort_values("bin_start")["bin_label"].tolist()
-    n = d.groupby(["dyad_label", "language_label"])["n_sentences"].sum()
-    sub = "; ".join(f"{dl} {ll}: {v}" for (dl, ll), v in n.items() if v)
+    n = d.groupby(["dyad", "language"])["n_sentences"].sum()
+    sub = "; ".join(
+        f"{DYAD_LABELS[dy]} {LANGUAGE_LABELS[lang]}: {n[(dy, lang)]} sentences"
+        for dy in FOCAL_DYADS
+        for lang in LANGUAGE_LABELS
+        if n.get((dy, lang), 0)
+    )
     return styled(
         alt.Chart(
             d,
             title=_title(
-                "Sentence tone by dyad, within each language (share of the dyad's sentences)",
-                f"Scored sentences — {sub}" if sub else "No scored sentences",
+                "Sentence tone, by dyad within each language",
+                f"Share of the dyad's scored sentences in each band. {sub}" if sub else "No scored sentences",
             ),
         )
         .mark_bar()
@@ -206,7 +214,7 @@ def tone_histogram(bins: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("share:Q", title="Share of the dyad's sentences", format=".0%"),
             ],
         )
-        .properties(height=110)
+        .properties(height=110, width=FACET_WIDTH)
     )
 
 
@@ -216,7 +224,7 @@ def tone_distribution_chart(tones: pd.DataFrame) -> alt.Chart:
         alt.Chart(
             tones,
             title=_title(
-                "Sentence tone by dyad and language (−1 = negative, +1 = positive)",
+                "Spread of sentence tone, by dyad within each language",
                 "Boxes: quartiles; whiskers: 1.5 × IQR; each language is scored by its own method",
             ),
         )
@@ -225,14 +233,19 @@ def tone_distribution_chart(tones: pd.DataFrame) -> alt.Chart:
             y=alt.Y("dyad_label:N", title=None, sort=[DYAD_LABELS[x] for x in FOCAL_DYADS]),
             x=alt.X("tone:Q", title="Sentence tone", scale=alt.Scale(domain=list(TONE_DOMAIN))),
             color=dyad_color(),
-            row=alt.Row("language_label:N", title=None, header=alt.Header(labelFontSize=12, labelAngle=0, labelAlign="left")),
+            row=alt.Row(
+                "language_label:N",
+                title=None,
+                sort=list(LANGUAGE_LABELS.values()),
+                header=alt.Header(labelFontSize=12, labelAngle=0, labelAlign="left", labelFontWeight="bold"),
+            ),
             tooltip=[
                 alt.Tooltip("dyad_label:N", title="Dyad"),
                 alt.Tooltip("language_label:N", title="Language"),
                 alt.Tooltip("tone:Q", format="+.2f"),
             ],
         )
-        .properties(height=80)
+        .properties(height=80, width=FACET_WIDTH)
     )
 
 
@@ -257,7 +270,12 @@ def entity_tone_chart(entity_tone: pd.DataFrame) -> alt.Chart:
             x=alt.X("tone:Q", title="Mean tone of sentences naming the entity", scale=alt.Scale(domain=list(TONE_DOMAIN))),
             color=dyad_color(),
             size=alt.Size("n_tone_sentences:Q", title="Sentences", scale=alt.Scale(range=[30, 400])),
-            column=alt.Column("language_label:N", title=None, sort=list(LANGUAGE_LABELS.values()), header=alt.Header(labelFontSize=12)),
+            row=alt.Row(
+                "language_label:N",
+                title=None,
+                sort=list(LANGUAGE_LABELS.values()),
+                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelFontWeight="bold"),
+            ),
             tooltip=[
                 alt.Tooltip("name:N", title="Entity"),
                 alt.Tooltip("dyad_label:N", title="Dyad"),
@@ -267,7 +285,7 @@ def entity_tone_chart(entity_tone: pd.DataFrame) -> alt.Chart:
             ],
         )
         .add_params(alt.selection_point(name=SELECT_PARAM, fields=["entity_id"]))
-        .properties(height=max(60, 24 * len(order)), width=260)
+        .properties(height=max(60, 24 * len(order)), width=FACET_WIDTH)
     )
 
 
@@ -474,4 +492,172 @@ def scattertext_chart(terms: pd.DataFrame, *, n_labels: int = 12) -> alt.LayerCh
                 "Labelled: strongest log-odds z-scores (Monroe et al. 2008); dashed line: equal rates",
             ),
         ).properties(height=CHROME_PX + 420)
+    )
+
+
+# --- over time ------------------------------------------------------------------------------
+
+
+def _period_axis(view_labels: dict, title: str) -> alt.X:
+    order = list(view_labels.values())
+    # label every period when they are few; otherwise let Vega thin the labels out
+    return alt.X("period_label:N", title=title, sort=order, axis=alt.Axis(labelAngle=-45, labelOverlap=len(order) > 24))
+
+
+def timeline_articles_chart(volume: pd.DataFrame, labels: dict, *, granularity: str) -> alt.Chart:
+    """Articles per period, both dyads side by side; click a period for its sentences."""
+    n = volume.groupby("dyad")["n_articles"].sum().to_dict()
+    sub = "; ".join(f"{DYAD_LABELS[d]}: {n.get(d, 0)} dated articles" for d in FOCAL_DYADS) + "; click a period for its sentences"
+    return styled(
+        alt.Chart(volume, title=_title(f"Articles per {granularity}, by dyad", sub))
+        .mark_bar()
+        .encode(
+            x=_period_axis(labels, granularity.capitalize()),
+            xOffset=_dyad_offset("x"),
+            y=alt.Y("n_articles:Q", title="Articles", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=dyad_color(),
+            tooltip=[
+                alt.Tooltip("period_label:N", title=granularity.capitalize()),
+                alt.Tooltip("dyad_label:N", title="Dyad"),
+                alt.Tooltip("n_articles:Q", title="Articles"),
+            ],
+        )
+        .add_params(alt.selection_point(name=SELECT_PARAM, fields=["period"]))
+        .properties(height=CHROME_PX + 160)
+    )
+
+
+def timeline_tone_chart(tone: pd.DataFrame, labels: dict, *, granularity: str) -> alt.FacetChart:
+    """Mean sentence tone per period and dyad, one panel per language (dots sized by sentences), on a time axis."""
+    periods = list(labels)
+    x = alt.X(
+        "period:T",
+        title=granularity.capitalize(),
+        scale=alt.Scale(domain=[periods[0], periods[-1]]) if periods else alt.Undefined,
+        axis=alt.Axis(format="%Y-%m-%d" if granularity != "month" else "%Y-%m", labelAngle=-40),
+    )
+    base = alt.Chart().encode(
+        x=x,
+        y=alt.Y("tone:Q", title="Mean sentence tone", scale=alt.Scale(domain=list(TONE_DOMAIN))),
+        color=dyad_color(),
+    )
+    tooltip = [
+        alt.Tooltip("period_label:N", title=granularity.capitalize()),
+        alt.Tooltip("dyad_label:N", title="Dyad"),
+        alt.Tooltip("language_label:N", title="Language"),
+        alt.Tooltip("tone:Q", title="Mean sentence tone", format="+.2f"),
+        alt.Tooltip("n_sentences:Q", title="Sentences"),
+        alt.Tooltip("n_articles:Q", title="Articles"),
+    ]
+    zero = alt.Chart().mark_rule(color="#888", strokeDash=[4, 3]).encode(y=alt.datum(0))
+    line = base.mark_line(opacity=0.6)
+    dots = base.mark_circle(opacity=0.9).encode(
+        size=alt.Size("n_sentences:Q", title="Sentences", scale=alt.Scale(range=[20, 300])), tooltip=tooltip
+    )
+    return styled(
+        alt.layer(zero, line, dots)
+        .properties(width=FACET_WIDTH, height=150)
+        .facet(
+            data=tone,
+            row=alt.Row(
+                "language_label:N",
+                title=None,
+                sort=list(LANGUAGE_LABELS.values()),
+                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelFontWeight="bold"),
+            ),
+            title=_title(
+                f"Mean sentence tone per {granularity}, by dyad within each language",
+                "−1 = negative, +1 = positive; dot size: sentences behind the mean; compare within a panel",
+            ),
+        )
+    )
+
+
+# --- by outlet ------------------------------------------------------------------------------
+
+
+def outlet_articles_chart(volume: pd.DataFrame, outlets: list[str]) -> alt.Chart:
+    """Articles per outlet, both dyads side by side."""
+    return styled(
+        alt.Chart(volume, title=_title("Articles per outlet, by dyad", f"{len(outlets)} outlets, most articles first"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("outlet:N", title=None, sort=outlets),
+            yOffset=_dyad_offset(),
+            x=alt.X("n_articles:Q", title="Articles", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=dyad_color(),
+            tooltip=[
+                alt.Tooltip("outlet:N", title="Outlet"),
+                alt.Tooltip("dyad_label:N", title="Dyad"),
+                alt.Tooltip("n_articles:Q", title="Articles"),
+            ],
+        )
+        .properties(height=_height(len(outlets), 30))
+    )
+
+
+def outlet_tone_chart(tone: pd.DataFrame, outlets: list[str]) -> alt.Chart:
+    """Mean sentence tone per outlet and dyad, one panel per language."""
+    shown = [o for o in outlets if o in set(tone["outlet"])]
+    return styled(
+        alt.Chart(
+            tone,
+            title=_title(
+                "Mean sentence tone per outlet, by dyad within each language",
+                "−1 = negative, +1 = positive; dot size: sentences behind the mean",
+            ),
+        )
+        .mark_circle(opacity=0.9)
+        .encode(
+            y=alt.Y("outlet:N", title=None, sort=shown),
+            x=alt.X("tone:Q", title="Mean sentence tone", scale=alt.Scale(domain=list(TONE_DOMAIN))),
+            color=dyad_color(),
+            size=alt.Size("n_sentences:Q", title="Sentences", scale=alt.Scale(range=[30, 300])),
+            row=alt.Row(
+                "language_label:N",
+                title=None,
+                sort=list(LANGUAGE_LABELS.values()),
+                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelFontWeight="bold"),
+            ),
+            tooltip=[
+                alt.Tooltip("outlet:N", title="Outlet"),
+                alt.Tooltip("dyad_label:N", title="Dyad"),
+                alt.Tooltip("language_label:N", title="Language"),
+                alt.Tooltip("tone:Q", title="Mean sentence tone", format="+.2f"),
+                alt.Tooltip("n_sentences:Q", title="Sentences"),
+                alt.Tooltip("n_articles:Q", title="Articles"),
+            ],
+        )
+        .properties(height=max(60, 24 * len(shown)), width=FACET_WIDTH)
+    )
+
+
+def outlet_topic_chart(topics: pd.DataFrame, outlets: list[str]) -> alt.Chart:
+    """Topic mix per outlet: share of the outlet's sentences on each leading topic, one panel per dyad."""
+    shown = [o for o in outlets if o in set(topics["outlet"])]
+    return styled(
+        alt.Chart(
+            topics,
+            title=_title("Topic mix per outlet, by dyad", "Share of the outlet's sentences in that dyad's articles on each topic"),
+        )
+        .mark_rect()
+        .encode(
+            x=alt.X("topic:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=140)),
+            y=alt.Y("outlet:N", title=None, sort=shown),
+            color=alt.Color("share:Q", title="Share", scale=alt.Scale(scheme="greys", domain=[0, 1]), legend=alt.Legend(format="%")),
+            row=alt.Row(
+                "dyad_label:N",
+                title=None,
+                sort=[DYAD_LABELS[d] for d in FOCAL_DYADS],
+                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelFontWeight="bold"),
+            ),
+            tooltip=[
+                alt.Tooltip("outlet:N", title="Outlet"),
+                alt.Tooltip("dyad_label:N", title="Dyad"),
+                alt.Tooltip("topic:N", title="Topic"),
+                alt.Tooltip("share:Q", title="Share of sentences", format=".0%"),
+                alt.Tooltip("n_sentences:Q", title="Sentences"),
+            ],
+        )
+        .properties(height=max(40, 22 * len(shown)), width=alt.Step(22))
     )
