@@ -21,6 +21,8 @@ PAGES = [
     ("pages/3_Entities.py", "Entities", "entities", ":material/groups:"),
     ("pages/4_Topics.py", "Topics", "topics", ":material/topic:"),
     ("pages/5_Tone.py", "Tone", "tone", ":material/mood:"),
+    ("pages/7_Over_time.py", "Over time", "time", ":material/timeline:"),
+    ("pages/8_By_outlet.py", "By outlet", "outlets", ":material/newspaper:"),
     ("pages/6_Corpus.py", "Corpus", "corpus", ":material/upload_file:"),
 ]
 

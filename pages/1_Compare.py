@@ -5,146 +5,160 @@ import streamlit as st
 from lib.output import charts
 from lib.output.highlight import escape_markdown
 from lib.schema import PIPELINE_VERSION
-from lib.views import compare
+from lib.views import common
 from ui import data, downloads, state
 
 filters = state.read_filters()
 view = data.compare_view(filters)
+summary = view.summary
 
 st.title("US–Turkey vs Russia–Turkey: how the coverage differs")
-st.caption(
-    f"Filters: {filters.describe(markdown=True)}. Articles covering both relationships ({view['n_both']}) are in neither column; see Articles."
+st.markdown(
+    "This dashboard compares how English and Arabic news covers two **relationships** (in the charts, *dyads*): "
+    "**US–Turkey** and **Russia–Turkey**. Each article is assigned to the relationship whose countries it mentions most. "
+    "**Start with the findings below**; *Evidence* opens the sentences behind each one. "
+    "Narrow the articles with the filters in the sidebar, or add your own on the **Corpus** page."
 )
-if view["n_focal"] == 0:
+st.caption(
+    f"Filters: {filters.describe(markdown=True)}. Articles covering both relationships ({summary.n_both}) are in neither column; see Articles."
+)
+if view.n_focal == 0:
     st.info(
-        f"No US–Turkey or Russia–Turkey articles match these filters ({filters.describe(markdown=True)}). Widen the language, date or source filter in the sidebar."
+        f"No US–Turkey or Russia–Turkey articles match these filters ({filters.describe(markdown=True)}). "
+        "Widen the language, date or source filter in the sidebar, or add articles on the Corpus page."
     )
     st.stop()
 
 st.subheader("Findings")
-if not view["findings"]:
+if not view.findings:
     st.info("No finding compares the two relationships: one of them has no article under these filters.")
-for f in view["findings"]:
-    st.markdown(f"- {escape_markdown(f['text'])} [Evidence →]({state.link(f['evidence_page'], f['evidence_params'])})")
+for f in view.findings:
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown(f"- {escape_markdown(f.text)}", width="stretch")
+        state.page_link(f.page, f.params, label="Evidence", icon=":material/arrow_forward:", scroll=True)
 downloads.briefing(
-    data.filtered_corpus(filters),
+    view,
+    articles=data.filtered_corpus(filters).articles,
+    scope=filters.describe(),
     fingerprint=data.corpus_fingerprint(),
     pipeline_version=PIPELINE_VERSION,
-    scope=f"Filters: {filters.describe()}",
     key="compare.dl.briefing",
 )
 
-downloads.altair_chart(name="compare-tone-by-dyad", chart_obj=charts.tone_summary_chart(view["summary"]), theme=None)
+st.subheader("At a glance")
+tone = summary.tone.set_index(["dyad", "language"])
+for dyad in common.FOCAL_DYADS:
+    row = summary.row(dyad)
+    if row["n_articles"] == 0:
+        st.info(f"No {common.DYAD_LABELS[dyad]} articles match these filters ({filters.describe(markdown=True)}).")
+        continue
+    with st.container(border=True):
+        st.markdown(
+            f"**{common.DYAD_LABELS[dyad]}** · {common.articles_phrase(int(row['n_articles']))} ({escape_markdown(row['languages'])})"
+        )
+        with st.container(horizontal=True, gap="medium"):
+            for lang in [x for x in common.LANGUAGE_LABELS if (dyad, x) in tone.index]:
+                t = tone.loc[(dyad, lang)]
+                label = common.LANGUAGE_LABELS[lang]
+                st.metric(
+                    f"Tone, {label}",
+                    common.signed(t["tone"]),
+                    help=f"Mean sentence tone of {label} articles, −1 (negative) to +1 (positive), scored by {t['tone_method'] or 'no method'}; "
+                    f"{t['interval_note']}. Compare tone within a language only.",
+                    width="content",
+                )
+                st.metric(
+                    f"Negative, {label}",
+                    common.pct(t["share_negative"]),
+                    help="Share of scored sentences with tone ≤ −0.05",
+                    width="content",
+                )
+
+downloads.altair_chart(name="compare-articles", chart_obj=charts.article_compare_chart(summary.counts), theme=None)
+downloads.altair_chart(name="compare-tone", chart_obj=charts.tone_summary_chart(summary.tone), theme=None)
+downloads.altair_chart(name="compare-tone-distribution", chart_obj=charts.tone_histogram(view.tone_bins), theme=None)
 
 entity = state.get_param("entity")
 topic = state.get_param("topic")
-topic_labels = view["shares"].drop_duplicates("topic_id").set_index("topic_id")["short_label"].to_dict()
 speaker = state.get_param("speaker")
-summary = view["summary"].set_index("dyad")
-x_max = {
-    "articles": float(view["counts"].groupby("dyad")["n_articles"].sum().max() if len(view["counts"]) else 1),
-    "entities": float(view["rates"]["per_1000_words"].max() if len(view["rates"]) else 1),
-    "topics": float(view["shares"]["share"].max() if len(view["shares"]) else 1),
-}
-for dyad, col in zip(compare.FOCAL_DYADS, st.columns(2, gap="large"), strict=True):
-    with col:
-        row = summary.loc[dyad]
-        st.subheader(compare.DYAD_LABELS[dyad], divider="blue" if dyad == "us-turkey" else "orange")
-        if row["n_articles"] == 0:
-            st.info(f"No {compare.DYAD_LABELS[dyad]} articles match these filters ({filters.describe(markdown=True)}).")
-            continue
-        st.caption(f"Based on {row['n_articles']} articles ({row['languages']}), {row['n_sentences']} scored sentences.")
-        m = st.columns(4)
-        m[0].metric("Articles", int(row["n_articles"]))
-        m[1].metric(
-            "Tone",
-            f"{row['tone']:+.2f}".replace("-", "−") if row["tone"] is not None else "–",
-            help=f"Mean sentence tone, −1 (negative) to +1 (positive); {row['interval_note']}",
-        )
-        m[2].metric(
-            "Negative",
-            f"{row['share_negative']:.0%}" if row["share_negative"] is not None else "–",
-            help="Share of scored sentences with tone ≤ −0.05",
-        )
-        m[3].metric(
-            "Positive",
-            f"{row['share_positive']:.0%}" if row["share_positive"] is not None else "–",
-            help="Share of scored sentences with tone ≥ +0.05",
-        )
-        interval = (
-            ""
-            if row["tone_low"] is None or row["tone_low"] != row["tone_low"]
-            else f" Interval {row['tone_low']:+.2f} to {row['tone_high']:+.2f}.".replace("-", "−")
-        )
-        st.caption(f"Tone −1..+1; spread (SD across sentences) {row['tone_sd']:.2f}. {row['interval_note'].capitalize()}.{interval}")
-        downloads.altair_chart(
-            name=f"compare-articles-{dyad}", chart_obj=charts.article_bars(view["counts"], dyad=dyad, x_max=x_max["articles"]), theme=None
-        )
-        downloads.altair_chart(
-            name=f"compare-tone-histogram-{dyad}", chart_obj=charts.tone_histogram(view["tone_bins"], dyad=dyad), theme=None
-        )
+rates = view.entity_rates[~view.entity_rates["entity_id"].isin(common.DYAD_DEFINING_ENTITIES)]
+event = downloads.altair_chart(
+    name="compare-entities",
+    chart_obj=charts.entity_compare_chart(rates, subtitle="The two countries of each relationship left out; click a bar for its sentences"),
+    theme=None,
+    on_select="rerun",
+    key="compare.entities",
+)
+state.apply_selection(event, "entity_id", "entity", key="compare.entities")
+event = downloads.altair_chart(
+    name="compare-topics", chart_obj=charts.topic_compare_chart(view.topics.shares), theme=None, on_select="rerun", key="compare.topics"
+)
+st.caption("Click a bar of either chart for the sentences behind it.")
+state.apply_selection(event, "topic_id", "topic", key="compare.topics")
 
+if entity or topic:
+    if entity:
+        name = view.entity_names.get(entity, entity)
+        rows = data.entity_sentences(filters, entity)
+        state.evidence_anchor(f"Sentences naming {name} ({len(rows)})")
+        downloads.sentences(rows, name=f"compare-entity-{entity}-sentences")
+        state.page_link("entities", {"entity": entity}, label="All about this entity on Entities")
+    if topic:
+        label = view.topics.labels(short=True).get(topic, topic)
+        rows = data.topic_sentences(filters, topic)
+        if not entity:
+            state.evidence_anchor(f"Sentences on {label} ({len(rows)})")
+        else:
+            state.heading(f"Sentences on {label} ({len(rows)})")
+        downloads.sentences(rows, name=f"compare-topic-{topic}-sentences", extra={"evidence": "Why this topic"})
+        state.page_link("topics", {"topic": topic}, label="All about this topic on Topics")
+
+speakers_tab, countries_tab = st.tabs(["Who is quoted", "Speakers' countries"])
+with speakers_tab:
+    if view.speakers.speakers.empty:
+        st.info("No quotes found under these filters.")
+    else:
         event = downloads.altair_chart(
-            name=f"compare-entities-{dyad}",
-            chart_obj=charts.entity_bars(view["rates"], dyad=dyad, x_max=x_max["entities"]),
+            name="compare-speakers",
+            chart_obj=charts.speaker_compare_chart(view.speakers.speakers),
             theme=None,
             on_select="rerun",
-            key=f"compare.entities.{dyad}",
+            key="compare.speakers",
         )
-        state.apply_selection(event, "entity_id", "entity", key=f"compare.entities.{dyad}")
-        if entity:
-            rows = data.entity_sentences(filters, entity)
-            rows = rows[rows["dyad"] == dyad]
-            st.markdown(
-                f"**Sentences naming {escape_markdown(view['entity_names'].get(entity, entity))} in {compare.DYAD_LABELS[dyad]} coverage ({len(rows)})** · [all on Entities →]({state.link('entities', {'entity': entity})})"
-            )
-            downloads.sentences(rows, name=f"compare-entity-sentences-{dyad}", columns=["text", "tone", "title"])
-
-        event = downloads.altair_chart(
-            name=f"compare-topics-{dyad}",
-            chart_obj=charts.topic_bars(view["shares"], dyad=dyad, x_max=x_max["topics"]),
-            theme=None,
-            on_select="rerun",
-            key=f"compare.topics.{dyad}",
+        state.apply_selection(event, "group", "speaker", key="compare.speakers")
+with countries_tab:
+    if view.speakers.countries.empty:
+        st.info("No quotes found under these filters.")
+    else:
+        downloads.altair_chart(
+            name="compare-speaker-countries", chart_obj=charts.speaker_compare_chart(view.speakers.countries, by="country"), theme=None
         )
-        state.apply_selection(event, "topic_id", "topic", key=f"compare.topics.{dyad}")
-        if topic:
-            rows = data.topic_sentences(filters, topic)
-            rows = rows[rows["dyad"] == dyad]
-            st.markdown(
-                f"**Sentences on {escape_markdown(topic_labels.get(topic, topic))} in {compare.DYAD_LABELS[dyad]} coverage ({len(rows)})** · [all on Topics →]({state.link('topics', {'topic': topic})})"
+if speaker:
+    rows = data.speaker_quotes(filters, speaker)
+    state.evidence_anchor(f"Quotes by {speaker} ({len(rows)})")
+    downloads.dataframe(
+        name="compare-quotes",
+        data=rows[["quote", "dyad_label", "speaker_label", "country", "title"]],
+        hide_index=True,
+        row_height=downloads.WRAP_ROW_HEIGHT,
+        column_config={
+            "quote": st.column_config.TextColumn("Quote", width="large"),
+            "dyad_label": "Dyad",
+            "speaker_label": "Speaker",
+            "country": "Speaker's country",
+            "title": st.column_config.TextColumn("Article", width="medium"),
+        },
+    )
+
+st.subheader("Words that set the two relationships apart")
+for lang, tab in zip(common.LANGUAGE_LABELS, st.tabs(list(common.LANGUAGE_LABELS.values())), strict=True):
+    with tab:
+        terms = view.terms.of(lang)
+        if isinstance(terms, str):
+            st.info(terms)
+        else:
+            downloads.altair_chart(name=f"compare-terms-{lang}", chart_obj=charts.term_compare_chart(terms), theme=None)
+            st.caption(
+                "Words are compared by how much more often one side uses them than the other, allowing for chance "
+                "(technically: the z-score of a log-odds ratio with an informative Dirichlet prior, Monroe et al. 2008)."
             )
-            downloads.sentences(rows, name=f"compare-topic-sentences-{dyad}", columns=["text", "evidence", "tone", "title"])
-
-        speakers_tab, countries_tab = st.tabs(["Who speaks", "Speakers' countries"])
-        with speakers_tab:
-            if view["speakers"].empty or (view["speakers"]["dyad"] == dyad).sum() == 0:
-                st.info(f"No quotes found in {compare.DYAD_LABELS[dyad]} coverage under these filters.")
-            else:
-                downloads.altair_chart(
-                    name=f"compare-speakers-{dyad}", chart_obj=charts.speaker_bars(view["speakers"], dyad=dyad), theme=None
-                )
-        with countries_tab:
-            if view["countries"].empty or (view["countries"]["dyad"] == dyad).sum() == 0:
-                st.info(f"No quotes found in {compare.DYAD_LABELS[dyad]} coverage under these filters.")
-            else:
-                downloads.altair_chart(
-                    name=f"compare-speaker-countries-{dyad}",
-                    chart_obj=charts.speaker_bars(view["countries"], dyad=dyad, by="country"),
-                    theme=None,
-                )
-        if speaker:
-            rows = data.speaker_quotes(filters, speaker)
-            rows = rows[rows["dyad_label"] == compare.DYAD_LABELS[dyad]]
-            st.markdown(f"**Quotes by {escape_markdown(speaker)} in {compare.DYAD_LABELS[dyad]} coverage ({len(rows)})**")
-            downloads.dataframe(name=f"compare-quotes-{dyad}", data=rows[["quote", "speaker_label", "country", "title"]], hide_index=True)
-
-        for lang, tab in zip(
-            compare.LANGUAGE_LABELS, st.tabs([f"Distinctive terms · {v}" for v in compare.LANGUAGE_LABELS.values()]), strict=True
-        ):
-            with tab:
-                terms = view["terms"][lang]
-                if isinstance(terms, str):
-                    st.info(terms)
-                else:
-                    downloads.altair_chart(name=f"compare-terms-{lang}-{dyad}", chart_obj=charts.term_bars(terms, dyad=dyad), theme=None)

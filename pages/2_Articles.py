@@ -2,15 +2,18 @@
 
 import streamlit as st
 
-from lib.output.highlight import article_html, escape_markdown, legend_html
-from lib.views import compare
+from lib.output.highlight import article_html, escape_markdown, legend_html, plain_html
+from lib.views import common
 from ui import data, downloads, state
 
 filters = state.read_filters()
 table = data.articles_view(filters)
 
 st.title("Articles")
-st.caption(f"Filters: {filters.describe(markdown=True)}. Every article file, including those not analysed; select a row to read it.")
+st.caption(
+    f"Filters: {filters.describe(markdown=True)}. Every article file, including those not analysed; select a row to read it. "
+    "Untitled articles are named by their first words."
+)
 if table.empty:
     st.info(
         f"No articles match these filters ({filters.describe(markdown=True)}). Widen the language, date or source filter in the sidebar."
@@ -52,7 +55,9 @@ event = downloads.dataframe(
         "dyad": "Dyad",
         "dyad_reason": st.column_config.TextColumn("Why this dyad", width="medium"),
         "n_words": st.column_config.NumberColumn("Words", format="%d"),
-        "tone": st.column_config.NumberColumn("Tone (−1..+1)", format="%+.2f"),
+        "tone": st.column_config.NumberColumn(
+            "Tone (−1..+1)", format="%+.2f", help="Mean sentence tone of the article, by its language's method"
+        ),
         "main_entities": "Main entities",
         "main_topics": "Main topics",
         "status": "Status",
@@ -76,28 +81,33 @@ if detail is None:
     st.warning("That article is not in the corpus (the link may be from another corpus).")
     st.stop()
 art = detail["article"]
-st.subheader(escape_markdown(compare.display_title(art["title"], art["file"])))
-st.markdown(
-    " · ".join(
-        escape_markdown(x)
-        for x in (
-            art["date"] if isinstance(art["date"], str) else compare.UNKNOWN_DATE,
-            compare.source_label(art["source"]),
-            compare.LANGUAGE_LABELS.get(str(art["language"]), str(art["language"])),
-            compare.DYAD_LABELS.get(str(art["dyad"]), str(art["dyad"])),
-            f"{art['n_words']} words",
+# Everything below comes from the article: shown as plain text, never as markdown (a URL is not linked).
+st.html(plain_html(common.display_title(art["title"], art["file"], text=art["text"]), tag="h2", language=str(art["language"])))
+st.html(
+    plain_html(
+        " · ".join(
+            (
+                art["date"] if isinstance(art["date"], str) else common.UNKNOWN_DATE,
+                common.source_label(art["source"]),
+                common.language_label(art["language"]),
+                common.DYAD_LABELS.get(str(art["dyad"]), str(art["dyad"])),
+                f"{art['n_words']} words",
+            )
         )
     )
 )
-st.caption(f"Why this dyad: {escape_markdown(art['dyad_reason'])}")
+st.html(plain_html(f"Why this dyad: {art['dyad_reason']}", style="color: #555; font-size: 0.9rem;"))
 if art["status"] != "ok":
-    st.warning(f"This article was not analysed: {escape_markdown(art['error'])}")
+    st.warning("This article was not analysed:")
+    st.html(plain_html(art["error"]))
 text = art["text"] if isinstance(art["text"], str) else ""
 if not text:
     st.info("This article has no text to show.")
     st.stop()
 st.html(legend_html())
 selected = [e for e in (state.get_param("entity"),) if e]
+sentence = state.get_param("sentence")
+focus = int(sentence) if sentence and sentence.isdigit() else None
 st.html(
     article_html(
         text,
@@ -106,8 +116,11 @@ st.html(
         mentions=detail["mentions"],
         entity_names=detail["entity_names"],
         selected=selected,
+        focus_sentence=focus,
     )
 )
+if focus is not None:
+    state.scroll_to(f"s{focus}")
 with st.expander(f"Removed boilerplate ({len(detail['boilerplate'])} pieces)"):
     if detail["boilerplate"].empty:
         st.write("Nothing was removed from this article.")

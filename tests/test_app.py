@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["pages/1_Compare.py", "pages/2_Articles.py", "pages/3_Entities.py", "pages/4_Topics.py", "pages/5_Tone.py"]
+PAGES = [
+    "pages/1_Compare.py",
+    "pages/2_Articles.py",
+    "pages/3_Entities.py",
+    "pages/4_Topics.py",
+    "pages/5_Tone.py",
+    "pages/7_Over_time.py",
+    "pages/8_By_outlet.py",
+]
 #: First run analyses the seeds and loads the models (~10 s on a laptop).
 TIMEOUT = 240
 
@@ -33,6 +43,7 @@ def texts(at: AppTest) -> str:
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error"):
         parts += [str(e.value) for e in at.get(kind)]
     parts += [f"{m.label}={m.value}" for m in at.metric]
+    parts += [html.unescape(re.sub(r"<[^>]+>", "", h.proto.body)) for h in at.get("html")]
     return "\n".join(parts).replace("\\", "")
 
 
@@ -57,7 +68,8 @@ def test_app_runs_and_lands_on_compare():
     assert_ok(at)
     shown = texts(at)
     assert "US–Turkey vs Russia–Turkey" in shown
-    assert "Articles=2" in shown and "Articles=3" in shown
+    assert "US–Turkey** · 2 articles" in shown and "Russia–Turkey** · 3 articles" in shown
+    assert "Start with the findings below" in shown  # first contact: what to do first
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -80,15 +92,16 @@ def test_compare_says_how_little_it_rests_on():
     shown = texts(at)
     assert "Findings" in shown
     assert "based on 2 US–Turkey and 3 Russia–Turkey articles, too few to generalise" in shown
-    assert "too few articles for an interval" in shown  # US–Turkey: 2 articles
-    assert "90% interval from resampling articles" in shown  # Russia–Turkey: 3 articles
+    assert "US–Turkey: too few articles for an interval" in shown  # 1 English US–Turkey article
+    assert re.search(r"Russia–Turkey −?\+?\d\.\d\d to [−+]\d\.\d\d", shown)  # 3 English Russia–Turkey articles: an interval
     assert "Syria and Idlib is the leading topic of Russia–Turkey coverage" in shown
-    assert "Evidence →](./topics?topic=syria)" in shown
+    # run on its own (no navigation), the evidence links fall back to plain links that scroll to the table
+    assert "(./topics?topic=syria&show=evidence)" in shown
     # The landing page is served at the app's root: evidence on it links to "./?…".
-    assert "Evidence →](./?speaker=" in shown
+    assert "(./?speaker=anonymous+source&show=evidence)" in shown
     assert "](./compare" not in shown
-    for label in ("Tone", "Negative", "Positive"):
-        assert sum(m.label == label for m in at.metric) == 2
+    for label in ("Tone, English", "Negative, English", "Tone, Arabic", "Negative, Arabic"):
+        assert sum(m.label == label for m in at.metric) == 2  # the same measures on both sides
 
 
 def test_tone_page_names_each_method_and_its_agreement():
@@ -116,7 +129,7 @@ def test_language_filter_changes_compare_and_the_url():
     assert at.query_params["lang"] in ("ar", ["ar"])
     shown = texts(at)
     assert "No Russia–Turkey articles match these filters (Arabic articles)" in shown
-    assert "Articles=1" in shown and "Articles=3" not in shown
+    assert "US–Turkey** · 1 article (" in shown
 
 
 def test_filter_survives_a_change_of_page():
@@ -152,18 +165,19 @@ def test_entity_url_shows_its_sentences():
     at = run("pages/3_Entities.py", entity="putin")
     assert_ok(at)
     assert at.selectbox[0].value == "putin"
-    heading = next(s.value for s in at.subheader if s.value.startswith("Sentences naming"))
-    assert heading.startswith("Sentences naming Vladimir Putin (")
-    sentences = at.dataframe[1].value
-    assert len(sentences) > 0 and set(sentences["dyad_label"]) == {"Russia–Turkey"}
-    assert sentences["text"].str.contains("Putin").all()
+    assert re.search(r"Sentences naming Vladimir Putin \(\d+\)", texts(at))
+    sentences = at.dataframe[0].value
+    assert len(sentences) > 0 and set(sentences["Dyad"]) == {"Russia–Turkey"}
+    assert sentences["Sentence"].str.contains("Putin").all()
+    # whole sentences, their tone, and a link to the reader at each sentence
+    assert {"Sentence", "Tone", "Dyad", "Language", "Article", "Read"} <= set(sentences.columns)
+    assert sentences["Read"].str.contains("article=").all() and sentences["Read"].str.contains("sentence=").all()
 
 
 def test_topic_url_shows_its_sentences():
     at = run("pages/4_Topics.py", topic="syria")
     assert_ok(at)
-    heading = next(s.value for s in at.subheader if s.value.startswith("Sentences on"))
-    assert heading.startswith("Sentences on Syria and Idlib (")
+    assert re.search(r"Sentences on Syria and Idlib \(\d+\)", texts(at))
     assert len(at.dataframe[0].value) > 0
 
 
@@ -177,9 +191,10 @@ def test_term_url_opens_keyword_in_context():
 
 def test_compare_entity_url_shows_sentences_per_column():
     at = run("pages/1_Compare.py", entity="putin")
-    shown = texts(at)
-    assert "Sentences naming Vladimir Putin in Russia–Turkey coverage" in shown
-    assert "Sentences naming Vladimir Putin in US–Turkey coverage (0)" in shown
+    assert_ok(at)
+    assert re.search(r"Sentences naming Vladimir Putin \(\d+\)", texts(at))
+    rows = at.dataframe[0].value
+    assert set(rows["Dyad"]) == {"Russia–Turkey"} and rows["Sentence"].str.contains("Putin").all()
 
 
 def test_article_url_opens_the_arabic_article_right_to_left(arabic_id):
@@ -238,7 +253,7 @@ def test_bad_dates_in_the_url_are_ignored():
 
 def test_compare_topic_url_names_the_topic():
     shown = texts(run("pages/1_Compare.py", topic="syria"))
-    assert "Sentences on Syria and Idlib in Russia–Turkey coverage" in shown
+    assert re.search(r"Sentences on Syria and Idlib \(\d+\)", shown)
 
 
 def test_url_values_are_shown_as_text_not_markdown():
@@ -257,3 +272,72 @@ def test_describe_escapes_only_for_markdown():
     f = Filters(sources=("(unknown source)",))
     assert f.describe() == "from (unknown source)"
     assert f.describe(markdown=True) == r"from \(unknown source\)"
+
+
+# --- an upload widens an unset date range --------------------------------------------------------
+
+
+def test_an_upload_extends_an_unset_date_range(tmp_path, monkeypatch):
+    """After an upload of a later article, a date range the user never set follows the new span:
+    the URL pins no ``to=`` and Compare counts the new article."""
+    from ui import data
+
+    monkeypatch.setenv("COVERAGE_DB", str(tmp_path / "store.sqlite"))
+    at = run("app.py")
+    assert_ok(at)
+    assert "to" not in at.query_params and "from" not in at.query_params
+    seed = next((ROOT / "seeds").glob("000_*.txt")).read_text(encoding="utf-8")
+    later = seed.replace("date 2021-10-31", "date 2022-03-01", 1) + "\n\nA later paragraph about Ankara and Washington.\n"
+    (outcome,) = data.import_uploads([("later.txt", later.encode())])
+    assert outcome.outcome == "added"
+    at.run()
+    assert_ok(at)
+    assert "to" not in at.query_params and "from" not in at.query_params
+    assert "US–Turkey** · 3 articles" in texts(at)
+    assert at.sidebar.date_input[0].value[1].isoformat() == "2022-03-01"
+
+
+def test_a_chosen_end_date_stays_after_an_upload(tmp_path, monkeypatch):
+    from ui import data
+
+    monkeypatch.setenv("COVERAGE_DB", str(tmp_path / "store.sqlite"))
+    at = run("app.py", to="2021-10-31")
+    assert_ok(at)
+    seed = next((ROOT / "seeds").glob("000_*.txt")).read_text(encoding="utf-8")
+    later = seed.replace("date 2021-10-31", "date 2022-03-01", 1) + "\n\nAnother later paragraph about Ankara.\n"
+    data.import_uploads([("later.txt", later.encode())])
+    at.run()
+    assert_ok(at)
+    assert at.query_params["to"] in ("2021-10-31", ["2021-10-31"])  # the user's choice is kept
+    assert "US–Turkey** · 2 articles" in texts(at)
+
+
+# --- over time and by outlet ----------------------------------------------------------------------
+
+
+def test_over_time_shows_periods_and_a_period_opens_its_sentences():
+    at = run("pages/7_Over_time.py", period="2021-10-31")
+    assert_ok(at)
+    shown = texts(at)
+    assert "4 undated article(s) are left out" in shown  # the seeds: one dated focal article
+    assert "What each day was about" in shown
+    top = at.dataframe[0].value
+    assert list(top["period_label"]) == ["2021-10-31"] and "Joe Biden" in top["entities"].iloc[0]
+    assert re.search(r"Sentences of 2021-10-31 \(\d+\)", shown)
+    assert len(at.dataframe[1].value) > 0 and set(at.dataframe[1].value["Dyad"]) == {"US–Turkey"}
+
+
+def test_over_time_period_length_can_be_chosen():
+    at = run("pages/7_Over_time.py", every="month")
+    assert_ok(at)
+    assert "What each month was about" in texts(at)
+    assert list(at.dataframe[0].value["period_label"]) == ["2021-10"]
+
+
+def test_by_outlet_lists_each_outlet_for_both_dyads():
+    at = run("pages/8_By_outlet.py")
+    assert_ok(at)
+    assert "Coverage by outlet" in texts(at)
+    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
+    assert len(specs) == 3  # articles, tone per language, topic mix
+    assert "Articles per outlet, by dyad" in specs[0] and "within each language" in specs[1] and "Topic mix per outlet" in specs[2]

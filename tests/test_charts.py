@@ -7,8 +7,8 @@ import json
 import pytest
 
 from lib.output import charts
-from lib.views import compare
-from tests.test_compare import toy_tables
+from lib.views import compare, entities, terms, tone
+from tests.toy import toy_tables
 
 
 @pytest.fixture(scope="module")
@@ -17,29 +17,23 @@ def toy():
 
 
 def _all_charts(toy):
-    a, s = toy["articles"], toy["sentences"]
-    rates = compare.entity_rates(a, toy["mentions"], toy["entity_tone"], toy["entities"])
-    shares = compare.topic_shares_by_dyad(a, s, toy["sentence_topics"], toy["topics_taxonomy"])
-    speakers = compare.speakers_by_dyad(a, toy["quotes"], toy["entities"])
-    terms = compare.distinguishing_terms(s, a, language="en")
-    tones = compare.sentence_tones(a, s)
-    out = {
-        "tone_summary": charts.tone_summary_chart(compare.dyad_summary(a, s)),
-        "tone_distribution": charts.tone_distribution_chart(tones),
-        "entity_tone": charts.entity_tone_chart(rates),
-        "entity_compare": charts.entity_compare_chart(rates),
-        "cooccurrence": charts.cooccurrence_chart(compare.entity_cooccurrence(a, toy["mentions"], toy["entities"])),
-        "topic_compare": charts.topic_compare_chart(shares),
-        "scattertext": charts.scattertext_chart(terms),
+    v = compare.compare_view(toy)
+    t = tone.tone_view(toy)
+    terms_en = v.terms.of("en")
+    return {
+        "articles": charts.article_compare_chart(v.summary.counts),
+        "tone_summary": charts.tone_summary_chart(v.summary.tone),
+        "tone_histogram": charts.tone_histogram(v.tone_bins),
+        "tone_distribution": charts.tone_distribution_chart(t.tones),
+        "entity_tone": charts.entity_tone_chart(t.entity_tone),
+        "entity_compare": charts.entity_compare_chart(v.entity_rates),
+        "cooccurrence": charts.cooccurrence_chart(entities.entity_cooccurrence(toy["articles"], toy["mentions"], toy["entities"])),
+        "topic_compare": charts.topic_compare_chart(v.topics.shares),
+        "speakers": charts.speaker_compare_chart(v.speakers.speakers),
+        "speaker_countries": charts.speaker_compare_chart(v.speakers.countries, by="country"),
+        "terms": charts.term_compare_chart(terms_en),
+        "scattertext": charts.scattertext_chart(terms_en),
     }
-    for d in compare.FOCAL_DYADS:
-        out[f"articles_{d}"] = charts.article_bars(compare.article_counts(a), dyad=d, x_max=3)
-        out[f"tone_hist_{d}"] = charts.tone_histogram(compare.tone_bins(tones), dyad=d)
-        out[f"entities_{d}"] = charts.entity_bars(rates, dyad=d, x_max=20)
-        out[f"topics_{d}"] = charts.topic_bars(shares, dyad=d, x_max=1)
-        out[f"speakers_{d}"] = charts.speaker_bars(speakers, dyad=d)
-        out[f"terms_{d}"] = charts.term_bars(terms, dyad=d)
-    return out
 
 
 def _title_text(spec: dict) -> str:
@@ -60,25 +54,55 @@ def test_one_colour_per_dyad_everywhere(toy):
     blue, orange = charts.DYAD_COLORS["us-turkey"], charts.DYAD_COLORS["russia-turkey"]
     for name, chart in _all_charts(toy).items():
         text = json.dumps(chart.to_dict())
-        if name.endswith("us-turkey"):
-            assert blue in text and orange not in text, name
-        elif name.endswith("russia-turkey"):
-            assert orange in text and blue not in text, name
-        else:
-            assert blue in text and orange in text, name
-            assert text.index(blue) < text.index(orange)  # always in the order US–Turkey, Russia–Turkey
+        assert blue in text and orange in text, name  # one paired chart per question: both relationships in it
+        assert text.index(blue) < text.index(orange)  # always in the order US–Turkey, Russia–Turkey
+
+
+def test_paired_charts_put_both_dyads_on_one_scale_and_order(toy):
+    """Both relationships share one axis (no per-side scales) and every chart orders them US–Turkey, Russia–Turkey."""
+    for name in ("articles", "entity_compare", "topic_compare", "speakers", "tone_histogram"):
+        spec = _all_charts(toy)[name].to_dict()
+        text = json.dumps(spec, ensure_ascii=False)
+        assert '"dyad_label"' in text, name
+        assert '"sort": ["US–Turkey", "Russia–Turkey"]' in text, name
+        assert '"resolve"' not in text, name  # no independent scales
+
+
+def test_time_and_outlet_charts_are_valid_and_paired(toy):
+    from lib.views import outlets, timeline
+
+    tl = timeline.timeline_view(toy)
+    ov = outlets.outlets_view(toy)
+    built = {
+        "time_articles": charts.timeline_articles_chart(tl.volume, tl.labels, granularity=tl.granularity),
+        "time_tone": charts.timeline_tone_chart(tl.tone, tl.labels, granularity=tl.granularity),
+        "outlet_articles": charts.outlet_articles_chart(ov.volume, ov.outlets),
+        "outlet_tone": charts.outlet_tone_chart(ov.tone, ov.outlets),
+        "outlet_topics": charts.outlet_topic_chart(ov.topics, ov.outlets),
+    }
+    for name, chart in built.items():
+        spec = chart.to_dict()
+        assert len(_title_text(spec)) > 15, name
+        assert "dyad_label" in json.dumps(spec), name
+    assert "language_label" in json.dumps(built["time_tone"].to_dict()) and "language_label" in json.dumps(built["outlet_tone"].to_dict())
+    assert f'"name": "{charts.SELECT_PARAM}"' in json.dumps(built["time_articles"].to_dict())  # click a period
+
+
+def test_tone_charts_never_pool_languages(toy):
+    c = _all_charts(toy)
+    for name in ("tone_summary", "tone_histogram", "entity_tone", "tone_distribution"):
+        assert "language_label" in json.dumps(c[name].to_dict()), name
 
 
 def test_titles_name_scale_and_dyad(toy):
     c = _all_charts(toy)
-    assert _title_text(c["tone_summary"].to_dict()) == "Mean sentence tone by dyad (−1 = negative, +1 = positive)"
-    assert _title_text(c["entities_russia-turkey"].to_dict()).startswith("Russia–Turkey:")
-    assert "English" in _title_text(c["scattertext"].to_dict())
+    assert _title_text(c["tone_summary"].to_dict()) == "Mean sentence tone, by dyad within each language"
+    assert "English" in _title_text(c["scattertext"].to_dict()) and "English" in _title_text(c["terms"].to_dict())
 
 
 def test_drilldown_charts_carry_the_selection(toy):
     c = _all_charts(toy)
-    for name in ("entity_compare", "topic_compare", "entities_us-turkey", "topics_us-turkey", "scattertext", "entity_tone"):
+    for name in ("entity_compare", "topic_compare", "speakers", "terms", "scattertext", "entity_tone"):
         assert f'"name": "{charts.SELECT_PARAM}"' in json.dumps(c[name].to_dict()), name
 
 
@@ -90,8 +114,8 @@ def test_arabic_terms_export_to_svg():
     a.loc[a["article_id"] == "r1", "language"] = "ar"
     s = toy["sentences"].copy()
     s.loc[s["article_id"] == "r1", "text"] = ["قال بوتين إن وقف إطلاق النار في إدلب صامد.", "روسيا وتركيا تتفقان."]
-    terms = compare.distinguishing_terms(s, a, language="ar")
-    svg = vlc.vegalite_to_svg(charts.scattertext_chart(terms).to_dict())
+    found = terms.distinguishing_terms(s, a, language="ar")
+    svg = vlc.vegalite_to_svg(charts.scattertext_chart(found).to_dict())
     assert "<svg" in svg and "Arabic" in svg
     # the labels are exported as text, in logical order, not reversed or split per letter
-    assert any(t in svg for t in ("بوتين", "ادلب", "امريكيه", "عقوبات"))
+    assert any(t in svg for t in ("بوتين", "إدلب", "الأمريكية", "والعقوبات"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
@@ -213,9 +215,48 @@ def briefing(seed_corpus):
 
 def test_briefing_png_is_one_tall_page_with_ink(briefing):
     (w, h), ink, _ = _ink(briefing_png(briefing))
-    assert w >= 2 * exports.BRIEFING_WIDTH
-    assert h > w  # portrait
+    assert (w, h) == (2 * 595, 2 * 842)  # A4 portrait at 2×
     assert ink > 0.02 * w * h
+
+
+@pytest.mark.parametrize(("layout", "box"), [("a4", b"[0 0 595 842]"), ("slide", b"[0 0 960 540]")])
+def test_briefing_pdf_is_exactly_a4_or_16_9(seed_corpus, layout, box):
+    spec = briefing_for(seed_corpus, fingerprint=FP, pipeline_version="1", layout=layout)
+    pdf = briefing_pdf(spec)
+    assert pdf_page_count(pdf) == 1
+    assert re.search(rb"MediaBox\s*" + re.escape(box), pdf), re.findall(rb"MediaBox\s*\[[^\]]*\]", pdf)
+
+
+def test_briefing_stands_alone(briefing):
+    import vl_convert as vlc
+
+    lines = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", vlc.vegalite_to_svg(briefing))]
+    svg = " ".join(lines)  # wrapped lines joined back
+    assert "How English and Arabic news covered US–Turkey and Russia–Turkey relations, 2021-10" in svg
+    assert "Outlets (1): (unknown source)" in svg
+    assert "Dates: 2021-10-31 to 2021-10-31 (4 undated)" in svg
+    assert "US–Turkey 2 (English 1, Arabic 1)" in svg and "Russia–Turkey 3 (English 3)" in svg
+    assert "Methods: English sentence tone by VADER, Arabic by" in svg
+    assert "click" not in svg.lower()  # nothing in print asks to click
+    # tone in the briefing is never pooled: one row per language
+    assert "Mean sentence tone (−1 = negative, +1 = positive)" in lines and "English" in lines and "Arabic" in lines
+
+
+def test_briefing_renders_the_compare_view_it_is_given(seed_corpus):
+    """The page and the briefing render one view object: the briefing's findings are the view's."""
+    from lib.views.compare import compare_view
+
+    view = compare_view(seed_corpus)
+    text = exports.briefing_text(
+        view,
+        seed_corpus.articles,
+        scope="all articles",
+        prov=exports.provenance(seed_corpus.articles, fingerprint=FP, pipeline_version="1"),
+    )
+    kinds = [f.kind for f in view.findings if f.kind != "volume"]
+    assert len(text.findings) == len(kinds)
+    tone_text = next(f.text for f in view.findings if f.kind == "tone")
+    assert tone_text.split(" (based on")[0] in text.findings[kinds.index("tone")]
 
 
 def test_briefing_pdf_has_one_page(briefing):

@@ -36,7 +36,7 @@ from lib.corpus import runner as runners
 from lib.corpus import store as store_lib
 from lib.corpus.tables import Corpus, LiveCorpus
 from lib.text import importers
-from lib.views import compare
+from lib.views import articles, common, compare, entities, outlets, speakers, terms, timeline, tone, topics
 from ui.state import Filters
 
 #: Environment variable naming the folder of article files a new store is filled from.
@@ -230,7 +230,7 @@ def upload_limits() -> importers.Limits:
     return importers.Limits.from_env(max_upload_bytes=int(st.get_option("server.maxUploadSize")) * importers.MB)
 
 
-# --- cached views (lib.views.compare on the filtered corpus) ------------------------------------------
+# --- cached views (lib.views on the filtered corpus) ------------------------------------------
 
 
 #: Filtered corpora kept: the views of one filter combination share one.
@@ -252,48 +252,27 @@ def _term_counts(key: str) -> pd.DataFrame:
     read-only by every filtered view (never mutated; cache_resource avoids
     copying a table of millions of rows on every filter change)."""
     corpus = get_corpus()
-    return compare.article_term_counts(corpus["sentences"], corpus.articles)
+    return terms.article_term_counts(corpus["sentences"], corpus.articles)
 
 
-def _terms(sub: Corpus, language: str, key: str) -> pd.DataFrame | str:
-    """Distinguishing terms, or the reason there are none (an empty-state message)."""
-    try:
-        return compare.distinguishing_terms(sub["sentences"], sub.articles, language=language, counts=_term_counts(key))
-    except compare.TooFewForTerms as exc:
-        return str(exc)
+def _terms(key: str, fkey: tuple) -> terms.TermsView:
+    return terms.terms_view(_subset(key, fkey), counts=_term_counts(key))
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _compare_view(key: str, fkey: tuple) -> dict:
-    sub = _subset(key, fkey)
-    a, s = sub.articles, sub["sentences"]
-    terms = {lang: _terms(sub, lang, key) for lang in compare.LANGUAGE_LABELS}
-    return {
-        "n_articles": len(a),
-        "n_focal": len(compare.focal_articles(a)),
-        "n_both": int(((a["dyad"] == "both") & (a["status"] == "ok")).sum()),
-        "summary": compare.dyad_summary(a, s),
-        "counts": compare.article_counts(a),
-        "tone_bins": compare.tone_bins(compare.sentence_tones(a, s)),
-        "rates": compare.entity_rates(a, sub["mentions"], sub["entity_tone"], sub["entities"], top=8),
-        "shares": compare.topic_shares_by_dyad(a, s, sub["sentence_topics"], sub["topics_taxonomy"]),
-        "speakers": compare.speakers_by_dyad(a, sub["quotes"], sub["entities"], by="speaker"),
-        "countries": compare.speakers_by_dyad(a, sub["quotes"], sub["entities"], by="country"),
-        "terms": terms,
-        "findings": compare.findings(sub, terms=terms),
-        "entity_names": sub["entities"].dropna(subset=["name_en"]).set_index("entity_id")["name_en"].astype(str).to_dict(),
-    }
+def _compare_view(key: str, fkey: tuple) -> compare.CompareView:
+    return compare.compare_view(_subset(key, fkey), terms=_terms(key, fkey))
 
 
-def compare_view(filters: Filters) -> dict:
-    """Everything the Compare page draws, for the filtered corpus."""
+def compare_view(filters: Filters) -> compare.CompareView:
+    """Everything the Compare page (and the briefing) draws, for the filtered corpus."""
     return _compare_view(corpus_key(), filters.key())
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _articles_view(key: str, fkey: tuple) -> pd.DataFrame:
     sub = _subset(key, fkey)
-    return compare.article_table(sub.articles, sub["mentions"], sub["entities"], sub["topics"], sub["topics_taxonomy"])
+    return articles.article_table(sub.articles, sub["mentions"], sub["entities"], sub["topics"], sub["topics_taxonomy"])
 
 
 def articles_view(filters: Filters) -> pd.DataFrame:
@@ -313,17 +292,11 @@ def article_detail(article_id: str) -> dict | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _entities_view(key: str, fkey: tuple) -> dict:
-    sub = _subset(key, fkey)
-    a = sub.articles
-    return {
-        "n_focal": len(compare.focal_articles(a)),
-        "rates": compare.entity_rates(a, sub["mentions"], sub["entity_tone"], sub["entities"]),
-        "pairs": compare.entity_cooccurrence(a, sub["mentions"], sub["entities"]),
-    }
+def _entities_view(key: str, fkey: tuple) -> entities.EntitiesView:
+    return entities.entities_view(_subset(key, fkey))
 
 
-def entities_view(filters: Filters) -> dict:
+def entities_view(filters: Filters) -> entities.EntitiesView:
     """Entity × dyad rates and co-occurrences for the filtered corpus."""
     return _entities_view(corpus_key(), filters.key())
 
@@ -331,7 +304,7 @@ def entities_view(filters: Filters) -> dict:
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _entity_sentences(key: str, fkey: tuple, entity_id: str) -> pd.DataFrame:
     sub = _subset(key, fkey)
-    return compare.entity_sentences(sub.articles, sub["sentences"], sub["mentions"], entity_id=entity_id)
+    return entities.entity_sentences(sub.articles, sub["sentences"], sub["mentions"], entity_id=entity_id)
 
 
 def entity_sentences(filters: Filters, entity_id: str) -> pd.DataFrame:
@@ -339,18 +312,11 @@ def entity_sentences(filters: Filters, entity_id: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _topics_view(key: str, fkey: tuple) -> dict:
-    sub = _subset(key, fkey)
-    a, s = sub.articles, sub["sentences"]
-    return {
-        "n_focal": len(compare.focal_articles(a)),
-        "shares": compare.topic_shares_by_dyad(a, s, sub["sentence_topics"], sub["topics_taxonomy"]),
-        "taxonomy": sub["topics_taxonomy"],
-        "terms": {lang: _terms(sub, lang, key) for lang in compare.LANGUAGE_LABELS},
-    }
+def _topics_view(key: str, fkey: tuple) -> tuple[topics.TopicsView, terms.TermsView]:
+    return topics.topics_view(_subset(key, fkey)), _terms(key, fkey)
 
 
-def topics_view(filters: Filters) -> dict:
+def topics_view(filters: Filters) -> tuple[topics.TopicsView, terms.TermsView]:
     """Topic shares and distinguishing terms per language for the filtered corpus."""
     return _topics_view(corpus_key(), filters.key())
 
@@ -358,7 +324,7 @@ def topics_view(filters: Filters) -> dict:
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _topic_sentences(key: str, fkey: tuple, topic_id: str) -> pd.DataFrame:
     sub = _subset(key, fkey)
-    return compare.topic_sentences(sub.articles, sub["sentences"], sub["sentence_topics"], topic_id=topic_id)
+    return topics.topic_sentences(sub.articles, sub["sentences"], sub["sentence_topics"], topic_id=topic_id)
 
 
 def topic_sentences(filters: Filters, topic_id: str) -> pd.DataFrame:
@@ -368,7 +334,7 @@ def topic_sentences(filters: Filters, topic_id: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _kwic(key: str, fkey: tuple, term: str, language: str) -> pd.DataFrame:
     sub = _subset(key, fkey)
-    return compare.keyword_in_context(sub["sentences"], sub.articles, term=term, language=language)
+    return terms.keyword_in_context(sub["sentences"], sub.articles, term=term, language=language)
 
 
 def kwic(filters: Filters, term: str, language: str) -> pd.DataFrame:
@@ -377,23 +343,11 @@ def kwic(filters: Filters, term: str, language: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _tone_view(key: str, fkey: tuple) -> dict:
-    sub = _subset(key, fkey)
-    a, s = sub.articles, sub["sentences"]
-    methods_used = sorted(set(s["tone_method"].dropna().astype(str)))
-    return {
-        "n_focal": len(compare.focal_articles(a)),
-        "summary": compare.dyad_summary(a, s),
-        "tones": compare.sentence_tones(a, s),
-        "by_language": compare.tone_by_group(a, s, by="language"),
-        "rates": compare.entity_rates(
-            a, sub["mentions"], sub["entity_tone"], sub["entities"], top=10, exclude=compare.DYAD_DEFINING_ENTITIES
-        ),
-        "methods_used": methods_used,
-    }
+def _tone_view(key: str, fkey: tuple) -> tone.ToneView:
+    return tone.tone_view(_subset(key, fkey))
 
 
-def tone_view(filters: Filters) -> dict:
+def tone_view(filters: Filters) -> tone.ToneView:
     """Tone distributions by dyad, language and entity for the filtered corpus."""
     return _tone_view(corpus_key(), filters.key())
 
@@ -401,12 +355,43 @@ def tone_view(filters: Filters) -> dict:
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _speaker_quotes(key: str, fkey: tuple, speaker: str) -> pd.DataFrame:
     sub = _subset(key, fkey)
-    return compare.speaker_quotes(compare.focal_articles(sub.articles), sub["quotes"], speaker=speaker, entities=sub["entities"])
+    return speakers.speaker_quotes(common.focal_articles(sub.articles), sub["quotes"], speaker=speaker, entities=sub["entities"])
 
 
 def speaker_quotes(filters: Filters, speaker: str) -> pd.DataFrame:
     """The quotes behind one speaker's count (e.g. "anonymous source")."""
     return _speaker_quotes(corpus_key(), filters.key(), speaker)
+
+
+@st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
+def _timeline_view(key: str, fkey: tuple, granularity: str | None) -> timeline.TimelineView:
+    return timeline.timeline_view(_subset(key, fkey), granularity=granularity)
+
+
+def timeline_view(filters: Filters, granularity: str | None = None) -> timeline.TimelineView:
+    """Articles and tone per period for the filtered corpus (``granularity`` None: chosen from the span)."""
+    return _timeline_view(corpus_key(), filters.key(), granularity)
+
+
+@st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
+def _period_sentences(key: str, fkey: tuple, period: str, granularity: str) -> pd.DataFrame:
+    sub = _subset(key, fkey)
+    return timeline.period_sentences(sub.articles, sub["sentences"], period=period, granularity=granularity)
+
+
+def period_sentences(filters: Filters, period: str, granularity: str) -> pd.DataFrame:
+    """The sentences of the articles dated in one period."""
+    return _period_sentences(corpus_key(), filters.key(), period, granularity)
+
+
+@st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
+def _outlets_view(key: str, fkey: tuple) -> outlets.OutletsView:
+    return outlets.outlets_view(_subset(key, fkey))
+
+
+def outlets_view(filters: Filters) -> outlets.OutletsView:
+    """Outlets side by side per relationship, for the filtered corpus."""
+    return _outlets_view(corpus_key(), filters.key())
 
 
 def filtered_corpus(filters: Filters) -> Corpus:

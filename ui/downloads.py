@@ -25,6 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.output import exports
+from ui import state
 
 _SLUG_RE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -93,31 +94,37 @@ def chart(chart_obj, *, name: str, key: str) -> None:
         )
 
 
-def briefing(corpus, *, fingerprint: str, pipeline_version: str, scope: str, key: str) -> None:
-    """PNG and PDF buttons for the one-page briefing of ``corpus`` (the filtered view)."""
+def briefing(view, *, articles: pd.DataFrame, scope: str, fingerprint: str, pipeline_version: str, key: str) -> None:
+    """PDF and PNG buttons for the one-page briefing of the Compare ``view`` (A4 portrait, and a 16:9 slide).
+
+    ``articles`` is the filtered corpus's articles table the view was made from.
+    """
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     stem = f"briefing-{exports.short_fingerprint(fingerprint)}-{stamp}"
 
-    def spec() -> dict:
-        return exports.briefing_for(corpus, fingerprint=fingerprint, pipeline_version=pipeline_version, scope=scope)
+    def spec(layout: str) -> dict:
+        return exports.briefing_for_view(
+            view, articles, fingerprint=fingerprint, pipeline_version=pipeline_version, scope=scope, layout=layout
+        )
 
     with st.container(horizontal=True, gap="small"):
-        _button(
-            "Briefing PNG",
-            lambda: exports.briefing_png(spec()),
-            file_name=f"{stem}.png",
-            mime="image/png",
-            key=f"{key}.png",
-            help="One page: key charts, findings, and the corpus fingerprint",
-        )
-        _button(
-            "Briefing PDF",
-            lambda: exports.briefing_pdf(spec()),
-            file_name=f"{stem}.pdf",
-            mime="application/pdf",
-            key=f"{key}.pdf",
-            help="One page: key charts, findings, and the corpus fingerprint",
-        )
+        for layout, label in (("a4", "A4"), ("slide", "16:9 slide")):
+            _button(
+                f"Briefing PDF ({label})",
+                lambda layout=layout: exports.briefing_pdf(spec(layout)),
+                file_name=f"{stem}-{layout}.pdf",
+                mime="application/pdf",
+                key=f"{key}.{layout}.pdf",
+                help="One page: title, outlets, dates, articles per side and language, key charts, findings, methods and provenance",
+            )
+            _button(
+                f"Briefing PNG ({label})",
+                lambda layout=layout: exports.briefing_png(spec(layout)),
+                file_name=f"{stem}-{layout}.png",
+                mime="image/png",
+                key=f"{key}.{layout}.png",
+                help="The same page as an image",
+            )
 
 
 # --- drop-in wrappers: draw, then offer the downloads ------------------------------------------
@@ -131,34 +138,68 @@ def altair_chart(chart_obj, *, name: str, **kwargs):
 
 
 def dataframe(data: pd.DataFrame, *, name: str, **kwargs):
-    """``st.dataframe`` followed by CSV/XLSX buttons for the columns shown, in their order."""
-    event = st.dataframe(data, **kwargs)
+    """``st.dataframe`` followed by CSV/XLSX buttons for the columns shown, in their order.
+
+    The cells handed to ``st.dataframe`` are formula-neutralised too (a text
+    cell starting with = + - @ gets a leading '), so a table taken from the
+    grid itself — its own "Download as CSV", or copy and paste into a
+    spreadsheet — is as safe as the buttons' files.
+    """
     order = kwargs.get("column_order")
     shown = data[[c for c in order if c in data.columns]] if order else data
+    event = st.dataframe(exports.neutralise(data), **kwargs)
     table(shown, name=name, key=f"dl.{name}")
     return event
 
 
-#: How every table of evidence sentences labels its columns.
-SENTENCE_COLUMN_CONFIG = {
-    "text": st.column_config.TextColumn("Sentence", width="large"),
-    "tone": st.column_config.NumberColumn("Tone", format="%+.2f"),
-    "title": "Article",
-    "dyad_label": "Dyad",
-    "language": "Language",
-    "evidence": "Why this topic",
-}
+#: Row height that lets a table cell wrap a whole sentence over four lines
+#: (Streamlit wraps text only in rows taller than 4 rem).
+WRAP_ROW_HEIGHT = 96
 
 
-def sentences(rows: pd.DataFrame, *, name: str, columns: list[str]):
+def _all_arabic(languages: pd.Series) -> bool:
+    return len(languages) > 0 and bool((languages.astype(str) == "ar").all())
+
+
+def sentences(rows: pd.DataFrame, *, name: str, extra: dict[str, str] | None = None, key: str | None = None):
     """The sentences behind a number (a drill-down), with CSV/XLSX buttons.
 
-    ``columns`` are the columns of ``rows`` to show, in order; every
-    drill-down labels them the same way.
+    Every drill-down shows the same columns with the same headers: the whole
+    sentence (wrapped, right-aligned when every row is Arabic), its tone,
+    dyad, language, article, and a link that opens the article in the reader
+    at that sentence. ``extra`` maps more columns of ``rows`` to their
+    headers (e.g. ``{"evidence": "Why this topic"}``), shown after the sentence.
     """
-    return dataframe(
-        name=name,
-        data=rows[columns],
+    extra = extra or {}
+    frame = pd.DataFrame(
+        {
+            "Sentence": rows["text"].astype("string"),
+            **{label: rows[col] for col, label in extra.items()},
+            "Tone": rows["tone"].astype("Float64").round(2),
+            "Dyad": rows["dyad_label"],
+            "Language": rows["language_label"] if "language_label" in rows.columns else rows["language"],
+            "Article": rows["title"],
+        }
+    ).reset_index(drop=True)
+    links = [
+        state.link("articles", {"article": str(a), "sentence": str(int(sid))})
+        for a, sid in zip(rows["article_id"], rows["sentence_id"], strict=True)
+    ]
+    rtl = _all_arabic(rows["language"]) if "language" in rows.columns else False
+    event = st.dataframe(
+        exports.neutralise(frame.assign(Read=links)),
         hide_index=True,
-        column_config={c: SENTENCE_COLUMN_CONFIG[c] for c in columns if c in SENTENCE_COLUMN_CONFIG},
+        row_height=WRAP_ROW_HEIGHT,
+        key=key,
+        column_config={
+            "Sentence": st.column_config.TextColumn("Sentence", width="large", alignment="right" if rtl else "left"),
+            "Tone": st.column_config.NumberColumn("Tone", format="%+.2f", help="Sentence tone, −1 (negative) to +1 (positive)"),
+            "Article": st.column_config.TextColumn("Article", width="medium"),
+            "Read": st.column_config.LinkColumn(
+                "Read", display_text="Open at sentence", help="The article in the reader, at this sentence"
+            ),
+            **{label: st.column_config.TextColumn(label, width="medium") for label in extra.values()},
+        },
     )
+    table(frame, name=name, key=f"dl.{name}")
+    return event

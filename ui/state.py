@@ -33,8 +33,8 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from lib.output.highlight import escape_markdown
-from lib.views import compare
+from lib.output.highlight import escape_markdown, plain_html
+from lib.views import common
 
 P_LANG, P_FROM, P_TO, P_SOURCE, P_UNDATED = "lang", "from", "to", "source", "undated"
 FILTER_PARAMS = (P_LANG, P_FROM, P_TO, P_SOURCE, P_UNDATED)
@@ -65,7 +65,7 @@ class Filters:
 
     def article_ids(self, articles: pd.DataFrame) -> list[str]:
         dr = (self.date_from, self.date_to) if (self.date_from or self.date_to) else None
-        return compare.filter_articles(
+        return common.filter_articles(
             articles, languages=self.languages, date_range=dr, sources=self.sources, include_undated=self.include_undated
         )
 
@@ -79,7 +79,7 @@ class Filters:
         parts = []
         if self.languages is not None:
             parts.append(
-                " or ".join(esc(compare.LANGUAGE_LABELS.get(x, x)) for x in self.languages) + " articles"
+                " or ".join(esc(common.LANGUAGE_LABELS.get(x, x)) for x in self.languages) + " articles"
                 if self.languages
                 else "no language selected"
             )
@@ -171,6 +171,66 @@ def link(page: str, params: Mapping[str, str] | None = None) -> str:
     return f"./{path}" + (f"?{urlencode(q, doseq=True)}" if q else "")
 
 
+#: The file of each page, by URL path (as app.py registers them): in-app
+#: links (st.page_link) open a page in the same tab and session.
+PAGE_FILES = {
+    "compare": "pages/1_Compare.py",
+    "articles": "pages/2_Articles.py",
+    "entities": "pages/3_Entities.py",
+    "topics": "pages/4_Topics.py",
+    "tone": "pages/5_Tone.py",
+    "time": "pages/7_Over_time.py",
+    "outlets": "pages/8_By_outlet.py",
+    "corpus": "pages/6_Corpus.py",
+}
+#: Query parameter asking the opened page to scroll to its evidence table.
+P_SCROLL = "show"
+#: Anchor of the evidence table on every page (see ``evidence_anchor``).
+EVIDENCE_ANCHOR = "evidence"
+
+
+def page_link(page: str, params: Mapping[str, str] | None = None, *, label: str, scroll: bool = False, icon: str | None = None) -> None:
+    """A link to ``page`` (URL path) with ``params`` and the current filters, opened in the same tab.
+
+    With ``scroll=True`` the page opens scrolled to its evidence table. When
+    the page is not registered (a page run on its own, as in tests), a plain
+    link is shown instead.
+    """
+    q: dict[str, str | list[str]] = dict(read_filters().params())
+    q.update(params or {})
+    if scroll:
+        q[P_SCROLL] = EVIDENCE_ANCHOR
+    try:
+        st.page_link(PAGE_FILES[page], label=label, icon=icon, query_params=q)
+    except (st.errors.StreamlitAPIException, KeyError):
+        st.markdown(f"[{escape_markdown(label)}]({link(page, {k: v for k, v in q.items() if isinstance(v, str)})})")
+
+
+def heading(title: str, *, element_id: str | None = None) -> None:
+    """A section heading whose text is shown as plain text (names and titles come from articles)."""
+    st.html(plain_html(title, tag="h3", element_id=element_id, style="margin: 1rem 0 0.3rem 0; font-weight: 600;"))
+
+
+def scroll_to(element_id: str) -> None:
+    """Scroll the page to the element ``element_id`` once it is drawn (ids are made here, never from user text)."""
+    if not element_id.replace("-", "").replace("_", "").isalnum():
+        raise ValueError(f"not an element id: {element_id!r}")
+    st.html(
+        f"<script>setTimeout(() => {{ const e = document.getElementById('{element_id}') ||"
+        f" [...document.querySelectorAll('iframe')].map(f => f.contentDocument?.getElementById('{element_id}')).find(Boolean);"
+        " e?.scrollIntoView({behavior: 'instant', block: 'center'}); }, 700);</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def evidence_anchor(title: str) -> None:
+    """The heading above an evidence table; when the page was opened to show it, scroll to it once."""
+    heading(title, element_id=EVIDENCE_ANCHOR)
+    if get_param(P_SCROLL) == EVIDENCE_ANCHOR:
+        set_param(P_SCROLL, None)
+        scroll_to(EVIDENCE_ANCHOR)
+
+
 def param_select(
     label: str, name: str, options: Mapping[str, str], *, key: str, none_label: str = "— none —", help: str | None = None
 ) -> str | None:
@@ -231,8 +291,8 @@ def sidebar_filters(articles: pd.DataFrame, *, label: Callable[[str], str] | Non
     url = read_filters()
     langs_present = sorted(articles["language"].dropna().astype(str).unique().tolist())
     lang_options = sorted(set(langs_present) | set(url.languages or ()))
-    first, last = compare.date_span(articles)
-    sources_present = compare.source_options(articles)
+    first, last = common.date_span(articles)
+    sources_present = common.source_options(articles)
     source_options = list(dict.fromkeys([*sources_present, *(url.sources or ())]))
 
     _seed(_K + "lang", list(url.languages) if url.languages is not None else lang_options)
@@ -244,22 +304,26 @@ def sidebar_filters(articles: pd.DataFrame, *, label: Callable[[str], str] | Non
         "Language",
         lang_options,
         key=_K + "lang",
-        format_func=lambda c: compare.LANGUAGE_LABELS.get(c, c),
+        format_func=lambda c: common.LANGUAGE_LABELS.get(c, c),
         help="Articles in these languages. English is scored by VADER, Arabic by its own method.",
     )
     date_from = date_to = None
     if first and last:
         lo, hi = date.fromisoformat(first), date.fromisoformat(last)
-        start = date.fromisoformat(url.date_from) if url.date_from else lo
-        end = date.fromisoformat(url.date_to) if url.date_to else hi
-        _seed(_K + "dates", (min(start, hi), max(end, lo)))
+        _follow_span(lo, hi, url)
+        start, end = st.session_state[_K + "dates"]
         picked = st.sidebar.date_input(
-            "Date range", key=_K + "dates", min_value=min(lo, start), max_value=max(hi, end), help="Applies to articles that state a date."
+            "Date range",
+            key=_K + "dates",
+            min_value=min(lo, start),
+            max_value=max(hi, end),
+            help="Applies to articles that state a date. Left at the corpus's first and last date, it follows new articles.",
         )
+        pinned_from, pinned_to = st.session_state.get(_K + "dates.pinned", (False, False))
         if isinstance(picked, tuple | list) and len(picked) == 2:
-            if picked[0] != lo:
+            if picked[0] != lo or pinned_from:
                 date_from = picked[0].isoformat()
-            if picked[1] != hi:
+            if picked[1] != hi or pinned_to:
                 date_to = picked[1].isoformat()
         n_undated = int(articles["date"].isna().sum())
         include_undated = st.sidebar.checkbox(f"Include undated articles ({n_undated})", key=_K + "undated")
@@ -271,7 +335,7 @@ def sidebar_filters(articles: pd.DataFrame, *, label: Callable[[str], str] | Non
         source_options,
         key=_K + "source",
         placeholder="All sources",
-        help=f"Articles without a source are listed as {compare.UNKNOWN_SOURCE}.",
+        help=f"Articles without a source are listed as {common.UNKNOWN_SOURCE}.",
     )
 
     f = Filters(
@@ -283,6 +347,31 @@ def sidebar_filters(articles: pd.DataFrame, *, label: Callable[[str], str] | Non
     )
     _write(f)
     return f
+
+
+def _follow_span(lo: date, hi: date, url: Filters) -> None:
+    """Seed the date widget, and keep an end the user did not choose at the corpus's span.
+
+    The widget starts at the URL's dates, else at the corpus's first and last
+    date. When the span changes (an upload adds later or earlier articles),
+    an end still at the old span's edge moves to the new edge, so new
+    articles are not silently left out and the URL does not pin ``to=``.
+    """
+    span_key, key, pinned_key = _K + "dates.span", _K + "dates", _K + "dates.pinned"
+    if key not in st.session_state:
+        start = date.fromisoformat(url.date_from) if url.date_from else lo
+        end = date.fromisoformat(url.date_to) if url.date_to else hi
+        st.session_state[key] = (min(start, hi), max(end, lo))
+        st.session_state[pinned_key] = (bool(url.date_from), bool(url.date_to))  # a date in the URL was chosen
+    else:
+        old_lo, old_hi = st.session_state.get(span_key, (lo, hi))
+        pinned_from, pinned_to = st.session_state.get(pinned_key, (False, False))
+        value = st.session_state[key]
+        if isinstance(value, tuple | list) and len(value) == 2 and (old_lo, old_hi) != (lo, hi):
+            start = lo if value[0] == old_lo and not pinned_from else value[0]
+            end = hi if value[1] == old_hi and not pinned_to else value[1]
+            st.session_state[key] = (start, end)
+    st.session_state[span_key] = (lo, hi)
 
 
 def _write(f: Filters) -> None:

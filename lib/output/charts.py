@@ -1,6 +1,6 @@
 """Every chart of the dashboard, in Altair, with one colour per dyad.
 
-Each function takes a table from ``lib.views.compare`` and returns an Altair
+Each function takes a table from a view in ``lib.views`` and returns an Altair
 chart whose title and axis labels stand alone in a screenshot or an
 exported PNG/SVG (the title names the dyad, the measure and its scale).
 US–Turkey and Russia–Turkey always have the same two colours
@@ -19,7 +19,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from lib.views.compare import DYAD_LABELS, FOCAL_DYADS
+from lib.views.common import DYAD_LABELS, FOCAL_DYADS, LANGUAGE_LABELS, signed
 
 # --- shared look --------------------------------------------------------------------------
 
@@ -34,6 +34,9 @@ LABEL_LIMIT = 260
 #: Name of the click selection on charts a page can drill down from.
 SELECT_PARAM = "pick"
 TONE_DOMAIN = (-1.0, 1.0)
+#: Width of one panel of a faceted chart: panels stack (one per row), and
+#: this fits beside the axis labels in an 800-pixel window.
+FACET_WIDTH = 330
 #: Bars in a ranked chart: more are unreadable at half the page width.
 MAX_BARS = 12
 
@@ -82,36 +85,36 @@ def _height(n: int, per: int = 22, minimum: int = 60) -> int:
     return CHROME_PX + max(minimum, per * n)
 
 
-def _one(df: pd.DataFrame, dyad: str) -> pd.DataFrame:
-    return df[df["dyad"] == dyad]
-
-
 # --- articles -------------------------------------------------------------------------------
 
 
-def article_bars(counts: pd.DataFrame, *, dyad: str, x_max: float | None = None) -> alt.Chart:
-    """Articles of one dyad by language and source."""
-    d = _one(counts, dyad).assign(group=lambda x: x["language_label"] + " · " + x["source_label"])
-    n = int(d["n_articles"].sum())
-    x = alt.X(
-        "n_articles:Q",
-        title="Articles",
-        axis=alt.Axis(tickMinStep=1, format="d"),
-        scale=alt.Scale(domain=[0, x_max]) if x_max else alt.Undefined,
-    )
+def _dyad_offset(axis: str = "y"):
+    sort = [DYAD_LABELS[x] for x in FOCAL_DYADS]
+    return alt.YOffset("dyad_label:N", sort=sort) if axis == "y" else alt.XOffset("dyad_label:N", sort=sort)
+
+
+def article_compare_chart(counts: pd.DataFrame) -> alt.Chart:
+    """Articles of both dyads by language and source, side by side on one scale."""
+    d = counts.assign(group=counts["language_label"] + " · " + counts["source_label"])
+    n = d.groupby("dyad_label")["n_articles"].sum().to_dict()
+    sub = "; ".join(f"{DYAD_LABELS[x]}: {n.get(DYAD_LABELS[x], 0)}" for x in FOCAL_DYADS)
+    order = d.groupby("group")["n_articles"].sum().sort_values(ascending=False, kind="stable").index.tolist()
     return styled(
-        alt.Chart(d, title=_title(f"{DYAD_LABELS[dyad]}: articles by language and source", f"{n} articles in all"))
-        .mark_bar(color=DYAD_COLORS[dyad])
+        alt.Chart(d, title=_title("Articles by dyad, language and source", f"Articles in all — {sub}"))
+        .mark_bar()
         .encode(
-            y=alt.Y("group:N", title=None, sort="-x"),
-            x=x,
+            y=alt.Y("group:N", title=None, sort=order),
+            yOffset=_dyad_offset(),
+            x=alt.X("n_articles:Q", title="Articles", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=dyad_color(),
             tooltip=[
+                alt.Tooltip("dyad_label:N", title="Dyad"),
                 alt.Tooltip("language_label:N", title="Language"),
                 alt.Tooltip("source_label:N", title="Source"),
                 alt.Tooltip("n_articles:Q", title="Articles"),
             ],
         )
-        .properties(height=_height(len(d)))
+        .properties(height=_height(len(order), 30))
     )
 
 
@@ -119,33 +122,38 @@ def article_bars(counts: pd.DataFrame, *, dyad: str, x_max: float | None = None)
 
 
 def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
-    """Mean sentence tone per dyad with its resampling interval (where there is one)."""
-    d = summary.copy()
-    d["basis"] = d["interval_note"]
+    """Mean sentence tone per dyad and language with its resampling interval (where there is one).
+
+    One row per language (each is scored by its own method), the two dyads
+    in each row, on one −1..+1 scale.
+    """
+    d = summary[summary["n_sentences"] > 0].copy()
+    d["basis"] = d["label"] + ": " + d["interval_note"]
+    d["tone_text"] = d["tone"].map(signed)
+    y = alt.Y("language_label:N", title=None, sort=list(LANGUAGE_LABELS.values()), axis=alt.Axis(labelFontWeight="bold"))
+    y_offset = alt.YOffset("label:N", sort=[DYAD_LABELS[x] for x in FOCAL_DYADS])
     base = alt.Chart(d).encode(
-        y=alt.Y("label:N", title=None, sort=[DYAD_LABELS[x] for x in FOCAL_DYADS]),
-        color=alt.Color("label:N", scale=dyad_scale(), legend=None),
+        y=y, yOffset=y_offset, color=alt.Color("label:N", scale=dyad_scale(), title="Dyad", legend=alt.Legend(orient="top"))
     )
     tooltip = [
         alt.Tooltip("label:N", title="Dyad"),
+        alt.Tooltip("language_label:N", title="Language"),
         alt.Tooltip("tone:Q", title="Mean sentence tone", format="+.2f"),
         alt.Tooltip("tone_low:Q", title="Interval low", format="+.2f"),
         alt.Tooltip("tone_high:Q", title="Interval high", format="+.2f"),
         alt.Tooltip("n_articles:Q", title="Articles"),
         alt.Tooltip("n_sentences:Q", title="Scored sentences"),
+        alt.Tooltip("tone_method:N", title="Method"),
         alt.Tooltip("basis:N", title="Basis"),
     ]
-    rule = base.mark_rule(strokeWidth=3).encode(
-        x=alt.X("tone_low:Q", scale=alt.Scale(domain=list(TONE_DOMAIN))), x2="tone_high:Q", tooltip=tooltip
+    x_scale = alt.Scale(domain=list(TONE_DOMAIN))
+    rule = base.mark_rule(strokeWidth=3).encode(x=alt.X("tone_low:Q", scale=x_scale), x2="tone_high:Q", tooltip=tooltip)
+    point = base.mark_point(filled=True, size=120).encode(
+        x=alt.X("tone:Q", title="Mean sentence tone (−1 = negative, +1 = positive)", scale=x_scale), tooltip=tooltip
     )
-    point = base.mark_point(filled=True, size=140).encode(
-        x=alt.X("tone:Q", title="Mean sentence tone (−1 = negative, +1 = positive)", scale=alt.Scale(domain=list(TONE_DOMAIN))),
-        tooltip=tooltip,
-    )
-    label = base.mark_text(align="right", baseline="bottom", dy=-8, fontSize=11, color="#333").encode(
-        x=alt.datum(TONE_DOMAIN[1]), text="basis:N"
-    )
+    label = base.mark_text(align="left", dx=8, fontSize=11, color="#222").encode(x="tone:Q", text="tone_text:N")
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#888", strokeDash=[4, 3]).encode(x="x:Q")
+    n_rows = max(1, d["language"].nunique())
     return styled(
         alt.layer(
             zero,
@@ -153,31 +161,60 @@ def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
             point,
             label,
             title=_title(
-                "Mean sentence tone by dyad (−1 = negative, +1 = positive)",
-                "Bars: 90 % interval from resampling articles, where there are enough",
+                "Mean sentence tone, by dyad within each language",
+                "−1 = negative, +1 = positive. English: VADER; Arabic: lexicon method; compare within a row. Line: 90% interval",
             ),
-        ).properties(height=_height(len(d), 45))
+        ).properties(height=CHROME_PX + 70 * n_rows)
     )
 
 
-def tone_histogram(bins: pd.DataFrame, *, dyad: str) -> alt.Chart:
-    """Distribution of sentence tone in one dyad's coverage (from ``compare.tone_bins``)."""
-    d = _one(bins, dyad)
-    n = int(d["n_sentences"].sum())
+def tone_histogram(bins: pd.DataFrame) -> alt.Chart:
+    """Distribution of sentence tone, both dyads side by side, one panel per language (from ``tone.tone_bins``).
+
+    Bars are the share of the dyad's scored sentences in that language, so
+    a side with more articles does not look more of everything.
+    """
+    d = bins.copy()
+    totals = d.groupby(["dyad", "language"])["n_sentences"].transform("sum")
+    d["share"] = d["n_sentences"] / totals.where(totals > 0)
+    d["bin_label"] = d["bin_start"].map(lambda x: signed(x, 1)) + " to " + d["bin_end"].map(lambda x: signed(x, 1))
+    order = d.drop_duplicates("bin_start").sort_values("bin_start")["bin_label"].tolist()
+    n = d.groupby(["dyad", "language"])["n_sentences"].sum()
+    sub = "; ".join(
+        f"{DYAD_LABELS[dy]} {LANGUAGE_LABELS[lang]}: {n[(dy, lang)]} sentences"
+        for dy in FOCAL_DYADS
+        for lang in LANGUAGE_LABELS
+        if n.get((dy, lang), 0)
+    )
     return styled(
-        alt.Chart(d, title=_title(f"{DYAD_LABELS[dyad]}: tone of {n} sentences", "Sentence tone, −1 = negative, +1 = positive"))
-        .mark_bar(color=DYAD_COLORS[dyad], binSpacing=1)
+        alt.Chart(
+            d,
+            title=_title(
+                "Sentence tone, by dyad within each language",
+                f"Share of the dyad's scored sentences in each band. {sub}" if sub else "No scored sentences",
+            ),
+        )
+        .mark_bar()
         .encode(
-            x=alt.X("bin_start:Q", bin="binned", title="Sentence tone (−1 to +1)", scale=alt.Scale(domain=list(TONE_DOMAIN))),
-            x2="bin_end:Q",
-            y=alt.Y("n_sentences:Q", title="Sentences"),
+            x=alt.X("bin_label:N", title="Sentence tone (−1 = negative, +1 = positive)", sort=order, axis=alt.Axis(labelAngle=-40)),
+            xOffset=_dyad_offset("x"),
+            y=alt.Y("share:Q", title="Share of sentences", axis=alt.Axis(format="%")),
+            color=dyad_color(),
+            row=alt.Row(
+                "language_label:N",
+                title=None,
+                sort=list(LANGUAGE_LABELS.values()),
+                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelFontWeight="bold"),
+            ),
             tooltip=[
-                alt.Tooltip("bin_start:Q", title="Tone from", format="+.1f"),
-                alt.Tooltip("bin_end:Q", title="to", format="+.1f"),
+                alt.Tooltip("dyad_label:N", title="Dyad"),
+                alt.Tooltip("language_label:N", title="Language"),
+                alt.Tooltip("bin_label:N", title="Tone"),
                 alt.Tooltip("n_sentences:Q", title="Sentences"),
+                alt.Tooltip("share:Q", title="Share of the dyad's sentences", format=".0%"),
             ],
         )
-        .properties(height=CHROME_PX + 110)
+        .properties(height=110, width=FACET_WIDTH)
     )
 
 
@@ -187,7 +224,7 @@ def tone_distribution_chart(tones: pd.DataFrame) -> alt.Chart:
         alt.Chart(
             tones,
             title=_title(
-                "Sentence tone by dyad and language (−1 = negative, +1 = positive)",
+                "Spread of sentence tone, by dyad within each language",
                 "Boxes: quartiles; whiskers: 1.5 × IQR; each language is scored by its own method",
             ),
         )
@@ -196,87 +233,75 @@ def tone_distribution_chart(tones: pd.DataFrame) -> alt.Chart:
             y=alt.Y("dyad_label:N", title=None, sort=[DYAD_LABELS[x] for x in FOCAL_DYADS]),
             x=alt.X("tone:Q", title="Sentence tone", scale=alt.Scale(domain=list(TONE_DOMAIN))),
             color=dyad_color(),
-            row=alt.Row("language_label:N", title=None, header=alt.Header(labelFontSize=12, labelAngle=0, labelAlign="left")),
+            row=alt.Row(
+                "language_label:N",
+                title=None,
+                sort=list(LANGUAGE_LABELS.values()),
+                header=alt.Header(labelFontSize=12, labelAngle=0, labelAlign="left", labelFontWeight="bold"),
+            ),
             tooltip=[
                 alt.Tooltip("dyad_label:N", title="Dyad"),
                 alt.Tooltip("language_label:N", title="Language"),
                 alt.Tooltip("tone:Q", format="+.2f"),
             ],
         )
-        .properties(height=80)
+        .properties(height=80, width=FACET_WIDTH)
     )
 
 
-def entity_tone_chart(rates: pd.DataFrame) -> alt.Chart:
-    """Tone toward each entity in each dyad's coverage (dots sized by sentences)."""
-    d = rates[rates["tone"].notna()]
+def entity_tone_chart(entity_tone: pd.DataFrame) -> alt.Chart:
+    """Tone toward each entity in each dyad's coverage, one panel per language (dots sized by sentences).
+
+    ``entity_tone`` is ``entities.entity_tone_by_language``: never pooled across languages.
+    """
+    d = entity_tone[entity_tone["tone"].notna()]
+    order = d.groupby("name")["n_tone_sentences"].sum().sort_values(ascending=False).index.tolist()
     return styled(
         alt.Chart(
             d,
             title=_title(
-                "Tone toward each entity, by dyad (mean tone of sentences naming it)",
-                "Dot size: sentences behind the mean; −1 = negative, +1 = positive",
+                "Tone toward each entity, by dyad and language (mean tone of sentences naming it)",
+                "Dot size: sentences behind the mean; −1 = negative, +1 = positive; compare within a language",
             ),
         )
         .mark_circle(opacity=0.85)
         .encode(
-            y=alt.Y("name:N", title=None, sort=alt.EncodingSortField("n_mentions", op="sum", order="descending")),
+            y=alt.Y("name:N", title=None, sort=order),
             x=alt.X("tone:Q", title="Mean tone of sentences naming the entity", scale=alt.Scale(domain=list(TONE_DOMAIN))),
             color=dyad_color(),
             size=alt.Size("n_tone_sentences:Q", title="Sentences", scale=alt.Scale(range=[30, 400])),
+            row=alt.Row(
+                "language_label:N",
+                title=None,
+                sort=list(LANGUAGE_LABELS.values()),
+                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelFontWeight="bold"),
+            ),
             tooltip=[
                 alt.Tooltip("name:N", title="Entity"),
                 alt.Tooltip("dyad_label:N", title="Dyad"),
+                alt.Tooltip("language_label:N", title="Language"),
                 alt.Tooltip("tone:Q", title="Tone", format="+.2f"),
                 alt.Tooltip("n_tone_sentences:Q", title="Sentences"),
             ],
         )
         .add_params(alt.selection_point(name=SELECT_PARAM, fields=["entity_id"]))
-        .properties(height=_height(d["name"].nunique(), 24))
+        .properties(height=max(60, 24 * len(order)), width=FACET_WIDTH)
     )
 
 
 # --- entities -------------------------------------------------------------------------------
 
 
-def entity_bars(rates: pd.DataFrame, *, dyad: str, x_max: float | None = None, top: int = MAX_BARS) -> alt.LayerChart:
-    """One dyad's most-mentioned entities (per 1,000 words), each labelled with the tone toward it."""
-    d = _one(rates, dyad)
-    d = d[d["n_mentions"] > 0].nlargest(top, "per_1000_words").copy()
-    d["tone_text"] = d["tone"].map(lambda t: "tone n/a" if pd.isna(t) else f"tone {t:+.2f}".replace("-", "−"))
-    scale = alt.Scale(domain=[0, x_max * 1.25]) if x_max else alt.Undefined
-    tooltip = [
-        alt.Tooltip("name:N", title="Entity"),
-        alt.Tooltip("per_1000_words:Q", title="Mentions per 1,000 words", format=".1f"),
-        alt.Tooltip("n_mentions:Q", title="Mentions"),
-        alt.Tooltip("share_articles:Q", title="Share of articles", format=".0%"),
-        alt.Tooltip("tone:Q", title="Tone toward it", format="+.2f"),
-        alt.Tooltip("n_tone_sentences:Q", title="Sentences behind the tone"),
-    ]
-    base = alt.Chart(d).encode(y=alt.Y("name:N", title=None, sort="-x"))
-    bars = base.mark_bar(color=DYAD_COLORS[dyad]).encode(
-        x=alt.X("per_1000_words:Q", title="Mentions per 1,000 words", scale=scale), tooltip=tooltip
-    )
-    bars = bars.add_params(alt.selection_point(name=SELECT_PARAM, fields=["entity_id"]))
-    text = base.mark_text(align="left", dx=4, fontSize=10, color="#333").encode(x="per_1000_words:Q", text="tone_text:N")
-    return styled(
-        alt.layer(
-            bars,
-            text,
-            title=_title(
-                f"{DYAD_LABELS[dyad]}: most-mentioned entities",
-                "Mentions per 1,000 words; label: mean tone of sentences naming it (−1..+1)",
-            ),
-        ).properties(height=_height(len(d)))
-    )
+def _tone_tooltips() -> list:
+    return [alt.Tooltip(f"tone_{lang}:Q", title=f"Tone toward it ({label})", format="+.2f") for lang, label in LANGUAGE_LABELS.items()]
 
 
-def entity_compare_chart(rates: pd.DataFrame, *, top: int = MAX_BARS) -> alt.Chart:
+def entity_compare_chart(rates: pd.DataFrame, *, top: int = MAX_BARS, subtitle: str | None = None) -> alt.Chart:
     """Mentions per 1,000 words of each entity in both dyads, side by side."""
     keep = rates.groupby("entity_id")["per_1000_words"].max().nlargest(top).index
     d = rates[rates["entity_id"].isin(keep)]
     return styled(
-        alt.Chart(d, title=_title("Entities by dyad: mentions per 1,000 words", "Click a bar for the sentences behind it"))
+        alt.Chart(d, title=_title("Entities by dyad: mentions per 1,000 words", subtitle))
         .mark_bar()
         .encode(
             y=alt.Y("name:N", title=None, sort=alt.EncodingSortField("per_1000_words", op="max", order="descending")),
@@ -289,7 +314,7 @@ def entity_compare_chart(rates: pd.DataFrame, *, top: int = MAX_BARS) -> alt.Cha
                 alt.Tooltip("per_1000_words:Q", title="Per 1,000 words", format=".1f"),
                 alt.Tooltip("n_mentions:Q", title="Mentions"),
                 alt.Tooltip("share_articles:Q", title="Share of the dyad's articles", format=".0%"),
-                alt.Tooltip("tone:Q", title="Tone toward it", format="+.2f"),
+                *_tone_tooltips(),
             ],
         )
         .add_params(alt.selection_point(name=SELECT_PARAM, fields=["entity_id"]))
@@ -324,39 +349,12 @@ def cooccurrence_chart(pairs: pd.DataFrame, *, top: int = MAX_BARS) -> alt.Chart
 # --- topics ---------------------------------------------------------------------------------
 
 
-def topic_bars(shares: pd.DataFrame, *, dyad: str, x_max: float | None = None, top: int = MAX_BARS) -> alt.Chart:
-    """One dyad's topics by share of its sentences."""
-    d = _one(shares, dyad)
-    d = d[d["n_sentences"] > 0].nlargest(top, "share")
-    scale = alt.Scale(domain=[0, x_max]) if x_max else alt.Undefined
-    return styled(
-        alt.Chart(
-            d, title=_title(f"{DYAD_LABELS[dyad]}: topics", "Share of the dyad's sentences on each topic (a sentence can have several)")
-        )
-        .mark_bar(color=DYAD_COLORS[dyad])
-        .encode(
-            y=alt.Y("short_label:N", title=None, sort="-x"),
-            x=alt.X("share:Q", title="Share of sentences", axis=alt.Axis(format="%"), scale=scale),
-            tooltip=[
-                alt.Tooltip("label:N", title="Topic"),
-                alt.Tooltip("share:Q", title="Share of sentences", format=".0%"),
-                alt.Tooltip("n_sentences:Q", title="Sentences"),
-                alt.Tooltip("n_articles:Q", title="Articles"),
-            ],
-        )
-        .add_params(alt.selection_point(name=SELECT_PARAM, fields=["topic_id"]))
-        .properties(height=_height(len(d)))
-    )
-
-
 def topic_compare_chart(shares: pd.DataFrame) -> alt.Chart:
     """Topic shares of both dyads side by side."""
     keep = shares.groupby("topic_id")["share"].max()
     d = shares[shares["topic_id"].isin(keep[keep > 0].index)]
     return styled(
-        alt.Chart(
-            d, title=_title("Topics by dyad: share of sentences", "A sentence can have several topics; click a bar for its sentences")
-        )
+        alt.Chart(d, title=_title("Topics by dyad: share of sentences", "A sentence can have several topics"))
         .mark_bar()
         .encode(
             y=alt.Y("short_label:N", title=None, sort=alt.EncodingSortField("share", op="max", order="descending")),
@@ -379,19 +377,23 @@ def topic_compare_chart(shares: pd.DataFrame) -> alt.Chart:
 # --- who speaks -----------------------------------------------------------------------------
 
 
-def speaker_bars(speakers: pd.DataFrame, *, dyad: str, by: str = "speaker", x_max: float | None = None, top: int = 8) -> alt.Chart:
-    """One dyad's quotes by speaker (or the speaker's country)."""
-    d = _one(speakers, dyad).nlargest(top, "n_quotes")
-    n = int(_one(speakers, dyad)["n_quotes"].sum())
+def speaker_compare_chart(speakers: pd.DataFrame, *, by: str = "speaker", top: int = 8) -> alt.Chart:
+    """Quotes of both dyads by speaker (or the speaker's country), as shares of each dyad's quotes."""
     what = "speaker" if by == "speaker" else "speaker's country"
-    scale = alt.Scale(domain=[0, x_max]) if x_max else alt.Undefined
+    keep = speakers.groupby("group_label")["share"].max().sort_values(ascending=False, kind="stable").head(top).index.tolist()
+    d = speakers[speakers["group_label"].isin(keep)]
+    n = speakers.drop_duplicates("dyad").set_index("dyad_label")["dyad_quotes"].to_dict()
+    sub = "; ".join(f"{DYAD_LABELS[x]}: {n.get(DYAD_LABELS[x], 0)} quotes" for x in FOCAL_DYADS) + "; anonymous sources counted"
     return styled(
-        alt.Chart(d, title=_title(f"{DYAD_LABELS[dyad]}: quotes by {what}", f"{n} quotes in all; anonymous sources counted"))
-        .mark_bar(color=DYAD_COLORS[dyad])
+        alt.Chart(d, title=_title(f"Who is quoted, by {what}: share of each dyad's quotes", sub))
+        .mark_bar()
         .encode(
-            y=alt.Y("group_label:N", title=None, sort="-x"),
-            x=alt.X("n_quotes:Q", title="Quotes", axis=alt.Axis(tickMinStep=1, format="d"), scale=scale),
+            y=alt.Y("group_label:N", title=None, sort=keep),
+            yOffset=_dyad_offset(),
+            x=alt.X("share:Q", title="Share of the dyad's quotes", axis=alt.Axis(format="%")),
+            color=dyad_color(),
             tooltip=[
+                alt.Tooltip("dyad_label:N", title="Dyad"),
                 alt.Tooltip("group_label:N", title=what.capitalize()),
                 alt.Tooltip("n_quotes:Q", title="Quotes"),
                 alt.Tooltip("share:Q", title="Share of the dyad's quotes", format=".0%"),
@@ -399,40 +401,48 @@ def speaker_bars(speakers: pd.DataFrame, *, dyad: str, by: str = "speaker", x_ma
                 alt.Tooltip("n_articles:Q", title="Articles"),
             ],
         )
-        .properties(height=_height(len(d)))
+        .add_params(alt.selection_point(name=SELECT_PARAM, fields=["group"]))
+        .properties(height=_height(len(keep), 30))
     )
 
 
 # --- distinguishing terms -------------------------------------------------------------------
 
 
-def term_bars(terms: pd.DataFrame, *, dyad: str, top: int = 10) -> alt.Chart:
-    """The terms that most distinguish one dyad's coverage (largest z for it)."""
-    sign = 1 if dyad == FOCAL_DYADS[0] else -1
-    d = terms[terms["favours"] == dyad].assign(z_for=lambda x: x["z"] * sign).nlargest(top, "z_for")
-    lang = d["language"].iloc[0] if len(d) else ""
-    lang_label = {"en": "English", "ar": "Arabic"}.get(lang, lang)
+def term_compare_chart(terms: pd.DataFrame, *, top: int = 10) -> alt.Chart:
+    """The words that most distinguish each dyad's coverage, on one diverging scale.
+
+    Bars to the left lean Russia–Turkey, to the right US–Turkey (z-score of
+    the log-odds ratio); pale bars are not reliable differences.
+    """
+    a = terms[terms["z"] > 0].nlargest(top, "z")
+    b = terms[terms["z"] < 0].nsmallest(top, "z")
+    d = pd.concat([a, b], ignore_index=True)
+    lang = LANGUAGE_LABELS.get(d["language"].iloc[0], "") if len(d) else ""
+    order = d.sort_values("z", ascending=False)["display"].tolist()
     return styled(
         alt.Chart(
             d,
             title=_title(
-                f"{DYAD_LABELS[dyad]}: most distinctive {lang_label} terms",
-                "z of the log-odds ratio (Monroe et al. 2008); pale: |z| < 1.96",
+                f"Words that set the two dyads apart, in {lang}",
+                "← leans Russia–Turkey · leans US–Turkey →  Length: z-score of the log-odds ratio (Monroe et al. 2008); pale: not reliable (|z| < 1.96)",
             ),
         )
-        .mark_bar(color=DYAD_COLORS[dyad])
+        .mark_bar()
         .encode(
-            y=alt.Y("term:N", title=None, sort="-x"),
-            x=alt.X("z_for:Q", title="z-score (log-odds, informative prior)"),
-            opacity=alt.condition("datum.z_for >= 1.96", alt.value(1.0), alt.value(0.45)),
+            y=alt.Y("display:N", title=None, sort=order),
+            x=alt.X("z:Q", title="How strongly the word leans to one side (z-score)"),
+            color=alt.Color("favours_label:N", scale=dyad_scale(), title="Leans towards", legend=alt.Legend(orient="top")),
+            opacity=alt.condition("abs(datum.z) >= 1.96", alt.value(1.0), alt.value(0.45)),
             tooltip=[
-                alt.Tooltip("term:N", title="Term"),
+                alt.Tooltip("display:N", title="Word"),
                 alt.Tooltip("z:Q", title="z (+ = US–Turkey)", format="+.2f"),
                 alt.Tooltip("count_a:Q", title="Count, US–Turkey"),
                 alt.Tooltip("count_b:Q", title="Count, Russia–Turkey"),
             ],
         )
-        .properties(height=_height(len(d)))
+        .add_params(alt.selection_point(name=SELECT_PARAM, fields=["display"]))
+        .properties(height=_height(len(d), 20))
     )
 
 
@@ -447,13 +457,13 @@ def scattertext_chart(terms: pd.DataFrame, *, n_labels: int = 12) -> alt.LayerCh
     d = terms.copy()
     d["abs_z"] = d["z"].abs()
     d["rank"] = d.groupby("favours")["abs_z"].rank(ascending=False, method="first")
-    d["label"] = d["term"].where(d["rank"] <= n_labels / 2, "")
-    lang = {"en": "English", "ar": "Arabic"}.get(d["language"].iloc[0], "") if len(d) else ""
+    d["label"] = d["display"].where(d["rank"] <= n_labels / 2, "")
+    lang = LANGUAGE_LABELS.get(d["language"].iloc[0], "") if len(d) else ""
     top = float(max(d["per_1000_a"].max(), d["per_1000_b"].max(), 1.0)) if len(d) else 1.0
     sx = alt.Scale(type="sqrt", domain=[0, top])
     color = alt.Color("favours_label:N", scale=dyad_scale(), title="Leans towards", legend=alt.Legend(orient="top"))
     tooltip = [
-        alt.Tooltip("term:N", title="Term"),
+        alt.Tooltip("display:N", title="Term"),
         alt.Tooltip("count_a:Q", title="Count, US–Turkey"),
         alt.Tooltip("count_b:Q", title="Count, Russia–Turkey"),
         alt.Tooltip("per_1000_a:Q", title="Per 1,000 terms, US–Turkey", format=".1f"),
@@ -467,7 +477,7 @@ def scattertext_chart(terms: pd.DataFrame, *, n_labels: int = 12) -> alt.LayerCh
     points = base.mark_circle(size=45).encode(
         color=color, opacity=alt.Opacity("abs_z:Q", scale=alt.Scale(domain=[0, 2.5], range=[0.25, 1.0]), legend=None), tooltip=tooltip
     )
-    points = points.add_params(alt.selection_point(name=SELECT_PARAM, fields=["term"]))
+    points = points.add_params(alt.selection_point(name=SELECT_PARAM, fields=["display"]))
     labels = base.mark_text(align="left", dx=5, dy=-4, fontSize=11).encode(
         text="label:N", color=alt.Color("favours_label:N", scale=dyad_scale(), legend=None)
     )
@@ -482,4 +492,172 @@ def scattertext_chart(terms: pd.DataFrame, *, n_labels: int = 12) -> alt.LayerCh
                 "Labelled: strongest log-odds z-scores (Monroe et al. 2008); dashed line: equal rates",
             ),
         ).properties(height=CHROME_PX + 420)
+    )
+
+
+# --- over time ------------------------------------------------------------------------------
+
+
+def _period_axis(view_labels: dict, title: str) -> alt.X:
+    order = list(view_labels.values())
+    # label every period when they are few; otherwise let Vega thin the labels out
+    return alt.X("period_label:N", title=title, sort=order, axis=alt.Axis(labelAngle=-45, labelOverlap=len(order) > 24))
+
+
+def timeline_articles_chart(volume: pd.DataFrame, labels: dict, *, granularity: str) -> alt.Chart:
+    """Articles per period, both dyads side by side; click a period for its sentences."""
+    n = volume.groupby("dyad")["n_articles"].sum().to_dict()
+    sub = "; ".join(f"{DYAD_LABELS[d]}: {n.get(d, 0)} dated articles" for d in FOCAL_DYADS) + "; click a period for its sentences"
+    return styled(
+        alt.Chart(volume, title=_title(f"Articles per {granularity}, by dyad", sub))
+        .mark_bar()
+        .encode(
+            x=_period_axis(labels, granularity.capitalize()),
+            xOffset=_dyad_offset("x"),
+            y=alt.Y("n_articles:Q", title="Articles", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=dyad_color(),
+            tooltip=[
+                alt.Tooltip("period_label:N", title=granularity.capitalize()),
+                alt.Tooltip("dyad_label:N", title="Dyad"),
+                alt.Tooltip("n_articles:Q", title="Articles"),
+            ],
+        )
+        .add_params(alt.selection_point(name=SELECT_PARAM, fields=["period"]))
+        .properties(height=CHROME_PX + 160)
+    )
+
+
+def timeline_tone_chart(tone: pd.DataFrame, labels: dict, *, granularity: str) -> alt.FacetChart:
+    """Mean sentence tone per period and dyad, one panel per language (dots sized by sentences), on a time axis."""
+    periods = list(labels)
+    x = alt.X(
+        "period:T",
+        title=granularity.capitalize(),
+        scale=alt.Scale(domain=[periods[0], periods[-1]]) if periods else alt.Undefined,
+        axis=alt.Axis(format="%Y-%m-%d" if granularity != "month" else "%Y-%m", labelAngle=-40),
+    )
+    base = alt.Chart().encode(
+        x=x,
+        y=alt.Y("tone:Q", title="Mean sentence tone", scale=alt.Scale(domain=list(TONE_DOMAIN))),
+        color=dyad_color(),
+    )
+    tooltip = [
+        alt.Tooltip("period_label:N", title=granularity.capitalize()),
+        alt.Tooltip("dyad_label:N", title="Dyad"),
+        alt.Tooltip("language_label:N", title="Language"),
+        alt.Tooltip("tone:Q", title="Mean sentence tone", format="+.2f"),
+        alt.Tooltip("n_sentences:Q", title="Sentences"),
+        alt.Tooltip("n_articles:Q", title="Articles"),
+    ]
+    zero = alt.Chart().mark_rule(color="#888", strokeDash=[4, 3]).encode(y=alt.datum(0))
+    line = base.mark_line(opacity=0.6)
+    dots = base.mark_circle(opacity=0.9).encode(
+        size=alt.Size("n_sentences:Q", title="Sentences", scale=alt.Scale(range=[20, 300])), tooltip=tooltip
+    )
+    return styled(
+        alt.layer(zero, line, dots)
+        .properties(width=FACET_WIDTH, height=150)
+        .facet(
+            data=tone,
+            row=alt.Row(
+                "language_label:N",
+                title=None,
+                sort=list(LANGUAGE_LABELS.values()),
+                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelFontWeight="bold"),
+            ),
+            title=_title(
+                f"Mean sentence tone per {granularity}, by dyad within each language",
+                "−1 = negative, +1 = positive; dot size: sentences behind the mean; compare within a panel",
+            ),
+        )
+    )
+
+
+# --- by outlet ------------------------------------------------------------------------------
+
+
+def outlet_articles_chart(volume: pd.DataFrame, outlets: list[str]) -> alt.Chart:
+    """Articles per outlet, both dyads side by side."""
+    return styled(
+        alt.Chart(volume, title=_title("Articles per outlet, by dyad", f"{len(outlets)} outlets, most articles first"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("outlet:N", title=None, sort=outlets),
+            yOffset=_dyad_offset(),
+            x=alt.X("n_articles:Q", title="Articles", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=dyad_color(),
+            tooltip=[
+                alt.Tooltip("outlet:N", title="Outlet"),
+                alt.Tooltip("dyad_label:N", title="Dyad"),
+                alt.Tooltip("n_articles:Q", title="Articles"),
+            ],
+        )
+        .properties(height=_height(len(outlets), 30))
+    )
+
+
+def outlet_tone_chart(tone: pd.DataFrame, outlets: list[str]) -> alt.Chart:
+    """Mean sentence tone per outlet and dyad, one panel per language."""
+    shown = [o for o in outlets if o in set(tone["outlet"])]
+    return styled(
+        alt.Chart(
+            tone,
+            title=_title(
+                "Mean sentence tone per outlet, by dyad within each language",
+                "−1 = negative, +1 = positive; dot size: sentences behind the mean",
+            ),
+        )
+        .mark_circle(opacity=0.9)
+        .encode(
+            y=alt.Y("outlet:N", title=None, sort=shown),
+            x=alt.X("tone:Q", title="Mean sentence tone", scale=alt.Scale(domain=list(TONE_DOMAIN))),
+            color=dyad_color(),
+            size=alt.Size("n_sentences:Q", title="Sentences", scale=alt.Scale(range=[30, 300])),
+            row=alt.Row(
+                "language_label:N",
+                title=None,
+                sort=list(LANGUAGE_LABELS.values()),
+                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelFontWeight="bold"),
+            ),
+            tooltip=[
+                alt.Tooltip("outlet:N", title="Outlet"),
+                alt.Tooltip("dyad_label:N", title="Dyad"),
+                alt.Tooltip("language_label:N", title="Language"),
+                alt.Tooltip("tone:Q", title="Mean sentence tone", format="+.2f"),
+                alt.Tooltip("n_sentences:Q", title="Sentences"),
+                alt.Tooltip("n_articles:Q", title="Articles"),
+            ],
+        )
+        .properties(height=max(60, 24 * len(shown)), width=FACET_WIDTH)
+    )
+
+
+def outlet_topic_chart(topics: pd.DataFrame, outlets: list[str]) -> alt.Chart:
+    """Topic mix per outlet: share of the outlet's sentences on each leading topic, one panel per dyad."""
+    shown = [o for o in outlets if o in set(topics["outlet"])]
+    return styled(
+        alt.Chart(
+            topics,
+            title=_title("Topic mix per outlet, by dyad", "Share of the outlet's sentences in that dyad's articles on each topic"),
+        )
+        .mark_rect()
+        .encode(
+            x=alt.X("topic:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=140)),
+            y=alt.Y("outlet:N", title=None, sort=shown),
+            color=alt.Color("share:Q", title="Share", scale=alt.Scale(scheme="greys", domain=[0, 1]), legend=alt.Legend(format="%")),
+            row=alt.Row(
+                "dyad_label:N",
+                title=None,
+                sort=[DYAD_LABELS[d] for d in FOCAL_DYADS],
+                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelFontWeight="bold"),
+            ),
+            tooltip=[
+                alt.Tooltip("outlet:N", title="Outlet"),
+                alt.Tooltip("dyad_label:N", title="Dyad"),
+                alt.Tooltip("topic:N", title="Topic"),
+                alt.Tooltip("share:Q", title="Share of sentences", format=".0%"),
+                alt.Tooltip("n_sentences:Q", title="Sentences"),
+            ],
+        )
+        .properties(height=max(40, 22 * len(shown)), width=alt.Step(22))
     )

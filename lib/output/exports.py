@@ -12,8 +12,12 @@ missing from the first family it falls back to an arbitrary face (often a
 bold one). Exports therefore use one family that covers Latin and Arabic,
 ``EXPORT_FONT`` (DejaVu Sans, from the ``fonts-dejavu-core`` package).
 
-The briefing is one Vega-Lite ``vconcat`` spec — header, the key charts, the
-findings, a provenance footer — rendered to PNG and to a one-page PDF.
+The briefing is one Vega-Lite ``vconcat`` spec — a title that stands alone,
+what it covers (outlets, dates, articles per side and language), the key
+charts, the findings, a methods line and a provenance footer — laid out on
+exactly one A4 portrait page or one 16:9 slide, rendered to PNG and PDF. It
+renders the Compare view object itself (``lib.views.compare``), so the
+briefing and the page never disagree.
 """
 
 from __future__ import annotations
@@ -37,8 +41,9 @@ import pandas as pd
 
 from lib.errors import CoverageError
 from lib.output import charts
-from lib.views import compare
-from lib.views.compare import DYAD_LABELS, LANGUAGE_LABELS
+from lib.views.common import DYAD_DEFINING_ENTITIES, DYAD_LABELS, FOCAL_DYADS, LANGUAGE_LABELS, date_span, focal_articles, source_options
+from lib.views.compare import CompareView, compare_view
+from lib.views.findings import basis
 
 # --- tables ---------------------------------------------------------------------------
 
@@ -338,22 +343,48 @@ def provenance(articles: pd.DataFrame, *, fingerprint: str, pipeline_version: st
 
 # --- the briefing ---------------------------------------------------------------------
 
-#: Briefing page width in CSS pixels (×2 in the PNG): A4 portrait at ~96 dpi.
-BRIEFING_WIDTH = 760
-#: Characters per line of findings text at 12 px in BRIEFING_WIDTH.
-WRAP_CHARS = 118
-LINE_HEIGHT = 17
+#: Page sizes in PDF points (vl-convert draws 1 CSS pixel as 1 point): A4
+#: portrait for print, 16:9 (PowerPoint's widescreen, 13.33 × 7.5 in) for slides.
+PAGE_SIZES = {"a4": (595, 842), "slide": (960, 540)}
+BRIEFING_PADDING = 22
+#: Width of the A4 briefing's content (kept for callers that size to it).
+BRIEFING_WIDTH = PAGE_SIZES["a4"][0] - 2 * BRIEFING_PADDING
+#: Axis labels in the briefing: long topic names end in "…" sooner than on screen.
+BRIEFING_LABEL_LIMIT = 150
+#: Bars per ranked chart in the briefing: the page must stay one page.
+BRIEFING_TOP = 6
+#: Font size of chart titles in the briefing (subtitles 2 points smaller).
+BRIEFING_TITLE_SIZE = 11
+#: Height of one pair of bars (both dyads) in a briefing chart, in points.
+BRIEFING_BAR_PAIR = 16
+METHODS_LINE = (
+    "Methods: English sentence tone by VADER, Arabic by the project's lexicon method (each −1..+1; compare within a language); "
+    "entities from a gazetteer plus NER; topics from a bilingual keyword taxonomy; distinctive words by log-odds with an "
+    "informative prior (Monroe et al. 2008); intervals from resampling articles."
+)
 
 
-def _text_block(lines: Sequence[str], *, size: int = 12, color: str = "#222", weight: str = "normal", height_pad: int = 4) -> dict:
-    values = [{"line": t, "y": i * (size + 5) + size} for i, t in enumerate(lines)]
+def _chars_per_line(width: int, size: int, *, bold: bool = False) -> int:
+    """Characters of DejaVu Sans (average advance ≈ 0.58 em, bold ≈ 0.68 em) that fit ``width`` points at ``size``."""
+    return max(20, int(width / (size * (0.68 if bold else 0.58))))
+
+
+#: Room left of a chart's plot for its axis labels. Every text block starts
+#: this far left of the plots (concatenated views align their plots), so the
+#: page is exactly its width whatever the labels.
+BRIEFING_LEFT = BRIEFING_LABEL_LIMIT + 16
+
+
+def _text_block(lines: Sequence[str], *, width: int, size: int = 11, color: str = "#222", weight: str = "normal", left: int = 0) -> dict:
+    """Lines of text ``width`` wide, starting ``left`` points left of the column's plots."""
+    values = [{"line": t, "y": i * (size + 4) + size} for i, t in enumerate(lines)]
     return {
-        "width": BRIEFING_WIDTH,
-        "height": max(1, len(lines)) * (size + 5) + height_pad,
+        "width": width - left,
+        "height": max(1, len(lines)) * (size + 4) + 2,
         "data": {"values": values},
         "mark": {"type": "text", "align": "left", "baseline": "alphabetic", "fontSize": size, "color": color, "fontWeight": weight},
         "encoding": {
-            "x": {"value": 0},
+            "x": {"value": -left},
             "y": {"field": "y", "type": "quantitative", "scale": None, "axis": None},
             "text": {"field": "line", "type": "nominal"},
         },
@@ -361,17 +392,18 @@ def _text_block(lines: Sequence[str], *, size: int = 12, color: str = "#222", we
     }
 
 
-def _bullets(findings: Iterable[str]) -> list[str]:
+def _wrapped(texts: Iterable[str], *, width: int, size: int, bullet: str = "", bold: bool = False) -> list[str]:
     lines: list[str] = []
-    for f in findings:
-        wrapped = textwrap.wrap(f, width=WRAP_CHARS - 2) or [""]
-        lines.append("• " + wrapped[0])
-        lines.extend("  " + w for w in wrapped[1:])
+    per = _chars_per_line(width, size, bold=bold) - len(bullet)
+    for t in texts:
+        wrapped = textwrap.wrap(t, width=per) or [""]
+        lines.append(bullet + wrapped[0])
+        lines.extend(" " * len(bullet) + w for w in wrapped[1:])
     return lines
 
 
-def _as_subspec(chart: Any, datasets: dict, index: int) -> dict:
-    """A chart's spec without its top-level-only keys, datasets hoisted, selections renamed."""
+def _as_subspec(chart: Any, datasets: dict, index: int, *, width: int, shrink: int = 0) -> dict:
+    """A chart's spec without its top-level-only keys, datasets hoisted, selections renamed, sized to ``width``."""
     spec = chart_spec(chart)
     datasets.update(spec.pop("datasets", {}))
     for key in ("$schema", "config", "background", "autosize", "padding"):
@@ -379,8 +411,16 @@ def _as_subspec(chart: Any, datasets: dict, index: int) -> dict:
     names = [p["name"] for p in spec.get("params", []) if "select" in p]
     for name in names:  # two charts' "pick" selections would clash in one view
         spec = _rename_param(spec, name, f"{name}_{index}")
-    if "width" not in spec and ("mark" in spec or "layer" in spec):
-        spec["width"] = BRIEFING_WIDTH - 200
+    if "mark" in spec or "layer" in spec:
+        spec["width"] = max(120, width - BRIEFING_LEFT - shrink)
+    title = spec.get("title")
+    if isinstance(title, dict):  # titles wrap to the column (a line wider than the page would widen it)
+        title = dict(title)
+        per = _chars_per_line(width - BRIEFING_LEFT - shrink, BRIEFING_TITLE_SIZE, bold=True)
+        title["text"] = textwrap.wrap(str(title.get("text", "")), per) or [""]
+        if isinstance(title.get("subtitle"), str):
+            title["subtitle"] = textwrap.wrap(title["subtitle"], _chars_per_line(width - BRIEFING_LEFT - shrink, BRIEFING_TITLE_SIZE - 2))
+        spec["title"] = title
     return spec
 
 
@@ -392,30 +432,133 @@ def _rename_param(node: Any, old: str, new: str) -> Any:
     return node
 
 
-def briefing_spec(*, title: str, charts: Sequence[Any], findings: Sequence[str], prov: Provenance, subtitle: str | None = None) -> dict:
-    """One Vega-Lite spec: title, key charts, plain-language findings, provenance footer."""
+@dataclass(frozen=True)
+class BriefingText:
+    """The words of a briefing: a title that stands alone, what it covers, findings, provenance."""
+
+    title: str
+    scope: list[str]  # outlets, date span, counts per side and language, filters
+    findings: list[str]
+    footer: list[str]  # methods and provenance
+
+
+def _config(size: int) -> dict:
+    return {
+        "font": EXPORT_FONT,
+        "view": {"stroke": None},
+        "concat": {"spacing": 10},
+        "axis": {"labelFontSize": size - 1, "titleFontSize": size - 1, "labelLimit": BRIEFING_LABEL_LIMIT},
+        "legend": {"labelFontSize": size - 1, "titleFontSize": size - 1},
+        "title": {"fontSize": BRIEFING_TITLE_SIZE, "subtitleFontSize": BRIEFING_TITLE_SIZE - 2, "anchor": "start"},
+        "header": {"labelFontSize": size},
+    }
+
+
+def _compose(text: BriefingText, chart_objs: Sequence[Any], *, layout: str, shrink: int = 0) -> dict:
+    page_w, _ = PAGE_SIZES[layout]
+    inner = page_w - 2 * BRIEFING_PADDING
+    size = 10 if layout == "a4" else 11
     datasets: dict = {}
-    header = [title] + ([subtitle] if subtitle else [])
-    parts: list[dict] = [_text_block(header[:1], size=18, weight="bold")]
-    if subtitle:
-        parts.append(_text_block([subtitle], size=12, color="#444"))
-    parts.extend(_as_subspec(c, datasets, i) for i, c in enumerate(charts))
-    parts.append(_text_block(["Findings"], size=14, weight="bold"))
-    parts.append(_text_block(_bullets(findings) or ["No findings: the corpus needs articles on both dyads."]))
-    parts.append(_text_block(prov.lines(), size=10, color="#555"))
+
+    def words(width: int, left: int) -> list[dict]:
+        return [
+            _text_block(["Findings"], width=width, size=size + 2, weight="bold", left=left),
+            _text_block(
+                _wrapped(text.findings, width=width, size=size, bullet="• ") or ["No findings: the corpus needs articles on both dyads."],
+                width=width,
+                size=size,
+                left=left,
+            ),
+        ]
+
+    L = BRIEFING_LEFT
+    head = [
+        _text_block(_wrapped([text.title], width=inner, size=15, bold=True), width=inner, size=15, weight="bold", left=L),
+        _text_block(_wrapped(text.scope, width=inner, size=size), width=inner, size=size, color="#333", left=L),
+    ]
+    foot = _text_block(_wrapped(text.footer, width=inner, size=size - 2), width=inner, size=size - 2, color="#555", left=L)
+    if layout == "a4":
+        body = [_as_subspec(c, datasets, i, width=inner, shrink=shrink) for i, c in enumerate(chart_objs)] + words(inner, L)
+        parts = [*head, *body, foot]
+    else:  # slide: charts on the left, findings on the right
+        gap = 18
+        left_w = int(inner * 0.55)
+        right_w = inner - left_w - gap
+        left = {
+            "vconcat": [_as_subspec(c, datasets, i, width=left_w, shrink=shrink) for i, c in enumerate(chart_objs)]
+            or [_text_block([""], width=left_w, left=L)]
+        }
+        right = {"vconcat": words(right_w, 0)}
+        parts = [*head, {"hconcat": [left, right], "spacing": gap}, foot]
     spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "vconcat": parts,
-        "spacing": 14,
-        "padding": 24,
+        "spacing": 8,
+        "padding": BRIEFING_PADDING,
         "background": "white",
         # Each chart keeps its own legend (merged legends are dropped in a vconcat).
         "resolve": {"legend": {"color": "independent"}, "scale": {"color": "independent"}},
-        "config": {"font": EXPORT_FONT, "view": {"stroke": None}, "concat": {"spacing": 14}},
+        "config": _config(size),
     }
     if datasets:
         spec["datasets"] = datasets
     return spec
+
+
+def _svg_size(spec: dict) -> tuple[float, float]:
+    import vl_convert as vlc
+
+    _register_fonts()
+    svg = vlc.vegalite_to_svg(spec)
+    m = re.search(r'<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"', svg)
+    return (float(m.group(1)), float(m.group(2))) if m else (0.0, 0.0)
+
+
+MORE_FINDINGS = " (more findings on the Compare page)"
+
+
+def fit_page(text: BriefingText, chart_objs: Sequence[Any], *, layout: str = "a4") -> dict:
+    """The briefing spec laid out on exactly one page of ``layout`` (``a4`` or ``slide``).
+
+    The spec is measured (rendered to SVG); while it is taller than the page,
+    the last chart is dropped, then findings are cut from the end (saying
+    so); a blank block then fills the page to its exact height.
+    """
+    page_w, page_h = PAGE_SIZES[layout]
+    charts_left = list(chart_objs)
+    findings = list(text.findings)
+    shrink = 0
+    for _ in range(len(chart_objs) + len(findings) + 4):
+        spec = _compose(BriefingText(text.title, text.scope, findings, text.footer), charts_left, layout=layout, shrink=shrink)
+        w, h = _svg_size(spec)
+        if w > page_w + 0.5:  # a chart's labels made the page wider: narrow the charts
+            shrink += int(w - page_w) + 1
+            continue
+        if h <= page_h:
+            break
+        if len(charts_left) > 1:
+            charts_left.pop()
+        elif len(findings) > 1:
+            findings = findings[:-1]
+            if not findings[-1].endswith(MORE_FINDINGS):
+                findings[-1] = findings[-1] + MORE_FINDINGS
+        elif charts_left:
+            charts_left.pop()
+        else:
+            break
+    gap = int(page_h - h)
+    if gap > 0:  # fill the page to its exact height, above the footer
+        spacer = {"width": 1, "height": max(1, gap - spec["spacing"]), "mark": "point", "data": {"values": []}}
+        spec["vconcat"].insert(len(spec["vconcat"]) - 1, spacer)
+    return spec
+
+
+def briefing_spec(
+    *, title: str, charts: Sequence[Any], findings: Sequence[str], prov: Provenance, subtitle: str | None = None, layout: str = "a4"
+) -> dict:
+    """One Vega-Lite spec on one page: title, scope, key charts, plain-language findings, provenance footer."""
+    text = BriefingText(title, [subtitle] if subtitle else [], list(findings), [METHODS_LINE, *prov.lines()])
+    return fit_page(text, charts, layout=layout)
 
 
 def briefing_png(spec: dict, *, scale: float = PNG_SCALE) -> bytes:
@@ -437,29 +580,73 @@ def pdf_page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-#: Bars per ranked chart in the briefing: the page must stay one page.
-BRIEFING_TOP = 8
-
-
-def briefing_charts(corpus: Mapping[str, pd.DataFrame] | Any, *, top: int = BRIEFING_TOP) -> list:
-    """The key Compare charts: tone by dyad, topics by dyad, entities by dyad."""
-    arts = corpus["articles"]
-    summary = compare.dyad_summary(arts, corpus["sentences"])
-    shares = compare.topic_shares_by_dyad(arts, corpus["sentences"], corpus["sentence_topics"], corpus["topics_taxonomy"])
-    if not shares.empty:
-        keep = shares.groupby("topic_id")["share"].max().nlargest(top).index
-        shares = shares[shares["topic_id"].isin(keep)]
-    rates = compare.entity_rates(
-        arts, corpus["mentions"], corpus["entity_tone"], corpus["entities"], exclude=compare.DYAD_DEFINING_ENTITIES
-    )
+def briefing_charts(view: CompareView, *, top: int = BRIEFING_TOP) -> list:
+    """The key Compare charts, drawn from the Compare view itself: tone by dyad and language, topics, entities."""
     out = []
-    if not summary.empty:
-        out.append(charts.tone_summary_chart(summary))
-    if not shares.empty:
-        out.append(charts.topic_compare_chart(shares))
+    tone = view.summary.tone
+    if not tone.empty and (tone["n_sentences"] > 0).any():
+        out.append(charts.tone_summary_chart(tone).properties(height=34 * max(1, tone["language"].nunique())))
+    shares = view.topics.shares
+    if not shares.empty and shares["share"].max() > 0:
+        keep = shares.groupby("topic_id")["share"].max().nlargest(top).index
+        out.append(charts.topic_compare_chart(shares[shares["topic_id"].isin(keep)]).properties(height=BRIEFING_BAR_PAIR * len(keep)))
+    rates = view.entity_rates[~view.entity_rates["entity_id"].isin(DYAD_DEFINING_ENTITIES)]
     if not rates.empty:
-        out.append(charts.entity_compare_chart(rates, top=top))
+        n = min(top, rates["entity_id"].nunique())
+        out.append(
+            charts.entity_compare_chart(rates, top=top, subtitle="The two countries of each relationship left out").properties(
+                height=BRIEFING_BAR_PAIR * n
+            )
+        )
     return out
+
+
+def _span_text(articles: pd.DataFrame) -> str:
+    first, last = date_span(focal_articles(articles))
+    undated = int(focal_articles(articles)["date"].isna().sum())
+    span = f"{first} to {last}" if first else "no dated articles"
+    return span + (f" ({undated} undated)" if undated else "")
+
+
+def briefing_text(view: CompareView, articles: pd.DataFrame, *, scope: str, prov: Provenance) -> BriefingText:
+    """The words of the briefing of ``view`` (made from ``articles``, the filtered corpus)."""
+    focal = focal_articles(articles)
+    first, last = date_span(focal)
+    period = f", {first[:7]} to {last[:7]}" if first and last and first[:7] != last[:7] else (f", {first[:7]}" if first else "")
+    title = f"How English and Arabic news covered US–Turkey and Russia–Turkey relations{period}"
+    outlets = source_options(focal)
+    shown = ", ".join(outlets[:8]) + (f" and {len(outlets) - 8} more" if len(outlets) > 8 else "")
+    per = []
+    tone = view.summary.tone
+    for d in FOCAL_DYADS:
+        rows = tone[tone["dyad"] == d]
+        langs = ", ".join(f"{r.language_label} {r.n_articles}" for r in rows.itertuples() if r.n_articles)
+        per.append(f"{DYAD_LABELS[d]} {int((focal['dyad'] == d).sum())} ({langs or 'none'})")
+    n = {d: int((focal["dyad"] == d).sum()) for d in FOCAL_DYADS}
+    common_basis = f" ({basis(n)})"
+    scope_lines = [
+        f"Articles: {'; '.join(per)}. Articles on both relationships ({view.summary.n_both}) are counted in neither.",
+        f"Outlets ({len(outlets)}): {shown or 'none'}. Dates: {_span_text(articles)}.",
+        f"Selection: {scope}. Unless a finding says otherwise, it is {basis(n)}.",
+    ]
+    # the volume finding repeats the first scope line; a finding on all articles need not repeat their count
+    found = [f.text.replace(common_basis, "") for f in view.findings if f.kind != "volume"]
+    return BriefingText(title, scope_lines, found, [METHODS_LINE, *prov.lines()])
+
+
+def briefing_for_view(
+    view: CompareView,
+    articles: pd.DataFrame,
+    *,
+    fingerprint: str,
+    pipeline_version: str,
+    scope: str = "all articles",
+    layout: str = "a4",
+    now: datetime | None = None,
+) -> dict:
+    """The one-page briefing of a Compare view (``articles``: the filtered corpus it was made from)."""
+    prov = provenance(articles, fingerprint=fingerprint, pipeline_version=pipeline_version, now=now)
+    return fit_page(briefing_text(view, articles, scope=scope, prov=prov), briefing_charts(view), layout=layout)
 
 
 def briefing_for(
@@ -467,16 +654,12 @@ def briefing_for(
     *,
     fingerprint: str,
     pipeline_version: str,
-    scope: str = "All articles",
+    scope: str = "all articles",
+    layout: str = "a4",
     now: datetime | None = None,
 ) -> dict:
     """The briefing spec of a corpus (or of a filtered part of it, named by ``scope``)."""
-    prov = provenance(corpus["articles"], fingerprint=fingerprint, pipeline_version=pipeline_version, now=now)
-    found = [f["text"] for f in compare.findings(corpus)]
-    return briefing_spec(
-        title="News coverage of US–Turkey and Russia–Turkey relations",
-        subtitle=scope,
-        charts=briefing_charts(corpus),
-        findings=found,
-        prov=prov,
+    view = compare_view(corpus)
+    return briefing_for_view(
+        view, corpus["articles"], fingerprint=fingerprint, pipeline_version=pipeline_version, scope=scope, layout=layout, now=now
     )

@@ -37,6 +37,7 @@ ARTICLE_CSS = """
   border: 1px solid #ddd; border-radius: 6px; background: #fff; color: #111; }
 .cov-article[dir="rtl"] { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", serif; font-size: 1.15rem; text-align: right; }
 .cov-article .cov-s { border-radius: 3px; }
+.cov-article .cov-focus { outline: 3px solid #1f4e79; outline-offset: 2px; }
 .cov-article mark.cov-ent { background: #fff3b0; border-bottom: 2px solid #b58900; padding: 0 1px; color: inherit; }
 .cov-article mark.cov-ent.cov-sel { background: #ffd54f; border-bottom: 3px solid #7a5c00; font-weight: 600; }
 .cov-legend { font-size: 0.85rem; color: #333; margin: 0.3rem 0 0.6rem 0; }
@@ -108,8 +109,12 @@ def article_html(
     mentions: pd.DataFrame | None = None,
     entity_names: dict[str, str] | None = None,
     selected: Iterable[str] = (),
+    focus_sentence: int | None = None,
 ) -> str:
     """HTML of ``text`` with sentence tone backgrounds and entity ``<mark>``s.
+
+    Every sentence is a ``<span id="s<sentence_id>">`` (a link can point at
+    it); ``focus_sentence`` is outlined.
 
     ``sentences`` (start, end, tone, tone_method) and ``mentions`` (start,
     end, entity_id) hold offsets into ``text``; overlapping mentions keep the
@@ -136,13 +141,34 @@ def article_html(
         tone = getattr(r, "tone", None)
         style = tone_background(tone)
         title = _tone_title(tone, getattr(r, "tone_method", None))
+        sid = getattr(r, "sentence_id", None)
+        id_attr = "" if sid is None or pd.isna(sid) else f' id="s{int(sid)}"'
+        cls = (
+            "cov-s cov-focus"
+            if focus_sentence is not None and sid is not None and not pd.isna(sid) and int(sid) == focus_sentence
+            else "cov-s"
+        )
         parts.append(
-            f'<span class="cov-s" style="{esc(style)}" title="{esc(title)}">{_marked(text, start, end, _spans(m, start, end), sel)}</span>'
+            f'<span class="{cls}"{id_attr} style="{esc(style)}" title="{esc(title)}">{_marked(text, start, end, _spans(m, start, end), sel)}</span>'
         )
         pos = end
     parts.append(_marked(text, pos, n, _spans(m, pos, n), sel))
     lang_attr = esc(lang or "und")
     return f'{ARTICLE_CSS}<div class="cov-article" dir="{direction}" lang="{lang_attr}">{"".join(parts)}</div>'
+
+
+def plain_html(text: object, *, tag: str = "p", style: str = "", element_id: str | None = None, language: str | None = None) -> str:
+    """``text`` as an HTML element of plain text: escaped, never read as markdown
+    (so a URL or ``[x](…)`` in a title or a source is shown, not linked).
+    Arabic (and other right-to-left languages) get ``dir="rtl"``."""
+    if tag not in ("p", "div", "span", "h2", "h3", "h4"):
+        raise ValueError(f"plain_html: unsupported tag {tag!r}")
+    attrs = f' id="{esc(element_id)}"' if element_id else ""
+    if language and language.lower() in RTL_LANGUAGES:
+        attrs += f' dir="rtl" lang="{esc(language)}"'
+    if style:
+        attrs += f' style="{esc(style)}"'
+    return f"<{tag}{attrs}>{esc(text)}</{tag}>"
 
 
 def legend_html() -> str:

@@ -1,0 +1,233 @@
+"""Who is mentioned: entity × relationship rates, tone toward each entity per language, pairs.
+
+Tone toward an entity is the mean tone of the sentences naming it, and is
+given per language (``tone_en``, ``tone_ar``): the two languages are scored
+by different methods and are never averaged together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from lib.views.common import (
+    DYAD_DEFINING_ENTITIES,
+    DYAD_LABELS,
+    EVIDENCE_COLUMNS,
+    FOCAL_DYADS,
+    LANGUAGE_LABELS,
+    entity_names,
+    focal_articles,
+    language_label,
+    with_article,
+)
+
+#: Tone columns of ``entity_rates``: one mean and its sentence count per language.
+TONE_COLUMNS = [c for lang in LANGUAGE_LABELS for c in (f"tone_{lang}", f"n_tone_sentences_{lang}")]
+
+
+def entity_tone_by_language(
+    articles: pd.DataFrame, entity_tone: pd.DataFrame, entities: pd.DataFrame, *, entity_ids: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """Entity × dyad × language: mean tone of the sentences naming the entity, and how many.
+
+    Weighted across articles by their number of such sentences; one language
+    per row, never pooled.
+    """
+    cols = ["dyad", "dyad_label", "language", "language_label", "entity_id", "name", "tone", "n_tone_sentences"]
+    arts = focal_articles(articles).set_index("article_id")
+    t = entity_tone[entity_tone["article_id"].isin(arts.index) & entity_tone["tone"].notna()].copy()
+    if entity_ids is not None:
+        t = t[t["entity_id"].isin(list(entity_ids))]
+    if t.empty:
+        return pd.DataFrame(columns=cols)
+    t["dyad"] = t["article_id"].map(arts["dyad"])
+    t["language"] = t["article_id"].map(arts["language"])
+    t["w"] = t["n_sentences"].astype(float)
+    t["tw"] = t["tone"].astype(float) * t["w"]
+    out = t.groupby(["dyad", "language", "entity_id"]).agg(tw=("tw", "sum"), n_tone_sentences=("w", "sum")).reset_index()
+    out["tone"] = (out["tw"] / out["n_tone_sentences"].where(out["n_tone_sentences"] > 0)).astype(float)
+    out["n_tone_sentences"] = out["n_tone_sentences"].astype(int)
+    out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
+    out["language_label"] = out["language"].map(language_label)
+    out["name"] = out["entity_id"].map(entity_names(entities)["name_en"]).fillna(out["entity_id"]).astype(str)
+    return out[cols].reset_index(drop=True)
+
+
+def entity_rates(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    entity_tone: pd.DataFrame,
+    entities: pd.DataFrame,
+    *,
+    top: int | None = None,
+    exclude: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Entity × dyad: mentions, per 1,000 words, share of articles, tone toward it.
+
+    ``per_1000_words`` is the entity's mentions over all words of the dyad's
+    articles × 1,000; ``tone_en``/``tone_ar`` are the mean tone of the
+    English/Arabic sentences that mention it (weighted across articles by
+    their number of such sentences), with ``n_tone_sentences_en``/``_ar``
+    behind them. ``top`` keeps the most-mentioned entities
+    of each dyad (by rate). Every (entity, dyad) pair of a kept entity is
+    present, with zero counts where a dyad never mentions it.
+    """
+    cols = [
+        "dyad",
+        "dyad_label",
+        "entity_id",
+        "name",
+        "name_ar",
+        "type",
+        "n_mentions",
+        "n_articles",
+        "share_articles",
+        "per_1000_words",
+        *TONE_COLUMNS,
+        "dyad_articles",
+    ]
+    arts = focal_articles(articles)
+    if arts.empty:
+        return pd.DataFrame(columns=cols)
+    dyad_of = arts.set_index("article_id")["dyad"]
+    words = arts.groupby("dyad")["n_words"].sum().reindex(FOCAL_DYADS).fillna(0).astype(float)
+    n_arts = arts.groupby("dyad").size().reindex(FOCAL_DYADS).fillna(0).astype(int)
+    excluded = set(exclude)
+    m = mentions[mentions["article_id"].isin(dyad_of.index) & ~mentions["entity_id"].isin(excluded)].copy()
+    m["dyad"] = m["article_id"].map(dyad_of)
+    counts = m.groupby(["dyad", "entity_id"]).agg(n_mentions=("entity_id", "size"), n_articles=("article_id", "nunique"))
+    lt = entity_tone_by_language(arts, entity_tone, entities)
+    tone = lt.pivot_table(index=["dyad", "entity_id"], columns="language", values=["tone", "n_tone_sentences"], aggfunc="first")
+    tone.columns = [f"{m}_{lang}" for m, lang in tone.columns]
+    tone = tone.reindex(columns=TONE_COLUMNS)
+    ids = sorted(set(counts.index.get_level_values("entity_id")))
+    if not ids:
+        return pd.DataFrame(columns=cols)
+    full = pd.MultiIndex.from_product([list(FOCAL_DYADS), ids], names=["dyad", "entity_id"])
+    out = counts.reindex(full).join(tone, how="left").reset_index()
+    out["n_mentions"] = out["n_mentions"].fillna(0).astype(int)
+    out["n_articles"] = out["n_articles"].fillna(0).astype(int)
+    for lang in LANGUAGE_LABELS:
+        out[f"n_tone_sentences_{lang}"] = out[f"n_tone_sentences_{lang}"].fillna(0).astype(int)
+        out[f"tone_{lang}"] = out[f"tone_{lang}"].astype(float)
+    out["dyad_articles"] = out["dyad"].map(n_arts).astype(int)
+    out["share_articles"] = out["n_articles"] / out["dyad_articles"].where(out["dyad_articles"] > 0)
+    w = out["dyad"].map(words)
+    out["per_1000_words"] = (out["n_mentions"] / w.where(w > 0) * 1000).astype(float)
+    names = entity_names(entities)
+    surface = m.groupby("entity_id")["surface"].agg(lambda s: s.value_counts().index[0])
+    out["name"] = out["entity_id"].map(names["name_en"]).fillna(out["entity_id"].map(surface)).fillna(out["entity_id"]).astype(str)
+    out["name_ar"] = out["entity_id"].map(names["name_ar"])
+    out["type"] = out["entity_id"].map(names["type"]).fillna(out["entity_id"].map(m.groupby("entity_id")["type"].first()))
+    out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
+    if top is not None:
+        best = out.sort_values("per_1000_words", ascending=False).groupby("dyad").head(top)
+        best = best[best["n_mentions"] > 0]
+        out = out[out["entity_id"].isin(set(best["entity_id"]))]
+    return out.sort_values(["dyad", "per_1000_words", "name"], ascending=[True, False, True])[cols].reset_index(drop=True)
+
+
+ENTITY_TABLE_MEASURES = {
+    "n_mentions": "Mentions",
+    "share_articles": "Share of articles",
+    **{f"tone_{lang}": f"Tone in {label}" for lang, label in LANGUAGE_LABELS.items()},
+}
+
+
+def entity_dyad_table(rates: pd.DataFrame) -> pd.DataFrame:
+    """``entity_rates`` as one row per entity: Entity, Type, then "<measure> · <dyad>"
+    columns (mentions, share of articles, tone per language) in the order US–Turkey, Russia–Turkey,
+    most-mentioned entities first."""
+    cols = [(m, DYAD_LABELS[d]) for m in ENTITY_TABLE_MEASURES for d in FOCAL_DYADS]
+    if rates.empty:
+        return pd.DataFrame(columns=["entity_id", "Entity", "Type", *(f"{ENTITY_TABLE_MEASURES[m]} · {d}" for m, d in cols)])
+    r = rates.assign(type=rates["type"].astype("string").fillna(""))
+    wide = r.set_index(["entity_id", "name", "type", "dyad_label"])[list(ENTITY_TABLE_MEASURES)].unstack("dyad_label")
+    wide = wide.reindex(columns=cols)
+    wide.columns = [f"{ENTITY_TABLE_MEASURES[m]} · {d}" for m, d in cols]
+    mention_cols = [c for c in wide.columns if c.startswith("Mentions")]
+    wide = wide.reset_index().rename(columns={"name": "Entity", "type": "Type"})
+    wide = (
+        wide.assign(_total=wide[mention_cols].sum(axis=1)).sort_values(["_total", "Entity"], ascending=[False, True]).drop(columns="_total")
+    )
+    return wide.reset_index(drop=True)
+
+
+def entity_cooccurrence(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    entities: pd.DataFrame,
+    *,
+    top: int = 20,
+    exclude: Iterable[str] = DYAD_DEFINING_ENTITIES,
+) -> pd.DataFrame:
+    """Pairs of entities named in the same sentence, counted per dyad.
+
+    One row per (dyad, entity pair) with ``n_sentences`` (sentences naming
+    both) and ``n_articles``; the ``top`` pairs of each dyad by sentences.
+    The dyad-defining countries are left out by default: they co-occur with
+    everything by construction.
+    """
+    cols = ["dyad", "dyad_label", "entity_a", "entity_b", "name_a", "name_b", "n_sentences", "n_articles"]
+    arts = focal_articles(articles)
+    dyad_of = arts.set_index("article_id")["dyad"]
+    m = mentions[mentions["article_id"].isin(dyad_of.index) & ~mentions["entity_id"].isin(list(exclude))]
+    m = m[["article_id", "sentence_id", "entity_id"]].drop_duplicates()
+    if m.empty:
+        return pd.DataFrame(columns=cols)
+    pairs = m.merge(m, on=["article_id", "sentence_id"], suffixes=("_a", "_b"))
+    pairs = pairs[pairs["entity_id_a"] < pairs["entity_id_b"]]
+    if pairs.empty:
+        return pd.DataFrame(columns=cols)
+    pairs["dyad"] = pairs["article_id"].map(dyad_of)
+    out = (
+        pairs.groupby(["dyad", "entity_id_a", "entity_id_b"])
+        .agg(n_sentences=("sentence_id", "size"), n_articles=("article_id", "nunique"))
+        .reset_index()
+        .rename(columns={"entity_id_a": "entity_a", "entity_id_b": "entity_b"})
+    )
+    names = entity_names(entities)["name_en"]
+    out["name_a"] = out["entity_a"].map(names).fillna(out["entity_a"]).astype(str)
+    out["name_b"] = out["entity_b"].map(names).fillna(out["entity_b"]).astype(str)
+    out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
+    out = out.sort_values(["dyad", "n_sentences", "name_a", "name_b"], ascending=[True, False, True, True]).groupby("dyad").head(top)
+    return out[cols].reset_index(drop=True)
+
+
+def entity_sentences(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame, *, entity_id: str) -> pd.DataFrame:
+    """Every sentence that mentions ``entity_id``, with its article and tone."""
+    keys = mentions.loc[mentions["entity_id"] == entity_id, ["article_id", "sentence_id"]].drop_duplicates()
+    s = sentences.merge(keys, on=["article_id", "sentence_id"], how="inner")
+    out = with_article(s, articles)
+    return out.sort_values(["dyad", "article_id", "sentence_id"])[EVIDENCE_COLUMNS].reset_index(drop=True)
+
+
+#: Entities per dyad on the Compare page's bars.
+COMPARE_TOP_ENTITIES = 8
+
+
+@dataclass(frozen=True)
+class EntitiesView:
+    """Who is mentioned on each side: rates, the wide table, pairs named together."""
+
+    n_focal: int
+    rates: pd.DataFrame  # entity_rates (every entity)
+    table: pd.DataFrame  # entity_dyad_table
+    pairs: pd.DataFrame  # entity_cooccurrence
+    names: dict  # entity_id → English name
+
+
+def entities_view(corpus) -> EntitiesView:
+    """The Entities page's view of ``corpus`` (any mapping of table name → table)."""
+    a = corpus["articles"]
+    rates = entity_rates(a, corpus["mentions"], corpus["entity_tone"], corpus["entities"])
+    return EntitiesView(
+        n_focal=len(focal_articles(a)),
+        rates=rates,
+        table=entity_dyad_table(rates),
+        pairs=entity_cooccurrence(a, corpus["mentions"], corpus["entities"]),
+        names=corpus["entities"].dropna(subset=["name_en"]).set_index("entity_id")["name_en"].astype(str).to_dict(),
+    )

@@ -1,0 +1,113 @@
+"""Who speaks: quotes per relationship by speaker or by the speaker's country."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+from lib.views.common import DYAD_LABELS, FOCAL_DYADS, entity_names, focal_articles
+
+ANONYMOUS = "anonymous source"
+UNKNOWN_COUNTRY = "(country not stated)"
+
+
+def _quote_rows(quotes: pd.DataFrame, entities: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Quotes with ``speaker_label`` and ``country``: a speaker resolved to an
+    entity is named by the entity ("the defence minister", "Akar" → Hulusi
+    Akar), so one person is one group."""
+    q = quotes.copy()
+    anon = q["anonymous"].fillna(False).astype(bool)
+    q["speaker_label"] = q["speaker"].astype("string").fillna("(unnamed)")
+    if entities is not None and "speaker_entity_id" in q.columns:
+        names = entity_names(entities)["name_en"].dropna()
+        resolved = q["speaker_entity_id"].map(names)
+        q["speaker_label"] = resolved.fillna(q["speaker_label"]).astype("string")
+    q.loc[anon, "speaker_label"] = ANONYMOUS
+    q["country"] = q["affiliation"].astype("string").fillna(UNKNOWN_COUNTRY)
+    q.loc[q["country"].str.strip() == "", "country"] = UNKNOWN_COUNTRY
+    return q
+
+
+def speakers_by_dyad(
+    articles: pd.DataFrame,
+    quotes: pd.DataFrame,
+    entities: pd.DataFrame,
+    *,
+    by: Literal["speaker", "country"] = "speaker",
+) -> pd.DataFrame:
+    """Quotes per dyad grouped by speaker, or by the speaker's country.
+
+    Anonymous speakers are one group, ``"anonymous source"``, in the speaker
+    view; in the country view they count under the country the text gives
+    them ("a senior US official") or ``"(country not stated)"``. ``share`` is
+    of the dyad's quotes; ``n_anonymous`` counts anonymous quotes in a group.
+    """
+    cols = ["dyad", "dyad_label", "group", "group_label", "n_quotes", "n_anonymous", "share", "n_articles", "dyad_quotes"]
+    arts = focal_articles(articles)
+    dyad_of = arts.set_index("article_id")["dyad"]
+    q = _quote_rows(quotes[quotes["article_id"].isin(dyad_of.index)], entities)
+    if q.empty:
+        return pd.DataFrame(columns=cols)
+    q["dyad"] = q["article_id"].map(dyad_of)
+    q["anon"] = q["anonymous"].fillna(False).astype(bool).astype(int)
+    key = "speaker_label" if by == "speaker" else "country"
+    out = (
+        q.groupby(["dyad", key])
+        .agg(n_quotes=("article_id", "size"), n_anonymous=("anon", "sum"), n_articles=("article_id", "nunique"))
+        .reset_index()
+    )
+    out = out.rename(columns={key: "group"})
+    totals = q.groupby("dyad").size()
+    out["dyad_quotes"] = out["dyad"].map(totals).astype(int)
+    out["share"] = out["n_quotes"] / out["dyad_quotes"]
+    if by == "country":
+        names = entity_names(entities)["name_en"]
+        out["group_label"] = out["group"].map(names).fillna(out["group"]).astype(str)
+    else:
+        out["group_label"] = out["group"].astype(str)
+    out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
+    return out.sort_values(["dyad", "n_quotes", "group_label"], ascending=[True, False, True])[cols].reset_index(drop=True)
+
+
+def speaker_quotes(
+    articles: pd.DataFrame,
+    quotes: pd.DataFrame,
+    *,
+    speaker: str | None = None,
+    country: str | None = None,
+    entities: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The quotes behind a speaker or a speaker's country count (pass ``entities`` as to speakers_by_dyad)."""
+    q = _quote_rows(quotes, entities)
+    if speaker is not None:
+        q = q[q["speaker_label"] == speaker]
+    if country is not None:
+        q = q[q["country"] == country]
+    a = articles[["article_id", "title", "dyad"]]
+    out = q.merge(a, on="article_id", how="inner")
+    out["dyad_label"] = out["dyad"].map(DYAD_LABELS).fillna(out["dyad"])
+    return out[["article_id", "title", "dyad_label", "sentence_id", "speaker_label", "country", "quote", "kind"]].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class SpeakersView:
+    """Quotes per side grouped by speaker and by the speaker's country."""
+
+    speakers: pd.DataFrame  # speakers_by_dyad(by="speaker")
+    countries: pd.DataFrame  # speakers_by_dyad(by="country")
+
+    def anonymous(self) -> dict[str, tuple[int, int]]:
+        """Per dyad: (anonymous quotes, all quotes)."""
+        sp = self.speakers
+        out = {}
+        for d in FOCAL_DYADS:
+            rows = sp[sp["dyad"] == d]
+            out[d] = (int(rows.loc[rows["group"] == ANONYMOUS, "n_quotes"].sum()), int(rows["n_quotes"].sum()))
+        return out
+
+
+def speakers_view(corpus) -> SpeakersView:
+    a, q, e = corpus["articles"], corpus["quotes"], corpus["entities"]
+    return SpeakersView(speakers=speakers_by_dyad(a, q, e, by="speaker"), countries=speakers_by_dyad(a, q, e, by="country"))

@@ -1,0 +1,93 @@
+"""What the coverage is about: topic shares per relationship, and the sentences behind them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from lib.views.common import DYAD_LABELS, EVIDENCE_COLUMNS, FOCAL_DYADS, focal_articles, with_article
+
+
+def short_topic_label(label: str) -> str:
+    """A topic label without its parenthesised examples ("Energy (TurkStream, …)" → "Energy")."""
+    return re.sub(r"\s*\(.*\)\s*$", "", str(label)) or str(label)
+
+
+def topic_shares_by_dyad(
+    articles: pd.DataFrame, sentences: pd.DataFrame, sentence_topics: pd.DataFrame, taxonomy: pd.DataFrame
+) -> pd.DataFrame:
+    """Topic × dyad: the share of the dyad's sentences assigned the topic.
+
+    Every taxonomy topic appears for both dyads (share 0 when absent), so a
+    topic one side never mentions shows as absent rather than missing.
+    """
+    cols = [
+        "dyad",
+        "dyad_label",
+        "topic_id",
+        "label",
+        "short_label",
+        "label_ar",
+        "n_sentences",
+        "share",
+        "n_articles",
+        "dyad_sentences",
+        "dyad_articles",
+    ]
+    arts = focal_articles(articles)
+    if arts.empty or taxonomy.empty:
+        return pd.DataFrame(columns=cols)
+    dyad_of = arts.set_index("article_id")["dyad"]
+    s = sentences[sentences["article_id"].isin(dyad_of.index)]
+    total = s.groupby(s["article_id"].map(dyad_of)).size().reindex(FOCAL_DYADS).fillna(0).astype(int)
+    n_arts = arts.groupby("dyad").size().reindex(FOCAL_DYADS).fillna(0).astype(int)
+    st = sentence_topics[sentence_topics["article_id"].isin(dyad_of.index)][["article_id", "sentence_id", "topic_id"]].drop_duplicates()
+    st = st.assign(dyad=st["article_id"].map(dyad_of))
+    counts = st.groupby(["dyad", "topic_id"]).agg(n_sentences=("sentence_id", "size"), n_articles=("article_id", "nunique"))
+    full = pd.MultiIndex.from_product([list(FOCAL_DYADS), taxonomy["topic_id"].astype(str).tolist()], names=["dyad", "topic_id"])
+    out = counts.reindex(full).reset_index()
+    out["n_sentences"] = out["n_sentences"].fillna(0).astype(int)
+    out["n_articles"] = out["n_articles"].fillna(0).astype(int)
+    out["dyad_sentences"] = out["dyad"].map(total).astype(int)
+    out["dyad_articles"] = out["dyad"].map(n_arts).astype(int)
+    out["share"] = (out["n_sentences"] / out["dyad_sentences"].where(out["dyad_sentences"] > 0)).astype(float)
+    tax = taxonomy.set_index("topic_id")
+    out["label"] = out["topic_id"].map(tax["label_en"]).fillna(out["topic_id"]).astype(str)
+    out["label_ar"] = out["topic_id"].map(tax["label_ar"])
+    out["short_label"] = out["label"].map(short_topic_label)
+    out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
+    return out.sort_values(["dyad", "share", "label"], ascending=[True, False, True])[cols].reset_index(drop=True)
+
+
+def topic_sentences(articles: pd.DataFrame, sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, topic_id: str) -> pd.DataFrame:
+    """Every sentence assigned ``topic_id``, with the evidence that assigned it."""
+    keys = sentence_topics.loc[sentence_topics["topic_id"] == topic_id, ["article_id", "sentence_id", "evidence"]]
+    keys = keys.groupby(["article_id", "sentence_id"], as_index=False)["evidence"].agg(lambda s: "; ".join(str(x) for x in s.dropna()))
+    s = sentences.merge(keys, on=["article_id", "sentence_id"], how="inner")
+    out = with_article(s, articles)
+    return out.sort_values(["dyad", "article_id", "sentence_id"])[[*EVIDENCE_COLUMNS, "evidence"]].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class TopicsView:
+    """Topic shares of both sides (every taxonomy topic, 0 where absent)."""
+
+    n_focal: int
+    shares: pd.DataFrame  # topic_shares_by_dyad
+    taxonomy: pd.DataFrame
+
+    def labels(self, *, short: bool = False) -> dict:
+        col = "short_label" if short else "label"
+        return self.shares.drop_duplicates("topic_id").set_index("topic_id")[col].to_dict()
+
+
+def topics_view(corpus) -> TopicsView:
+    """Topic shares of ``corpus`` (any mapping of table name → table)."""
+    a = corpus["articles"]
+    return TopicsView(
+        n_focal=len(focal_articles(a)),
+        shares=topic_shares_by_dyad(a, corpus["sentences"], corpus["sentence_topics"], corpus["topics_taxonomy"]),
+        taxonomy=corpus["topics_taxonomy"],
+    )

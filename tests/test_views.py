@@ -1,0 +1,576 @@
+"""lib.views (one view per question) on small hand-built tables (and, when the pipeline runs, on the seeds)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lib import schema
+from lib.views import articles, common, compare, entities, outlets, speakers, summary, terms, timeline, tone, topics
+from tests.toy import toy_tables
+
+
+@pytest.fixture()
+def toy():
+    return toy_tables()
+
+
+# --- filters ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({}, {"u1", "u2", "r1", "r2", "r3", "b1", "e1"}),
+        ({"languages": ["ar"]}, {"u2"}),
+        ({"languages": ["en"]}, {"u1", "r1", "r2", "r3", "b1"}),
+        ({"languages": []}, set()),
+        ({"sources": ["TASS"]}, {"r1", "r3"}),
+        ({"sources": [common.UNKNOWN_SOURCE]}, {"u2", "r2", "e1"}),
+        ({"date_range": ("2021-01-01", None)}, {"u1", "u2", "b1", "r2", "e1"}),
+        ({"date_range": ("2021-01-01", "2021-10-31"), "include_undated": False}, {"u1", "b1"}),
+        ({"date_range": (None, "2020-03-05")}, {"r1", "r2", "e1"}),
+        ({"include_undated": False}, {"u1", "u2", "r1", "r3", "b1"}),
+    ],
+)
+def test_filter_articles(toy, kwargs, expected):
+    assert set(common.filter_articles(toy["articles"], **kwargs)) == expected
+
+
+def test_date_span_and_sources(toy):
+    assert common.date_span(toy["articles"]) == ("2020-03-05", "2021-11-01")
+    assert common.date_span(schema.empty("articles")) == (None, None)
+    opts = common.source_options(toy["articles"])
+    assert opts[0] == common.UNKNOWN_SOURCE and set(opts) == {common.UNKNOWN_SOURCE, "TASS", "Reuters", "AP"}
+
+
+# --- intervals --------------------------------------------------------------------------
+
+
+def test_bootstrap_refuses_too_few():
+    iv = common.bootstrap_interval([0.1, 0.2])
+    assert iv.low is None and iv.high is None and iv.n == 2
+    assert "too few articles for an interval" in iv.note
+
+
+def test_bootstrap_is_deterministic_and_brackets_mean():
+    vals = [0.1, 0.3, -0.2, 0.4, 0.0]
+    a = common.bootstrap_interval(vals, seed=1)
+    b = common.bootstrap_interval(vals, seed=1)
+    assert a == b
+    assert a.low <= np.mean(vals) <= a.high
+    assert min(vals) <= a.low <= a.high <= max(vals)
+
+
+def test_bootstrap_drops_missing_and_checks_lengths():
+    iv = common.bootstrap_interval([0.1, None, 0.2, float("nan")])
+    assert iv.n == 2 and iv.low is None
+    with pytest.raises(ValueError, match="differ in length"):
+        common.bootstrap_interval([0.1, 0.2, 0.3], weights=[1, 2])
+
+
+@given(st.lists(st.floats(-1, 1), min_size=3, max_size=30), st.integers(0, 1000))
+@settings(max_examples=40, deadline=None)
+def test_bootstrap_interval_within_range(values, seed):
+    iv = common.bootstrap_interval(values, n_boot=200, seed=seed)
+    assert min(values) - 1e-9 <= iv.low <= iv.high <= max(values) + 1e-9
+
+
+# --- summaries ------------------------------------------------------------------------
+
+
+def test_dyad_summary_never_pools_languages(toy):
+    s = summary.dyad_summary(toy["articles"], toy["sentences"])
+    # the same rows on both sides, in a fixed order: dyad, then English before Arabic
+    assert list(zip(s["dyad"], s["language"], strict=True)) == [
+        ("us-turkey", "en"),
+        ("us-turkey", "ar"),
+        ("russia-turkey", "en"),
+        ("russia-turkey", "ar"),
+    ]
+    s = s.set_index(["dyad", "language"])
+    us_en, us_ar, ru_en = s.loc[("us-turkey", "en")], s.loc[("us-turkey", "ar")], s.loc[("russia-turkey", "en")]
+    assert us_en["tone"] == pytest.approx((-0.4 + 0.0) / 2)  # VADER-scored English only
+    assert us_ar["tone"] == pytest.approx((0.2 + 0.0) / 2)  # the Arabic method only
+    assert ru_en["tone"] == pytest.approx((0.4 + 0.2 + 0.3 - 0.1 + 0.2 + 0.2) / 6)
+    assert s.loc[("russia-turkey", "ar"), "n_articles"] == 0 and pd.isna(s.loc[("russia-turkey", "ar"), "tone"])
+    assert us_en["tone_sd"] == pytest.approx(np.std([-0.4, 0.0], ddof=1))
+    # 1 article: no interval, and the note says so; 3 articles: an interval
+    assert pd.isna(us_en["tone_low"]) and "too few" in us_en["interval_note"]
+    assert ru_en["tone_low"] <= ru_en["tone"] <= ru_en["tone_high"]
+    assert us_en["share_negative"] == pytest.approx(0.5)
+    vol = summary.dyad_volume(toy["articles"]).set_index("dyad")
+    assert vol.loc["us-turkey", "n_articles"] == 2 and vol.loc["us-turkey", "n_words"] == 180
+    assert vol.loc["us-turkey", "languages"] == "English 1, Arabic 1"
+
+
+def test_summaries_ignore_both_and_errors(toy):
+    counts = summary.article_counts(toy["articles"])
+    assert counts["n_articles"].sum() == 5
+    assert set(counts["dyad"]) == set(common.FOCAL_DYADS)
+    assert common.UNKNOWN_SOURCE in set(counts["source_label"])
+
+
+def test_entity_rates(toy):
+    r = entities.entity_rates(toy["articles"], toy["mentions"], toy["entity_tone"], toy["entities"])
+    putin = r[r["entity_id"] == "putin"].set_index("dyad")
+    assert putin.loc["russia-turkey", "n_mentions"] == 3
+    assert putin.loc["russia-turkey", "per_1000_words"] == pytest.approx(3 / 270 * 1000)
+    assert putin.loc["us-turkey", "n_mentions"] == 0 and putin.loc["us-turkey", "per_1000_words"] == 0
+    assert putin.loc["russia-turkey", "share_articles"] == pytest.approx(1.0)
+    # tone toward Putin, per language: English sentences r1/0 (0.4), r2/0 (0.3), r3/1 (0.2)
+    assert putin.loc["russia-turkey", "tone_en"] == pytest.approx(0.3)
+    assert putin.loc["russia-turkey", "n_tone_sentences_en"] == 3
+    assert pd.isna(putin.loc["russia-turkey", "tone_ar"]) and pd.isna(putin.loc["us-turkey", "tone_en"])
+    assert "tone" not in r.columns  # never a tone pooled over languages
+    # Biden is named in English (u1/0: −0.4) and in Arabic (u2/0: +0.2): two numbers, never their mean
+    biden = r[(r["entity_id"] == "biden") & (r["dyad"] == "us-turkey")].iloc[0]
+    assert biden["tone_en"] == pytest.approx(-0.4) and biden["tone_ar"] == pytest.approx(0.2)
+    assert r[r["entity_id"] == "erdogan"]["name"].iloc[0] == "Recep Tayyip Erdoğan"
+
+
+def test_entity_rates_top_and_exclude(toy):
+    r = entities.entity_rates(
+        toy["articles"], toy["mentions"], toy["entity_tone"], toy["entities"], top=1, exclude=common.DYAD_DEFINING_ENTITIES
+    )
+    assert "turkey" not in set(r["entity_id"])
+    assert len(r) == 2 * r["entity_id"].nunique()
+
+
+def test_entity_cooccurrence(toy):
+    co = entities.entity_cooccurrence(toy["articles"], toy["mentions"], toy["entities"])
+    ru = co[co["dyad"] == "russia-turkey"].set_index(["entity_a", "entity_b"])
+    assert ru.loc[("erdogan", "putin"), "n_sentences"] == 2
+    assert ru.loc[("erdogan", "putin"), "n_articles"] == 2
+    assert not ((co["entity_a"] == "biden") & (co["dyad"] == "russia-turkey")).any()  # 'both' article not counted
+    assert "turkey" not in set(co["entity_a"]) | set(co["entity_b"])
+
+
+def test_topic_shares(toy):
+    t = topics.topic_shares_by_dyad(toy["articles"], toy["sentences"], toy["sentence_topics"], toy["topics_taxonomy"]).set_index(
+        ["dyad", "topic_id"]
+    )
+    assert t.loc[("russia-turkey", "syria"), "share"] == pytest.approx(4 / 6)
+    assert t.loc[("us-turkey", "syria"), "share"] == 0
+    assert t.loc[("us-turkey", "defence"), "share"] == pytest.approx(2 / 4)
+    assert t.loc[("russia-turkey", "syria"), "label"] == "Syria/Idlib"
+
+
+def test_speakers(toy):
+    sp = speakers.speakers_by_dyad(toy["articles"], toy["quotes"], toy["entities"], by="speaker")
+    us = sp[sp["dyad"] == "us-turkey"].set_index("group")
+    assert us.loc[speakers.ANONYMOUS, "n_quotes"] == 1 and us.loc[speakers.ANONYMOUS, "share"] == pytest.approx(0.5)
+    by_c = speakers.speakers_by_dyad(toy["articles"], toy["quotes"], toy["entities"], by="country")
+    assert "United States" in set(by_c["group_label"]) and by_c["n_anonymous"].sum() == 1
+    empty = speakers.speakers_by_dyad(toy["articles"], schema.empty("quotes"), toy["entities"])
+    assert empty.empty
+
+
+def test_evidence_sentences(toy):
+    es = entities.entity_sentences(toy["articles"], toy["sentences"], toy["mentions"], entity_id="putin")
+    assert len(es) == 4  # 3 Russia–Turkey + 1 'both'
+    assert set(es.columns) >= {"title", "dyad_label", "text", "tone"}
+    ts = topics.topic_sentences(toy["articles"], toy["sentences"], toy["sentence_topics"], topic_id="syria")
+    assert len(ts) == 4 and set(ts["dyad"]) == {"russia-turkey"} and "Idlib" in set(ts["evidence"])
+    q = speakers.speaker_quotes(toy["articles"], toy["quotes"], speaker=speakers.ANONYMOUS)
+    assert len(q) == 1 and q["title"].iloc[0] == "Title u1"
+
+
+# --- terms ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("token", "language", "expected"),
+    [
+        ("Erdoğan's", "en", "erdogan"),
+        ("The", "en", None),
+        ("MISSILES", "en", "missiles"),
+        ("a", "en", None),
+        ("والتركية", "ar", "تركيه"),
+        ("الأمريكي", "ar", "امريكي"),
+        ("وزير", "ar", "وزير"),  # و is part of the word: the stem would be too short
+        ("في", "ar", None),
+        ("إنّ", "ar", None),
+    ],
+)
+def test_term_normalisation(token, language, expected):
+    assert terms.normalise_term(token, language) == expected
+
+
+def test_tokens_with_offsets_map_back():
+    text = "وقال الرئيسُ التركيُّ إنَّ العلاقاتِ جيدة"
+    for term, s, e in terms.tokens_with_offsets(text, "ar"):
+        assert terms.normalise_term(text[s:e], "ar") == term
+    with pytest.raises(ValueError, match="English"):
+        terms.tokens_with_offsets("bonjour", "fr")
+
+
+def test_log_odds_matches_formula():
+    a, b = Counter({"x": 10, "y": 1}), Counter({"x": 2, "y": 9})
+    out = terms.log_odds_dirichlet(a, b, prior_scale=0.5).set_index("term")
+    alpha_x, a0 = 0.5 * 12, 0.5 * 22
+    d = math.log((10 + alpha_x) / (11 + a0 - 10 - alpha_x)) - math.log((2 + alpha_x) / (11 + a0 - 2 - alpha_x))
+    var = 1 / (10 + alpha_x) + 1 / (2 + alpha_x)
+    assert out.loc["x", "delta"] == pytest.approx(d)
+    assert out.loc["x", "z"] == pytest.approx(d / math.sqrt(var))
+    assert out.loc["x", "z"] > 0 > out.loc["y", "z"]
+
+
+@given(
+    st.dictionaries(st.sampled_from(list("abcdefg")), st.integers(1, 50), min_size=1),
+    st.dictionaries(st.sampled_from(list("abcdefg")), st.integers(1, 50), min_size=1),
+)
+@settings(max_examples=50, deadline=None)
+def test_log_odds_antisymmetric(ca, cb):
+    ab = terms.log_odds_dirichlet(Counter(ca), Counter(cb)).set_index("term")["z"]
+    ba = terms.log_odds_dirichlet(Counter(cb), Counter(ca)).set_index("term")["z"]
+    assert np.allclose(ab.to_numpy(), -ba.reindex(ab.index).to_numpy())
+
+
+def test_distinguishing_terms(toy):
+    t = terms.distinguishing_terms(toy["sentences"], toy["articles"], language="en")
+    assert t["z"].is_monotonic_decreasing
+    top_ru = t.iloc[-1]
+    assert top_ru["favours"] == "russia-turkey" and top_ru["term"] in {"ceasefire", "idlib", "putin"}
+    assert t.iloc[0]["favours"] == "us-turkey" and t.iloc[0]["term"] in {"missiles", "biden", "warned", "sanctions"}
+    assert "the" not in set(t["term"]) and "erdogan" in set(t["term"])
+    assert t["n_articles_a"].iloc[0] == 1 and t["n_articles_b"].iloc[0] == 3
+    with pytest.raises(terms.TooFewForTerms, match="No Arabic Russia–Turkey articles"):
+        terms.distinguishing_terms(toy["sentences"], toy["articles"], language="ar")
+
+
+def test_keyword_in_context(toy):
+    k = terms.keyword_in_context(toy["sentences"], toy["articles"], term="Idlib", language="en")
+    assert len(k) == 3 and set(k["match"]) == {"Idlib"}
+    assert (k["left"] + k["match"] + k["right"]).str.contains("Idlib").all()
+    ar = terms.keyword_in_context(toy["sentences"], toy["articles"], term="الأمريكية", language="ar")
+    assert list(ar["match"]) == ["الأمريكية"]
+    assert terms.keyword_in_context(toy["sentences"], toy["articles"], term="pipelines", language="en").empty
+    assert len(terms.keyword_in_context(toy["sentences"], toy["articles"], term="the", language="en")) > 0  # any word can be looked up
+
+
+# --- tone -------------------------------------------------------------------------------
+
+
+def test_tone_by_group(toy):
+    g = tone.tone_by_group(toy["articles"], toy["sentences"])
+    row = g[(g["dyad"] == "us-turkey") & (g["language"] == "ar")].iloc[0]
+    assert row["n_sentences"] == 2 and row["mean"] == pytest.approx(0.1) and row["share_positive"] == pytest.approx(0.5)
+    assert list(zip(g["dyad"], g["language"], strict=True)) == [("us-turkey", "en"), ("us-turkey", "ar"), ("russia-turkey", "en")]
+    assert tone.tone_by_group(toy["articles"].iloc[0:0], toy["sentences"]).empty
+
+
+def test_article_table(toy):
+    t = articles.article_table(toy["articles"], toy["mentions"], toy["entities"], toy["topics"], toy["topics_taxonomy"]).set_index(
+        "article_id"
+    )
+    assert len(t) == 7
+    assert t.loc["u2", "source"] == common.UNKNOWN_SOURCE and t.loc["r2", "date"] == common.UNKNOWN_DATE
+    assert t.loc["u1", "language"] == "English" and t.loc["u1", "dyad"] == "US–Turkey"
+    assert "Turkey" not in t.loc["u1", "main_entities"] and "Joe Biden" in t.loc["u1", "main_entities"]
+    assert t.loc["r1", "main_topics"].startswith("Syria/Idlib (100%)")
+
+
+# --- findings ---------------------------------------------------------------------------
+
+
+def test_findings_say_how_many_articles(toy):
+    fs = compare.compare_view(toy).findings
+    kinds = [f.kind for f in fs]
+    assert {"volume", "tone", "topic", "entity", "speakers", "terms"} <= set(kinds)
+    for f in fs:
+        assert f.link.startswith("./")
+        if f.kind != "volume":
+            assert "based on" in f.text and "too few to generalise" in f.text
+    topic = next(f for f in fs if f.kind == "topic" and "Syria" in f.text)
+    assert "Syria/Idlib is the leading topic of Russia–Turkey coverage (67% of sentences) and absent from US–Turkey coverage" in topic.text
+    assert topic.link == "./topics?topic=syria"
+    tone_f = next(f for f in fs if f.kind == "tone")
+    assert "In English, US–Turkey coverage is more negative" in tone_f.text
+    assert "US–Turkey: too few articles for an interval" in tone_f.text
+    ent = [f for f in fs if f.kind == "entity"]
+    assert any(f.params in ({"entity": "putin"}, {"entity": "idlib"}) and "0.0 in US–Turkey" in f.text for f in ent)
+    # English only: US–Turkey u1 (−0.4, 0.0) vs Russia–Turkey r1–r3; the more negative side's number comes first
+    assert "mean sentence tone −0.20 (US–Turkey) vs +0.20 (Russia–Turkey)" in tone_f.text
+
+
+def test_findings_empty_when_one_side_missing(toy):
+    ids = common.filter_articles(toy["articles"], languages=["ar"])
+    sub = {k: (v[v["article_id"].isin(ids)] if "article_id" in v.columns else v) for k, v in toy.items()}
+    assert compare.compare_view(sub).findings == []
+
+
+def test_lib_never_imports_streamlit():
+    from pathlib import Path
+
+    for path in Path(compare.__file__).parent.glob("*.py"):
+        assert "import streamlit" not in path.read_text(encoding="utf-8"), path
+
+
+# --- on the seeds (skipped until the pipeline's modules have landed) ------------------------
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    pytest.importorskip("lib.analysis.tone")
+    pytest.importorskip("lib.analysis.topics")
+    pytest.importorskip("lib.analysis.quotes")
+    from lib.corpus.tables import analyze_seeds
+
+    return analyze_seeds()
+
+
+def test_seeds_summary(seeds):
+    s = summary.dyad_summary(seeds.articles, seeds["sentences"]).set_index(["dyad", "language"])
+    assert s.loc[("us-turkey", "en"), "n_articles"] == 1 and s.loc[("us-turkey", "ar"), "n_articles"] == 1
+    assert s.loc[("russia-turkey", "en"), "n_articles"] == 3
+    assert "too few articles for an interval" in s.loc[("us-turkey", "en"), "interval_note"]
+    assert -1 <= s.loc[("russia-turkey", "en"), "tone"] <= 1
+    fs = compare.compare_view(seeds).findings
+    assert fs and all("based on" in f.text for f in fs if f.kind != "volume")
+
+
+def test_term_counts_per_article_give_the_same_terms(toy):
+    counts = terms.article_term_counts(toy["sentences"], toy["articles"])
+    assert set(counts.columns) == {"article_id", "term", "surface", "n"} and "e1" not in set(counts["article_id"])
+    direct = terms.distinguishing_terms(toy["sentences"], toy["articles"], language="en")
+    via = terms.distinguishing_terms(toy["sentences"], toy["articles"], language="en", counts=counts)
+    pd.testing.assert_frame_equal(direct, via)
+
+
+def test_bootstrap_budget_keeps_large_corpora_fast():
+    import time
+
+    values = np.random.default_rng(0).uniform(-1, 1, 20_000)
+    t = time.perf_counter()
+    iv = common.bootstrap_interval(values)
+    assert time.perf_counter() - t < 2.0
+    assert iv.low < values.mean() < iv.high and iv.high - iv.low < 0.05
+
+
+def test_tone_bins_count_every_sentence(toy):
+    tones = tone.sentence_tones(toy["articles"], toy["sentences"])
+    bins = tone.tone_bins(tones)
+    assert len(bins) == 2 * 2 * 10  # dyad × language × bin: both sides get the same bins
+    assert bins.groupby("dyad")["n_sentences"].sum().to_dict() == {"russia-turkey": 6, "us-turkey": 4}
+    assert bins.groupby(["dyad", "language"])["n_sentences"].sum().to_dict() == {
+        ("russia-turkey", "ar"): 0,
+        ("russia-turkey", "en"): 6,
+        ("us-turkey", "ar"): 2,
+        ("us-turkey", "en"): 2,
+    }
+    ru = (
+        bins[(bins["dyad"] == "russia-turkey") & (bins["language"] == "en")]
+        .assign(b=lambda x: x["bin_start"].round(1))
+        .set_index("b")["n_sentences"]
+    )
+    assert ru.loc[0.2] == 4  # 0.2, 0.3, 0.2, 0.2: a tone on a bin edge starts that bin
+    assert ru.loc[0.4] == 1 and ru.loc[-0.2] == 1
+
+
+def test_entity_dyad_table(toy):
+    rates = entities.entity_rates(toy["articles"], toy["mentions"], toy["entity_tone"], toy["entities"])
+    t = entities.entity_dyad_table(rates)
+    assert list(t.columns[:3]) == ["entity_id", "Entity", "Type"]
+    assert list(t.columns[3:5]) == ["Mentions · US–Turkey", "Mentions · Russia–Turkey"]
+    putin = t.set_index("entity_id").loc["putin"]
+    assert putin["Mentions · Russia–Turkey"] == 3 and putin["Mentions · US–Turkey"] == 0
+    assert entities.entity_dyad_table(rates.iloc[0:0]).empty
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "term"),
+    [
+        ("Talks with the United States stalled.", "en", "united states"),
+        ("Recep Tayyip Erdoğan's visit", "en", "recep tayyip erdogan"),
+        ("وانضمت إلى الولايات المتحدة", "ar", "ولايات متحده"),
+    ],
+)
+def test_multi_word_names_are_one_term(text, language, term):
+    from lib.views.terms import tokens_with_offsets
+
+    terms = tokens_with_offsets(text, language)
+    assert term in [t for t, _, _ in terms]
+    assert "states" not in [t for t, _, _ in terms]
+    for _term, s, e in terms:
+        assert 0 <= s < e <= len(text)
+
+
+# --- findings state their numbers in the order of their words ------------------------------
+
+
+def _toy_with_tones(toy, us: float, ru: float):
+    """The toy corpus with every English US–Turkey sentence at ``us`` and Russia–Turkey one at ``ru``."""
+    t = dict(toy)
+    s = toy["sentences"].copy()
+    s.loc[s["article_id"] == "u1", "tone"] = us
+    s.loc[s["article_id"].isin(["r1", "r2", "r3"]), "tone"] = ru
+    t["sentences"] = s
+    return t
+
+
+@pytest.mark.parametrize(("us", "ru"), [(0.31, -0.21), (-0.21, 0.31)])
+def test_tone_finding_numbers_follow_its_words(toy, us, ru):
+    f = next(f for f in compare.compare_view(_toy_with_tones(toy, us, ru)).findings if f.kind == "tone")
+    more, less = ("Russia–Turkey", "US–Turkey") if ru < us else ("US–Turkey", "Russia–Turkey")
+    lo, hi = (common.signed(min(us, ru)), common.signed(max(us, ru)))
+    assert f"{more} coverage is more negative in tone than {less} coverage" in f.text
+    # the first number is the more negative side's, and each is named
+    assert f"mean sentence tone {lo} ({more}) vs {hi} ({less})" in f.text
+    assert f.text.index(f"({more})") < f.text.index(f"({less})")
+
+
+def test_tone_is_compared_within_a_language_only(toy):
+    fs = [f for f in compare.compare_view(toy).findings if f.kind == "tone"]
+    # Arabic has no Russia–Turkey article: no Arabic tone finding, and the English one uses English sentences only
+    assert [f.params for f in fs] == [{"lang": "en"}]
+    assert common.signed(-0.2) in fs[0].text  # u1 alone: (−0.4 + 0.0) / 2
+
+
+def test_one_number_format():
+    assert common.signed(-0.2) == "−0.20" and common.signed(0.13) == "+0.13" and common.signed(-0.001) == "0.00"
+    assert common.signed(None) == "–" and common.pct(0.2742) == "27%" and common.pct(float("nan")) == "–"
+    assert common.language_label("en") == "English" and common.language_label(None) == "(unknown)"
+
+
+def test_untitled_articles_are_titled_from_their_lead():
+    lead = "Ankara and Washington agreed on Monday to set up a mechanism to improve relations, officials said after the call."
+    t = common.display_title(None, "x.txt", text=lead)
+    assert t.startswith("Ankara and Washington agreed") and t.endswith("…") and len(t) <= common.LEAD_TITLE_CHARS + 2
+    assert common.display_title("", "dir/x.txt", text="Short lead.") == "Short lead."
+    assert common.display_title(None, "dir/x.txt") == "(untitled) x.txt"
+    assert common.display_title("A title", "x.txt", text=lead) == "A title"
+
+
+# --- keyword in context: phrases, hyphens, Arabic clitics ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "language", "matches"),
+    [
+        ("Talks with the United States stalled; the united states said no.", "united states", "en", ["United States", "united states"]),
+        ("President Joe Biden met Erdogan. Biden said…", "joe biden", "en", ["Joe Biden"]),
+        ("Turkey bought the S-400 system; S-400s next.", "S-400", "en", ["S-400"]),
+        ("Erdoğan's visit to Erdogan's town", "erdogan", "en", ["Erdoğan's", "Erdogan's"]),
+        ("قال بايدن إن المحادثات بين أردوغان وبايدن جرت، ولبايدن رأي.", "بايدن", "ar", ["بايدن", "وبايدن", "ولبايدن"]),
+        ("الرئيس الأمريكي جو بايدن", "جو بايدن", "ar", ["جو بايدن"]),
+        ("فرضت العقوبات وبالعقوبات", "العقوبات", "ar", ["العقوبات", "وبالعقوبات"]),
+        ("the states", "united states", "en", []),
+    ],
+)
+def test_kwic_finds_phrases_hyphens_and_clitics(text, term, language, matches):
+    words = terms.kwic_words(text, language)
+    spans = terms.find_phrase(words, terms._kwic_target(term, language), language)
+    assert [text[a:b] for a, b in spans] == matches
+
+
+def test_kwic_finds_every_biden_in_the_arabic_seed(seeds):
+    arts = seeds.articles
+    ar = arts[arts["language"] == "ar"].iloc[0]
+    expected = ar["text"].count("بايدن")
+    assert expected == 7
+    k = terms.keyword_in_context(seeds["sentences"], arts, term="بايدن", language="ar")
+    assert len(k) == expected
+    assert terms.keyword_in_context(seeds["sentences"], arts, term="united states", language="en").shape[0] > 0
+    assert terms.keyword_in_context(seeds["sentences"], arts, term="joe biden", language="en").shape[0] > 0
+    # every row carries the whole sentence and where it is, for the link to the reader
+    assert {"text", "sentence_id", "start", "article_id"} <= set(k.columns)
+
+
+def test_terms_are_shown_as_written(toy):
+    t = dict(toy)
+    a = toy["articles"].copy()
+    a.loc[a["article_id"] == "r1", "language"] = "ar"
+    s = toy["sentences"].copy()
+    s.loc[s["article_id"] == "r1", "text"] = ["قال بوتين إن وقف إطلاق النار في إدلب صامد.", "روسيا وتركيا تتفقان."]
+    t["articles"], t["sentences"] = a, s
+    found = terms.distinguishing_terms(s, a, language="ar")
+    shown = dict(zip(found["term"], found["display"], strict=True))
+    assert shown["امريكيه"] == "الأمريكية"  # counted normalised, shown as the article writes it
+    assert shown["ادلب"] == "إدلب"
+
+
+def test_tokens_keep_hyphenated_words_whole():
+    assert "s-400" in [t for t, _, _ in terms.tokens_with_offsets("The S-400 deal", "en")]
+    assert "2021" not in [t for t, _, _ in terms.tokens_with_offsets("In 2021 talks", "en")]
+
+
+# --- over time ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("2021-10-01", "2021-10-31", "day"),
+        ("2021-01-01", "2021-06-30", "week"),
+        ("2020-03-05", "2021-11-01", "month"),
+        (None, None, "month"),
+    ],
+)
+def test_period_length_is_chosen_from_the_span(first, last, expected):
+    assert timeline.choose_granularity(first, last) == expected
+
+
+def test_periods_start_on_monday_and_first_of_month():
+    from datetime import date
+
+    assert timeline.period_start(date(2021, 10, 31), "week") == date(2021, 10, 25)
+    assert timeline.period_end(date(2021, 2, 1), "month") == date(2021, 2, 28)
+    assert timeline.period_label(date(2021, 10, 25), "week") == "week of 2021-10-25"
+
+
+def test_timeline_counts_articles_and_tone_per_language(toy):
+    v = timeline.timeline_view(toy)
+    assert v.granularity == "month" and v.periods[0] == "2020-03-01" and v.periods[-1] == "2021-11-01"
+    assert len(v.periods) == 21  # every month between, empty ones included
+    assert v.n_dated == 4 and v.n_undated == 1  # r2 has no date
+    vol = v.volume.set_index(["dyad", "period"])["n_articles"]
+    assert vol[("russia-turkey", "2020-03-01")] == 2 and vol[("us-turkey", "2021-11-01")] == 1 and vol[("us-turkey", "2020-06-01")] == 0
+    tone_rows = v.tone.set_index(["dyad", "language", "period"])
+    assert tone_rows.loc[("us-turkey", "en", "2021-10-01"), "tone"] == pytest.approx(-0.2)
+    assert tone_rows.loc[("us-turkey", "ar", "2021-11-01"), "tone"] == pytest.approx(0.1)  # Arabic apart, never pooled
+    top = v.top.set_index(["dyad", "period"])
+    assert "Idlib (2)" in top.loc[("russia-turkey", "2020-03-01"), "entities"]
+    assert "Turkey" not in top.loc[("russia-turkey", "2020-03-01"), "entities"]
+    assert top.loc[("russia-turkey", "2020-03-01"), "topics"].startswith("Syria/Idlib (3)")
+
+
+def test_a_period_opens_its_sentences(toy):
+    rows = timeline.period_sentences(toy["articles"], toy["sentences"], period="2020-03-01", granularity="month")
+    assert set(rows["article_id"]) == {"r1", "r3"} and len(rows) == 4
+    day = timeline.period_sentences(toy["articles"], toy["sentences"], period="2020-03-06", granularity="day")
+    assert set(day["article_id"]) == {"r3"}
+
+
+def test_timeline_of_undated_articles_is_empty(toy):
+    t = dict(toy)
+    t["articles"] = toy["articles"].assign(date=pd.NA)
+    v = timeline.timeline_view(t)
+    assert v.periods == [] and v.n_undated == 5
+
+
+# --- by outlet ----------------------------------------------------------------------------------
+
+
+def test_outlets_side_by_side(toy):
+    v = outlets.outlets_view(toy)
+    assert v.outlets[0] == common.UNKNOWN_SOURCE and set(v.outlets) == {common.UNKNOWN_SOURCE, "TASS", "Reuters"}
+    vol = v.volume.set_index(["outlet", "dyad"])["n_articles"]
+    assert vol[("TASS", "russia-turkey")] == 2 and vol[("TASS", "us-turkey")] == 0  # both dyads for every outlet
+    tone_rows = v.tone.set_index(["outlet", "dyad", "language"])
+    assert tone_rows.loc[("TASS", "russia-turkey", "en"), "tone"] == pytest.approx(0.25)
+    assert tone_rows.loc[(common.UNKNOWN_SOURCE, "us-turkey", "ar"), "tone"] == pytest.approx(0.1)
+    mix = v.topics.set_index(["outlet", "dyad", "topic_id"])["share"]
+    assert mix[("TASS", "russia-turkey", "syria")] == pytest.approx(3 / 4)
+
+
+def test_the_smallest_outlets_are_grouped(toy):
+    v = outlets.outlets_view(toy, max_outlets=1)
+    assert v.outlets == [common.UNKNOWN_SOURCE, outlets.OTHER_OUTLETS] and v.n_outlets == 3
+    assert v.volume.groupby("outlet")["n_articles"].sum()[outlets.OTHER_OUTLETS] == 3
