@@ -85,6 +85,7 @@ TABLES: dict[str, dict[str, str]] = {
         "name_en": STR,
         "name_ar": STR,
         "type": STR,
+        "subtype": STR,  # person role, organisation kind (media, think_tank…): data/gazetteer.csv
         "affiliation": STR,
         "qid": STR,
         "canonical": BOOL,

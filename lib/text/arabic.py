@@ -64,7 +64,7 @@ class NormalisedText:
     """Normalised text and, per normalised character, its source index."""
 
     text: str
-    index: tuple[int, ...]
+    index: tuple[int, ...] | range
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of normalised text to source offsets."""
@@ -73,13 +73,24 @@ class NormalisedText:
         return self.index[start], self.index[end - 1] + 1
 
 
+_TRANSLATE = str.maketrans(NORM_TABLE)
+
+
 def normalise(text: str) -> str:
     """Normalised form of ``text`` (camel-tools rules), without an offset map."""
-    return "".join(NORM_TABLE.get(ch, ch) for ch in text)
+    return text.translate(_TRANSLATE)
+
+
+#: Every character normalises to at most one character, so a normalised text
+#: as long as its source lost nothing, and offsets are unchanged.
+_ONE_TO_ONE = all(len(v) <= 1 for v in NORM_TABLE.values())
 
 
 def normalise_with_offsets(text: str) -> NormalisedText:
     """Normalise ``text`` and keep the source offset of every output character."""
+    fast = text.translate(_TRANSLATE)
+    if _ONE_TO_ONE and len(fast) == len(text):
+        return NormalisedText(fast, range(len(text)))
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
