@@ -103,7 +103,6 @@ class Gazetteer:
     #: first token of an Arabic stem (after clitics) -> token counts of stems starting with it, longest first
     ar_first: dict = field(default_factory=dict)
     en_upper: dict = field(default_factory=dict)  # ALL-CAPS folded alias -> Alias (TURKEY)
-    ar_adjectives: frozenset = frozenset()  # keys of Arabic adjective aliases (تركي), which take nisba endings
     en_name_words: frozenset = frozenset()  # capitalised words of gazetteer names
     en_first_names: frozenset = frozenset()  # first words of English person names
     ar_first_names: frozenset = frozenset()  # normalised first words of Arabic person names
@@ -242,6 +241,10 @@ def build_gazetteer(df: pd.DataFrame, *, ambiguous: dict[str, str] | None = None
         if toks:
             ar_first.setdefault(toks[0], set()).add(len(toks))
             ar_first.setdefault("".join(toks), set()).add(1)  # written as one word (ابوظبي)
+    for key, alias in ar.items():
+        if alias.adjective:  # with a nisba ending: التركية، الأمريكيين
+            for suf in AR_SUFFIXES:
+                ar_first.setdefault(key + suf, set()).add(1)
     table = pd.DataFrame(
         {
             "entity_id": df["entity_id"],
@@ -264,7 +267,6 @@ def build_gazetteer(df: pd.DataFrame, *, ambiguous: dict[str, str] | None = None
         en_first={k: tuple(sorted(v, reverse=True)) for k, v in en_first.items()},
         ar_first={k: tuple(sorted(v, reverse=True)) for k, v in ar_first.items()},
         en_upper=upper,
-        ar_adjectives=frozenset(k for k, a in ar.items() if a.adjective),
         en_name_words=frozenset(name_words),
         en_first_names=frozenset(first_en),
         ar_first_names=frozenset(first_ar),
@@ -370,38 +372,42 @@ def _seat_en(folded: str, start: int, end: int) -> bool:
     return bool(_EN_SEAT_AFTER.match(folded, end) or _EN_SEAT_BEFORE.search(folded[max(0, start - 40) : start]))
 
 
-def _scan_english(folded: str, gaz: Gazetteer, *, offset: int = 0, limit: int = 10_000):
+def _scan_english(folded: str, gaz: Gazetteer, *, offset: int = 0, limit: int = 10_000) -> list[tuple[int, int, str, int]]:
     """``(start, end, alias key, tokens)`` of the longest alias at each place, left to right.
 
     ``limit`` caps the tokens of an alias (to find names inside a longer one).
+    Words are compared first; offsets are computed only when a name is found.
     """
-    toks = [(m.start() + offset, m.end() + offset, m.group()) for m in TOKEN_RE.finditer(folded)]
-    words = [t[2] for t in toks]
+    words = TOKEN_RE.findall(folded)
     first, table = gaz.en_first, gaz.en_tokens
-    n, i = len(toks), 0
+    n, i = len(words), 0
+    hits = []
     while i < n:
-        lengths = first.get(words[i])
-        if lengths is None and words[i].endswith("s"):
-            lengths = first.get(words[i][:-1])
-        hit = None
+        w = words[i]
+        lengths = first.get(w)
+        if lengths is None and w[-1:] == "s":
+            lengths = first.get(w[:-1])
+        found = None
         if lengths:
             for length in lengths:
                 if i + length > n or length > limit:
                     continue
                 seq = tuple(words[i : i + length])
-                key = table.get(seq)
-                end = toks[i + length - 1][1]
+                key, plural = table.get(seq), False
                 if key is None and seq[-1].endswith("s") and len(seq[-1]) > 1:  # plural: Russians, S-400s
-                    key = table.get((*seq[:-1], seq[-1][:-1]))
-                    end -= 1
+                    key, plural = table.get((*seq[:-1], seq[-1][:-1])), True
                 if key is not None:
-                    hit = (toks[i][0], end, key, length)
+                    found = (i, length, key, plural)
                     break
-        if hit:
-            yield hit
-            i += hit[3]
+        if found:
+            hits.append(found)
+            i += found[1]
         else:
             i += 1
+    if not hits:
+        return []
+    spans = [m.span() for m in TOKEN_RE.finditer(folded)]
+    return [(spans[i][0] + offset, spans[i + k - 1][1] + offset - plural, key, k) for i, k, key, plural in hits]
 
 
 #: Types whose multi-word names describe something involving other entities
@@ -453,7 +459,8 @@ AR_PROCLITICS = tuple(
 #: Nisba endings after a normalised adjective: ه (ية), ين، ون، ان، ات.
 AR_SUFFIXES = ("ين", "ون", "ان", "ات", "ه")
 _AR_PROCLITIC_SET = frozenset(AR_PROCLITICS)
-_AR_PROCLITIC_LENGTHS = tuple(sorted({len(p) for p in AR_PROCLITICS}))
+#: First letter -> the proclitic lengths worth trying for a word starting with it (0: no proclitic).
+_AR_SPLITS = {c: (0, *sorted({len(p) for p in AR_PROCLITICS if p[0] == c})) for c in {p[0] for p in AR_PROCLITICS}}
 
 
 def _scan_arabic(words: list[str], gaz: Gazetteer, *, limit: int = 10_000):
@@ -464,21 +471,18 @@ def _scan_arabic(words: list[str], gaz: Gazetteer, *, limit: int = 10_000):
     sequence of following words; the last word may carry a nisba ending when
     the alias is an adjective.
     """
-    first, aliases, adjectives = gaz.ar_first, gaz.ar_aliases, gaz.ar_adjectives
+    first, aliases = gaz.ar_first, gaz.ar_aliases
     n, i = len(words), 0
     while i < n:
         w = words[i]
         hit = None
-        for k in (0, *_AR_PROCLITIC_LENGTHS):
+        for k in _AR_SPLITS.get(w[:1], (0,)):
             if k and (len(w) <= k + 1 or w[:k] not in _AR_PROCLITIC_SET):
                 continue
             pre, stem0 = w[:k], w[k:]
             lengths = first.get(stem0)
             if lengths is None:
-                if stem0[:-1] in adjectives or stem0[:-2] in adjectives:
-                    lengths = (1,)
-                else:
-                    continue
+                continue
             for length in lengths:
                 if i + length > n or length > limit or (hit and length <= hit[1] - hit[0] + 1):
                     continue
@@ -514,8 +518,11 @@ def _ar_lookup(key: str, pre: str, aliases: dict) -> tuple[Alias, str] | None:
 def match_arabic(text: str, *, gaz: Gazetteer) -> list[dict]:
     norm = arabic.normalise_with_offsets(text)
     ntext = norm.text
-    toks = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(ntext)]
-    words = [t[2] for t in toks]
+    words = TOKEN_RE.findall(ntext)
+    hits = list(_scan_arabic(words, gaz))
+    if not hits:
+        return []
+    toks = [m.span() for m in TOKEN_RE.finditer(ntext)]
     out = []
 
     def accept(i: int, j: int, pre: str, alias: Alias) -> bool:
@@ -527,7 +534,7 @@ def match_arabic(text: str, *, gaz: Gazetteer) -> list[dict]:
         out.append(_mention(alias.entity_id, text[start:end], start, end, alias.method, gaz=gaz))
         return True
 
-    for i, j, pre, _suf, alias in _scan_arabic(words, gaz):
+    for i, j, pre, _suf, alias in hits:
         if not accept(i, j, pre, alias) or j == i or gaz.entity(alias.entity_id).get("type") not in NESTING_TYPES:
             continue
         for a, b, p2, _s2, inner in _scan_arabic(words[i : j + 1], gaz, limit=j - i):
