@@ -20,7 +20,7 @@ BOOL = "boolean"
 
 #: Pipeline version: bump whenever a change alters any analysed output, so
 #: stored results computed by an older pipeline are recomputed.
-PIPELINE_VERSION = "1.2.0"
+PIPELINE_VERSION = "1.3.0"
 
 DYADS = ("us-turkey", "russia-turkey", "both", "other")
 #: Dyads whose articles get the full analysis (the rest get the cheap pass only).
@@ -85,6 +85,7 @@ TABLES: dict[str, dict[str, str]] = {
         "name_en": STR,
         "name_ar": STR,
         "type": STR,
+        "subtype": STR,  # person role, organisation kind (media, think_tank…): data/gazetteer.csv
         "affiliation": STR,
         "qid": STR,
         "canonical": BOOL,

@@ -126,3 +126,76 @@ def test_looks_like_title(line, nxt, expected):
 )
 def test_is_tag_line(line, expected):
     assert is_tag_line(line) is expected
+
+
+# --- captions, video blurbs and prompts inside a body --------------------------------
+
+SCRAPED = """Turkey and Russia agree on new gas deal
+
+Scroll down for video
+
+Turkey and Russia signed a new gas agreement in Ankara on Monday, officials said.
+
+Turkish President Recep Tayyip Erdogan and Russian President Vladimir Putin met for three hours.
+
+Donald Trump waves to supporters at a rally in Ohio on Saturday evening before flying back to Washington
+
+The deal extends deliveries through the TurkStream pipeline until 2030, the energy ministry said.
+
+READ MORE: Trump hails 'tremendous' trade talks with China as tariffs loom
+
+Trump tells rally crowd he will win Pennsylvania in resurfaced campaign video
+
+Energy experts said the agreement strengthens Moscow's hand in the region.
+
+The minister described the talks in a statement on Tuesday
+
+"We are satisfied with the outcome," he said.
+
+New pipeline route
+
+Both sides will meet again in Istanbul next month to discuss prices.
+"""
+
+
+def test_captions_video_blurbs_and_prompts_are_removed_and_kept_for_audit():
+    r = clean(SCRAPED)
+    kinds = {(b["kind"], b["text"][:30]) for b in r.boilerplate}
+    assert ("caption", "Donald Trump waves to supporte") in kinds
+    assert ("video", "Trump tells rally crowd he wil") in kinds
+    assert ("read_more", "READ MORE: Trump hails 'tremen") in kinds
+    assert ("read_more", "Scroll down for video") in kinds
+    assert "Trump" not in r.text
+    # body paragraphs, a line introducing a quote, and a short subheading stay
+    for kept in ("Energy experts said", "The minister described the talks", "New pipeline route", "Both sides will meet"):
+        assert kept in r.text
+
+
+def test_sites_that_never_end_paragraphs_with_a_full_stop_keep_every_line():
+    text = "\n\n".join(
+        [
+            "قال الرئيس التركي رجب طيب أردوغان إن بلاده ستواصل التعاون مع روسيا في مجال الطاقة",
+            "وأضاف أن المحادثات مع الرئيس الروسي فلاديمير بوتين كانت مثمرة وبناءة للغاية",
+            "وأشار إلى أن خط السيل التركي سيواصل نقل الغاز إلى أوروبا خلال السنوات المقبلة",
+            "من جهته قال الكرملين إن الزعيمين اتفقا على مواصلة الاتصالات في الأسابيع القادمة",
+        ]
+    )
+    r = clean(text)
+    assert not [b for b in r.boilerplate if b["kind"] in ("caption", "video")]
+    assert r.text.count("\n\n") == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "is_caption"),
+    [
+        ("Greek soldiers disembark from a ferry at the port of the tiny island of Kastellorizo", True),
+        ("Greek soldiers disembark from a ferry at the port of the tiny island.", False),
+        ("Afghanistan, Libya will also be on agenda", False),  # a subheading: too short
+        ("- Turkey, Russia and Iran met in Tehran to discuss the Syrian war", False),  # a list item
+        ("## Turkey, Russia and Iran met in Tehran to discuss the Syrian war", False),  # a heading
+    ],
+)
+def test_caption_shape(line, is_caption):
+    from lib.text.cleaning import is_caption_style
+
+    assert is_caption_style(line) is is_caption

@@ -14,6 +14,17 @@ BIDEN = m("biden", "person", "united-states")
 S400 = m("s-400", "weapon_system", "russia")
 
 
+def org(eid, aff, subtype):
+    return {**m(eid, "organisation", aff), "subtype": subtype}
+
+
+WAPO = org("washington-post", "united-states", "media")
+TASS = org("tass", "russia", "media")
+BROOKINGS = org("brookings", "united-states", "think_tank")
+GAZPROM = org("gazprom", "russia", "company")
+PENTAGON = org("pentagon", "united-states", "government_body")
+
+
 @pytest.mark.parametrize(
     ("mentions", "expected"),
     [
@@ -24,6 +35,11 @@ S400 = m("s-400", "weapon_system", "russia")
         ([TR, m("syria", "country", "syria")], "other"),
         ([TR, US, S400, S400, S400], "us-turkey"),  # weapon systems are not actors
         ([TR, US, US, US, RU], "us-turkey"),
+        # media, think tanks and companies never count as their state
+        ([TR, RU, WAPO, WAPO, WAPO, BROOKINGS], "russia-turkey"),
+        ([TR, US, TASS, TASS, GAZPROM, GAZPROM], "us-turkey"),
+        ([TR, WAPO], "other"),
+        ([TR, PENTAGON, RU], "both"),  # a government body does
     ],
 )
 def test_dyad_from_entities(mentions, expected):
@@ -51,3 +67,8 @@ def test_user_override_always_wins_and_evidence_is_kept():
 def test_unknown_override_is_refused():
     with pytest.raises(ValueError, match="unknown dyad"):
         decide_dyad([TR], has_title=False, override="china-turkey")
+
+
+def test_non_state_institutions_leave_no_evidence():
+    _dyad, _auto, _reason, evidence = decide_dyad([TR, US, WAPO, BROOKINGS], has_title=False)
+    assert {e["entity_id"] for e in evidence} == {"turkey", "united-states"}

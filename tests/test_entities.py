@@ -217,3 +217,75 @@ def test_importing_the_project_never_imports_camel_tools_data():
     code = "import sys, lib.analysis.pipeline, lib.analysis.entities; sys.exit(1 if 'camel_tools.data' in sys.modules else 0)"
     env = {**os.environ, "CAMELTOOLS_DATA": "/nonexistent"}
     assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0
+
+
+# --- matching rules, on the shipped gazetteer ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def full():
+    return entities.load_gazetteer()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a multi-word institution wins over the place inside it
+        ("a report by the Washington Institute", [("winep", "Washington Institute")]),
+        ("The Washington Post reported", [("washington-post", "The Washington Post")]),
+        ("officials in Brussels said", []),
+        ("a Doha-based think tank", []),
+        ("a think tank in Doha", []),
+        ("Doha and Ankara agreed", [("qatar", "Doha"), ("turkey", "Ankara")]),
+        # a surname is a known person only without another first name before it
+        ("Jill Biden met Biden", [("jill-biden", "Jill Biden"), ("biden", "Biden")]),
+        ("Melania Trump and President Trump", [("melania-trump", "Melania Trump"), ("trump", "Trump")]),
+        ("Donald J. Trump", [("trump", "Donald J. Trump")]),
+        ("Hunter Biden", [("hunter-biden", "Hunter Biden")]),
+        ("Frank Biden spoke", []),
+        ("But Erdogan said", [("erdogan", "Erdogan")]),
+        # all caps
+        ("TURKEY AND RUSSIA", [("turkey", "TURKEY"), ("russia", "RUSSIA")]),
+        ("ERDOGAN SAYS", [("erdogan", "ERDOGAN")]),
+        # names inside an event's name are mentions too
+        ("after the arrest of Ekrem Imamoglu", [("imamoglu-arrest-2025", "arrest of Ekrem Imamoglu"), ("imamoglu", "Ekrem Imamoglu")]),
+    ],
+)
+def test_english_rules(full, text, expected):
+    assert _ids(match_english(text, gaz=full)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("معهد واشنطن", [("winep", "معهد واشنطن")]),
+        ("صحيفة واشنطن بوست", [("washington-post", "صحيفة واشنطن بوست")]),
+        ("قالت واشنطن بوست", [("washington-post", "واشنطن بوست")]),
+        ("مركز أبحاث في الدوحة", []),
+        ("ومقره الدوحة", []),
+        ("زار الدوحة", [("qatar", "الدوحة")]),
+        ("وسيجري الاجتماع غدا", []),
+        ("سيجري التصويت", []),
+        ("القيادي مصطفى سيجري", [("sejari", "مصطفى سيجري")]),
+        ("وبحماس كبير", []),
+        ("الحماس الشديد", []),
+        ("وقالت حماس ولحماس", [("hamas", "حماس"), ("hamas", "ولحماس")]),
+        ("جيل بايدن والرئيس بايدن", [("jill-biden", "جيل بايدن"), ("biden", "بايدن")]),
+        ("أبوظبي وأبو ظبي", [("united-arab-emirates", "أبوظبي"), ("united-arab-emirates", "وأبو ظبي")]),
+        ("وإس-400", [("s-400", "وإس-400")]),
+    ],
+)
+def test_arabic_rules(full, text, expected):
+    assert _ids(match_arabic(text, gaz=full)) == expected
+
+
+def test_ambiguous_rules_are_validated(tmp_path):
+    bad = tmp_path / "amb.csv"
+    bad.write_text("form,rule,entity_id,other_meaning\nحماس,sometimes,hamas,x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="sometimes"):
+        entities.read_ambiguous(bad)
+
+
+def test_mentions_carry_subtype_for_the_dyad(full):
+    (m,) = match_english("The Washington Post", gaz=full)
+    assert (m["type"], m["subtype"], m["affiliation"]) == ("organisation", "media", "united-states")

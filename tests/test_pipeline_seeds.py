@@ -80,6 +80,8 @@ def test_no_also_read_text_in_any_table(seed_corpus):
     for name, df in seed_corpus.tables.items():
         if name == "boilerplate":
             continue
+        if name == "entities":  # the gazetteer's own names are listed whether mentioned or not
+            df = df[~df["canonical"]]
         for col in df.columns:
             if str(df[col].dtype) == "string":
                 assert not df[col].fillna("").str.contains("Guinea-Bissau|News Editor|Queen Elizabeth").any(), (name, col)
@@ -116,12 +118,12 @@ def test_sentence_offsets_slice_the_cleaned_text(resources):
 
 
 def test_spacy_fallback_entities_are_kept_and_marked(resources):
-    text = "Turkey hosts Finnish envoy\n\nThe Finnish envoy Sauli Niinisto met Erdogan in Ankara on Monday to discuss NATO."
+    text = "Turkey hosts Estonian envoy\n\nThe Estonian envoy Margus Tsahkna met Erdogan in Ankara on Monday to discuss NATO."
     corpus = assemble([analyze_text(text, file="fi.txt", resources=resources, depth="full")], resources=resources)
     m = corpus["mentions"]
     extra = m[~m["canonical"]]
     assert set(extra["method"]) == {"spacy-ner"}
-    assert "Sauli Niinisto" in set(extra["surface"])
+    assert "Margus Tsahkna" in set(extra["surface"])
     ents = corpus["entities"].set_index("entity_id")
     for eid in extra["entity_id"]:
         assert not ents.loc[eid, "canonical"]

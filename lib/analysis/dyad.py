@@ -5,7 +5,10 @@ Each mention of a country, or of a person or organisation affiliated to it
 Mentions in the title weigh more, and so do those in the lead, because a
 story's subject is stated there. Weapon systems, places and events are not
 counted: an S-400 in a US–Turkey story is the subject of the dispute, not a
-Russian actor in it.
+Russian actor in it. Nor are institutions that are not the state: media,
+think tanks, companies, NGOs, court cases, journalists and businesspeople
+(``entities.NON_STATE_SUBTYPES``) weigh nothing, so a story quoting The
+Washington Post or a Doha think tank is not made US- or Qatar-related by it.
 
 A user's override, when given, always wins; the computed dyad and its
 evidence are kept beside it.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from lib.analysis.entities import NON_STATE_SUBTYPES
 from lib.schema import DYADS
 
 SIDE_ENTITY = {"us": "united-states", "russia": "russia", "turkey": "turkey"}
@@ -31,7 +35,7 @@ BOTH_RATIO = 0.5
 
 
 def _side(mention: dict) -> str | None:
-    if mention.get("type") not in COUNTED_TYPES:
+    if mention.get("type") not in COUNTED_TYPES or mention.get("subtype") in NON_STATE_SUBTYPES:
         return None
     aff = mention.get("affiliation") or (mention["entity_id"] if mention.get("type") == "country" else None)
     for side, eid in SIDE_ENTITY.items():

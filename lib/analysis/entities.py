@@ -21,9 +21,11 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections import namedtuple
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 from camel_tools.utils.dediac import dediac_ar
@@ -50,27 +52,60 @@ CAMEL_TYPES = {"PERS": "person", "ORG": "organisation", "LOC": "place"}
 
 # --- the gazetteer -----------------------------------------------------------------
 
+AR_AMBIGUOUS_PATH = Path(__file__).parent / "data" / "ar_ambiguous.csv"
+
+#: Organisation and person subtypes that never stand for their state: a
+#: newspaper, think tank, company, NGO or court case of a country is not the
+#: country acting (The Washington Post is not the United States), nor is a
+#: journalist or businessperson. ``dyad`` does not count them.
+NON_STATE_SUBTYPES = frozenset({"media", "think_tank", "company", "ngo", "court_or_case", "journalist", "businessperson"})
+
+#: Ambiguity rules for Arabic stems that are also common words (data/ar_ambiguous.csv):
+#: ``no_bi`` — not after the preposition ب without the article (بحماس "with
+#: enthusiasm"); ``no_clitic`` — only as a bare word, without any proclitic;
+#: ``titled`` — only right after a title or the entity's own first name
+#: (الرئيس روحاني، مصطفى سيجري), because the bare word is a verb or noun too.
+AR_RULES = ("no_bi", "no_clitic", "titled")
+
 
 def _split(value: str) -> list[str]:
     return [v.strip() for v in (value or "").split("|") if v.strip()]
 
 
-@dataclass(frozen=True)
-class Alias:
+class Alias(NamedTuple):
+    """What a gazetteer alias stands for and how it may be matched."""
+
     entity_id: str
     method: str
     requires_article: bool = False
     adjective: bool = False
+    #: One word naming a person (a surname): taken only when no other first
+    #: name stands right before it (Jill Biden is not Joe Biden).
+    surname: bool = False
+    #: Arabic ambiguity rule (one of AR_RULES) or "".
+    rule: str = ""
+    #: Whether an Arabic alias written without the article may take it: a
+    #: name does not (حماس is Hamas, الحماس is "the enthusiasm"), an
+    #: adjective does (التركي), and so does a name listed both ways.
+    takes_article: bool = True
 
 
 @dataclass(frozen=True)
 class Gazetteer:
     table: pd.DataFrame  # schema "entities"
-    info: dict  # entity_id -> {"type", "affiliation", "name_en", "name_ar"}
-    en_regex: re.Pattern
+    info: dict  # entity_id -> {"type", "subtype", "affiliation", "name_en", "name_ar", "qid"}
     en_aliases: dict  # folded alias -> Alias
-    ar_regex: re.Pattern
     ar_aliases: dict  # whitespace-free normalised stem -> Alias
+    #: token tuple of a folded alias (and of its ALL-CAPS form) -> en_aliases key
+    en_tokens: dict = field(default_factory=dict)
+    #: first token of an English alias -> the token counts of aliases starting with it, longest first
+    en_first: dict = field(default_factory=dict)
+    #: first token of an Arabic stem (after clitics) -> token counts of stems starting with it, longest first
+    ar_first: dict = field(default_factory=dict)
+    en_upper: dict = field(default_factory=dict)  # ALL-CAPS folded alias -> Alias (TURKEY)
+    en_name_words: frozenset = frozenset()  # capitalised words of gazetteer names
+    en_first_names: frozenset = frozenset()  # first words of English person names
+    ar_first_names: frozenset = frozenset()  # normalised first words of Arabic person names
 
     def entity(self, entity_id: str) -> dict:
         return self.info.get(entity_id, {})
@@ -90,76 +125,170 @@ def _ar_stem(form: str) -> tuple[str, bool]:
     return norm, False
 
 
-def _alternation(forms: list[str], *, flexible_space: bool) -> str:
-    parts = []
-    for form in sorted(set(forms), key=len, reverse=True):
-        words = form.split()
-        sep = r"\s*" if flexible_space else r"\s+"
-        parts.append(sep.join(re.escape(w) for w in words))
-    return "|".join(parts) or r"(?!x)x"
+def ar_key(form: str) -> str:
+    """Whitespace-free normalised stem: the key of ``Gazetteer.ar_aliases``."""
+    return re.sub(r"\s+", "", _ar_stem(form)[0])
 
 
-def build_gazetteer(df: pd.DataFrame) -> Gazetteer:
-    """Compile a gazetteer table (columns of ``gazetteer.csv``) into matchers."""
+def en_key(form: str) -> str:
+    """Folded form with single spaces: the key of ``Gazetteer.en_aliases``."""
+    return " ".join((form if form.isascii() else fold(form)).split())
+
+
+#: Words and single punctuation marks: the units the matchers compare. Names
+#: are looked up as token sequences in dicts (one lookup per word of text),
+#: so matching time does not grow with the size of the gazetteer and nothing
+#: is compiled at load time.
+TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+
+
+def read_ambiguous(path: str | Path | None = None) -> dict[str, str]:
+    """Arabic stem (``ar_key``) -> ambiguity rule, from ``data/ar_ambiguous.csv``."""
+    df = pd.read_csv(path or AR_AMBIGUOUS_PATH, dtype=str, keep_default_na=False, comment="#")
+    bad = sorted(set(df["rule"]) - set(AR_RULES))
+    if bad:
+        raise ValueError(f"ar_ambiguous: unknown rules {bad}; expected one of {', '.join(AR_RULES)}")
+    return {ar_key(form): rule for form, rule in zip(df["form"], df["rule"], strict=True)}
+
+
+def gazetteer_aliases(df: pd.DataFrame) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """Every alias as ``(key, entity_id, source form)``, English then Arabic.
+
+    Keys are what the matcher looks up (``en_key``, ``ar_key``); two entities
+    with the same key clash (the validation tests list them).
+    """
     df = df.fillna("")
+    en, ar = [], []
+    for row in _rows(df):
+        for alias in [row.name_en, *_split(row.aliases_en), *_split(row.demonyms_en)]:
+            if alias:
+                en.append((en_key(alias), row.entity_id, alias))
+        for alias in [row.name_ar, *_split(row.aliases_ar), *_split(row.adjectives_ar)]:
+            if alias:
+                ar.append((ar_key(alias), row.entity_id, alias))
+    return en, ar
+
+
+def build_gazetteer(df: pd.DataFrame, *, ambiguous: dict[str, str] | None = None) -> Gazetteer:
+    """Compile a gazetteer table (columns of ``gazetteer.csv``) into matchers.
+
+    ``ambiguous`` maps Arabic stems to rules (default: ``data/ar_ambiguous.csv``).
+    """
+    df = df.fillna("")
+    if "subtype" not in df.columns:
+        df = df.assign(subtype="")
     bad = sorted(set(df["type"]) - set(ENTITY_TYPES))
     if bad:
         raise ValueError(f"gazetteer: unknown entity types {bad}")
+    rules = read_ambiguous() if ambiguous is None else ambiguous
     en: dict[str, Alias] = {}
     ar: dict[str, Alias] = {}
     info: dict[str, dict] = {}
-    for row in df.itertuples(index=False):
+    ar_forms: set[str] = set()
+    name_words: set[str] = set()
+    first_ar: set[str] = set()
+    first_en: set[str] = set()
+    for row in _rows(df):
         eid = row.entity_id
-        info[eid] = {"type": row.type, "affiliation": row.affiliation or None, "name_en": row.name_en, "name_ar": row.name_ar}
+        info[eid] = {
+            "type": row.type,
+            "subtype": row.subtype or None,
+            "affiliation": row.affiliation or None,
+            "name_en": row.name_en,
+            "name_ar": row.name_ar,
+            "qid": row.qid or None,
+        }
+        person = row.type == "person"
         for alias in [row.name_en, *_split(row.aliases_en)]:
             if alias:
-                en.setdefault(fold(alias), Alias(eid, METHOD_GAZETTEER))
+                key = en_key(alias)
+                en.setdefault(key, Alias(eid, METHOD_GAZETTEER, surname=person and " " not in key))
+                name_words.update(w for w in re.findall(r"[A-Za-z]+", key) if w[:1].isupper())
         for dem in _split(row.demonyms_en):
-            en.setdefault(fold(dem), Alias(eid, METHOD_DEMONYM))
-        for alias in [row.name_ar, *_split(row.aliases_ar)]:
+            en.setdefault(en_key(dem), Alias(eid, METHOD_DEMONYM))
+        ar_names = [row.name_ar, *_split(row.aliases_ar)]
+        if person:
+            first_en.update(en_key(a).split()[0] for a in [row.name_en, *_split(row.aliases_en)] if " " in a.strip())
+            first_ar.update(arabic.normalise(a).split()[0] for a in ar_names if len(a.split()) > 1)
+        for alias in ar_names:
             if alias:
                 stem, article = _ar_stem(alias)
-                ar.setdefault(re.sub(r"\s+", "", stem), Alias(eid, METHOD_GAZETTEER, requires_article=article))
+                key = stem.replace(" ", "")
+                ar_forms.add(stem)
+                surname = person and " " not in stem
+                prior = ar.get(key)
+                if prior is None:
+                    ar[key] = Alias(eid, METHOD_GAZETTEER, article, surname=surname, rule=rules.get(key, ""), takes_article=article)
+                elif prior.entity_id == eid and prior.requires_article != article:  # listed with and without ال
+                    ar[key] = prior._replace(requires_article=False, takes_article=True)
         for adj in _split(row.adjectives_ar):
             stem, _ = _ar_stem(adj)
-            ar.setdefault(re.sub(r"\s+", "", stem), Alias(eid, METHOD_DEMONYM, adjective=True))
-    en_alt = _alternation(list(en), flexible_space=False)
-    # Lookahead allows a possessive or plural after the name without taking it
-    # into the surface form.
-    en_regex = re.compile(rf"(?<!\w)(?:{en_alt})(?=(?:'s|'|s)?(?!\w))")
-    ar_forms = []
-    for stem in {" ".join(arabic.normalise(a).split()) for a in _ar_source_forms(df)}:
-        ar_forms.append(stem)
-    ar_alt = _alternation(ar_forms, flexible_space=True)
-    ar_regex = re.compile(rf"(?<!\w)(?P<pre>[وف]?(?:[بك]?ال|لل|[بلك])?)(?P<stem>{ar_alt})(?P<suf>ه|ين|ون|ان|ات)?(?!\w)")
+            ar_forms.add(stem)
+            ar.setdefault(stem.replace(" ", ""), Alias(eid, METHOD_DEMONYM, adjective=True))
+    # ALL-CAPS headlines (TURKEY, ERDOGAN) match the alias they spell.
+    upper = {k.upper(): a for k, a in en.items() if k.upper() != k and len(k) >= 4}
+    upper = {k: a for k, a in upper.items() if k not in en}
+    en_tokens: dict[tuple, str] = {}
+    en_first: dict[str, set] = {}
+    for key in [*en, *upper]:
+        toks = tuple(TOKEN_RE.findall(key))
+        if toks:
+            en_tokens.setdefault(toks, key)
+            en_first.setdefault(toks[0], set()).add(len(toks))
+    ar_first: dict[str, set] = {}
+    for stem in ar_forms:
+        toks = TOKEN_RE.findall(stem)
+        if toks:
+            ar_first.setdefault(toks[0], set()).add(len(toks))
+            ar_first.setdefault("".join(toks), set()).add(1)  # written as one word (ابوظبي)
+    for key, alias in ar.items():
+        if alias.adjective:  # with a nisba ending: التركية، الأمريكيين
+            for suf in AR_SUFFIXES:
+                ar_first.setdefault(key + suf, set()).add(1)
     table = pd.DataFrame(
         {
             "entity_id": df["entity_id"],
             "name_en": df["name_en"],
             "name_ar": df["name_ar"],
             "type": df["type"],
+            "subtype": df["subtype"].replace("", pd.NA),
             "affiliation": df["affiliation"].replace("", pd.NA),
             "qid": df["qid"].replace("", pd.NA),
             "canonical": True,
         }
     )
-    return Gazetteer(schema.validate("entities", table), info, en_regex, en, ar_regex, ar)
+    first_ar -= {"ال"}
+    return Gazetteer(
+        schema.validate("entities", table),
+        info,
+        en,
+        ar,
+        en_tokens=en_tokens,
+        en_first={k: tuple(sorted(v, reverse=True)) for k, v in en_first.items()},
+        ar_first={k: tuple(sorted(v, reverse=True)) for k, v in ar_first.items()},
+        en_upper=upper,
+        en_name_words=frozenset(name_words),
+        en_first_names=frozenset(first_en),
+        ar_first_names=frozenset(first_ar),
+    )
 
 
-def _ar_source_forms(df: pd.DataFrame) -> list[str]:
-    forms = []
-    for row in df.itertuples(index=False):
-        for alias in [row.name_ar, *_split(row.aliases_ar), *_split(row.adjectives_ar)]:
-            if alias:
-                forms.append(_ar_stem(alias)[0])
-    return forms
+def _rows(df: pd.DataFrame):
+    """Rows as named tuples of plain Python strings (faster than itertuples on Arrow strings)."""
+    cols = list(df.columns)
+    Row = namedtuple("Row", cols, rename=True)
+    return [Row(*vals) for vals in zip(*(df[c].astype(object).tolist() for c in cols), strict=True)]
+
+
+def read_gazetteer_table(path: str | Path | None = None) -> pd.DataFrame:
+    """The gazetteer CSV as a string table (empty cells are '')."""
+    return pd.read_csv(path or GAZETTEER_PATH, dtype=str, keep_default_na=False)
 
 
 @cache
 def load_gazetteer(path: str | None = None) -> Gazetteer:
     """Load and compile the gazetteer once per process."""
-    df = pd.read_csv(path or GAZETTEER_PATH, dtype=str, keep_default_na=False)
-    return build_gazetteer(df)
+    return build_gazetteer(read_gazetteer_table(path))
 
 
 # --- matching ----------------------------------------------------------------------
@@ -168,43 +297,272 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
 def _mention(
     eid: str, surface: str, start: int, end: int, method: str, *, gaz: Gazetteer, canonical: bool = True, etype: str | None = None
 ) -> dict:
+    info = gaz.entity(eid) if canonical else {}
     return {
         "entity_id": eid,
         "surface": surface,
         "start": start,
         "end": end,
-        "type": etype or gaz.entity(eid).get("type"),
-        "affiliation": gaz.entity(eid).get("affiliation") if canonical else None,
+        "type": etype or info.get("type"),
+        "subtype": info.get("subtype"),
+        "affiliation": info.get("affiliation"),
         "method": method,
         "canonical": canonical,
     }
 
 
+#: Capitalised words that may stand right before a surname without being
+#: someone else's first name: titles and roles, and words that start sentences.
+EN_TITLES = frozenset(
+    """president presidents vice prime minister ministers secretary senator sen rep representative congressman
+    congresswoman governor mayor speaker chancellor ambassador envoy general gen lt col colonel admiral adm major
+    maj captain capt commander chief spokesman spokeswoman spokesperson mr mrs ms miss dr prof professor sir lord lady
+    king queen prince princess crown sheikh emir sultan ayatollah imam pope judge justice former leader premier
+    director deputy counsel attorney special adviser advisor foreign defense defence interior national security state
+    first lady gentleman madam dame sergeant sgt private pvt officer agent inspector candidate nominee incumbent
+    republican democrat democratic conservative labour liberal hardliner strongman autocrat dictator tycoon mogul""".split()
+)
+_EN_NOT_FIRST_NAMES = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december today yesterday tomorrow meanwhile however also still yet now then later
+    earlier recently instead indeed moreover furthermore nevertheless nonetheless asked says said told added
+    both neither either even only just like unlike despite although though because since while when where whether
+    why how what who whom which after before during under over against between among without within upon onto
+    news report reports update breaking exclusive watch video photo read more the a an and but or nor so for if as at
+    by in of on to from with about into this that these those there here it its he she they we you his her their our
+    my your i me him them us not no yes all any some many most much more less few several each every other another
+    such same one two three first last next new old top big who whose whom whoever what whatever while until unless
+    once again already ever never always often sometimes perhaps maybe thus hence therefore otherwise besides
+    well very too quite rather almost nearly about around above below across along behind beyond near since through
+    toward towards via per amid amidst following according including""".split()
+)
+_PREV_WORD_EN = re.compile(r"([A-Za-z][A-Za-z'.-]*)[ \t]+$")
+
+
+def _other_first_name_en(folded: str, start: int, alias: Alias, gaz: Gazetteer) -> bool:
+    """True when a capitalised word that is not a title stands right before a surname."""
+    window = folded[max(0, start - 60) : start]
+    m = _PREV_WORD_EN.search(window)
+    if m and re.fullmatch(r"[A-Z]\.", m.group(1)):  # a middle initial: look at the word before it
+        m = _PREV_WORD_EN.search(window[: m.start()])
+    if not m:
+        return False
+    word = m.group(1).rstrip(".").split("-")[-1]
+    if not word[:1].isupper() or word.isupper():
+        return False
+    own = set(re.findall(r"[A-Za-z]+", fold(gaz.entity(alias.entity_id).get("name_en", ""))))
+    lower = word.lower()
+    if word in own or lower in EN_TITLES or lower in _EN_NOT_FIRST_NAMES:
+        return False
+    # another entity's name (Turkish, Kremlin) or a word of one that is nobody's first name
+    return not (word in gaz.en_aliases or (word in gaz.en_name_words and word not in gaz.en_first_names))
+
+
+#: "a Doha-based think tank", "an institute based in Washington", "a think tank
+#: in Doha": the place is where an institution sits, not its state acting.
+_EN_SEAT_BEFORE = re.compile(
+    r"(?:\bbased|\b(?:think[- ]tank|institute|institution|university|centre|center|foundation|newspaper|daily|magazine|"
+    r"broadcaster|channel|college|museum|office|bureau)s?)\s+in\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_EN_SEAT_AFTER = re.compile(r"(?:'s)?-based\b")
+
+
+def _seat_en(folded: str, start: int, end: int) -> bool:
+    return bool(_EN_SEAT_AFTER.match(folded, end) or _EN_SEAT_BEFORE.search(folded[max(0, start - 40) : start]))
+
+
+def _scan_english(folded: str, gaz: Gazetteer, *, offset: int = 0, limit: int = 10_000) -> list[tuple[int, int, str, int]]:
+    """``(start, end, alias key, tokens)`` of the longest alias at each place, left to right.
+
+    ``limit`` caps the tokens of an alias (to find names inside a longer one).
+    Words are compared first; offsets are computed only when a name is found.
+    """
+    words = TOKEN_RE.findall(folded)
+    first, table = gaz.en_first, gaz.en_tokens
+    n, i = len(words), 0
+    hits = []
+    while i < n:
+        w = words[i]
+        lengths = first.get(w)
+        if lengths is None and w[-1:] == "s":
+            lengths = first.get(w[:-1])
+        found = None
+        if lengths:
+            for length in lengths:
+                if i + length > n or length > limit:
+                    continue
+                seq = tuple(words[i : i + length])
+                key, plural = table.get(seq), False
+                if key is None and seq[-1].endswith("s") and len(seq[-1]) > 1:  # plural: Russians, S-400s
+                    key, plural = table.get((*seq[:-1], seq[-1][:-1])), True
+                if key is not None:
+                    found = (i, length, key, plural)
+                    break
+        if found:
+            hits.append(found)
+            i += found[1]
+        else:
+            i += 1
+    if not hits:
+        return []
+    spans = [m.span() for m in TOKEN_RE.finditer(folded)]
+    return [(spans[i][0] + offset, spans[i + k - 1][1] + offset - plural, key, k) for i, k, key, plural in hits]
+
+
+#: Types whose multi-word names describe something involving other entities
+#: ("arrest of Ekrem Imamoglu", "southeastern Turkey"): the entities named
+#: inside are mentions too. An institution's name is not: the Washington Post
+#: does not mention Washington.
+NESTING_TYPES = frozenset({"event", "place"})
+_NESTED_TYPES = frozenset({"person", "country", "organisation"})
+
+
 def match_english(text: str, *, gaz: Gazetteer) -> list[dict]:
     folded = fold(text)
     out = []
-    for m in gaz.en_regex.finditer(folded):
-        alias = gaz.en_aliases.get(m.group(0))
-        if alias:
-            out.append(_mention(alias.entity_id, text[m.start() : m.end()], m.start(), m.end(), alias.method, gaz=gaz))
+    for start, end, key, length in _scan_english(folded, gaz):
+        alias = gaz.en_aliases.get(key) or gaz.en_upper.get(key)
+        if alias.surname and _other_first_name_en(folded, start, alias, gaz):
+            continue
+        etype = gaz.entity(alias.entity_id).get("type")
+        if etype == "country" and _seat_en(folded, start, end):
+            continue
+        out.append(_mention(alias.entity_id, text[start:end], start, end, alias.method, gaz=gaz))
+        if etype in NESTING_TYPES and length > 1:
+            for s, e, k, _ in _scan_english(folded[start:end], gaz, offset=start, limit=length - 1):
+                inner = gaz.en_aliases.get(k) or gaz.en_upper.get(k)
+                if gaz.entity(inner.entity_id).get("type") in _NESTED_TYPES and inner.entity_id != alias.entity_id:
+                    out.append(_mention(inner.entity_id, text[s:e], s, e, inner.method, gaz=gaz))
     return out
+
+
+#: Arabic titles and roles after which a bare surname is surely a name.
+AR_TITLES = frozenset(
+    arabic.normalise(w)
+    for w in """الرئيس الرئيسين رئيس رئيسه الوزير وزير وزيره الوزيره الخارجيه الدفاع الداخليه السفير سفير المبعوث مبعوث
+    الجنرال الفريق اللواء العميد العقيد المقدم الرائد النقيب القائد قائد الزعيم زعيم المتحدث الناطق الشيخ الأمير الملك السلطان
+    السيد السيده المستشار مستشار المرشد المرشح النائب السناتور السيناتور عضو الحاكم المحافظ العاهل ولي العهد رئيسا""".split()
+)
+_AR_WORD_BEFORE = re.compile(r"(\w+)\s+$")
+#: The seat of an institution: ومقره الدوحة، مقرها في واشنطن، معهد في الدوحة.
+_AR_INSTITUTION = r"(?:معهد|مركز|جامعه|صحيفه|مؤسسه|قناه|مكتب)"
+_AR_SEAT_BEFORE = re.compile(rf"(?:مقر(?:ه|ها)?\s+(?:في\s+)?|{_AR_INSTITUTION}\s+(?:\w+\s+){{0,2}}?في\s+)$")
+_AR_INSTITUTION_BEFORE = re.compile(rf"{_AR_INSTITUTION}\s+(?:\w+\s+){{0,2}}?$")
+
+
+#: Proclitics before an Arabic name, longest first: conjunction (و، ف), then a
+#: preposition (ب، ك) and/or the article, or ل + article written لل.
+AR_PROCLITICS = tuple(
+    sorted({c + p for c in ("", "و", "ف") for p in ("", "ال", "بال", "كال", "لل", "ب", "ل", "ك")} - {""}, key=len, reverse=True)
+)
+#: Nisba endings after a normalised adjective: ه (ية), ين، ون، ان، ات.
+AR_SUFFIXES = ("ين", "ون", "ان", "ات", "ه")
+_AR_PROCLITIC_SET = frozenset(AR_PROCLITICS)
+#: First letter -> the proclitic lengths worth trying for a word starting with it (0: no proclitic).
+_AR_SPLITS = {c: (0, *sorted({len(p) for p in AR_PROCLITICS if p[0] == c})) for c in {p[0] for p in AR_PROCLITICS}}
+
+
+def _scan_arabic(words: list[str], gaz: Gazetteer, *, limit: int = 10_000):
+    """``(first token, last token, proclitic, suffix, alias)`` of names in normalised tokens, left to right.
+
+    At each word every proclitic split is tried (the bare word first, so a name
+    that starts with و or ب stays whole) and, from the longest, every
+    sequence of following words; the last word may carry a nisba ending when
+    the alias is an adjective.
+    """
+    first, aliases = gaz.ar_first, gaz.ar_aliases
+    n, i = len(words), 0
+    while i < n:
+        w = words[i]
+        hit = None
+        for k in _AR_SPLITS.get(w[:1], (0,)):
+            if k and (len(w) <= k + 1 or w[:k] not in _AR_PROCLITIC_SET):
+                continue
+            pre, stem0 = w[:k], w[k:]
+            lengths = first.get(stem0)
+            if lengths is None:
+                continue
+            for length in lengths:
+                if i + length > n or length > limit or (hit and length <= hit[1] - hit[0] + 1):
+                    continue
+                found = _ar_lookup(stem0 + "".join(words[i + 1 : i + length]), pre, aliases)
+                if found:
+                    hit = (i, i + length - 1, pre, found[1], found[0])
+                    break
+        if hit:
+            yield hit
+            i = hit[1] + 1
+        else:
+            i += 1
+
+
+def _ar_lookup(key: str, pre: str, aliases: dict) -> tuple[Alias, str] | None:
+    """The alias for a whitespace-free key (and the nisba ending it carries), if allowed after ``pre``."""
+    alias, suf = aliases.get(key), ""
+    if alias is None:
+        for s in AR_SUFFIXES:
+            if key.endswith(s) and len(key) > len(s) + 1:
+                cand = aliases.get(key[: -len(s)])
+                if cand is not None and cand.adjective:
+                    alias, suf = cand, s
+                    break
+    if alias is None or (suf and not alias.adjective):
+        return None
+    has_article = pre.endswith("ال") or pre.endswith("لل")
+    if (alias.requires_article and not has_article) or (has_article and not alias.takes_article):
+        return None
+    return alias, suf
 
 
 def match_arabic(text: str, *, gaz: Gazetteer) -> list[dict]:
     norm = arabic.normalise_with_offsets(text)
+    ntext = norm.text
+    words = TOKEN_RE.findall(ntext)
+    hits = list(_scan_arabic(words, gaz))
+    if not hits:
+        return []
+    toks = [m.span() for m in TOKEN_RE.finditer(ntext)]
     out = []
-    for m in gaz.ar_regex.finditer(norm.text):
-        alias = gaz.ar_aliases.get(re.sub(r"\s+", "", m.group("stem")))
-        if alias is None:
-            continue
-        pre, suf = m.group("pre"), m.group("suf") or ""
-        if alias.requires_article and not (pre.endswith("ال") or pre.endswith("لل")):
-            continue
-        if suf and not alias.adjective:
-            continue
-        start, end = norm.span(m.start(), m.end())
+
+    def accept(i: int, j: int, pre: str, alias: Alias) -> bool:
+        nstart, nend = toks[i][0], toks[j][1]
+        checked = alias.rule or alias.surname or gaz.entity(alias.entity_id).get("type") == "country"
+        if checked and not _arabic_plausible(alias, pre, ntext[max(0, nstart - 60) : nstart], gaz):
+            return False
+        start, end = norm.span(nstart, nend)
         out.append(_mention(alias.entity_id, text[start:end], start, end, alias.method, gaz=gaz))
+        return True
+
+    for i, j, pre, _suf, alias in hits:
+        if not accept(i, j, pre, alias) or j == i or gaz.entity(alias.entity_id).get("type") not in NESTING_TYPES:
+            continue
+        for a, b, p2, _s2, inner in _scan_arabic(words[i : j + 1], gaz, limit=j - i):
+            if gaz.entity(inner.entity_id).get("type") in _NESTED_TYPES and inner.entity_id != alias.entity_id:
+                accept(i + a, i + b, p2, inner)
     return out
+
+
+def _arabic_plausible(alias: Alias, pre: str, before: str, gaz: Gazetteer) -> bool:
+    """Whether a match of an ambiguous stem, a surname or a country reads as the name here."""
+    prev_m = _AR_WORD_BEFORE.search(before)
+    prev = prev_m.group(1) if prev_m else ""
+    proclitic = pre.lstrip("وف")
+    if alias.rule == "no_clitic" and pre:
+        return False
+    if alias.rule == "no_bi" and proclitic.startswith("ب") and "ال" not in proclitic:
+        return False
+    own = set(arabic.normalise(gaz.entity(alias.entity_id).get("name_ar", "")).split())
+    if alias.rule == "titled" and not (prev in AR_TITLES or prev in own):
+        return False
+    if alias.surname and prev in gaz.ar_first_names and prev not in own and not pre:
+        return False
+    if gaz.entity(alias.entity_id).get("type") == "country" and alias.method == METHOD_GAZETTEER:
+        if _AR_SEAT_BEFORE.search(before):
+            return False
+        if proclitic.startswith("ب") and _AR_INSTITUTION_BEFORE.search(before):  # مركز دراسات بالدوحة
+            return False
+    return True
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:

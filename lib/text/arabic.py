@@ -64,21 +64,13 @@ class NormalisedText:
     """Normalised text and, per normalised character, its source index."""
 
     text: str
-    index: tuple[int, ...]
+    index: tuple[int, ...] | range
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of normalised text to source offsets."""
         if start >= end:
             raise ValueError("empty span")
         return self.index[start], self.index[end - 1] + 1
-
-
-#: The table as one ``str.translate`` (C speed). Every entry maps one character
-#: to one character or deletes it, so offsets only shift at deletions.
-_TRANS = str.maketrans(NORM_TABLE)
-assert all(len(v) <= 1 for v in NORM_TABLE.values()), "normalisation must map a character to at most one"
-_DELETED_RE = re.compile("[" + "".join(re.escape(ch) for ch, rep in NORM_TABLE.items() if rep == "") + "]")
-_LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 #: The table as one ``str.translate`` (C speed). Every entry maps one character
@@ -97,13 +89,16 @@ def normalise(text: str) -> str:
 
 def normalise_with_offsets(text: str) -> NormalisedText:
     """Normalise ``text`` and keep the source offset of every output character."""
+    fast = text.translate(_TRANS)
+    if len(fast) == len(text):  # nothing deleted: offsets are unchanged
+        return NormalisedText(fast, range(len(text)))
     index: list[int] = []
     prev = 0
     for m in _DELETED_RE.finditer(text):  # one step per deleted character (diacritics), not per character
         index.extend(range(prev, m.start()))
         prev = m.start() + 1
     index.extend(range(prev, len(text)))
-    return NormalisedText(text.translate(_TRANS), tuple(index))
+    return NormalisedText(fast, tuple(index))
 
 
 def arabic_share(text: str) -> float:

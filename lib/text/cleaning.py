@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import datetime
+from itertools import pairwise
 
 from lib.errors import OnlyBoilerplateError
 
@@ -69,6 +70,27 @@ _FURNITURE_RE = re.compile(
 )
 
 _SENTENCE_END_RE = re.compile(r"[.!?؟…\"”'’]\s*$")
+
+#: A caption or video blurb inside a body is a sentence-long line with no
+#: final punctuation, in an article whose paragraphs otherwise end with it
+#: (sites that never end paragraphs with a full stop are left alone).
+MIN_CAPTION_WORDS = 8  # subheadings ("Afghanistan, Libya will also be on agenda") are shorter
+#: Share of the other long paragraphs that must end a sentence for the
+#: article to be of that style, and how many there must be.
+MIN_PUNCTUATED_SHARE = 0.6
+MIN_PUNCTUATED_PARAGRAPHS = 3
+_PARAGRAPH_END_RE = re.compile(r"[.!?؟…\"”'’:;,،؛]\s*$")
+_NOT_PROSE_RE = re.compile(r"^\s*(?:[#>|*•\-–—]|\d+[.)]\s)|\|")
+_QUOTE_START_RE = re.compile(r"^\s*[\"“‘'«]")
+_VIDEO_RE = re.compile(r"\b(?:videos?|footage|watch|clip)\b|فيديو|شاهد", re.IGNORECASE)
+
+#: Prompts inside a body: "Scroll down for video", "READ MORE: <headline>",
+#: "Related: …", "اقرأ أيضا: …".
+_INLINE_PROMPT_RE = re.compile(
+    r"^\s*(?:scroll (?:down )?(?:for|to) (?:the )?videos?\.?|(?:read more|read also|also read|related|see also|more)\s*[:\-–—]\s*\S.*|"
+    r"(?:watch|video)\s*[:\-–—]\s*\S.*|(?:اقرأ|إقرأ) (?:أيضا|أيضاً|ايضا|المزيد)\s*[:\-–—]\s*\S.*|(?:شاهد|شاهد أيضا|فيديو)\s*[:\-–—]\s*\S.*)$",
+    re.IGNORECASE,
+)
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -294,6 +316,51 @@ def take_trailing_tags(lines: list[str]) -> tuple[list[str], Removed]:
     return lines, []
 
 
+def take_inline_prompts(lines: list[str]) -> tuple[list[str], Removed]:
+    """Drop "Scroll down for video" and "READ MORE: <headline>" lines anywhere in the body."""
+    kept: list[str] = []
+    removed: Removed = []
+    for ln in lines:
+        if ln.strip() and _words(ln) <= MAX_FURNITURE_WORDS * 2 and _INLINE_PROMPT_RE.match(ln):
+            removed.append(("read_more", ln.strip()))
+        else:
+            kept.append(ln)
+    return kept, removed
+
+
+def is_caption_style(line: str) -> bool:
+    """A sentence-long line that does not end like a paragraph: a caption or video title."""
+    s = line.strip()
+    return _words(s) >= MIN_CAPTION_WORDS and not _PARAGRAPH_END_RE.search(s) and not _NOT_PROSE_RE.match(s)
+
+
+def take_captions(lines: list[str]) -> tuple[list[str], Removed]:
+    """Drop image captions and video blurbs printed inline in the body.
+
+    Scraped bodies keep the text under each picture and the titles of
+    embedded videos as lines of their own: sentence-long, but without the
+    final full stop every paragraph of the article has. The rule only runs
+    when the article's other long paragraphs do end with punctuation.
+    """
+    prose = [ln for ln in lines if ln.strip() and _words(ln) >= MIN_CAPTION_WORDS and not _NOT_PROSE_RE.match(ln)]
+    captions = [ln for ln in prose if is_caption_style(ln)]
+    punctuated = len(prose) - len(captions)
+    if not captions or punctuated < MIN_PUNCTUATED_PARAGRAPHS or punctuated < MIN_PUNCTUATED_SHARE * len(prose):
+        return lines, []
+    kept: list[str] = []
+    removed: Removed = []
+    nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+    following = {i: lines[j] for i, j in pairwise(nonblank)}
+    for i, ln in enumerate(lines):
+        # A line that introduces the quote on the next line is body text.
+        lead_in = _QUOTE_START_RE.match(following.get(i, ""))
+        if ln.strip() and is_caption_style(ln) and not lead_in:
+            removed.append(("video" if _VIDEO_RE.search(ln) else "caption", ln.strip()))
+        else:
+            kept.append(ln)
+    return kept, removed
+
+
 def collapse_blank_lines(text: str) -> str:
     """Strip line-end spaces, at most one blank line in a row, no outer blank lines."""
     text = "\n".join(ln.rstrip() for ln in text.split("\n"))
@@ -311,7 +378,14 @@ def clean(raw: str, *, file: str = "<text>", title_hint: str | None = None) -> C
     lines, removed, meta = take_header(lines)
     lines, rem, title = take_title(lines, title_hint or meta.get("title"))
     removed += rem
-    for step in (take_related_links, take_trailing_tags, take_repeated_short_lines, take_furniture_lines):
+    for step in (
+        take_related_links,
+        take_trailing_tags,
+        take_repeated_short_lines,
+        take_furniture_lines,
+        take_inline_prompts,
+        take_captions,
+    ):
         lines, rem = step(lines)
         removed += rem
     body = collapse_blank_lines("\n".join(lines))

@@ -28,6 +28,17 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 else ch
 
 
+class _FoldTable(dict):
+    """``str.translate`` table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = out = _fold_char(chr(code))
+        return out
+
+
+_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """``text`` without diacritics, with plain apostrophes and hyphens; same length."""
-    return "".join(_fold_char(ch) for ch in text)
+    return text if text.isascii() else text.translate(_TABLE)
