@@ -1,259 +1,269 @@
-"""Benchmark the dashboard: cold start in Chromium, and server-side re-render after a filter change.
+"""Benchmark the dashboard as a user meets it: in Chromium, against the real server.
 
-Usage: python scripts/bench_app.py [--sizes 5,1000,10000] [--full-max 1000] [--timeout 900]
+Two parts (both by default):
 
-For each corpus size:
+``--seeds`` — the first view. On a store that already holds the seeds'
+analysis (the usual restart, or the Cloud app waking up), seconds from the
+page request to the findings drawn, for a first and a second browser
+session, against a one-line Streamlit app started in the same run; and the
+server's resident memory after both sessions (before any analysis is asked
+for, so no language model is loaded).
 
-* ``5`` is the seed corpus; larger sizes are synthetic articles made by
-  recombining seed sentences (same language, same dyad as the seed they come
-  from) with the people in them varied (Erdogan/Cavusoglu/Akar, Putin/
-  Lavrov/Peskov, Biden/Blinken/Austin), a date in 2019–2023 and one of six
-  sources, written to a temporary folder.
-* **cold start** (sizes up to ``--full-max``): seconds from ``streamlit run``
-  (fresh store, so every article is analysed) to the Compare page fully
-  rendered in Chromium (script finished, every visible chart drawn).
-* **re-render**: server-side seconds of one script run of ``app.py`` on the
-  Compare page (Streamlit's ``AppTest`` runs it in-process, so this is the
-  server's share of a rerun, without the browser's drawing), after the
-  language filter changes to English (filtered views not cached yet), and
-  after it changes back (cached).
+``--size N`` — a large corpus. A store of N relevant articles (US–Turkey,
+Russia–Turkey or both), made from the real relevant articles of a store
+filled by ``scripts/bench_import.py`` (``--from-store``; the bench corpora
+hold about a thousand), replicated with distinct text to reach N. Prints the
+cold start (``streamlit run`` → Compare drawn), the server-side re-render
+after a filter change (one script run of ``app.py``, Streamlit's
+``AppTest``), the seconds from one more article's import (by another process,
+as ``python -m lib import`` does it) to Compare counting it, and the
+server's resident memory.
 
-Above ``--full-max`` articles the full analysis would take too long for a
-benchmark run, so only the aggregation and render layer is timed: the
-analysed tables of the largest fully-analysed corpus are replicated to the
-size wanted (new article ids, same text), handed to the app in place of the
-store, and the same re-render timings are taken. The output says which
-numbers are which.
+Usage::
 
-(*) The re-render timings hand the app its tables directly. In the app the
-corpus comes from ``ui.data.get_corpus()``, an ``st.cache_data`` entry that
-is unpickled (copied) on every run: that extra cost per run is printed on
-its own line, measured as a pickle round trip of the same tables.
+    .venv/bin/python scripts/bench_app.py --seeds
+    .venv/bin/python scripts/bench_app.py --size 10000 --from-store /tmp/coverage-bench-import/ar-2.sqlite
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import pickle
-import random
 import re
 import shutil
+import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.appserver import launch_chromium, start_app, stop_app  # noqa: E402
+from lib import schema  # noqa: E402
+from lib.corpus.store import Store, fill_from_folder  # noqa: E402
+from tests.appserver import free_port, launch_chromium, start_app, stop_app  # noqa: E402
 
-SOURCES = ["Reuters", "AP", "Al Jazeera", "Anadolu", "TASS", "Asharq Al-Awsat"]
-#: Name swaps that vary who is in a synthetic article (English; Arabic forms alike).
-SWAPS = {
-    "Erdogan": ["Erdogan", "Cavusoglu", "Akar"],
-    "Putin": ["Putin", "Lavrov", "Peskov"],
-    "Biden": ["Biden", "Blinken", "Austin"],
-    "أردوغان": ["أردوغان", "جاويش أوغلو", "أكار"],
-    "بوتين": ["بوتين", "لافروف", "بيسكوف"],
-    "بايدن": ["بايدن", "بلينكن", "أوستن"],
-}
-SENTENCES_PER_ARTICLE = (8, 20)
-#: Settled = nothing changed on the page for this long, with no script running.
-SETTLE_S = 1.0
+FINDINGS = "text=The filtered corpus has"
+_COUNT_RE = re.compile(r"The filtered corpus has ([\d,]+) articles? on US–Turkey")
 
 
-# --- synthetic corpora -------------------------------------------------------------------------
+def rss_mb(proc: subprocess.Popen) -> float:
+    p = psutil.Process(proc.pid)
+    return sum(q.memory_info().rss for q in [p, *p.children(recursive=True)]) / 2**20
 
 
-def seed_sentences() -> list[tuple[str, str, list[str]]]:
-    """(language, dyad, body sentences) per analysed seed article."""
-    from lib.corpus.tables import analyze_seeds
-
-    c = analyze_seeds()
-    out = []
-    for a in c.articles.itertuples(index=False):
-        s = c["sentences"][c["sentences"]["article_id"] == a.article_id].sort_values("sentence_id")
-        texts = [str(t) for t in s["text"] if len(str(t)) > 30]
-        out.append((str(a.language), str(a.dyad), texts))
-    return out
-
-
-def make_corpus(n: int, folder: Path, seeds: list[tuple[str, str, list[str]]], *, seed: int = 0) -> None:
-    rng = random.Random(seed)
-    pattern = re.compile("|".join(map(re.escape, SWAPS)))
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(n):
-        _lang, _dyad, texts = seeds[i % len(seeds)]
-        k = rng.randint(*SENTENCES_PER_ARTICLE)
-        body = [pattern.sub(lambda m: rng.choice(SWAPS[m.group()]), rng.choice(texts)) for _ in range(k)]
-        date = f"{rng.randint(2019, 2023)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        header = f"date {date}\nsource {rng.choice(SOURCES)}\n\n"
-        paras = [" ".join(body[j : j + 4]) for j in range(0, len(body), 4)]
-        (folder / f"{i:05d}_synthetic.txt").write_text(header + "\n\n".join(paras) + "\n", encoding="utf-8")
+def timed_visit(browser, url: str, selector: str, timeout: float = 600) -> float:
+    """Seconds from a new session's page request to ``selector`` visible."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = ctx.new_page()
+    t = time.monotonic()
+    page.goto(url)
+    page.wait_for_selector(selector, timeout=timeout * 1000)
+    took = time.monotonic() - t
+    ctx.close()
+    return took
 
 
-# --- cold start in Chromium --------------------------------------------------------------------
+def start_oneline(tmp: Path) -> tuple[subprocess.Popen, str]:
+    script = tmp / "oneline.py"
+    script.write_text('import streamlit as st\n\nst.write("hello from a one-line app")\n')
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true", "--server.port", str(port)]
+    cmd += ["--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    import urllib.request
+
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return proc, url
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the one-line app did not start")
 
 
-def settle(page, timeout: float) -> None:
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout * 1000)
-    deadline = time.monotonic() + timeout
-    last, since = None, time.monotonic()
-    while time.monotonic() < deadline:
-        state = page.evaluate(
-            """() => {
-                const w = document.querySelector('[data-testid="stStatusWidget"]');
-                const running = w !== null && /running|connecting/i.test(w.innerText);
-                const shown = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].filter(el => el.checkVisibility());
-                const drawn = shown.filter(el => el.querySelector('canvas, svg.marks')).length;
-                return [running, shown.length, drawn, document.querySelector('[data-testid="stMain"]').innerText.length];
-            }"""
-        )
-        if state != last:
-            last, since = state, time.monotonic()
-        elif not state[0] and state[1] > 0 and state[2] >= state[1] and time.monotonic() - since >= SETTLE_S:
-            return
-        time.sleep(0.1)
-    raise TimeoutError(f"Compare did not finish rendering in {timeout} s ({last})")
-
-
-def cold_start(corpus_dir: Path, timeout: float) -> float:
-    """Seconds from `streamlit run` to Compare fully rendered (minus the settle wait)."""
+def bench_seeds(tmp: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-store-"))
+    from lib.corpus.runner import SerialRunner
+
+    db = tmp / "seeds.sqlite"
+    s = Store(db)
+    fill_from_folder(s, ROOT / "seeds", runner=SerialRunner())  # the analysis is stored before the server starts
+    print(f"seed store ready: {s.counts()['total']} articles, {len(s.pending())} pending")
+    one, one_url = start_oneline(tmp)
+    app, app_url = start_app(ROOT / "seeds", db, tmp / "app.log")
+    try:
+        with sync_playwright() as p:
+            browser = launch_chromium(p)
+            o1 = timed_visit(browser, one_url, "text=hello from a one-line app")
+            a1 = timed_visit(browser, app_url, FINDINGS)
+            o2 = timed_visit(browser, one_url, "text=hello from a one-line app")
+            a2 = timed_visit(browser, app_url, FINDINGS)
+            browser.close()
+        mem = rss_mb(app)
+        loaded = "spacy" in (tmp / "app.log").read_text().lower()
+    finally:
+        stop_app(app)
+        stop_app(one)
+    print(f"first session:  request → findings {a1:.2f} s; one-line app {o1:.2f} s ({a1 / o1:.1f}×)")
+    print(f"second session: request → findings {a2:.2f} s; one-line app {o2:.2f} s ({a2 / o2:.1f}×)")
+    print(f"server memory after two sessions: {mem:.0f} MB (language models loaded: {'yes' if loaded else 'no'})")
+
+
+# --- a large store ------------------------------------------------------------------------------
+
+
+def replicate_store(src: Path, dst: Path, n: int) -> int:
+    """Copy ``src``'s relevant articles (and their analysis) into a new store at ``dst``,
+    repeated with distinct text (a numbered line appended) until there are ``n``."""
+    Store(dst)  # a fresh store of the current layout
+    con = sqlite3.connect(dst)
+    con.execute("ATTACH DATABASE ? AS src", (str(src),))
+    v = schema.PIPELINE_VERSION
+    rel = ", ".join(f"'{d}'" for d in schema.RELEVANT_DYADS)
+    ids = [r[0] for r in con.execute(f"SELECT article_id FROM src.a_articles WHERE pipeline_version = ? AND dyad IN ({rel})", (v,))]
+    if not ids:
+        raise SystemExit(f"{src} holds no relevant article analysed by pipeline {v}: run scripts/bench_import.py first")
+    con.execute("CREATE TEMP TABLE pick (article_id TEXT PRIMARY KEY)")
+    con.executemany("INSERT INTO pick VALUES (?)", [(i,) for i in ids])
+    cols = {name: [r[1] for r in con.execute(f"PRAGMA main.table_info(a_{name})")] for name in schema.PER_ARTICLE_TABLES}
+    made, k = 0, 0
+    while made < n:
+        take = min(len(ids), n - made)
+        if take < len(ids):  # the last round: only as many as still needed
+            con.execute("DELETE FROM pick WHERE rowid > ?", (take,))
+        suffix = f"-r{k}"
+        con.execute(
+            "INSERT INTO main.articles (article_id, identity, content_hash, text, file, origin, metadata, added_at, hidden, status, error)"
+            " SELECT a.article_id || ?, a.article_id || ?, a.content_hash || ?, a.text || ?, a.file || ?, 'cli', a.metadata, a.added_at, 0,"
+            " a.status, a.error FROM src.articles a JOIN pick USING (article_id)",
+            (suffix, suffix, suffix, f"\n\n(copy {k})", suffix),
+        )
+        for name, cs in cols.items():
+            sel = ", ".join(
+                "t.article_id || ?" if c == "article_id" else "t.text || ?" if (name == "articles" and c == "text") else f't."{c}"'
+                for c in cs
+            )
+            params = [suffix] + ([f"\n\n(copy {k})"] if name == "articles" else [])
+            names = ", ".join(f'"{c}"' for c in cs)
+            con.execute(
+                f"INSERT INTO main.a_{name} ({names}) SELECT {sel}"
+                f" FROM src.a_{name} t JOIN pick USING (article_id) WHERE t.pipeline_version = ?",
+                (*params, v),
+            )
+        made += take
+        k += 1
+    con.execute("INSERT OR REPLACE INTO main.meta VALUES ('seeded_at', 'bench')")
+    con.execute("UPDATE main.meta SET value = CAST(value AS INTEGER) + 1 WHERE key IN ('generation', 'layout')")
+    con.commit()
+    con.close()
+    return len(ids)
+
+
+def findings_count(page) -> int | None:
+    m = _COUNT_RE.search(page.inner_text('[data-testid="stMain"]'))
+    return int(m.group(1).replace(",", "")) if m else None
+
+
+def server_rerender(db: Path) -> tuple[float, float, float]:
+    """(first run, after a language filter change, after changing back), server side, seconds."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["COVERAGE_DB"] = str(db)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
+    t = time.perf_counter()
+    at.run()
+    first = time.perf_counter() - t
+    if at.exception:
+        raise RuntimeError(at.exception[0].value)
+    lang = at.sidebar.multiselect[0]
+    everything = list(lang.value)
+    t = time.perf_counter()
+    lang.set_value(everything[:1]).run()
+    changed = time.perf_counter() - t
+    t = time.perf_counter()
+    at.sidebar.multiselect[0].set_value(everything).run()
+    back = time.perf_counter() - t
+    return first, changed, back
+
+
+NEW_ARTICLE = (
+    "Erdogan and Biden discuss F-35s\n\nTurkish President Recep Tayyip Erdogan told US President Joe Biden on {day} that Ankara "
+    "still wanted the F-35 fighter jets it had paid for, and the two leaders agreed that their ministers would meet in Washington soon. "
+    "The White House said the talks were constructive. Benchmark marker {marker}."
+)
+
+
+def bench_size(tmp: Path, n: int, src: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    db = tmp / f"store-{n}.sqlite"
+    t = time.perf_counter()
+    base = replicate_store(src, db, n)
+    print(
+        f"store of {n:,} relevant articles made from {base:,} real ones in {time.perf_counter() - t:.0f} s ({db.stat().st_size / 2**20:.0f} MB)"
+    )
+    first, changed, back = server_rerender(db)
+    print(f"server run of Compare: first {first:.2f} s; after a filter change {changed:.2f} s; after changing it back {back:.2f} s")
     with sync_playwright() as p:
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         t0 = time.monotonic()
-        proc, url = start_app(corpus_dir, tmp / "store.sqlite", tmp / "streamlit.log", timeout=timeout)
+        app, url = start_app(ROOT / "seeds", db, tmp / "app.log")
         try:
             page.goto(url)
-            settle(page, timeout - (time.monotonic() - t0))
-            return time.monotonic() - t0 - SETTLE_S
+            page.wait_for_selector(FINDINGS, timeout=600_000)
+            cold = time.monotonic() - t0
+            before = findings_count(page)
+            print(f"cold start: streamlit run → Compare drawn {cold:.1f} s ({before:,} US–Turkey articles counted)")
+            code = (
+                "import sys; sys.path.insert(0, sys.argv[1]);"
+                "from lib.corpus.store import Store; from lib.corpus.runner import SerialRunner; from lib.text.importers import Item;"
+                "s = Store(sys.argv[2]); (o,) = s.import_items([Item('new.txt', text=sys.argv[3])], origin='cli', runner=SerialRunner());"
+                "print(o.outcome, o.dyad)"
+            )
+            text = NEW_ARTICLE.format(day="Monday", marker=time.time())
+            out = subprocess.run([sys.executable, "-c", code, str(ROOT), str(db), text], capture_output=True, text=True, check=True)
+            imported = time.monotonic()
+            print(f"imported by another process: {out.stdout.strip()}")
+            seen = None
+            while time.monotonic() - imported < 120:
+                page.reload()
+                page.wait_for_selector(FINDINGS, timeout=120_000)
+                if (findings_count(page) or 0) > (before or 0):
+                    seen = time.monotonic() - imported
+                    break
+            print(
+                f"one imported article counted on Compare {seen:.2f} s after its import" if seen else "the import was not counted in 120 s"
+            )
+            print(f"server memory: {rss_mb(app):.0f} MB")
         finally:
-            stop_app(proc)
+            stop_app(app)
             browser.close()
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-# --- server-side re-render ----------------------------------------------------------------------
-
-
-def rerender_times(tables: dict | None, corpus_dir: Path | None) -> tuple[float, float, float]:
-    """(first run, after a filter change, after changing it back) in seconds, server side."""
-    from streamlit.testing.v1 import AppTest
-
-    import ui.data as data
-
-    saved = {name: getattr(data, name) for name in ("_tables", "corpus_key", "corpus_fingerprint", "store_notice")}
-    store_tmp = Path(tempfile.mkdtemp(prefix="bench-apptest-"))
-    os.environ["COVERAGE_DB"] = str(store_tmp / "store.sqlite")
-    if tables is not None:  # pre-built tables stand in for the store, which is never opened
-        key = f"bench-{len(tables['articles'])}-{time.time()}"
-        data._tables = lambda _key: tables
-        data.corpus_key = lambda: key
-        data.corpus_fingerprint = lambda: key
-        data.store_notice = lambda: None
-    elif corpus_dir is not None:
-        os.environ["COVERAGE_CORPUS_DIR"] = str(corpus_dir)
-    try:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
-        t = time.perf_counter()
-        at.run()
-        first = time.perf_counter() - t
-        if at.exception:
-            raise RuntimeError(at.exception[0].value)
-        lang = at.sidebar.multiselect[0]
-        everything = list(lang.value)
-        t = time.perf_counter()
-        lang.set_value(["en"]).run()
-        changed = time.perf_counter() - t
-        t = time.perf_counter()
-        at.sidebar.multiselect[0].set_value(everything).run()
-        back = time.perf_counter() - t
-        if at.exception:
-            raise RuntimeError(at.exception[0].value)
-        return first, changed, back
-    finally:
-        for name, fn in saved.items():
-            setattr(data, name, fn)
-        shutil.rmtree(store_tmp, ignore_errors=True)
-
-
-def analysed_tables(corpus_dir: Path) -> dict:
-    from lib.analysis.pipeline import load_resources
-    from lib.corpus.tables import analyze_paths
-
-    return analyze_paths([corpus_dir], resources=load_resources()).tables
-
-
-def replicate(tables: dict, n: int) -> dict:
-    """Tables of ``n`` articles: copies of ``tables``' articles under new ids."""
-    import pandas as pd
-
-    base = tables["articles"]
-    copies = -(-n // len(base))
-    out = {}
-    for name, df in tables.items():
-        if "article_id" not in df.columns:
-            out[name] = df
-            continue
-        parts = []
-        for k in range(copies):
-            part = df.copy()
-            part["article_id"] = part["article_id"] + f"-{k}"
-            parts.append(part)
-        out[name] = pd.concat(parts, ignore_index=True)
-    keep = set(out["articles"]["article_id"].iloc[:n])
-    return {
-        name: (df[df["article_id"].isin(keep)].reset_index(drop=True) if "article_id" in df.columns else df) for name, df in out.items()
-    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="5,1000,10000", help="corpus sizes; 5 = the seeds")
-    parser.add_argument("--full-max", type=int, default=1000, help="largest corpus analysed in full (cold start timed)")
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed for one cold start")
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"{'articles':>9}  {'what':<58} {'seconds':>8}", flush=True)
-    seeds = None
-    largest: dict | None = None
-    with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
-        for n in sizes:
-            if n <= 5:
-                folder = ROOT / "seeds"
-            else:
-                seeds = seeds or seed_sentences()
-                folder = Path(tmp) / f"corpus-{n}"
-                make_corpus(n, folder, seeds)
-            if n <= args.full_max:
-                try:
-                    s = cold_start(folder, args.timeout)
-                    print(f"{n:>9}  {'cold start: streamlit run → Compare drawn in Chromium':<58} {s:>8.1f}", flush=True)
-                except (TimeoutError, RuntimeError) as exc:
-                    print(f"{n:>9}  {'cold start: not measured (' + str(exc)[:40] + ')':<58} {'–':>8}", flush=True)
-                t = time.perf_counter()
-                tables = analysed_tables(folder)
-                print(f"{n:>9}  {'full analysis of the corpus (pipeline, in-process)':<58} {time.perf_counter() - t:>8.1f}", flush=True)
-                largest = tables
-                label = "analysed"
-            else:
-                tables = replicate(largest, n)
-                label = f"pre-built: {len(largest['articles'])} analysed articles replicated"
-                print(f"{n:>9}  {'full analysis skipped (' + label + ')':<58} {'–':>8}", flush=True)
-            t = time.perf_counter()
-            pickle.loads(pickle.dumps(tables))
-            copy_s = time.perf_counter() - t
-            first, changed, back = rerender_times(tables, folder)
-            print(f"{n:>9}  {'server run of Compare, first (' + label[:20] + ')':<58} {first:>8.2f}", flush=True)
-            print(f"{n:>9}  {'server re-render after a filter change (not cached)':<58} {changed:>8.2f}", flush=True)
-            print(f"{n:>9}  {'server re-render after changing it back (cached)':<58} {back:>8.2f}", flush=True)
-            print(f"{n:>9}  {'+ copy of the corpus tables per run (st.cache_data, *)':<58} {copy_s:>8.2f}", flush=True)
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", action="store_true", help="first and second session on the seed store, against a one-line app")
+    ap.add_argument("--size", type=int, default=None, help="a store of this many relevant articles")
+    ap.add_argument("--from-store", type=Path, default=Path(tempfile.gettempdir()) / "coverage-bench-import" / "ar-2.sqlite")
+    args = ap.parse_args()
+    load = os.getloadavg()
+    print(f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-app-"))
+    try:
+        if args.seeds or args.size is None:
+            bench_seeds(tmp)
+        if args.size:
+            bench_size(tmp, args.size, args.from_store)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

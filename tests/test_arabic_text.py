@@ -26,3 +26,23 @@ def test_arabic_share_counts_arabic_letters_among_letters(text):
     letters = [c for c in text if c.isalpha()]
     share = sum(1 for c in letters if arabic.ARABIC_CHAR_RE.match(c)) / len(letters) if letters else 0.0
     assert abs(arabic.arabic_share(text) - share) < 1e-12
+
+
+def test_the_written_table_is_what_camel_tools_does():
+    assert arabic.camel_table() == arabic.NORM_TABLE
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*arabic.DIACRITICS, *"تركيا أنقرة ـ abc"]), max_size=40))
+def test_dediac_is_camel_tools_dediac(text):
+    from camel_tools.utils.dediac import dediac_ar
+
+    assert arabic.dediac(text) == dediac_ar(text)
+
+
+def test_importing_the_page_layer_does_not_import_camel_tools():
+    import subprocess
+    import sys
+
+    code = "import sys, ui.data, lib.views.compare, lib.output.charts; sys.exit(1 if any(m.startswith('camel_tools') for m in sys.modules) else 0)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

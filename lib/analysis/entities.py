@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
-from camel_tools.utils.dediac import dediac_ar
 
 from lib import schema
 from lib.text import arabic
@@ -118,7 +117,7 @@ def _ar_stem(form: str) -> tuple[str, bool]:
     hamza-alef (ألمانيا، إلهام) does not carry it, so the check runs before
     alef normalisation folds أ and إ into ا.
     """
-    has_article = dediac_ar(form.strip()).startswith("ال")
+    has_article = arabic.dediac(form.strip()).startswith("ال")
     norm = " ".join(arabic.normalise(form).split())
     if has_article and len(norm) > 4:
         return norm[2:], True

@@ -66,6 +66,7 @@ def entities_table(mentions: pd.DataFrame, *, gazetteer_table: pd.DataFrame) -> 
             "name_en": top["surface"].where(~is_ar).to_numpy(),
             "name_ar": top["surface"].where(is_ar).to_numpy(),
             "type": types.reindex(top["entity_id"]).to_numpy(),
+            "subtype": pd.NA,
             "affiliation": pd.NA,
             "qid": pd.NA,
             "canonical": False,

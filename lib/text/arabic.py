@@ -9,21 +9,15 @@ lookup per character, and we keep, for every normalised character, the index
 of the source character it came from, so a match found in normalised text
 maps back to exact offsets in the cleaned text.
 
-Only ``camel_tools.utils`` is imported: it never touches the network
-(``camel_tools.data`` does, and is never imported here).
+The table is written out here and checked against camel-tools' functions by
+a test; camel-tools is only imported to make that check (never
+``camel_tools.data``, which touches the network).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from camel_tools.utils.dediac import dediac_ar
-from camel_tools.utils.normalize import (
-    normalize_alef_ar,
-    normalize_alef_maksura_ar,
-    normalize_teh_marbuta_ar,
-)
 
 _TATWEEL = "\u0640"
 
@@ -33,28 +27,52 @@ _ARABIC_BLOCKS = (
     (0x08A0, 0x08FF),
 )
 
+#: Diacritics camel-tools' ``dediac_ar`` removes (fathatan … sukun, superscript alef).
+DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670"
+_DEDIAC = str.maketrans(dict.fromkeys(DIACRITICS, None))
 
-def _camel_norm(text: str) -> str:
-    text = dediac_ar(text).replace(_TATWEEL, "")
-    return normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(text)))
+#: char -> normalised string ('' for removed characters); chars absent map to
+#: themselves. This is what camel-tools' own functions (dediacritisation,
+#: alef, alef maksura and teh marbuta normalisation) do to each character of
+#: the Arabic blocks, written out so that importing this module does not
+#: import camel-tools (whose character tables take most of a second to build);
+#: ``camel_table()`` derives it from camel-tools again, and a test checks the two agree.
+NORM_TABLE: dict[str, str] = {
+    "\u0622": "ا",  # alef with madda
+    "\u0623": "ا",  # alef with hamza above
+    "\u0625": "ا",  # alef with hamza below
+    "\u0671": "ا",  # alef wasla
+    "\u0629": "ه",  # teh marbuta
+    "\u0649": "ي",  # alef maksura
+    _TATWEEL: "",
+    **dict.fromkeys(DIACRITICS, ""),
+    # Persian/Urdu keyboard variants commonly typed in Arabic text.
+    "\u06a9": "ك",
+    "\u06cc": "ي",
+    "\u06c1": "ه",
+}
 
 
-def _build_table() -> dict[str, str]:
+def dediac(text: str) -> str:
+    """``text`` without diacritics (camel-tools' ``dediac_ar``)."""
+    return text.translate(_DEDIAC)
+
+
+def camel_table() -> dict[str, str]:
+    """The normalisation table derived from camel-tools' functions (slow to import; for checks)."""
+    from camel_tools.utils.dediac import dediac_ar
+    from camel_tools.utils.normalize import normalize_alef_ar, normalize_alef_maksura_ar, normalize_teh_marbuta_ar
+
     table: dict[str, str] = {}
     for lo, hi in _ARABIC_BLOCKS:
         for cp in range(lo, hi + 1):
             ch = chr(cp)
-            out = _camel_norm(ch)
+            out = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(ch).replace(_TATWEEL, ""))))
             if out != ch:
                 table[ch] = out
-    # Arabic presentation forms and Persian/Urdu letters commonly typed in
-    # Arabic text (keyboard variants): map to the Arabic letter.
     table.update({"\u06a9": "ك", "\u06cc": "ي", "\u06c1": "ه"})
     return table
 
-
-#: char -> normalised string ('' for removed characters); chars absent map to themselves.
-NORM_TABLE: dict[str, str] = _build_table()
 
 ARABIC_CHAR_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 
@@ -138,7 +156,7 @@ def term_pattern(form: str, *, adjective: bool = False, suffixes: str = "") -> s
     """
     norm = normalise(form).strip()
     # The article is written with a bare alef; أل/إل starts a word (ألمانيا).
-    stem, has_article = _strip_article(norm) if dediac_ar(form.strip()).startswith("ال") else (norm, False)
+    stem, has_article = _strip_article(norm) if dediac(form.strip()).startswith("ال") else (norm, False)
     stem_re = r"\s*".join(re.escape(part) for part in stem.split())
     prefix = _PROCLITIC_WITH_ARTICLE if has_article else _PROCLITIC
     suffix = _NISBA_SUFFIX if adjective else ""
