@@ -42,13 +42,14 @@ if entity:
         downloads.sentences(rows, name=f"entity-{entity}-sentences")
 
 st.subheader("Every entity, side by side")
-table = view.table
+share_cols = [c for c in view.table.columns if c.startswith("Share of articles · ")]
+table = view.table.assign(**{c: view.table[c] * 100 for c in share_cols})  # shown as whole percentages
 column_config = {}
 for c in table.columns:
     if c.startswith("Mentions · "):
         column_config[c] = st.column_config.NumberColumn(c, format="%d")
     elif c.startswith("Share of articles · "):
-        column_config[c] = st.column_config.NumberColumn(c, format="percent")
+        column_config[c] = st.column_config.NumberColumn(c, format="%.0f%%", help="Share of the relationship's articles naming it")
     elif c.startswith("Tone in "):
         column_config[c] = st.column_config.NumberColumn(c, format="%+.2f", help="Mean tone of the sentences naming the entity, −1..+1")
 downloads.dataframe(name="entities-table", data=table.drop(columns=["entity_id"]), hide_index=True, column_config=column_config)

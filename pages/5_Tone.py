@@ -23,7 +23,12 @@ if view.n_focal == 0 or view.tones.empty:
 downloads.altair_chart(name="tone-by-dyad", chart_obj=charts.tone_summary_chart(view.summary), theme=None)
 downloads.altair_chart(name="tone-histogram", chart_obj=charts.tone_histogram(view.bins), theme=None)
 downloads.altair_chart(name="tone-distribution", chart_obj=charts.tone_distribution_chart(view.tones), theme=None)
-table = view.by_language.assign(share_negative=lambda d: d["share_negative"] * 100, share_positive=lambda d: d["share_positive"] * 100)
+method_names = {key: str(m.get("label", key)) for key, m in METHODS.items()}
+table = view.by_language.assign(
+    share_negative=lambda d: d["share_negative"] * 100,
+    share_positive=lambda d: d["share_positive"] * 100,
+    tone_method=lambda d: d["tone_method"].map(lambda m: ", ".join(method_names.get(x, x) for x in str(m).split(", "))),
+)
 downloads.dataframe(
     name="tone-by-dyad-and-language",
     data=table.round(2),
@@ -45,7 +50,7 @@ downloads.dataframe(
     column_config={
         "dyad_label": "Dyad",
         "language_label": "Language",
-        "tone_method": st.column_config.TextColumn("Method", help="vader: VADER (English); arabic-lexicon: the project's Arabic method"),
+        "tone_method": st.column_config.TextColumn("Method", help="How the language's sentences are scored (see the end of this page)"),
         "n_articles": "Articles",
         "n_sentences": "Sentences",
         "mean": st.column_config.NumberColumn("Mean tone", format="%+.2f"),

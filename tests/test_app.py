@@ -341,3 +341,28 @@ def test_by_outlet_lists_each_outlet_for_both_dyads():
     specs = [c.proto.spec for c in at.get("vega_lite_chart")]
     assert len(specs) == 3  # articles, tone per language, topic mix
     assert "Articles per outlet, by dyad" in specs[0] and "within each language" in specs[1] and "Topic mix per outlet" in specs[2]
+
+
+# --- article text is plain text, and every table is safe to download ---------------------------
+
+
+def test_article_strings_are_plain_text_and_cells_are_formula_safe(tmp_path, monkeypatch):
+    """A title that is a URL or markdown is shown as text (no link); a formula-like cell reaches the grid
+    (and so its own CSV download) neutralised."""
+    from ui import data
+
+    monkeypatch.setenv("COVERAGE_DB", str(tmp_path / "store.sqlite"))
+    run("app.py")
+    seed = next((ROOT / "seeds").glob("000_*.txt")).read_text(encoding="utf-8")
+    hostile = '=HYPERLINK("http://127.0.0.1:9/x","click") www.example.com [x](http://127.0.0.1:9/)\n' + seed + "\n\nOne more line.\n"
+    (outcome,) = data.import_uploads([("hostile.txt", hostile.encode())])
+    assert outcome.outcome == "added"
+    at = run("pages/2_Articles.py", article=outcome.article_id)
+    assert_ok(at)
+    grid = at.dataframe[0].value
+    titles = grid.set_index("article_id")["title"]
+    assert titles[outcome.article_id].startswith("'=HYPERLINK(")  # neutralised in what st.dataframe gets
+    bodies = [h.proto.body for h in at.get("html")]
+    heading = next(b for b in bodies if b.startswith("<h2"))
+    assert "<a " not in heading and "www.example.com" in heading and "[x](http" in heading
+    assert not any("www.example.com" in m.value for m in at.markdown)  # never through markdown (autolinks)

@@ -298,3 +298,35 @@ def test_every_table_and_chart_on_every_page_offers_downloads():
     for page in pages:
         source = page.read_text()
         assert not re.search(r"\bst\.(dataframe|altair_chart|vega_lite_chart|table|data_editor)\(", source), page.name
+
+
+# --- provenance on single exports -------------------------------------------------------------
+
+
+def test_exported_chart_carries_its_provenance():
+    import vl_convert as vlc
+
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2], "y": ["a", "b"]}), title="A chart").mark_bar().encode(x="x:Q", y="y:N")
+    lines = [
+        "Filters: Arabic articles",
+        "Articles: US–Turkey 2, Russia–Turkey 3",
+        "Corpus: fingerprint 0123, pipeline 1, exported 2024-05-06",
+    ]
+    spec = exports.with_footer(chart, lines)
+    svg = vlc.vegalite_to_svg(spec)
+    for line in lines:
+        assert line in html.unescape(svg)
+    assert chart_png(spec)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_table_exports_carry_filters_and_provenance():
+    df = pd.DataFrame({"Tone": [-0.123456, 0.5], "Sentence": ["=HYPERLINK(1)", "ok"]})
+    lines = ["Filters: from Reuters", "Corpus: fingerprint 0123"]
+    csv = to_csv_bytes(df, about=lines).decode("utf-8-sig")
+    assert csv.startswith("# Filters: from Reuters\n# Corpus: fingerprint 0123\n")
+    back = pd.read_csv(io.StringIO(csv), comment="#")
+    assert list(back.columns) == ["Tone", "Sentence"] and back["Sentence"][0] == "'=HYPERLINK(1)"
+    xlsx = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(df, sheet="t", about=exports.table_about(df, lines))))
+    assert xlsx.sheetnames == ["t", "About"]
+    about = [[c.value for c in row] for row in xlsx["About"].iter_rows(min_row=2)]
+    assert ["Filters", "from Reuters"] in about and ["Rows", "2"] in about

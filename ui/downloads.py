@@ -49,36 +49,67 @@ def _button(label: str, data: Callable[[], bytes], *, file_name: str, mime: str,
     )
 
 
-def table(df: pd.DataFrame, *, name: str, key: str) -> None:
-    """CSV and XLSX download buttons for a table (as shown: same rows, same columns)."""
+#: Decimals kept in exported numbers: tone (−1..1) and rates read to 3 places.
+EXPORT_DECIMALS = 3
+
+
+def provenance_lines() -> list[str]:
+    """Where an export's numbers come from: the filters, the articles per side, the corpus and the date."""
+    from lib.schema import PIPELINE_VERSION
+    from lib.views import common
+    from ui import data
+
+    filters = state.read_filters()
+    focal = common.focal_articles(data.filtered_corpus(filters).articles)
+    per = ", ".join(f"{common.DYAD_LABELS[d]} {int((focal['dyad'] == d).sum())}" for d in common.FOCAL_DYADS)
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return [
+        f"Filters: {filters.describe()}",
+        f"Articles: {per}",
+        f"Corpus: fingerprint {exports.short_fingerprint(data.corpus_fingerprint())}, pipeline {PIPELINE_VERSION}, exported {when}",
+    ]
+
+
+def _for_export(df: pd.DataFrame, headers: dict[str, str] | None = None) -> pd.DataFrame:
+    """The table as a person reads it: the page's column headers, numbers rounded."""
+    out = df.reset_index(drop=True) if not isinstance(df.index, pd.RangeIndex) else df
+    floats = [c for c in out.columns if pd.api.types.is_float_dtype(out[c].dtype)]
+    if floats:
+        out = out.assign(**{c: out[c].round(EXPORT_DECIMALS) for c in floats})
+    return out.rename(columns=headers or {})
+
+
+def table(df: pd.DataFrame, *, name: str, key: str, headers: dict[str, str] | None = None) -> None:
+    """CSV and XLSX download buttons for a table (as shown: same rows, same columns, the page's headers),
+    with the filters and provenance (CSV: leading # lines; XLSX: an About sheet)."""
     stem = file_stem(name)
-    frame = df.reset_index(drop=True) if not isinstance(df.index, pd.RangeIndex) else df
+    frame = _for_export(df, headers)
     with st.container(horizontal=True, gap="small"):
         _button(
             "CSV",
-            lambda: exports.to_csv_bytes(frame),
+            lambda: exports.to_csv_bytes(frame, about=provenance_lines()),
             file_name=f"{stem}.csv",
             mime="text/csv",
             key=f"{key}.csv",
-            help="UTF-8 CSV; cells that a spreadsheet would run as formulas are prefixed with '",
+            help="UTF-8 CSV; the first lines (starting with #) give the filters and provenance; cells a spreadsheet would run as formulas are prefixed with '",
         )
         _button(
             "XLSX",
-            lambda: exports.to_xlsx_bytes(frame, sheet=stem),
+            lambda: exports.to_xlsx_bytes(frame, sheet=stem, about=exports.table_about(frame, provenance_lines())),
             file_name=f"{stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}.xlsx",
-            help="Excel workbook; cells that would run as formulas are prefixed with '",
+            help="Excel workbook with an About sheet (filters, provenance); cells that would run as formulas are prefixed with '",
         )
 
 
 def chart(chart_obj, *, name: str, key: str) -> None:
-    """PNG (2×) and SVG download buttons for an Altair chart."""
+    """PNG (2×) and SVG download buttons for an Altair chart, each with a provenance footer."""
     stem = file_stem(name)
     with st.container(horizontal=True, gap="small"):
         _button(
             "PNG",
-            lambda: exports.chart_png(chart_obj),
+            lambda: exports.chart_png(exports.with_footer(chart_obj, provenance_lines())),
             file_name=f"{stem}.png",
             mime="image/png",
             key=f"{key}.png",
@@ -86,7 +117,7 @@ def chart(chart_obj, *, name: str, key: str) -> None:
         )
         _button(
             "SVG",
-            lambda: exports.chart_svg(chart_obj),
+            lambda: exports.chart_svg(exports.with_footer(chart_obj, provenance_lines())),
             file_name=f"{stem}.svg",
             mime="image/svg+xml",
             key=f"{key}.svg",
@@ -148,8 +179,18 @@ def dataframe(data: pd.DataFrame, *, name: str, **kwargs):
     order = kwargs.get("column_order")
     shown = data[[c for c in order if c in data.columns]] if order else data
     event = st.dataframe(exports.neutralise(data), **kwargs)
-    table(shown, name=name, key=f"dl.{name}")
+    table(shown, name=name, key=f"dl.{name}", headers=_headers(kwargs.get("column_config") or {}))
     return event
+
+
+def _headers(column_config: dict) -> dict[str, str]:
+    """Column → the header the page shows (a label string, or a column config's label)."""
+    out = {}
+    for col, cfg in column_config.items():
+        label = cfg if isinstance(cfg, str) else (cfg or {}).get("label") if isinstance(cfg, dict) else None
+        if label:
+            out[col] = label
+    return out
 
 
 #: Row height that lets a table cell wrap a whole sentence over four lines

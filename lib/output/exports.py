@@ -83,9 +83,14 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """The table as CSV (UTF-8 with BOM, formulas neutralised, no index)."""
-    return neutralise(df).to_csv(index=False).encode("utf-8-sig")
+def to_csv_bytes(df: pd.DataFrame, *, about: Sequence[str] = ()) -> bytes:
+    """The table as CSV (UTF-8 with BOM, formulas neutralised, no index).
+
+    ``about`` lines (filters, provenance) come first, each as one ``# …``
+    line (``pandas.read_csv(…, comment="#")`` skips them).
+    """
+    head = "".join(f"# {safe_cell(str(line)).replace(chr(10), ' ')}\n" for line in about)
+    return (head + neutralise(df).to_csv(index=False)).encode("utf-8-sig")
 
 
 def _xlsx_text(value: Any) -> Any:
@@ -120,19 +125,22 @@ def _for_xlsx(df: pd.DataFrame) -> pd.DataFrame:
     return neutralise(out)
 
 
-def to_xlsx_bytes(df: pd.DataFrame, *, sheet: str = "table") -> bytes:
-    """The table as an .xlsx workbook of one sheet (formulas neutralised)."""
+def to_xlsx_bytes(df: pd.DataFrame, *, sheet: str = "table", about: pd.DataFrame | None = None) -> bytes:
+    """The table as an .xlsx workbook (formulas neutralised); ``about`` (filters,
+    provenance) goes on a second sheet named "About"."""
     if len(df) + 1 > XLSX_MAX_ROWS:
         raise ExportError(f"the table has {len(df):,} rows; an Excel sheet holds at most {XLSX_MAX_ROWS - 1:,} — download it as CSV")
     safe = _for_xlsx(df)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         safe.to_excel(writer, index=False, sheet_name=sheet_name(sheet))
-        ws = writer.sheets[sheet_name(sheet)]
-        for row in ws.iter_rows(min_row=1):
-            for cell in row:
-                if cell.data_type == "f":  # belt and braces: nothing is ever written as a formula
-                    cell.data_type = "s"
+        if about is not None:
+            _for_xlsx(about).to_excel(writer, index=False, sheet_name="About")
+        for ws in writer.sheets.values():
+            for row in ws.iter_rows(min_row=1):
+                for cell in row:
+                    if cell.data_type == "f":  # belt and braces: nothing is ever written as a formula
+                        cell.data_type = "s"
     return buf.getvalue()
 
 
@@ -663,3 +671,30 @@ def briefing_for(
     return briefing_for_view(
         view, corpus["articles"], fingerprint=fingerprint, pipeline_version=pipeline_version, scope=scope, layout=layout, now=now
     )
+
+
+# --- provenance on single exports -------------------------------------------------------
+
+#: Font size of the provenance footer under an exported chart.
+FOOTER_SIZE = 9
+
+
+def with_footer(chart: Any, lines: Sequence[str]) -> dict:
+    """The chart's spec with ``lines`` (filters, counts, corpus, date) printed under it,
+    so an exported image says where its numbers come from."""
+    spec = chart_spec(chart)
+    if not lines:
+        return spec
+    top = {k: spec.pop(k) for k in ("$schema", "config", "background", "datasets", "padding") if k in spec}
+    spec.pop("autosize", None)
+    width = int(spec["width"]) if isinstance(spec.get("width"), int | float) else DEFAULT_WIDTH
+    text = _wrapped(lines, width=max(width, 360), size=FOOTER_SIZE)
+    footer = _text_block(text, width=max(width, 360), size=FOOTER_SIZE, color="#555")
+    return {**top, "vconcat": [spec, footer], "spacing": 10}
+
+
+def table_about(df: pd.DataFrame, lines: Sequence[str]) -> pd.DataFrame:
+    """A two-column table (What, Value) describing an exported table: its provenance lines and its size."""
+    rows = [line.split(": ", 1) if ": " in line else [line, ""] for line in lines]
+    rows.append(["Rows", str(len(df))])
+    return pd.DataFrame(rows, columns=["What", "Value"])
