@@ -94,6 +94,10 @@ def agreement(reference: pd.Series, method: pd.Series) -> dict:
 
 def figures(df: pd.DataFrame, column: str, method: str, coverage: float) -> dict:
     out = {"method": method, **agreement(df["vader"], df[column])}
+    # The same with every unscored sentence counted as 0, as the method
+    # scored them before a sentence without a tone word became missing.
+    out["pearson_r_missing_as_0"] = round(float(df["vader"].corr(df[column].astype(float).fillna(0.0))), 4)
+    out["heldout_r_missing_as_0"] = round(float(df.loc[df.heldout, "vader"].corr(df.loc[df.heldout, column].astype(float).fillna(0.0))), 4)
     out["coverage"] = round(coverage, 4)
     out["dataset"] = DATASET
     out["date"] = date.today().isoformat()
@@ -110,19 +114,26 @@ def shares(values: pd.Series) -> dict:
     return {name: round(float((signs == k).mean()), 4) for name, k in (("negative", -1), ("neutral", 0), ("positive", 1))}
 
 
-def macro_f1(labels: pd.Series, scores: pd.Series) -> dict:
-    """Macro-F1 over positive/negative; a neutral or missing score is a miss for its class."""
-    predicted = scores.map(lambda v: None if v is None or pd.isna(v) else {1: "positive", -1: "negative"}.get(sign(v)))
+def _macro_f1(labels: pd.Series, predicted: pd.Series) -> float:
     f1s = []
     for label in ("positive", "negative"):
         tp = int(((predicted == label) & (labels == label)).sum())
         fp = int(((predicted == label) & (labels != label)).sum())
         fn = int(((predicted != label) & (labels == label)).sum())
         f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / 2
+
+
+def macro_f1(labels: pd.Series, scores: pd.Series) -> dict:
+    """Macro-F1 over positive/negative at the ±0.05 thresholds (a neutral or missing score is a miss), and by sign alone."""
+    predicted = scores.map(lambda v: None if v is None or pd.isna(v) else {1: "positive", -1: "negative"}.get(sign(v)))
+    f1s = [_macro_f1(labels, predicted)]
     polar = predicted.notna()
+    by_sign = scores.map(lambda v: None if v is None or pd.isna(v) or v == 0 else ("positive" if v > 0 else "negative"))
     return {
         "n": len(labels),
-        "macro_f1": round(sum(f1s) / 2, 4),
+        "macro_f1": round(f1s[0], 4),
+        "macro_f1_by_sign": round(_macro_f1(labels, by_sign), 4),
         "coverage": round(float(scores.notna().mean()), 4),
         "sign_accuracy_where_polar": round(float((predicted[polar] == labels[polar]).mean()), 4) if polar.any() else None,
     }
@@ -151,6 +162,7 @@ def report(fig: dict) -> None:
     held, tuned = fig["heldout"], fig["tuning_half"]
     print(f"  tuning half (even ids): r = {tuned['pearson_r']} (n = {tuned['n']})")
     print(f"  held-out half (odd ids): r = {held['pearson_r']} (n = {held['n']})")
+    print(f"  with unscored sentences as 0: r = {fig['pearson_r_missing_as_0']}, held-out {fig['heldout_r_missing_as_0']}")
     print(f"sign agreement (3-way at +/-{tone.POSITIVE_THRESHOLD}): {fig['sign_agreement']}")
     print(f"sign agreement where both non-neutral: {fig['sign_agreement_nonneutral']} (n = {fig['n_nonneutral']})")
     print(f"  held-out: 3-way {held['sign_agreement']}, non-neutral {held['sign_agreement_nonneutral']}")
@@ -190,17 +202,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"                                           Arabic  {result['shares_heldout']['arabic']}")
 
     baseline = figures(df, "curated", "curated lexicon only", float(df.curated.notna().mean()))
-    result["curated_only"] = {k: baseline[k] for k in ("n", "pearson_r", "coverage", "heldout", "sign_agreement_nonneutral")}
+    keep = ("n", "pearson_r", "coverage", "heldout", "sign_agreement_nonneutral", "pearson_r_missing_as_0", "heldout_r_missing_as_0")
+    result["curated_only"] = {k: baseline[k] for k in keep}
     print(
-        f"\ncurated lexicon alone: r = {baseline['pearson_r']} (held-out {baseline['heldout']['pearson_r']}), "
-        f"coverage {baseline['coverage']}"
+        f"\ncurated lexicon alone: r = {baseline['pearson_r']} (held-out {baseline['heldout']['pearson_r']}) where scored, "
+        f"coverage {baseline['coverage']}; with unscored as 0: r = {baseline['pearson_r_missing_as_0']} "
+        f"(held-out {baseline['heldout_r_missing_as_0']})"
     )
 
     labelled = labelled_figures(args.data.parent, lexicon)
     curated_labelled = labelled_figures(args.data.parent, curated)
     for name, fig in labelled.items():
         print(
-            f"{name}: macro-F1 {fig['macro_f1']} (curated alone {curated_labelled[name]['macro_f1']}), "
+            f"{name}: macro-F1 {fig['macro_f1']} at ±{tone.POSITIVE_THRESHOLD} (curated alone {curated_labelled[name]['macro_f1']}), "
+            f"{fig['macro_f1_by_sign']} by sign alone (curated alone {curated_labelled[name]['macro_f1_by_sign']}); "
             f"coverage {fig['coverage']}, sign right {fig['sign_accuracy_where_polar']} where polar (n = {fig['n']})"
         )
     result["labelled"] = labelled
