@@ -20,7 +20,7 @@ BOOL = "boolean"
 
 #: Pipeline version: bump whenever a change alters any analysed output, so
 #: stored results computed by an older pipeline are recomputed.
-PIPELINE_VERSION = "1.3.0"
+PIPELINE_VERSION = "1.4.0"
 
 DYADS = ("us-turkey", "russia-turkey", "both", "other")
 #: Dyads whose articles get the full analysis (the rest get the cheap pass only).

@@ -1,4 +1,4 @@
-"""Validate the Arabic tone methods against VADER on parallel sentences.
+"""Validate the Arabic tone methods against VADER on parallel sentences and against people's labels.
 
 Each pair of the UD Arabic-PUD treebank (English sentence, its Arabic
 translation) is scored twice: VADER on the English, the Arabic method on the
@@ -6,11 +6,19 @@ Arabic. Agreement on the same content is the method's validation. Prints the
 figures and writes them to lib/analysis/data/tone_validation.json, which the app
 shows beside the method.
 
-Held out: the lexicon was tuned looking only at pairs with an even numeric id
-suffix; pairs with an odd one are reported separately as the held-out half.
+Held out: the curated lexicon was tuned looking only at pairs with an even
+numeric id suffix, and ``scripts/build_ar_tone.py`` trains on that half too;
+pairs with an odd one are never read by either and are reported separately as
+the held-out half. The figures also cover the curated lexicon alone (without
+the induced word list), for comparison.
+
+People's labels (development data, never shipped): Arabic tweets rated
+positive or negative — SemEval-2017 Task 4A's UMSAB test set (not used in
+building) and Abdulla et al. 2013 (UCI). Macro-F1 over the two classes, where a
+neutral or missing score counts as a miss.
 
 Data: UD Arabic-PUD treebank (github.com/UniversalDependencies/UD_Arabic-PUD),
-CC BY-SA 3.0.
+CC BY-SA 3.0; ``arabic/`` beside it, as described in its README.
 
     .venv/bin/python scripts/validate_tone.py [--data PATH] [--no-write]
 """
@@ -30,7 +38,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lib.analysis import tone
 
-DEFAULT_DATA = Path("/work/shared/data/parallel_ar_en_pud.tsv")
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = next(
+    (
+        p
+        for p in (ROOT.parent / "shared" / "data" / "parallel_ar_en_pud.tsv", Path("/work/shared/data/parallel_ar_en_pud.tsv"))
+        if p.is_file()
+    ),
+    Path("/work/shared/data/parallel_ar_en_pud.tsv"),
+)
+#: People-labelled sets under arabic/ beside the parallel file: (name, path, text column).
+LABELLED = (
+    ("SemEval-2017 4A Arabic, UMSAB test (pos/neg)", Path("arabic/semeval2017_ar/umsab_test.tsv"), "text"),
+    ("Abdulla et al. 2013 Arabic tweets (UCI)", Path("arabic/uci_arabic_tweets_abdulla2013/tweets.tsv"), "text"),
+)
 DATASET = "UD Arabic-PUD treebank, English/Arabic pairs (CC BY-SA 3.0)"
 #: A row is held out when the number ending its id is odd.
 HELDOUT_PARITY = 1
@@ -73,6 +94,10 @@ def agreement(reference: pd.Series, method: pd.Series) -> dict:
 
 def figures(df: pd.DataFrame, column: str, method: str, coverage: float) -> dict:
     out = {"method": method, **agreement(df["vader"], df[column])}
+    # The same with every unscored sentence counted as 0, as the method
+    # scored them before a sentence without a tone word became missing.
+    out["pearson_r_missing_as_0"] = round(float(df["vader"].corr(df[column].astype(float).fillna(0.0))), 4)
+    out["heldout_r_missing_as_0"] = round(float(df.loc[df.heldout, "vader"].corr(df.loc[df.heldout, column].astype(float).fillna(0.0))), 4)
     out["coverage"] = round(coverage, 4)
     out["dataset"] = DATASET
     out["date"] = date.today().isoformat()
@@ -80,6 +105,51 @@ def figures(df: pd.DataFrame, column: str, method: str, coverage: float) -> dict
     out["heldout"] = agreement(df.loc[df.heldout, "vader"], df.loc[df.heldout, column])
     out["tuning_half"] = agreement(df.loc[~df.heldout, "vader"], df.loc[~df.heldout, column])
     out["pearson_r_by_domain"] = {domain: agreement(part["vader"], part[column])["pearson_r"] for domain, part in df.groupby("domain")}
+    return out
+
+
+def shares(values: pd.Series) -> dict:
+    """Shares of negative / neutral / positive at VADER's thresholds."""
+    signs = values.dropna().map(sign)
+    return {name: round(float((signs == k).mean()), 4) for name, k in (("negative", -1), ("neutral", 0), ("positive", 1))}
+
+
+def _macro_f1(labels: pd.Series, predicted: pd.Series) -> float:
+    f1s = []
+    for label in ("positive", "negative"):
+        tp = int(((predicted == label) & (labels == label)).sum())
+        fp = int(((predicted == label) & (labels != label)).sum())
+        fn = int(((predicted != label) & (labels == label)).sum())
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / 2
+
+
+def macro_f1(labels: pd.Series, scores: pd.Series) -> dict:
+    """Macro-F1 over positive/negative at the ±0.05 thresholds (a neutral or missing score is a miss), and by sign alone."""
+    predicted = scores.map(lambda v: None if v is None or pd.isna(v) else {1: "positive", -1: "negative"}.get(sign(v)))
+    f1s = [_macro_f1(labels, predicted)]
+    polar = predicted.notna()
+    by_sign = scores.map(lambda v: None if v is None or pd.isna(v) or v == 0 else ("positive" if v > 0 else "negative"))
+    return {
+        "n": len(labels),
+        "macro_f1": round(f1s[0], 4),
+        "macro_f1_by_sign": round(_macro_f1(labels, by_sign), 4),
+        "coverage": round(float(scores.notna().mean()), 4),
+        "sign_accuracy_where_polar": round(float((predicted[polar] == labels[polar]).mean()), 4) if polar.any() else None,
+    }
+
+
+def labelled_figures(root: Path, lexicon: tone.ArabicLexicon) -> dict:
+    out = {}
+    for name, rel, column in LABELLED:
+        path = root / rel
+        if not path.is_file():
+            print(f"{name}: {path} not found; skipped")
+            continue
+        df = pd.read_csv(path, sep="\t", quoting=3, dtype=str, keep_default_na=False)
+        df = df[df.label.isin(["positive", "negative"])]
+        scores = pd.Series([tone.lexicon_score(text, lexicon)[0] for text in df[column]], index=df.index, dtype=object)
+        out[name] = macro_f1(df.label, scores)
     return out
 
 
@@ -92,10 +162,11 @@ def report(fig: dict) -> None:
     held, tuned = fig["heldout"], fig["tuning_half"]
     print(f"  tuning half (even ids): r = {tuned['pearson_r']} (n = {tuned['n']})")
     print(f"  held-out half (odd ids): r = {held['pearson_r']} (n = {held['n']})")
+    print(f"  with unscored sentences as 0: r = {fig['pearson_r_missing_as_0']}, held-out {fig['heldout_r_missing_as_0']}")
     print(f"sign agreement (3-way at +/-{tone.POSITIVE_THRESHOLD}): {fig['sign_agreement']}")
     print(f"sign agreement where both non-neutral: {fig['sign_agreement_nonneutral']} (n = {fig['n_nonneutral']})")
     print(f"  held-out: 3-way {held['sign_agreement']}, non-neutral {held['sign_agreement_nonneutral']}")
-    print(f"coverage (Arabic sentences with a tone word): {fig['coverage']}")
+    print(f"coverage (Arabic sentences with a tone word, so scored): {fig['coverage']} (held-out {fig.get('coverage_heldout')})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,17 +183,43 @@ def main(argv: list[str] | None = None) -> int:
     df["vader"] = [row["tone"] for row in tone.score_sentences(list(df.en), "en", resources=resources)]
 
     start = time.perf_counter()
-    scored = [tone.lexicon_score(text, lexicon) for text in df.ar]
+    df["lexicon"] = [tone.lexicon_score(text, lexicon)[0] for text in df.ar]
     elapsed = time.perf_counter() - start
-    df["lexicon"] = [t for t, _n in scored]
-    coverage = sum(n > 0 for _t, n in scored) / len(scored)
+    coverage = float(df.lexicon.notna().mean())
+    curated = tone.load_lexicon(model_path=None)
+    df["curated"] = [tone.lexicon_score(text, curated)[0] for text in df.ar]
 
     print(f"Data: {args.data} — {DATASET}. Credit: UD Arabic-PUD treebank.")
     print(f"{len(df)} pairs ({', '.join(f'{k} {v}' for k, v in df.domain.value_counts().items())})")
-    print(f"lexicon speed: {len(df) / elapsed:,.0f} sentences/s on one core")
+    print(f"Arabic tone speed: {len(df) / elapsed:,.0f} sentences/s on one core")
     result = figures(df, "lexicon", tone.METHOD_AR_LEXICON, coverage)
+    result["coverage_heldout"] = round(float(df.loc[df.heldout, "lexicon"].notna().mean()), 4)
     result["sentences_per_second"] = round(len(df) / elapsed)
+    held = df[df.heldout & df.lexicon.notna()]
+    result["shares_heldout"] = {"english_vader": shares(held.vader), "arabic": shares(held.lexicon)}
     report(result)
+    print(f"  shares neg/neutral/pos on held-out pairs, English {result['shares_heldout']['english_vader']}")
+    print(f"                                           Arabic  {result['shares_heldout']['arabic']}")
+
+    baseline = figures(df, "curated", "curated lexicon only", float(df.curated.notna().mean()))
+    keep = ("n", "pearson_r", "coverage", "heldout", "sign_agreement_nonneutral", "pearson_r_missing_as_0", "heldout_r_missing_as_0")
+    result["curated_only"] = {k: baseline[k] for k in keep}
+    print(
+        f"\ncurated lexicon alone: r = {baseline['pearson_r']} (held-out {baseline['heldout']['pearson_r']}) where scored, "
+        f"coverage {baseline['coverage']}; with unscored as 0: r = {baseline['pearson_r_missing_as_0']} "
+        f"(held-out {baseline['heldout_r_missing_as_0']})"
+    )
+
+    labelled = labelled_figures(args.data.parent, lexicon)
+    curated_labelled = labelled_figures(args.data.parent, curated)
+    for name, fig in labelled.items():
+        print(
+            f"{name}: macro-F1 {fig['macro_f1']} at ±{tone.POSITIVE_THRESHOLD} (curated alone {curated_labelled[name]['macro_f1']}), "
+            f"{fig['macro_f1_by_sign']} by sign alone (curated alone {curated_labelled[name]['macro_f1_by_sign']}); "
+            f"coverage {fig['coverage']}, sign right {fig['sign_accuracy_where_polar']} where polar (n = {fig['n']})"
+        )
+    result["labelled"] = labelled
+    result["curated_only"]["labelled"] = curated_labelled
 
     if resources.camel is not None:
         start = time.perf_counter()

@@ -1,7 +1,8 @@
-"""Tests for lib.analysis.tone: VADER on English, the Arabic lexicon, roll-ups, the camel path."""
+"""Tests for lib.analysis.tone: VADER on English, the Arabic lexicon and induced words, roll-ups, the camel path."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import subprocess
@@ -29,8 +30,17 @@ SEED_POSITIVE = 'وقال مسؤول تركي لم يذكر اسمه إن الم
 
 @pytest.fixture(scope="module")
 def res() -> tone.ToneResources:
-    """Lexicon-only resources, whatever models this machine has installed."""
+    """Lexicon and induced words, without the camel model, whatever this machine has installed."""
     return tone.ToneResources(SentimentIntensityAnalyzer(), tone.load_lexicon(), None)
+
+
+@pytest.fixture(scope="module")
+def curated() -> tone.ArabicLexicon:
+    """The curated lexicon alone: no induced words, scale 1, no neutral band."""
+    return tone.load_lexicon(model_path=None)
+
+
+MODEL = tone.load_model()
 
 
 def ar_tone(text: str, res: tone.ToneResources) -> float | None:
@@ -159,12 +169,14 @@ def test_seed_sentences(res):
         ("نجح الاجتماع", 1),
         ("لم ينجح الاجتماع", -1),
         ("لا يوجد تعاون بين البلدين", -1),
+        ("ولم ينجح الاجتماع", -1),  # a negator after the conjunction
+        ("فلا يوجد تعاون", -1),
+        ("على وشك النجاح", 1),  # و+شك is not شك "doubt"
         ("لن يهدد الاتفاق أحدا", 1),
         ("عدم الاستقرار في المنطقة", -1),
         ("المحادثات غير ناجحة", -1),
         ("لا يزال التوتر قائما", -1),  # لا يزال is "still", not a negation
         ("ولا سيما الحرب", -1),  # لا سيما is "especially"
-        ("ناقش البلدان التعاون ولم يتطرقا إلى الخلافات", 1),  # negator before خلافات, far from تعاون
         # the negator does not cross into the reported / quoted clause
         ('قال مسؤول لم يذكر اسمه إن المحادثات "إيجابية"', 1),
         ("لم يعلن إن الاتفاق ناجح", 1),
@@ -182,10 +194,8 @@ def test_seed_sentences(res):
         ("قتلى وجرحى", -1),
         ("لإلغاء القرار", -1),  # إلغاء starts with إل, not the article
         ("الإلغاء", -1),
-        # neutral sentences with Arabic letters are 0.0, not missing
+        # neutral sentences: no tone word (missing) or within the neutral band
         ("استمر الاجتماع لمدة ساعة", 0),
-        ("الولايات المتحدة وتركيا", 0),
-        ("مجلس الأمن", 0),
         ("المهمة المقبلة", 0),
         # names with tone words in them are not tone (as on the English side)
         ("بريطانيا العظمى", 0),
@@ -203,24 +213,51 @@ def test_seed_sentences(res):
         ("تقتل", -1),
         ("القوى العظمى", 1),
         ("منطقة غنية بالنفط", 1),
-        # words that contain a tone word after clitic stripping, but are not one
-        ("البحيرة الكبيرة", 0),  # ب+حيرة
-        ("المسؤولون الألمان", 0),  # الم+ان
-        ("الوثيقة", 0),
-        ("مهما كان", 0),
-        ("كلا البلدين", 0),
-        ("البشر", 0),
+        # a language model's words too: the article-initial الم of ألم
+        # "pain" is not what is left of الألمان "the Germans"
+        ("المسؤولون الألمان", 0),
     ],
 )
 def test_arabic_sign(res, text, sign):
     value = ar_tone(text, res)
-    assert value is not None
     if sign > 0:
-        assert value >= tone.POSITIVE_THRESHOLD, value
+        assert value is not None and value >= tone.POSITIVE_THRESHOLD, value
     elif sign < 0:
-        assert value <= tone.NEGATIVE_THRESHOLD, value
+        assert value is not None and value <= tone.NEGATIVE_THRESHOLD, value
     else:
-        assert value == 0.0
+        assert value is None or abs(value) < tone.POSITIVE_THRESHOLD, value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "البحيرة الكبيرة",  # ب+حيرة
+        "المسؤولون الألمان",  # الم+ان
+        "الوثيقة",
+        "مهما كان",
+        "كلا البلدين",
+        "البشر",
+    ],
+)
+def test_words_that_hold_a_curated_word_after_clitic_stripping(curated, text):
+    assert tone.arabic_hits(text, curated) == []
+
+
+def test_a_negator_flips_only_the_predicate_after_it(res):
+    # the negator stands before خلافات, far from تعاون
+    hits = {h.term: h for h in tone.arabic_hits("ناقش البلدان التعاون ولم يتطرقا إلى الخلافات", res.lexicon)}
+    assert hits["تعاون"].valence == pytest.approx(hits["تعاون"].weight)
+    assert hits["تعاون"].valence > 0
+    assert hits["خلاف"].valence == pytest.approx(hits["خلاف"].weight * tone.VADER_NEGATION_SCALAR)
+    assert hits["خلاف"].valence > 0
+
+
+def test_a_negator_passes_over_a_faint_word(res):
+    # أفعاله "his acts" is a faint induced word; "despite" negates القاسية "cruel"
+    hits = {h.term: h for h in tone.arabic_hits("بالرغم من أفعاله القاسية", res.lexicon)}
+    assert abs(hits["أفعاله"].weight) < res.lexicon.neutral_band
+    assert hits["أفعاله"].valence == pytest.approx(hits["أفعاله"].weight)
+    assert hits["قاسي"].valence > 0
 
 
 @pytest.mark.parametrize(
@@ -260,10 +297,192 @@ def test_other_languages_are_not_scored(res, language):
     assert all(row == {k: None for k in row} for row in rows)
 
 
-def test_hits_explain_the_score(res):
+def test_hits_explain_the_score(res, curated):
+    (hit,) = tone.arabic_hits(SEED_POSITIVE, curated)
+    assert (hit.term, hit.kind, hit.source) == ("إيجابي", "word", "lexicon")
+    assert hit.valence == pytest.approx(2.6 * 1.3)
     hits = tone.arabic_hits(SEED_POSITIVE, res.lexicon)
-    assert [(h.term, h.kind) for h in hits] == [("إيجابي", "word")]
-    assert hits[0].valence == pytest.approx(2.6 * 1.3)
+    (hit,) = [h for h in hits if h.source == "lexicon"]
+    assert hit.valence == pytest.approx(2.6 * MODEL.lexicon_scale * 1.3)
+    assert all(h.source == "induced" and h.kind == "word" for h in hits if h is not hit)
+    total = sum(h.valence for h in hits)
+    assert tone.lexicon_score(SEED_POSITIVE, res.lexicon) == (pytest.approx(tone.calibrate(total, MODEL.neutral_band)), len(hits))
+
+
+# --- the induced words, the scales and the neutral band ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("token", "key"),
+    [
+        ("الازمات", "ازم"),  # article + plural
+        ("بازمتها", "ازم"),  # preposition + ت-form + pronoun
+        ("الازمه", "ازم"),  # ta marbuta, normalised to ه
+        ("والسلام", "سلام"),  # conjunction + article
+        ("سيهدد", "يهدد"),  # future
+        ("حرب", "حرب"),  # nothing to strip
+        ("لم", "لم"),  # too short to strip
+        ("بلد", "بلد"),  # ب + لد would leave 2 letters
+    ],
+)
+def test_light_stem(token, key):
+    assert tone.light_stem(token) == key
+
+
+def _induced_only(curated: tone.ArabicLexicon) -> list[str]:
+    """Frequent induced keys that are whole words no curated entry matches."""
+    keys = sorted(MODEL.stems, key=lambda k: -abs(MODEL.stems[k]))
+    return [k for k in keys if tone.light_stem(k) == k and not tone.arabic_hits(k, curated)]
+
+
+def test_induced_words_reach_what_the_curated_lexicon_misses(res, curated):
+    words = _induced_only(curated)[:50]
+    assert len(words) == 50
+    for word in words:
+        assert tone.lexicon_score(word, curated) == (None, 0)  # curated alone: no evidence
+        value, n = tone.lexicon_score(word, res.lexicon)
+        assert n == 1 and value is not None
+        assert math.copysign(1, value) == math.copysign(1, MODEL.stems[word])
+        (hit,) = tone.arabic_hits(word, res.lexicon)
+        assert hit.source == "induced" and hit.valence == pytest.approx(MODEL.stems[word] * MODEL.stem_scale)
+
+
+def test_induced_words_take_clitics_negation_and_modifiers(res, curated):
+    # the strongest negative and positive induced words a curated entry misses
+    words = _induced_only(curated)
+    negative = next(w for w in words if MODEL.stems[w] <= -1.5)
+    positive = next(w for w in words if MODEL.stems[w] >= 1.5)
+    for word, sign in ((negative, -1), (positive, 1)):
+        for form in (word, "و" + word, "ال" + word + "ات", "لل" + word):
+            assert sign * ar_tone(form, res) >= tone.POSITIVE_THRESHOLD, form
+        # a negator flips it, as it flips a curated word
+        assert sign * ar_tone(f"لم يكن {word}", res) <= -tone.POSITIVE_THRESHOLD
+        # an intensifier strengthens it
+        assert abs(ar_tone(f"{word} للغاية", res)) > abs(ar_tone(word, res))
+
+
+def test_curated_entries_come_before_induced_words(res):
+    hits = tone.arabic_hits("الحرب", res.lexicon)
+    assert [(h.term, h.source) for h in hits] == [("حرب", "lexicon")]
+    assert hits[0].valence == pytest.approx(-2.9 * MODEL.lexicon_scale)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "الولايات المتحدة وتركيا",  # names only
+        "مجلس الأمن",  # a zero-weight name holding a tone word
+        "تركيا وروسيا والناتو وأنقرة",  # gazetteer names carry no induced tone
+        "لا",
+    ],
+)
+def test_no_evidence_is_missing_not_neutral(res, text):
+    row = tone.score_sentences([text], "ar", resources=res)[0]
+    assert row == {k: None for k in row}
+
+
+def test_model_file_is_well_formed():
+    assert len(MODEL.stems) > 2000
+    assert MODEL.lexicon_scale > 0 and MODEL.stem_scale > 0 and MODEL.neutral_band > 0
+    vader = SentimentIntensityAnalyzer().lexicon
+    for key, valence in MODEL.stems.items():
+        # one normalised word, never a sentence or a phrase
+        assert re.fullmatch(r"[\u0621-\u064a]{1,20}", key), key
+        assert 0.1 <= abs(valence) <= 4
+        assert MODEL.glosses[key] in vader
+    assert MODEL.info["format"] == tone.MODEL_FORMAT
+    assert MODEL.info["out_of_fold"]["pearson_r"] > 0.6
+
+
+def test_model_file_holds_no_gazetteer_name():
+    gazetteer = pd.read_csv(ROOT / "lib" / "analysis" / "data" / "gazetteer.csv", dtype=str, keep_default_na=False)
+    forms = "|".join(gazetteer[["name_ar", "aliases_ar", "adjectives_ar"]].to_numpy().ravel()).split("|")
+    single = {tone.light_stem(normalise(f).strip()) for f in forms if f and len(f.split()) == 1}
+    assert {"تركي", "روسي", "ناتو"} <= single
+    assert not single & set(MODEL.stems)
+
+
+def _write_model(tmp_path: Path, **changes) -> Path:
+    data = {**json.loads(tone.MODEL_PATH.read_text(encoding="utf-8")), **changes}
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"format": "something/2"}, "not an ar-tone-model/1"),
+        ({"lexicon_scale": "x"}, "not a number"),
+        ({"stem_scale": float("nan")}, "not finite"),
+        ({"stem_scale": 0}, "positive"),
+        ({"neutral_band": -0.1}, "not negative"),
+        ({"stems": {"حرب": -1}}, "must be a list"),
+        ({"stems": [["حرب", -1.2, 5]]}, "expected"),
+        ({"stems": [["حرب", -5, 5, "war"]]}, "outside -4..4"),
+        ({"stems": [["حرب", -1, 5, "war"], ["حَرب", -1, 5, "war"]]}, "twice"),
+    ],
+)
+def test_bad_model_files_are_reported(tmp_path, changes, message):
+    with pytest.raises(tone.ToneError, match=message):
+        tone.load_model(_write_model(tmp_path, **changes))
+
+
+def test_missing_model_file_is_reported(tmp_path):
+    with pytest.raises(tone.ToneError, match="cannot read"):
+        tone.load_model(tmp_path / "absent.json")
+
+
+def test_the_model_files_scales_are_applied(tmp_path):
+    path = _write_model(tmp_path, lexicon_scale=2.0, stem_scale=0.5, neutral_band=0.0, stems=[["دوء", 1.0, 9, "good"]])
+    lexicon = tone.load_lexicon(model_path=path)
+    assert (lexicon.scale, lexicon.neutral_band, dict(lexicon.stems)) == (2.0, 0.0, {"دوء": 0.5})
+    assert tone.lexicon_score("حرب", lexicon)[0] == pytest.approx(tone.vader_normalise(-2.9 * 2.0))
+    assert tone.lexicon_score("الدوء", lexicon)[0] == pytest.approx(tone.vader_normalise(0.5))
+
+
+def test_calibration_neutral_band():
+    band = 0.4
+    assert tone.calibrate(0.0, band) == 0.0
+    # inside the band: neutral, but signed and ordered
+    assert 0 < tone.calibrate(0.1, band) < tone.calibrate(0.39, band) < tone.POSITIVE_THRESHOLD
+    assert tone.calibrate(-0.39, band) == pytest.approx(-tone.calibrate(0.39, band))
+    # continuous where the band meets VADER's curve, and VADER's curve beyond it
+    assert tone.calibrate(band, band) == pytest.approx(tone.POSITIVE_THRESHOLD)
+    assert tone.calibrate(band - 1e-9, band) == pytest.approx(tone.POSITIVE_THRESHOLD)
+    assert tone.calibrate(-band, band) == pytest.approx(tone.NEGATIVE_THRESHOLD)
+    assert tone.calibrate(3.0, band) == pytest.approx(tone.vader_normalise(3.0 - band + tone._THRESHOLD_VALENCE))
+    # no band: VADER's normalisation itself
+    assert tone.calibrate(2.5, 0.0) == tone.vader_normalise(2.5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    a=st.floats(-50, 50, allow_nan=False),
+    b=st.floats(-50, 50, allow_nan=False),
+    band=st.floats(0, 2, allow_nan=False),
+)
+def test_calibration_is_monotonic_and_in_range(a, b, band):
+    lo, hi = sorted((a, b))
+    assert -1 <= tone.calibrate(lo, band) <= tone.calibrate(hi, band) <= 1
+
+
+def test_scoring_needs_no_network():
+    """Loading everything and scoring Arabic works with sockets disabled and never imports camel_tools.data."""
+    code = (
+        "import socket, sys\n"
+        "def refuse(*a, **k):\n"
+        "    raise OSError('network used')\n"
+        "socket.socket = refuse\n"
+        "socket.create_connection = refuse\n"
+        "from lib.analysis import tone\n"
+        "res = tone.load_tone_resources()\n"
+        "row = tone.score_sentences(['أعرب الوزير عن قلقه من تصاعد العنف'], 'ar', resources=res)[0]\n"
+        "assert row['tone'] < 0, row\n"
+        "bad = [m for m in ('camel_tools.data', 'camel_tools.sentiment', 'streamlit') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, env={"CAMELTOOLS_DATA": "/nonexistent", "PATH": ""})
 
 
 # --- properties ---------------------------------------------------------------------

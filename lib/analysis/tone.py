@@ -10,8 +10,11 @@ Methods
   is not itself a tone. The Arabic lexicon holds the same names as
   zero-weight phrases (مجلس الأمن، العدالة والتنمية، بريطانيا العظمى، نبع
   السلام، وحدات حماية الشعب، حزب الخير), so both languages treat them alike.
-* ``ar-lexicon`` (Arabic): this project's lexicon and rules
-  (``lib/analysis/data/ar_tone_lexicon.csv``), always computed for Arabic.
+* ``ar-lexicon`` (Arabic): this project's curated lexicon and rules
+  (``lib/analysis/data/ar_tone_lexicon.csv``) plus a word list induced from
+  English VADER across parallel sentences (``lib/analysis/data/
+  ar_tone_model.json``, rebuilt by ``scripts/build_ar_tone.py``), always
+  computed for Arabic.
 * ``camel-sentiment`` (Arabic, optional): the camel-tools AraBERT sentiment
   model, used instead of the lexicon when its files are on disk. Its score is
   P(positive) - P(negative), so it lives on the same -1..1 scale.
@@ -47,13 +50,32 @@ How the Arabic scale was aligned with VADER
 3. Same normalisation: the sum ``x`` becomes ``x / sqrt(x*x + 15)``, VADER's
    ``normalize`` with alpha = 15, and the same +/-0.05 thresholds decide
    positive / negative.
-4. Calibrated on parallel data: ``scripts/validate_tone.py`` scores the 964
+4. Words projected from English. The curated list covers about half of news
+   sentences, so a second list carries the rest: on 11,582 Arabic-English
+   pairs (UN Parallel Corpus, FLORES-200, TICO-19, half of UD Arabic-PUD)
+   IBM Model 1 aligns each VADER word of the English sentence with an Arabic
+   word, and each Arabic word (keyed by ``light_stem``) gets the VADER
+   valence it carried per occurrence (حرب about -1.3: aligned with "war",
+   -2.9, in about half its uses). A token no curated entry matches is looked
+   up there; the same negation, modifier and contrast rules apply to it.
+   Names of the gazetteer are left out of the list (naming a country is no
+   tone), and so are VADER words whose sense in news is not tone ("United",
+   "party", "like", "well").
+5. Calibrated on parallel data. Two factors, one on curated and one on
+   induced valences (``ToneModel.lexicon_scale``, ``stem_scale``), are fitted
+   by least squares so that the normalised Arabic sum matches VADER's
+   compound on the English side, with out-of-fold word lists. There is no
+   intercept: a sentence is pulled to a side only by its words.
+6. Measured on held-out data: ``scripts/validate_tone.py`` scores the 964
    English/Arabic sentence pairs of the UD Arabic-PUD treebank (CC BY-SA 3.0)
-   with VADER on the English and this method on the Arabic. The lexicon
-   was extended with general words while looking at one half (even ids)
-   only; the other half (odd ids) is reported as held out and was never
-   read. The figures are in ``lib/analysis/data/tone_validation.json`` and in
+   with VADER on the English and this method on the Arabic; the odd-id half
+   was never read while building either list and is reported as held out.
+   It also scores Arabic tweets people rated positive or negative (macro-F1).
+   The figures are in ``lib/analysis/data/tone_validation.json`` and in
    ``METHODS``.
+
+A sentence with Arabic letters but no tone word, curated or induced, has
+no tone (``None``): no evidence is not a neutral 0.
 
 Arabic rules, on camel-tools-normalised text (``lib.text.arabic``)
 -------------------------------------------------------------
@@ -91,8 +113,8 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -133,6 +155,7 @@ LANG_EN = "en"
 LANG_AR = "ar"
 
 LEXICON_PATH = Path(__file__).parent / "data" / "ar_tone_lexicon.csv"
+MODEL_PATH = Path(__file__).parent / "data" / "ar_tone_model.json"
 VALIDATION_PATH = Path(__file__).parent / "data" / "tone_validation.json"
 
 #: Where camel-tools keeps its data, and where in it the sentiment model
@@ -295,7 +318,8 @@ _SUFFIX_STRINGS = frozenset({n + s for n in _NISBA for s in ("", *WORD_SUFFIXES)
 _MAX_PROCLITIC = max(map(len, PROCLITICS))
 _MAX_SUFFIX = max(map(len, _SUFFIX_STRINGS))
 #: Shortest stem worth stripping a clitic for: shorter ones are mostly other
-#: words (ب+شر is بشر "humans"), so 2-letter entries match only as written.
+#: words (ب+شر is بشر "humans"), so 2-letter entries match only as written,
+#: except negators and phrases after the conjunction و/ف (ولم، فلا، ولا يزال).
 _MIN_STRIPPED_STEM = 3
 #: Future prefix of a present-tense verb: سيهدد for يهدد.
 _FUTURE = "س"
@@ -324,9 +348,17 @@ class ArabicLexicon:
     entries: tuple[LexiconEntry, ...]
     #: first-token stem -> variants, compiled once at load.
     index: dict[str, tuple[_Variant, ...]]
+    #: The parallel-induced word list (``light_stem`` key -> valence, already
+    #: scaled), consulted for a token no curated entry matches; empty when the
+    #: lexicon is loaded without the model file.
+    stems: Mapping[str, float] = field(default_factory=dict)
+    #: Factor on every curated word's valence, fitted with the stem weights.
+    scale: float = 1.0
+    #: Sums of valence smaller than this are neutral (see ``calibrate``).
+    neutral_band: float = 0.0
 
     def __repr__(self) -> str:  # short: resources show up in test failures and logs
-        return f"ArabicLexicon({len(self.entries)} entries)"
+        return f"ArabicLexicon({len(self.entries)} entries, {len(self.stems)} induced stems)"
 
 
 def _check_row(where: str, weight: float, kind: str) -> None:
@@ -413,19 +445,117 @@ def _variants(entry: LexiconEntry) -> list[tuple[str, _Variant]]:
     return out
 
 
+# --- Arabic: the parallel-induced word list ------------------------------------
+
+#: Proclitics and suffixes ``light_stem`` strips, longest first: conjunction +
+#: preposition + article, the future س; pronoun, plural, dual, nisba, feminine
+#: and verb endings. One of each at most, and only when 3 letters stay.
+STEM_PREFIXES = ("وبال", "وال", "فال", "بال", "كال", "لل", "وب", "ول", "وك", "فب", "فل", "وس", "ال", "و", "ف", "ب", "ل", "ك", "س")
+STEM_SUFFIXES = (
+    *("تهم", "تها", "تين", "تان", "يات", "يين", "يون", "هما"),
+    *("ته", "يه", "ها", "هم", "كم", "نا", "ات", "ون", "ين", "ان", "وا"),
+    *("ه", "ي", "ت", "ا"),
+)
+MIN_STEM = 3
+#: Model file format this module reads.
+MODEL_FORMAT = "ar-tone-model/1"
+
+
+@lru_cache(maxsize=1 << 16)
+def light_stem(token: str) -> str:
+    """Key of a normalised token in the induced word list: one proclitic and one suffix off.
+
+    Deliberately crude (ازمات، الازمه، بازمتها -> ازم): the list was induced
+    with the same function, so its keys are whatever this returns.
+    """
+    for prefix in STEM_PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= MIN_STEM:
+            token = token[len(prefix) :]
+            break
+    for suffix in STEM_SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= MIN_STEM:
+            return token[: -len(suffix)]
+    return token
+
+
+@dataclass(frozen=True)
+class ToneModel:
+    """The fitted file ``scripts/build_ar_tone.py`` writes (no sentences in it)."""
+
+    #: light_stem key -> VADER valence it carried in the parallel pairs.
+    stems: Mapping[str, float]
+    #: key -> the English VADER word it was most often aligned with.
+    glosses: Mapping[str, str]
+    #: Factors on curated and induced valences before VADER's normalisation.
+    lexicon_scale: float
+    stem_scale: float
+    #: Valence sum below which a sentence is neutral (``calibrate``).
+    neutral_band: float
+    info: Mapping[str, Any]
+
+
+def _finite(value: Any, where: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ToneError(f"{where}: {value!r} is not a number") from exc
+    if not math.isfinite(number):
+        raise ToneError(f"{where}: {value!r} is not finite")
+    return number
+
+
+def load_model(path: Path = MODEL_PATH) -> ToneModel:
+    """Read and check the induced word list and the fitted scales."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ToneError(f"cannot read the Arabic tone model {path}: {exc}") from exc
+    if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+        raise ToneError(f"{path.name}: not an {MODEL_FORMAT} file")
+    lexicon_scale = _finite(data.get("lexicon_scale"), f"{path.name} lexicon_scale")
+    stem_scale = _finite(data.get("stem_scale"), f"{path.name} stem_scale")
+    neutral_band = _finite(data.get("neutral_band"), f"{path.name} neutral_band")
+    if lexicon_scale <= 0 or stem_scale <= 0 or neutral_band < 0:
+        raise ToneError(f"{path.name}: scales must be positive and the neutral band not negative")
+    stems: dict[str, float] = {}
+    glosses: dict[str, str] = {}
+    rows = data.get("stems")
+    if not isinstance(rows, list):
+        raise ToneError(f"{path.name}: 'stems' must be a list of [stem, valence, count, gloss]")
+    for n, row in enumerate(rows):
+        if not (isinstance(row, list) and len(row) == 4 and isinstance(row[0], str) and row[0]):
+            raise ToneError(f"{path.name} stems[{n}]: expected [stem, valence, count, gloss], got {row!r}")
+        key = normalise_fast(row[0])
+        valence = _finite(row[1], f"{path.name} stems[{n}]")
+        if not -4 <= valence <= 4:
+            raise ToneError(f"{path.name} stems[{n}]: valence {valence} outside -4..4")
+        if key in stems:
+            raise ToneError(f"{path.name} stems[{n}]: {row[0]!r} appears twice")
+        stems[key] = valence
+        glosses[key] = str(row[3])
+    info = {k: v for k, v in data.items() if k != "stems"}
+    return ToneModel(stems, glosses, lexicon_scale, stem_scale, neutral_band, info)
+
+
 @lru_cache(maxsize=4)
-def load_lexicon(path: Path = LEXICON_PATH) -> ArabicLexicon:
-    """Read and compile the Arabic tone lexicon (cached per path)."""
+def load_lexicon(path: Path = LEXICON_PATH, model_path: Path | None = MODEL_PATH) -> ArabicLexicon:
+    """Read and compile the curated lexicon and, unless ``model_path`` is None, the induced list (cached)."""
     entries = read_lexicon_rows(path)
     index: dict[str, list[_Variant]] = {}
     for entry in entries:
         for key, variant in _variants(entry):
             index.setdefault(key, []).append(variant)
-    return ArabicLexicon(tuple(entries), {k: tuple(v) for k, v in index.items()})
+    compiled = {k: tuple(v) for k, v in index.items()}
+    if model_path is None:
+        return ArabicLexicon(tuple(entries), compiled)
+    model = load_model(model_path)
+    stems = {k: v * model.stem_scale for k, v in model.stems.items()}
+    return ArabicLexicon(tuple(entries), compiled, stems, model.lexicon_scale, model.neutral_band)
 
 
-def _splits(token: str) -> list[tuple[str, str, str]]:
-    """(proclitic, stem, suffix) splits of ``token`` the clitic grammar allows."""
+@lru_cache(maxsize=1 << 16)
+def _splits(token: str) -> tuple[tuple[str, str, str], ...]:
+    """(proclitic, stem, suffix) splits of ``token`` the clitic grammar allows (cached: words repeat)."""
     out = []
     n = len(token)
     for i in range(min(_MAX_PROCLITIC, n - 1) + 1):
@@ -437,10 +567,10 @@ def _splits(token: str) -> list[tuple[str, str, str]]:
             if j and suf not in _SUFFIX_STRINGS:
                 continue
             stem = token[i : n - j]
-            if (i or j) and len(stem) < _MIN_STRIPPED_STEM:
+            if (i or j) and len(stem) < _MIN_STRIPPED_STEM and not (pre in _CONJ and not suf and len(stem) == 2):
                 continue
             out.append((pre, stem, suf))
-    return out
+    return tuple(out)
 
 
 def _match_at(lexicon: ArabicLexicon, tokens: Sequence[str], i: int) -> tuple[LexiconEntry, int] | None:
@@ -448,8 +578,11 @@ def _match_at(lexicon: ArabicLexicon, tokens: Sequence[str], i: int) -> tuple[Le
     token = tokens[i]
     best: tuple[LexiconEntry, int] | None = None
     best_rank: tuple[int, int, int] = (0, 0, 0)
-    for _pre, stem, suf in _splits(token):
+    for pre, stem, suf in _splits(token):
+        short = bool(pre) and len(stem) < _MIN_STRIPPED_STEM
         for variant in lexicon.index.get(stem, ()):
+            if short and not (variant.entry.kind == "negator" or variant.tail):
+                continue  # و/ف + a 2-letter word: ولم، ولا سيما, but not وشك as شك
             span = 1 + len(variant.tail)
             if variant.tail:
                 if tuple(tokens[i + 1 : i + span]) != variant.tail:
@@ -479,6 +612,7 @@ class Hit:
     position: int
     clause: int
     valence: float = 0.0  # a word's contribution after the rules
+    source: str = "lexicon"  # "lexicon" (curated) or "induced" (the model's word list)
 
 
 def _find_hits(lexicon: ArabicLexicon, text: str) -> list[Hit]:
@@ -501,13 +635,17 @@ def _find_hits(lexicon: ArabicLexicon, text: str) -> list[Hit]:
             clause += 1
         match = _match_at(lexicon, norm_tokens, i) if token[0].isalpha() else None
         if match is None:
+            induced = lexicon.stems.get(light_stem(token)) if token[0].isalpha() else None
+            if induced:
+                hits.append(Hit(raw_tokens[i], "word", induced, position, clause, source="induced"))
             position += 1
             i += 1
             continue
         entry, span = match
         if entry.kind == "contrast":
             clause += 1
-        hits.append(Hit(entry.term, entry.kind, entry.weight, position, clause))
+        weight = entry.weight * lexicon.scale if entry.kind == "word" else entry.weight
+        hits.append(Hit(entry.term, entry.kind, weight, position, clause))
         if entry.kind == "contrast":
             clause += 1
         position += span
@@ -515,8 +653,8 @@ def _find_hits(lexicon: ArabicLexicon, text: str) -> list[Hit]:
     return hits
 
 
-def _apply_rules(hits: list[Hit]) -> list[Hit]:
-    """Each word hit with its valence after negation, modifiers and contrast."""
+def _apply_rules(hits: list[Hit], faint: float = 0.0) -> list[Hit]:
+    """Each word hit with its valence after negation, modifiers and contrast (``faint``: see negation)."""
     words = [h for h in hits if h.kind == "word" and h.weight != 0]
     valence = {id(h): h.weight for h in words}
     for mod in (h for h in hits if h.kind in ("intensifier", "diminisher")):
@@ -530,10 +668,13 @@ def _apply_rules(hits: list[Hit]) -> list[Hit]:
             valence[id(target)] *= mod.weight
     for neg in (h for h in hits if h.kind == "negator"):
         # A negator negates one predicate: the first tone word in its scope
-        # (لن يهدد الاتفاق: "will not threaten the agreement" flips يهدد only).
+        # (لن يهدد الاتفاق: "will not threaten the agreement" flips يهدد
+        # only), passing over faint words, too weak to leave the neutral band
+        # alone, when a stronger one follows (أفعاله in رغم أفعاله القاسية).
         scope = [w for w in words if w.clause == neg.clause and 0 < w.position - neg.position <= neg.weight]
         if scope:
-            valence[id(min(scope, key=lambda w: w.position))] *= VADER_NEGATION_SCALAR
+            strong = [w for w in scope if abs(w.weight) >= faint]
+            valence[id(min(strong or scope, key=lambda w: w.position))] *= VADER_NEGATION_SCALAR
     contrast = next((h for h in hits if h.kind == "contrast"), None)
     if contrast is not None:
         for w in words:
@@ -541,7 +682,7 @@ def _apply_rules(hits: list[Hit]) -> list[Hit]:
                 valence[id(w)] *= VADER_BUT_BEFORE
             elif w.position > contrast.position:
                 valence[id(w)] *= VADER_BUT_AFTER
-    return [Hit(w.term, w.kind, w.weight, w.position, w.clause, valence[id(w)]) for w in words]
+    return [Hit(w.term, w.kind, w.weight, w.position, w.clause, valence[id(w)], w.source) for w in words]
 
 
 def punctuation_emphasis(text: str) -> float:
@@ -562,22 +703,53 @@ def vader_normalise(score: float) -> float:
     return max(-1.0, min(1.0, value))
 
 
+#: The valence whose VADER normalisation is exactly the positive threshold
+#: (about 0.19): where ``calibrate`` joins its neutral band to VADER's curve.
+_THRESHOLD_VALENCE = POSITIVE_THRESHOLD * math.sqrt(VADER_ALPHA) / math.sqrt(1 - POSITIVE_THRESHOLD**2)
+
+
+def calibrate(total: float, neutral_band: float) -> float:
+    """An Arabic valence sum on VADER's -1..1 scale, with the neutral band fitted to English.
+
+    English VADER leaves about four sentences in ten at 0 (no VADER word);
+    Arabic sums are rarely exactly 0, since the induced list gives small
+    valences to many words. So sums within ``neutral_band`` map linearly into
+    (-0.05, 0.05), neutral but still signed and ordered, and larger ones
+    follow VADER's ``x/sqrt(x^2+15)`` shifted to join at +/-0.05: the curve
+    is continuous and increasing, so "more negative" keeps its order. The
+    band is fitted by ``scripts/build_ar_tone.py`` so that the neutral share
+    of Arabic sentences equals VADER's on the English side of the pairs.
+    With a band of 0 this is ``vader_normalise``.
+    """
+    if neutral_band <= 0:
+        return vader_normalise(total)
+    if abs(total) < neutral_band:
+        return POSITIVE_THRESHOLD * total / neutral_band
+    return vader_normalise(total - (1 if total > 0 else -1) * (neutral_band - _THRESHOLD_VALENCE))
+
+
 def arabic_hits(text: str, lexicon: ArabicLexicon) -> list[Hit]:
     """The tone words of an Arabic sentence with their valences (for display)."""
-    return _apply_rules(_find_hits(lexicon, text))
+    return _apply_rules(_find_hits(lexicon, text), lexicon.neutral_band)
 
 
 def lexicon_score(text: str, lexicon: ArabicLexicon) -> tuple[float | None, int]:
-    """(tone, number of tone words) of an Arabic sentence; tone None if no Arabic letter."""
+    """(tone, number of tone words) of an Arabic sentence.
+
+    The tone is None when the sentence holds no Arabic letter or no tone word
+    (curated or induced): no evidence is a missing score, never a neutral 0.
+    """
     if not has_arabic_letter(text):
         return None, 0
     words = arabic_hits(text, lexicon)
+    if not words:
+        return None, 0
     total = sum(w.valence for w in words)
     if total > 0:
         total += punctuation_emphasis(text)
     elif total < 0:
         total -= punctuation_emphasis(text)
-    return vader_normalise(total), len(words)
+    return calibrate(total, lexicon.neutral_band), len(words)
 
 
 # --- Arabic: the camel-tools model --------------------------------------------
@@ -782,7 +954,10 @@ def _agreement_text(figures: dict | None) -> str:
     if held.get("pearson_r") is not None:
         parts.append(f"held-out half r = {held['pearson_r']:.2f} (n = {held['n']})")
     parts.append(f"sign agreement {figures['sign_agreement']:.0%}, {figures['sign_agreement_nonneutral']:.0%} where both are non-neutral")
-    parts.append(f"coverage {figures['coverage']:.0%}; {figures['date']}")
+    parts.append(f"coverage {figures['coverage']:.0%}")
+    for name, fig in (figures.get("labelled") or {}).items():
+        parts.append(f"macro-F1 {fig['macro_f1']:.2f} on {name} (coverage {fig['coverage']:.0%})")
+    parts.append(str(figures["date"]))
     return "; ".join(parts)
 
 
@@ -802,8 +977,10 @@ def _methods(validation: dict | None) -> dict[str, dict]:
         METHOD_AR_LEXICON: {
             "label": "Arabic lexicon",
             "description": (
-                "this project's Arabic lexicon and rules on camel-tools-normalised text: "
-                "VADER's valence range, negation factor, normalisation and thresholds"
+                "this project's curated Arabic lexicon plus words whose VADER valence was projected from English "
+                "across parallel sentences, on camel-tools-normalised text with clitics stripped; negation, "
+                "intensifiers and contrast as in VADER; two scales fitted on parallel pairs so that VADER's "
+                "normalisation and ±0.05 thresholds mean the same; no tone word, no score"
             ),
             "language": LANG_AR,
             "scale": "-1..1; >= 0.05 positive, <= -0.05 negative (aligned with VADER)",

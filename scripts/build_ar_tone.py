@@ -1,0 +1,311 @@
+"""Rebuild lib/analysis/data/ar_tone_model.json: Arabic tone words induced from parallel text.
+
+What it fits (offline; the app only reads the resulting file):
+
+1. English tone words, projected. Each Arabic–English sentence pair is scored
+   on the English side with the app's own VADER (names masked as in
+   ``lib.analysis.tone``). IBM Model 1 (EM, ``EM_ITERATIONS`` rounds) aligns
+   every VADER word of the English sentence with a word of the Arabic one
+   (or with nothing). An Arabic word's valence is the VADER valence it
+   carried per occurrence: sum over its expected alignments of the English
+   word's valence, divided by how often it occurs. حرب is aligned with "war"
+   (-2.9) about half the time and gets about -1.3; في, aligned with nothing
+   in particular, gets about 0. Words are keyed by ``tone.light_stem``.
+   English words whose VADER sense is not their news sense (``NOT_TONE``:
+   "United", "party", "like", "well" ...) are not projected, and no word of
+   an Arabic name in the gazetteer (أنقرة، تركي، الناتو ...) is kept: naming
+   a country is not a tone, as on the English side.
+2. The scales, calibrated on the pairs. The curated lexicon and the induced
+   words both feed the same rules (negation, intensifiers, contrast) and
+   VADER's ``x/sqrt(x^2+15)``; two factors, one for curated valences and one
+   for induced ones, are fitted by least squares against the English VADER
+   compound, on out-of-fold induced words (``FOLDS``-fold), so the fit sees
+   the induced list as it behaves on unseen sentences. The fit uses the
+   news-like pairs only (``CALIBRATION_SOURCES``: FLORES-200, drawn from
+   Wikinews and Wikivoyage, and the PUD half, news and Wikipedia); UN
+   resolutions, the bulk of the words' data, are a register of their own.
+   No intercept: a sentence without tone words is not pulled to either side.
+3. The neutral band (``tone.calibrate``): the valence sum below which an
+   Arabic sentence is neutral, set so that the share of neutral sentences
+   (|tone| < 0.05) equals that of VADER on the English side of the same pairs.
+
+Data (read from ``../shared/data``; none of its text is written out, only
+word -> number): the 11,112 pairs of ``arabic/parallel_ar_en`` (UN Parallel
+Corpus v1.0 dev+test, FLORES-200 devtest, TICO-19 test) and the even-id half
+of the UD Arabic-PUD pairs. The odd-id half of PUD is never read here: it is
+the held-out half ``scripts/validate_tone.py`` reports.
+
+    .venv/bin/python scripts/build_ar_tone.py [--data-dir DIR] [--out PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
+
+from lib.analysis import tone  # noqa: E402
+from lib.analysis.entities import GAZETTEER_PATH  # noqa: E402
+
+DATA_CANDIDATES = (ROOT.parent / "shared" / "data", Path("/work/shared/data"))
+PARALLEL_FILES = {
+    "un_v1.0_devset.tsv": "UN Parallel Corpus v1.0 dev set (Ziemski et al., LREC 2016)",
+    "un_v1.0_testset.tsv": "UN Parallel Corpus v1.0 test set (Ziemski et al., LREC 2016)",
+    "flores200_devtest.tsv": "FLORES-200 devtest, arb_Arab-eng_Latn (CC BY-SA 4.0)",
+    "tico19_test.tsv": "TICO-19 test set, en-ar (CC0)",
+}
+PUD_FILE = "parallel_ar_en_pud.tsv"
+#: The word list is derived from share-alike data (FLORES-200, UD Arabic-PUD),
+#: so it is a separately licensed data file, whatever the code's licence.
+LICENCE = (
+    "CC BY-SA 4.0. Derived from: United Nations Parallel Corpus v1.0 (source: the United Nations; Ziemski et al. 2016), "
+    "FLORES-200 (CC BY-SA 4.0), TICO-19 (CC0), UD Arabic-PUD treebank (CC BY-SA 3.0), VADER lexicon (MIT, Hutto & Gilbert 2014)"
+)
+PUD_SOURCE = "UD Arabic-PUD treebank, even-id half (CC BY-SA 3.0)"
+
+#: EM rounds for IBM Model 1; the alignments barely move after 6.
+EM_ITERATIONS = 8
+#: An Arabic word needs this many occurrences to be kept ...
+MIN_COUNT = 3
+#: ... and at least this much valence per occurrence (VADER's -4..4 scale):
+#: smaller values are function words that happened to sit near tone words.
+MIN_VALENCE = 0.1
+#: Pairs the scales and the neutral band are fitted on: the news-like ones.
+CALIBRATION_SOURCES = ("flores200_devtest.tsv", PUD_FILE)
+#: Folds for the out-of-fold fit of the two scales.
+FOLDS = 5
+#: VADER words whose sense in news and UN text is not tone: "United" (the UN,
+#: the US), "party" (to a treaty), "like"/"well" (as in "such as"/"as well
+#: as"), "respectively", "on the other hand", "please" (UN politeness), "no"
+#: (a negation, handled by the Arabic negators).
+NOT_TONE = frozenset({"united", "party", "parties", "like", "well", "respectively", "respective", "hand", "please", "no"})
+
+#: A key that still starts with the article's letters (الم of ألم "pain")
+#: is also what light_stem leaves of article + word (الألمان -> الم): such
+#: keys are dropped rather than risk the collision.
+ARTICLE = "ال"
+_EN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+NULL = ""  # the empty Arabic word of Model 1
+
+
+def data_dir(given: Path | None) -> Path:
+    for candidate in (given,) if given else DATA_CANDIDATES:
+        if candidate and (candidate / PUD_FILE).is_file():
+            return candidate
+    raise SystemExit(f"no {PUD_FILE} in {given or ' or '.join(map(str, DATA_CANDIDATES))}")
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, sep="\t", quoting=3, dtype=str, keep_default_na=False)
+
+
+def read_training_pairs(root: Path) -> pd.DataFrame:
+    """Columns ar, en, source: the parallel pairs plus PUD's even-id half."""
+    frames = [_read(root / "arabic" / "parallel_ar_en" / name).assign(source=name) for name in PARALLEL_FILES]
+    pud = _read(root / PUD_FILE)
+    even = pud["id"].str.extract(r"(\d+)$")[0].astype(int) % 2 == 0
+    frames.append(pud[even].assign(source=PUD_FILE))
+    return pd.concat([f[["ar", "en", "source"]] for f in frames], ignore_index=True)
+
+
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
+
+
+def arabic_keys(text: str) -> list[str]:
+    """light_stem keys of the Arabic words of ``text`` (Latin words, digits, punctuation dropped)."""
+    return [tone.light_stem(t) for t in tone._TOKEN_RE.findall(tone.normalise_fast(text)) if _ARABIC_WORD.fullmatch(t)]
+
+
+def name_keys(path: Path = GAZETTEER_PATH) -> frozenset[str]:
+    """light_stem keys of the gazetteer's one-word Arabic names, aliases and adjectives (أنقرة، تركي، الناتو).
+
+    Words of longer names (the "security" of مجلس الأمن, the "justice" of
+    حزب العدالة والتنمية) stay: the curated lexicon holds such names as
+    zero-weight phrases, which are matched before any induced word.
+    """
+    gazetteer = pd.read_csv(path, dtype=str, keep_default_na=False)
+    forms = "|".join(gazetteer[["name_ar", "aliases_ar", "adjectives_ar"]].to_numpy().ravel()).split("|")
+    return frozenset(key for form in forms if len(keys := arabic_keys(form)) == 1 for key in keys)
+
+
+def english_tone_words(text: str, valences: dict[str, float]) -> list[str]:
+    words = _EN_WORD.findall(tone.mask_english_names(text).lower())
+    return [w for w in words if w in valences and w not in NOT_TONE]
+
+
+def model1(pairs: Sequence[tuple[list[str], list[str]]], iterations: int = EM_ITERATIONS) -> dict[tuple[str, str], float]:
+    """Expected alignment counts (english word, arabic key) after EM; NULL is the empty key."""
+    t: dict[tuple[str, str], float] = defaultdict(lambda: 1.0)
+    counts: dict[tuple[str, str], float] = {}
+    for _ in range(iterations):
+        counts = defaultdict(float)
+        totals: dict[str, float] = defaultdict(float)
+        for arabic, english in pairs:
+            if not english:
+                continue
+            candidates = [*arabic, NULL]
+            for e in english:
+                weights = [t[(e, a)] for a in candidates]
+                z = sum(weights)
+                for a, w in zip(candidates, weights, strict=True):
+                    p = w / z
+                    counts[(e, a)] += p
+                    totals[a] += p
+        t = defaultdict(float, {(e, a): c / totals[a] for (e, a), c in counts.items()})
+    return counts
+
+
+def induce(
+    pairs: Sequence[tuple[list[str], list[str]]], valences: dict[str, float], *, names: frozenset[str] = frozenset()
+) -> dict[str, tuple[float, int, str]]:
+    """key -> (valence per occurrence, occurrences, most aligned English word), filtered; ``names`` left out."""
+    counts = model1(pairs)
+    occurrences = Counter(a for arabic, _ in pairs for a in arabic)
+    total: dict[str, float] = defaultdict(float)
+    best: dict[str, tuple[float, str]] = {}
+    for (e, a), c in counts.items():
+        if a == NULL:
+            continue
+        total[a] += c * valences[e]
+        if c > best.get(a, (0.0, ""))[0]:
+            best[a] = (c, e)
+    out = {}
+    for a, v in total.items():
+        if a in names or a.startswith(ARTICLE):
+            continue
+        n = occurrences[a]
+        valence = max(-4.0, min(4.0, v / n))
+        if n >= MIN_COUNT and abs(valence) >= MIN_VALENCE:
+            out[a] = (valence, n, best[a][1])
+    return out
+
+
+def split_sums(texts: Sequence[str], lexicon: tone.ArabicLexicon) -> np.ndarray:
+    """Per text: (sum of curated valences, sum of induced valences) after the rules, at scale 1; NaN without evidence."""
+    out = np.full((len(texts), 2), np.nan)
+    for i, text in enumerate(texts):
+        hits = tone.arabic_hits(text, lexicon)
+        if hits:
+            out[i] = (
+                sum(h.valence for h in hits if h.source == "lexicon"),
+                sum(h.valence for h in hits if h.source == "induced"),
+            )
+    return out
+
+
+def fit_scales(sums: np.ndarray, target: np.ndarray) -> tuple[float, float, float]:
+    """(curated scale, induced scale, r) minimising squared error of VADER-normalised sums against the target."""
+    ok = ~np.isnan(sums[:, 0])
+    x, y = sums[ok], target[ok]
+
+    def loss(p: np.ndarray) -> float:
+        s = x @ p
+        return float(np.mean((s / np.sqrt(s * s + tone.VADER_ALPHA) - y) ** 2))
+
+    a, b = minimize(loss, np.array([1.0, 1.0]), method="Nelder-Mead").x
+    s = x @ np.array([a, b])
+    r = float(np.corrcoef(s / np.sqrt(s * s + tone.VADER_ALPHA), y)[0, 1])
+    return float(a), float(b), r
+
+
+def fit_neutral_band(sums: np.ndarray, scales: tuple[float, float], target: np.ndarray) -> float:
+    """The |valence sum| quantile at which the Arabic neutral share equals the English one."""
+    ok = ~np.isnan(sums[:, 0])
+    totals = np.abs(sums[ok] @ np.array(scales))
+    english_neutral = float(np.mean(np.abs(target[ok]) < tone.POSITIVE_THRESHOLD))
+    return float(np.quantile(totals, english_neutral))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=None, help="the shared data folder (holds parallel_ar_en_pud.tsv)")
+    parser.add_argument("--out", type=Path, default=tone.MODEL_PATH)
+    args = parser.parse_args(argv)
+    root = data_dir(args.data_dir)
+    start = time.perf_counter()
+
+    df = read_training_pairs(root)
+    resources = tone.ToneResources(SentimentIntensityAnalyzer(), tone.load_lexicon(model_path=None), None)
+    valences = dict(resources.vader.lexicon)
+    df["vader"] = [row["tone"] for row in tone.score_sentences(list(df.en), "en", resources=resources)]
+    df = df[df.vader.notna() & df.ar.map(tone.has_arabic_letter)].reset_index(drop=True)
+    pairs = [(arabic_keys(ar), english_tone_words(en, valences)) for ar, en in zip(df.ar, df.en, strict=True)]
+    print(f"{len(df)} training pairs from {root} ({', '.join(f'{k} {v}' for k, v in df.source.value_counts().items())})")
+
+    names = name_keys()
+    curated = tone.load_lexicon(model_path=None)
+    fold = np.arange(len(df)) % FOLDS
+    sums = np.full((len(df), 2), np.nan)
+    for k in range(FOLDS):
+        words = induce([p for p, f in zip(pairs, fold, strict=True) if f != k], valences, names=names)
+        lexicon = dataclasses.replace(curated, stems={a: v for a, (v, _n, _e) in words.items()})
+        rows = np.flatnonzero(fold == k)
+        sums[rows] = split_sums([df.ar[i] for i in rows], lexicon)
+        print(f"  fold {k + 1}/{FOLDS}: {len(words)} induced words ({time.perf_counter() - start:.0f} s)")
+    news_like = df.source.isin(CALIBRATION_SOURCES).to_numpy()
+    target = df.vader.to_numpy()
+    lexicon_scale, stem_scale, r_oof = fit_scales(sums[news_like], target[news_like])
+    coverage = float(np.mean(~np.isnan(sums[news_like, 0])))
+    band = fit_neutral_band(sums[news_like], (lexicon_scale, stem_scale), target[news_like])
+    print(
+        f"scales (fitted on {news_like.sum()} news-like pairs): curated x{lexicon_scale:.3f}, induced x{stem_scale:.3f}; "
+        f"out-of-fold r = {r_oof:.3f}, coverage {coverage:.1%}"
+    )
+    print(f"neutral band: |valence sum| < {band:.3f}")
+
+    words = induce(pairs, valences, names=names)
+    print(f"{len(words)} induced words from all training pairs ({time.perf_counter() - start:.0f} s)")
+    model = {
+        "format": tone.MODEL_FORMAT,
+        "description": (
+            "Arabic tone words induced from English VADER valences across parallel sentences (IBM Model 1), "
+            "keyed by lib.analysis.tone.light_stem, and the two scales calibrating curated and induced "
+            "valences to VADER's compound; rebuilt by scripts/build_ar_tone.py"
+        ),
+        "built": date.today().isoformat(),
+        "sources": [*PARALLEL_FILES.values(), PUD_SOURCE, "VADER 3.3.2 lexicon (MIT)"],
+        "licence": LICENCE,
+        "settings": {
+            "em_iterations": EM_ITERATIONS,
+            "min_count": MIN_COUNT,
+            "min_valence": MIN_VALENCE,
+            "folds": FOLDS,
+            "calibration_sources": list(CALIBRATION_SOURCES),
+            "not_tone": sorted(NOT_TONE),
+            "name_keys_left_out": sorted(names),
+        },
+        "training_pairs": len(df),
+        "calibration_pairs": int(news_like.sum()),
+        "out_of_fold": {"pearson_r": round(r_oof, 4), "coverage": round(coverage, 4)},
+        "lexicon_scale": round(lexicon_scale, 4),
+        "stem_scale": round(stem_scale, 4),
+        "neutral_band": round(band, 4),
+        "stems": [[a, round(v, 3), n, e] for a, (v, n, e) in sorted(words.items())],
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(model, ensure_ascii=False, separators=(",", ":"))
+    # One word a line, so a rebuild shows as a readable diff.
+    text = text.replace('"stems":[[', '"stems":[\n[').replace("],[", "],\n[")
+    args.out.write_text(text + "\n", encoding="utf-8")
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
