@@ -289,3 +289,22 @@ def test_ambiguous_rules_are_validated(tmp_path):
 def test_mentions_carry_subtype_for_the_dyad(full):
     (m,) = match_english("The Washington Post", gaz=full)
     assert (m["type"], m["subtype"], m["affiliation"]) == ("organisation", "media", "united-states")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وأفاد التقرير", []),  # a verb, not the Turkish disaster agency
+        ("وقالت هيئة أفاد", [("afad", "أفاد")]),
+        ("أحكام الشرع الحنيف", []),
+        ("الرئيس الشرع", [("al-sharaa", "الشرع")]),
+        ("كلامي موجه لمن خالفني", []),
+        ("صوت هيغل الفيلسوف", []),
+        ("جاء ذلك كرد فعل", []),
+        ("الأكراد والكرد", [("kurdistan", "الأكراد"), ("kurdistan", "والكرد")]),
+        ("وكشف الدكتور التركي", []),  # a family name after an honorific
+        ("السفير التركي", [("turkey", "التركي")]),
+    ],
+)
+def test_arabic_common_words_are_not_names(full, text, expected):
+    assert _ids(match_arabic(text, gaz=full)) == expected

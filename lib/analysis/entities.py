@@ -62,9 +62,12 @@ NON_STATE_SUBTYPES = frozenset({"media", "think_tank", "company", "ngo", "court_
 #: Ambiguity rules for Arabic stems that are also common words (data/ar_ambiguous.csv):
 #: ``no_bi`` — not after the preposition ب without the article (بحماس "with
 #: enthusiasm"); ``no_clitic`` — only as a bare word, without any proclitic;
-#: ``titled`` — only right after a title or the entity's own first name
-#: (الرئيس روحاني، مصطفى سيجري), because the bare word is a verb or noun too.
-AR_RULES = ("no_bi", "no_clitic", "titled")
+#: ``titled`` — only right after a title, an introducing word or the entity's
+#: own first name (الرئيس روحاني، مصطفى سيجري، قناة أ خبر), because the bare
+#: word is a verb or noun too; ``article_only`` — only with the article
+#: (الكرد, not كرد فعل "as a reaction"); ``not_after`` — not right after one
+#: of the words listed with it (صلاة المغرب is the sunset prayer, not Morocco).
+AR_RULES = ("no_bi", "no_clitic", "titled", "article_only", "not_after")
 
 
 def _split(value: str) -> list[str]:
@@ -101,6 +104,9 @@ class Gazetteer:
     en_first: dict = field(default_factory=dict)
     #: first token of an Arabic stem (after clitics) -> token counts of stems starting with it, longest first
     ar_first: dict = field(default_factory=dict)
+    #: Arabic key -> the most tokens any listed form of it has: a one-word name
+    #: is not found split in two (سو تشي is Suu Kyi, not Sochi).
+    ar_words: dict = field(default_factory=dict)
     en_upper: dict = field(default_factory=dict)  # ALL-CAPS folded alias -> Alias (TURKEY)
     en_name_words: frozenset = frozenset()  # capitalised words of gazetteer names
     en_first_names: frozenset = frozenset()  # first words of English person names
@@ -142,12 +148,22 @@ TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 
 
 def read_ambiguous(path: str | Path | None = None) -> dict[str, str]:
-    """Arabic stem (``ar_key``) -> ambiguity rule, from ``data/ar_ambiguous.csv``."""
+    """Arabic stem (``ar_key``) -> ambiguity rule, from ``data/ar_ambiguous.csv``.
+
+    A ``not_after`` rule carries its words: ``not_after:word|word`` (normalised).
+    """
     df = pd.read_csv(path or AR_AMBIGUOUS_PATH, dtype=str, keep_default_na=False, comment="#")
+    if "not_after" not in df.columns:
+        df = df.assign(not_after="")
     bad = sorted(set(df["rule"]) - set(AR_RULES))
     if bad:
         raise ValueError(f"ar_ambiguous: unknown rules {bad}; expected one of {', '.join(AR_RULES)}")
-    return {ar_key(form): rule for form, rule in zip(df["form"], df["rule"], strict=True)}
+    out = {}
+    for form, rule, words in zip(df["form"], df["rule"], df["not_after"], strict=True):
+        if rule == "not_after":
+            rule += ":" + "|".join(arabic.normalise(w) for w in _split(words))
+        out[ar_key(form)] = rule
+    return out
 
 
 def gazetteer_aliases(df: pd.DataFrame) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
@@ -217,13 +233,17 @@ def build_gazetteer(df: pd.DataFrame, *, ambiguous: dict[str, str] | None = None
                 surname = person and " " not in stem
                 prior = ar.get(key)
                 if prior is None:
-                    ar[key] = Alias(eid, METHOD_GAZETTEER, article, surname=surname, rule=rules.get(key, ""), takes_article=article)
+                    # A one-word name without the article does not take it (حماس, not الحماس);
+                    # a longer one may (حلف الأطلسي، الحلف الأطلسي).
+                    takes = article or " " in stem
+                    ar[key] = Alias(eid, METHOD_GAZETTEER, article, surname=surname, rule=rules.get(key, ""), takes_article=takes)
                 elif prior.entity_id == eid and prior.requires_article != article:  # listed with and without ال
                     ar[key] = prior._replace(requires_article=False, takes_article=True)
         for adj in _split(row.adjectives_ar):
             stem, _ = _ar_stem(adj)
             ar_forms.add(stem)
-            ar.setdefault(stem.replace(" ", ""), Alias(eid, METHOD_DEMONYM, adjective=True))
+            key = stem.replace(" ", "")
+            ar.setdefault(key, Alias(eid, METHOD_DEMONYM, adjective=True, rule=rules.get(key, "")))
     # ALL-CAPS headlines (TURKEY, ERDOGAN) match the alias they spell.
     upper = {k.upper(): a for k, a in en.items() if k.upper() != k and len(k) >= 4}
     upper = {k: a for k, a in upper.items() if k not in en}
@@ -235,11 +255,14 @@ def build_gazetteer(df: pd.DataFrame, *, ambiguous: dict[str, str] | None = None
             en_tokens.setdefault(toks, key)
             en_first.setdefault(toks[0], set()).add(len(toks))
     ar_first: dict[str, set] = {}
+    ar_words: dict[str, int] = {}
     for stem in ar_forms:
         toks = TOKEN_RE.findall(stem)
         if toks:
             ar_first.setdefault(toks[0], set()).add(len(toks))
             ar_first.setdefault("".join(toks), set()).add(1)  # written as one word (ابوظبي)
+            key = "".join(toks)
+            ar_words[key] = max(ar_words.get(key, 0), len(toks))
     for key, alias in ar.items():
         if alias.adjective:  # with a nisba ending: التركية، الأمريكيين
             for suf in AR_SUFFIXES:
@@ -265,6 +288,7 @@ def build_gazetteer(df: pd.DataFrame, *, ambiguous: dict[str, str] | None = None
         en_tokens=en_tokens,
         en_first={k: tuple(sorted(v, reverse=True)) for k, v in en_first.items()},
         ar_first={k: tuple(sorted(v, reverse=True)) for k, v in ar_first.items()},
+        ar_words=ar_words,
         en_upper=upper,
         en_name_words=frozenset(name_words),
         en_first_names=frozenset(first_en),
@@ -443,6 +467,14 @@ AR_TITLES = frozenset(
     الجنرال الفريق اللواء العميد العقيد المقدم الرائد النقيب القائد قائد الزعيم زعيم المتحدث الناطق الشيخ الأمير الملك السلطان
     السيد السيده المستشار مستشار المرشد المرشح النائب السناتور السيناتور عضو الحاكم المحافظ العاهل ولي العهد رئيسا""".split()
 )
+#: Words that introduce the name of an organisation or place (قناة أ خبر، مدينة لفيف).
+AR_INTRODUCERS = frozenset(
+    arabic.normalise(w) for w in "قناه صحيفه وكاله شبكه موقع مجموعه شركه هيئه رئاسه اداره مدينه بلده محافظه قاعده مطار".split()
+)
+#: Honorifics before a family name: after them a nisba adjective is a name
+#: (الدكتور التركي is a Dr Al-Turki), where after a role it is a nationality
+#: (السفير التركي).
+AR_HONORIFICS = frozenset(arabic.normalise(w) for w in "الدكتور د الاستاذ المهندس الشيخ السيد الكابتن".split())
 _AR_WORD_BEFORE = re.compile(r"(\w+)\s+$")
 #: The seat of an institution: ومقره الدوحة، مقرها في واشنطن، معهد في الدوحة.
 _AR_INSTITUTION = r"(?:معهد|مركز|جامعه|صحيفه|مؤسسه|قناه|مكتب)"
@@ -485,7 +517,10 @@ def _scan_arabic(words: list[str], gaz: Gazetteer, *, limit: int = 10_000):
             for length in lengths:
                 if i + length > n or length > limit or (hit and length <= hit[1] - hit[0] + 1):
                     continue
-                found = _ar_lookup(stem0 + "".join(words[i + 1 : i + length]), pre, aliases)
+                key = stem0 + "".join(words[i + 1 : i + length])
+                found = _ar_lookup(key, pre, aliases)
+                if found and length > 1 and length > gaz.ar_words.get(key[: len(key) - len(found[1])], length):
+                    found = None
                 if found:
                     hit = (i, i + length - 1, pre, found[1], found[0])
                     break
@@ -497,21 +532,21 @@ def _scan_arabic(words: list[str], gaz: Gazetteer, *, limit: int = 10_000):
 
 
 def _ar_lookup(key: str, pre: str, aliases: dict) -> tuple[Alias, str] | None:
-    """The alias for a whitespace-free key (and the nisba ending it carries), if allowed after ``pre``."""
-    alias, suf = aliases.get(key), ""
-    if alias is None:
-        for s in AR_SUFFIXES:
-            if key.endswith(s) and len(key) > len(s) + 1:
-                cand = aliases.get(key[: -len(s)])
-                if cand is not None and cand.adjective:
-                    alias, suf = cand, s
-                    break
-    if alias is None or (suf and not alias.adjective):
-        return None
+    """The alias for a whitespace-free key (and the nisba ending it carries), if allowed after ``pre``.
+
+    The key as a name is tried first, then as an adjective with a nisba
+    ending (السورية is Syria's adjective even though سورية is also its name).
+    """
     has_article = pre.endswith("ال") or pre.endswith("لل")
-    if (alias.requires_article and not has_article) or (has_article and not alias.takes_article):
-        return None
-    return alias, suf
+    alias = aliases.get(key)
+    if alias is not None and not ((alias.requires_article and not has_article) or (has_article and not alias.takes_article)):
+        return alias, ""
+    for s in AR_SUFFIXES:
+        if key.endswith(s) and len(key) > len(s) + 1:
+            cand = aliases.get(key[: -len(s)])
+            if cand is not None and cand.adjective:
+                return cand, s
+    return None
 
 
 def match_arabic(text: str, *, gaz: Gazetteer) -> list[dict]:
@@ -526,7 +561,7 @@ def match_arabic(text: str, *, gaz: Gazetteer) -> list[dict]:
 
     def accept(i: int, j: int, pre: str, alias: Alias) -> bool:
         nstart, nend = toks[i][0], toks[j][1]
-        checked = alias.rule or alias.surname or gaz.entity(alias.entity_id).get("type") == "country"
+        checked = alias.rule or alias.surname or alias.adjective or gaz.entity(alias.entity_id).get("type") == "country"
         if checked and not _arabic_plausible(alias, pre, ntext[max(0, nstart - 60) : nstart], gaz):
             return False
         start, end = norm.span(nstart, nend)
@@ -534,12 +569,27 @@ def match_arabic(text: str, *, gaz: Gazetteer) -> list[dict]:
         return True
 
     for i, j, pre, _suf, alias in hits:
+        if _quoted_place(ntext, toks[i][0], toks[j][1], gaz.entity(alias.entity_id).get("type")):
+            continue
         if not accept(i, j, pre, alias) or j == i or gaz.entity(alias.entity_id).get("type") not in NESTING_TYPES:
             continue
         for a, b, p2, _s2, inner in _scan_arabic(words[i : j + 1], gaz, limit=j - i):
             if gaz.entity(inner.entity_id).get("type") in _NESTED_TYPES and inner.entity_id != alias.entity_id:
                 accept(i + a, i + b, p2, inner)
     return out
+
+
+_OPEN_QUOTES = "«\"“'‘"
+_CLOSE_QUOTES = "»\"”'’"
+
+
+def _quoted_place(ntext: str, start: int, end: int, etype: str | None) -> bool:
+    """A place name alone in quotation marks is the title of something else
+    (لـ«الشرق الأوسط» is the newspaper Asharq Al-Awsat, not the region)."""
+    if etype not in ("place", "country"):
+        return False
+    before = ntext[max(0, start - 2) : start].rstrip()
+    return bool(before) and before[-1] in _OPEN_QUOTES and ntext[end : end + 1] in _CLOSE_QUOTES
 
 
 def _arabic_plausible(alias: Alias, pre: str, before: str, gaz: Gazetteer) -> bool:
@@ -549,10 +599,19 @@ def _arabic_plausible(alias: Alias, pre: str, before: str, gaz: Gazetteer) -> bo
     proclitic = pre.lstrip("وف")
     if alias.rule == "no_clitic" and pre:
         return False
+    if alias.rule == "article_only" and not (pre.endswith("ال") or pre.endswith("لل")):
+        return False
+    if alias.adjective and prev in AR_HONORIFICS:
+        return False
+    if alias.surname and "ك" in proclitic:  # كلامي is "my words", not "like Lammy"
+        return False
     if alias.rule == "no_bi" and proclitic.startswith("ب") and "ال" not in proclitic:
         return False
     own = set(arabic.normalise(gaz.entity(alias.entity_id).get("name_ar", "")).split())
-    if alias.rule == "titled" and not (prev in AR_TITLES or prev in own):
+    introducers = AR_TITLES if gaz.entity(alias.entity_id).get("type") == "person" else AR_INTRODUCERS | AR_TITLES
+    if alias.rule == "titled" and not (prev in introducers or prev in own):
+        return False
+    if alias.rule.startswith("not_after:") and prev in alias.rule[len("not_after:") :].split("|"):
         return False
     if alias.surname and prev in gaz.ar_first_names and prev not in own and not pre:
         return False
