@@ -66,8 +66,11 @@ NON_STATE_SUBTYPES = frozenset({"media", "think_tank", "company", "ngo", "court_
 #: own first name (الرئيس روحاني، مصطفى سيجري، قناة أ خبر), because the bare
 #: word is a verb or noun too; ``article_only`` — only with the article
 #: (الكرد, not كرد فعل "as a reaction"); ``not_after`` — not right after one
-#: of the words listed with it (صلاة المغرب is the sunset prayer, not Morocco).
-AR_RULES = ("no_bi", "no_clitic", "titled", "article_only", "not_after")
+#: of the words listed with it (صلاة المغرب is the sunset prayer, not Morocco);
+#: ``context`` — only with a title or introducer before it, or one of the
+#: listed cue words within a few words around it, and never after ب
+#: (حماس is Hamas beside غزة or حركة, "enthusiasm" in بكل حماس).
+AR_RULES = ("no_bi", "no_clitic", "titled", "article_only", "not_after", "context")
 
 
 def _split(value: str) -> list[str]:
@@ -150,17 +153,17 @@ TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 def read_ambiguous(path: str | Path | None = None) -> dict[str, str]:
     """Arabic stem (``ar_key``) -> ambiguity rule, from ``data/ar_ambiguous.csv``.
 
-    A ``not_after`` rule carries its words: ``not_after:word|word`` (normalised).
+    ``not_after`` and ``context`` rules carry their words: ``context:word|word`` (normalised).
     """
     df = pd.read_csv(path or AR_AMBIGUOUS_PATH, dtype=str, keep_default_na=False, comment="#")
-    if "not_after" not in df.columns:
-        df = df.assign(not_after="")
+    if "words" not in df.columns:
+        df = df.assign(words="")
     bad = sorted(set(df["rule"]) - set(AR_RULES))
     if bad:
         raise ValueError(f"ar_ambiguous: unknown rules {bad}; expected one of {', '.join(AR_RULES)}")
     out = {}
-    for form, rule, words in zip(df["form"], df["rule"], df["not_after"], strict=True):
-        if rule == "not_after":
+    for form, rule, words in zip(df["form"], df["rule"], df["words"], strict=True):
+        if rule in ("not_after", "context"):
             rule += ":" + "|".join(arabic.normalise(w) for w in _split(words))
         out[ar_key(form)] = rule
     return out
@@ -562,7 +565,8 @@ def match_arabic(text: str, *, gaz: Gazetteer) -> list[dict]:
     def accept(i: int, j: int, pre: str, alias: Alias) -> bool:
         nstart, nend = toks[i][0], toks[j][1]
         checked = alias.rule or alias.surname or alias.adjective or gaz.entity(alias.entity_id).get("type") == "country"
-        if checked and not _arabic_plausible(alias, pre, ntext[max(0, nstart - 60) : nstart], gaz):
+        window = ntext[max(0, nstart - AR_CONTEXT_WINDOW) : nstart]
+        if checked and not _arabic_plausible(alias, pre, window, gaz, ntext[nend : nend + AR_CONTEXT_WINDOW]):
             return False
         start, end = norm.span(nstart, nend)
         out.append(_mention(alias.entity_id, text[start:end], start, end, alias.method, gaz=gaz))
@@ -592,7 +596,20 @@ def _quoted_place(ntext: str, start: int, end: int, etype: str | None) -> bool:
     return bool(before) and before[-1] in _OPEN_QUOTES and ntext[end : end + 1] in _CLOSE_QUOTES
 
 
-def _arabic_plausible(alias: Alias, pre: str, before: str, gaz: Gazetteer) -> bool:
+#: How far around a ``context`` stem its cue words are looked for (characters).
+AR_CONTEXT_WINDOW = 80
+
+
+def _has_cue(cues: str, before: str, after: str) -> bool:
+    words = set(TOKEN_RE.findall(before[-AR_CONTEXT_WINDOW:])) | set(TOKEN_RE.findall(after[:AR_CONTEXT_WINDOW]))
+    for w in words:
+        for k in (0, *_AR_SPLITS.get(w[:1], ())):
+            if w[k:] in cues.split("|"):
+                return True
+    return False
+
+
+def _arabic_plausible(alias: Alias, pre: str, before: str, gaz: Gazetteer, after: str = "") -> bool:
     """Whether a match of an ambiguous stem, a surname or a country reads as the name here."""
     prev_m = _AR_WORD_BEFORE.search(before)
     prev = prev_m.group(1) if prev_m else ""
@@ -612,6 +629,10 @@ def _arabic_plausible(alias: Alias, pre: str, before: str, gaz: Gazetteer) -> bo
     if alias.rule == "titled" and not (prev in introducers or prev in own):
         return False
     if alias.rule.startswith("not_after:") and prev in alias.rule[len("not_after:") :].split("|"):
+        return False
+    if alias.rule.startswith("context:") and (
+        proclitic.startswith("ب") or not (prev in introducers or _has_cue(alias.rule[len("context:") :], before, after))
+    ):
         return False
     if alias.surname and prev in gaz.ar_first_names and prev not in own and not pre:
         return False
