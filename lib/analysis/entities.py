@@ -237,9 +237,10 @@ def build_gazetteer(df: pd.DataFrame, *, ambiguous: dict[str, str] | None = None
                 surname = person and " " not in stem
                 prior = ar.get(key)
                 if prior is None:
-                    # A one-word name without the article does not take it (حماس, not الحماس);
-                    # a longer one may (حلف الأطلسي، الحلف الأطلسي).
-                    takes = article or " " in stem
+                    # A one-word name of a person, or one that is also a common word, does not
+                    # take the article (حماس, not الحماس "the enthusiasm"); others may
+                    # (البوينغ، الحلف الأطلسي).
+                    takes = article or " " in stem or not (person or key in rules)
                     ar[key] = Alias(eid, METHOD_GAZETTEER, article, surname=surname, rule=rules.get(key, ""), takes_article=takes)
                 elif prior.entity_id == eid and prior.requires_article != article:  # listed with and without ال
                     ar[key] = prior._replace(requires_article=False, takes_article=True)
@@ -283,7 +284,9 @@ def build_gazetteer(df: pd.DataFrame, *, ambiguous: dict[str, str] | None = None
             "canonical": True,
         }
     )
-    first_ar -= {"ال"}
+    # First names only: not titles, not words with the article, not على (on),
+    # which normalises like the name علي.
+    first_ar = {w for w in first_ar if not w.startswith("ال") and w not in AR_TITLES and w not in AR_HONORIFICS and w not in _AR_NOT_FIRST}
     return Gazetteer(
         schema.validate("entities", table),
         info,
@@ -475,6 +478,8 @@ AR_TITLES = frozenset(
 AR_INTRODUCERS = frozenset(
     arabic.normalise(w) for w in "قناه صحيفه وكاله شبكه موقع مجموعه شركه هيئه رئاسه اداره مدينه بلده محافظه قاعده مطار".split()
 )
+#: Words that normalise like a first name but mostly are not one before a surname.
+_AR_NOT_FIRST = frozenset(arabic.normalise(w) for w in "على إلى حتى لدى متى سيد أبو ابو بن".split())
 #: Honorifics before a family name: after them a nisba adjective is a name
 #: (الدكتور التركي is a Dr Al-Turki), where after a role it is a nationality
 #: (السفير التركي).
