@@ -325,6 +325,8 @@ def test_arabic_common_words_are_not_names(full, text, expected):
         ("وزير الخارجية السعودي عادل الجبير", ["عادل الجبير"]),
         ("وقال الرئيس إن الاتفاق", []),  # no name after the title
         ("وقال الرئيس بوتين إن", []),  # one word: too little to be sure
+        ("مدرب الفريق الالماني ستامب وهم: عبدالمجيد", []),  # وهم "and they" ends the name
+        ("والمحلل الفني لأداء اللاعبين البروفيسور", []),  # a plural with the article is no family name
     ],
 )
 def test_names_after_titles(text, names):

@@ -777,7 +777,7 @@ _AR_NOT_NAME = frozenset(
     for w in """في من على الى إلى عن مع ان إن أن أنه انه إنه قد لقد كان كانت قال قالت يقول تقول أكد اكد أكدت أعلن اعلن أعلنت
     أضاف اضاف أضافت أشار اشار أشارت ذكر ذكرت صرح صرحت أوضح اوضح خلال بعد قبل حول وقال وقالت وأكد وأضاف وأشار
     الذي التي الذين هو هي هم هذا هذه ذلك تلك يوم اليوم أمس امس غدا لدى عند منذ حتى ثم او أو و ما لا لم لن بين أمام امام
-    بن بنت أبو ابو آل ال وزير رئيس الرئيس السفير نائب""".split()
+    بن بنت أبو ابو آل ال وزير رئيس الرئيس السفير نائب وهم وهو وهي وهما ولا وقد وكان وفي ومن وعلى""".split()
 )
 _AR_NAME_WORD_RE = re.compile(r"[\u0621-\u064a]{2,}")
 #: A name after a title has two to four words.
@@ -804,7 +804,9 @@ def arabic_titled_names(text: str) -> list[tuple[int, int, str]]:
         for w in re.finditer(r"\S+", ntext[pos : pos + 80]):
             token = w.group()
             core = _AR_NAME_WORD_RE.fullmatch(token.rstrip("،,.:؛;»\"'”)"))
-            if not core or core.group() in _AR_NOT_NAME or (not words and core.group().startswith("ال")):
+            word = core.group() if core else ""
+            # The article starts no first name, and a plural (اللاعبين) is no family name.
+            if not core or word in _AR_NOT_NAME or (word.startswith("ال") and (not words or word.endswith(("ين", "ون", "ات")))):
                 break
             words.append((pos + w.start(), pos + w.start() + len(core.group())))
             if token != core.group() or len(words) == MAX_TITLED_NAME_WORDS:
