@@ -764,9 +764,8 @@ _AR_ROLE_RE = re.compile(
     r"(?:مساعد|نائب|وكيل) وزير(?:ه)? \w+|وزير(?:ه)? الدوله|"
     r"(?:المتحدث|المتحدثه|الناطق|الناطقه)(?: الرسمي| الرسميه)? باسم(?: \w+){1,3}?|"
     r"السفير(?:ه)?|المبعوث(?:ه)?(?: الخاص| الاممي| الامريكي| الاميركي| الروسي)?|"
-    r"الجنرال|اللواء|العميد|العقيد|الفريق(?: اول)?|الاميرال|المشير|"
-    r"النائب|السيناتور|السناتور|المستشار(?:ه)?|مستشار(?:ه)? \w+|المعارض(?:ه)?|القيادي(?:ه)?|الزعيم|"
-    r"الصحفي(?:ه)?|الصحافي(?:ه)?|الكاتب(?:ه)?|الباحث(?:ه)?|المحلل"
+    r"الجنرال|اللواء|العميد|العقيد|الفريق اول|الاميرال|المشير|"
+    r"النائب|السيناتور|السناتور|المستشار(?:ه)?|مستشار(?:ه)? \w+|المعارض(?:ه)?|القيادي(?:ه)?|الزعيم"
     r")"
     r"(?: (?:ال\w+ي|ال\w+يه))*"  # nationality or ministry adjectives: الأمريكي، الروسية، التركي
     r" "
@@ -777,12 +776,30 @@ _AR_NOT_NAME = frozenset(
     for w in """في من على الى إلى عن مع ان إن أن أنه انه إنه قد لقد كان كانت قال قالت يقول تقول أكد اكد أكدت أعلن اعلن أعلنت
     أضاف اضاف أضافت أشار اشار أشارت ذكر ذكرت صرح صرحت أوضح اوضح خلال بعد قبل حول وقال وقالت وأكد وأضاف وأشار
     الذي التي الذين هو هي هم هذا هذه ذلك تلك يوم اليوم أمس امس غدا لدى عند منذ حتى ثم او أو و ما لا لم لن بين أمام امام
-    بن بنت أبو ابو آل ال وزير رئيس الرئيس السفير نائب وهم وهو وهي وهما ولا وقد وكان وفي ومن وعلى""".split()
+    بن بنت أبو ابو آل ال وزير رئيس الرئيس السفير نائب وهم وهو وهي وهما ولا وقد وكان وفي ومن وعلى
+    عندما يوجد فرضية عضو منطقة مجلس برنامج بشأن أي إي اي كل بعض غير لعب شؤون بحسب حسب مرارا سابقا السابق السابقة
+    الأسبق الراحل الحالي الابن الأول الماضي شركة اجتماعا اجتماع قادة دول إدارة نادي ولاية جبهة السلطة""".split()
 )
 _AR_NAME_WORD_RE = re.compile(r"[\u0621-\u064a]{2,}")
 #: A name after a title has two to four words.
 MIN_TITLED_NAME_WORDS = 2
 MAX_TITLED_NAME_WORDS = 4
+
+
+def _could_be_name_word(word: str, *, first: bool) -> bool:
+    """Whether a normalised word can be part of a person's name after a title.
+
+    Not a function word, speech verb or title; no preposition with the
+    article (للهيئة، بالمنطقة) or before a listed word (لرئيس); no
+    conjunction و after the first word (… وجعله); the article starts no
+    first name, a plural with it (اللاعبين) is no family name, and a word
+    with it ends the name (عادل الجبير).
+    """
+    if word in _AR_NOT_NAME or word.startswith(("لل", "بال", "كال")) or word[1:] in _AR_NOT_NAME:
+        return False
+    if word.startswith("و") and (not first or word[1:] in _AR_NOT_NAME or word[1:].startswith("ال")):
+        return False
+    return not (word.startswith("ال") and (first or word.endswith(("ين", "ون", "ات"))))
 
 
 def arabic_titled_names(text: str) -> list[tuple[int, int, str]]:
@@ -805,11 +822,10 @@ def arabic_titled_names(text: str) -> list[tuple[int, int, str]]:
             token = w.group()
             core = _AR_NAME_WORD_RE.fullmatch(token.rstrip("،,.:؛;»\"'”)"))
             word = core.group() if core else ""
-            # The article starts no first name, and a plural (اللاعبين) is no family name.
-            if not core or word in _AR_NOT_NAME or (word.startswith("ال") and (not words or word.endswith(("ين", "ون", "ات")))):
+            if not core or not _could_be_name_word(word, first=not words):
                 break
             words.append((pos + w.start(), pos + w.start() + len(core.group())))
-            if token != core.group() or len(words) == MAX_TITLED_NAME_WORDS:
+            if token != core.group() or len(words) == MAX_TITLED_NAME_WORDS or word.startswith("ال"):
                 break  # punctuation ends the name
             if ntext[pos + w.end() : pos + w.end() + 1] != " ":
                 break
