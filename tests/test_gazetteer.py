@@ -4,6 +4,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from babel import Locale
 
@@ -242,3 +243,15 @@ def test_the_names_the_analysts_missed_are_there(df):
     ]
     for text, eid in ar:
         assert [m["entity_id"] for m in entities.match_arabic(text, gaz=gaz)] == [eid], text
+
+
+def test_every_ambiguous_arabic_form_is_an_alias_of_its_entity(df):
+    amb = pd.read_csv(entities.AR_AMBIGUOUS_PATH, dtype=str, keep_default_na=False, comment="#")
+    _en, ar = entities.gazetteer_aliases(df)
+    owner = {key: eid for key, eid, _ in ar}
+    wrong = [
+        (r.form, r.entity_id, owner.get(entities.ar_key(r.form)))
+        for r in amb.itertuples()
+        if owner.get(entities.ar_key(r.form)) != r.entity_id
+    ]
+    assert not wrong

