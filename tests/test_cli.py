@@ -124,7 +124,7 @@ def test_export_writes_every_table_with_formulas_neutralised(capsys, db, batch, 
     from PIL import Image
 
     with Image.open(out1 / "briefing.png") as im:
-        assert im.size[0] >= 1500
+        assert im.size[0] >= 1000  # A4 portrait at 2×: 1190 px wide
     assert (out1 / "briefing.pdf").read_bytes().startswith(b"%PDF")
 
 

@@ -871,7 +871,7 @@ def name_skeleton(name: str, language: str) -> str:
     write differently share one letter (p/b, v/f, sh/s, kh/k).
     """
     if language == "ar":
-        words = [dediac_ar(arabic.normalise(w)).translate(_AR_SKELETON) for w in name.split()]
+        words = [arabic.dediac(arabic.normalise(w)).translate(_AR_SKELETON) for w in name.split()]
     else:
         words = []
         for w in fold(name).lower().split():
