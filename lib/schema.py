@@ -172,6 +172,7 @@ STORE_TABLES: dict[str, dict[str, str]] = {
         "status": STR,
         "error": STR,
         "depth": STR,  # full | triage; empty while pending analysis
+        "dyad_reason": STR,  # why the computed dyad (e.g. "no Turkish actor named")
         "edited": STR,  # comma-separated fields the user edited
         "added_at": STR,
     },

@@ -50,10 +50,20 @@ if store.is_temporary:
     st.warning(f"Temporary store: {store.fallback_reason}", icon=":material/warning:")
 counts = store.counts()
 fingerprint = store.fingerprint()
-m = st.columns(3)
-m[0].metric("Articles analysed", counts["visible"], help="Stored and not hidden: what every page shows")
-m[1].metric("Hidden", counts["hidden"])
-m[2].metric("Added by users", counts["upload"] + counts["cli"], help="Uploaded here or imported with `python -m lib import`")
+m = st.columns(4)
+m[0].metric("Articles", counts["visible"], help="Stored and not hidden")
+m[1].metric(
+    "On either relationship",
+    counts["full"],
+    help="US–Turkey, Russia–Turkey or both: fully analysed (entities, tone, topics, quotes) and shown on every page",
+)
+m[2].metric(
+    "About something else",
+    counts["triage"],
+    help="Only the cheap pass (language, sentences, a scan for Turkish actors, the dyad): listed below with the reason. "
+    "Assign one to a relationship under 'Correct an article' to have it fully analysed.",
+)
+m[3].metric("Hidden", counts["hidden"], help=f"Added by users: {counts['upload'] + counts['cli']}; seeds: {counts['seed']}")
 st.markdown(
     f"Corpus fingerprint **`{short_fingerprint(fingerprint)}`**",
     help="A hash of the visible articles, your corrections and the pipeline version; exported briefings carry it in their footer.",
@@ -165,6 +175,8 @@ downloads.dataframe(
         "language",
         "dyad",
         "dyad_auto",
+        "depth",
+        "dyad_reason",
         "status",
         "edited",
         "added_at",
@@ -173,6 +185,10 @@ downloads.dataframe(
     column_config={
         "title": st.column_config.TextColumn("title", width="large"),
         "dyad_auto": "dyad (computed)",
+        "depth": st.column_config.TextColumn(
+            "analysis", help="full: every stage; triage: the cheap pass only (about neither relationship)"
+        ),
+        "dyad_reason": st.column_config.TextColumn("why this dyad", width="medium"),
         "edited": st.column_config.TextColumn("edited by you", help="Fields set on this page (the latest edit wins)"),
     },
 )

@@ -102,7 +102,17 @@ def test_seeds_can_be_hidden_but_not_removed(db):
     widget(at.toggle, "Hide the seed articles").set_value(True)
     at.run()
     assert not at.exception
-    assert Store(db).counts() == {"total": 5, "visible": 0, "hidden": 5, "seed": 5, "upload": 0, "cli": 0}
+    assert Store(db).counts() == {
+        "total": 5,
+        "visible": 0,
+        "hidden": 5,
+        "seed": 5,
+        "upload": 0,
+        "cli": 0,
+        "full": 0,
+        "triage": 0,
+        "pending": 0,
+    }
     assert metrics(at)["Articles analysed"] == "0"
     compare = AppTest.from_file(str(ROOT / "pages" / "1_Compare.py"), default_timeout=TIMEOUT).run()
     assert not compare.exception  # every page has an empty state

@@ -209,7 +209,7 @@ def test_seeds_can_be_hidden_but_not_removed(store, fake, tmp_path):
     assert store.set_hidden_origin("seed", True) == 1
     assert visible(store) == []
     store.set_hidden_origin("seed", False)
-    assert store.counts() == {"total": 2, "visible": 2, "hidden": 0, "seed": 2, "upload": 0, "cli": 0}
+    assert store.counts() == {"total": 2, "visible": 2, "hidden": 0, "seed": 2, "upload": 0, "cli": 0, "full": 2, "triage": 0, "pending": 0}
 
 
 def test_removing_an_upload_drops_its_edits_and_analysis(store, fake):

@@ -71,7 +71,7 @@ def test_a_store_of_the_json_layout_opens_and_upgrades(tmp_path):
         assert con.execute("PRAGMA user_version").fetchone()[0] == STORE_SCHEMA_VERSION
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "analysis" not in tables and {"a_articles", "a_sentences", "a_mentions"} <= tables
-    assert s.counts() == {"total": 3, "visible": 2, "hidden": 1, "seed": 0, "upload": 3, "cli": 0}
+    assert s.counts() == {"total": 3, "visible": 2, "hidden": 1, "seed": 0, "upload": 3, "cli": 0, "full": 2, "triage": 0, "pending": 0}
     assert s.is_seeded
     loaded = s.load()
     assert list(loaded.tables["articles"]["article_id"]) == ids[:2]  # the hidden one is not shown

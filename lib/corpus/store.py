@@ -961,14 +961,24 @@ class Store:
         return fp
 
     def counts(self) -> dict[str, int]:
-        """Stored articles by origin and visibility."""
+        """Stored articles by origin and visibility, and visible ones by depth of analysis
+        (``full``, ``triage`` — the cheap pass only — or ``pending``)."""
         with self._connect() as con:
+            con.execute("BEGIN")
             rows = con.execute("SELECT origin, hidden, COUNT(*) FROM articles GROUP BY origin, hidden").fetchall()
-        out = {"total": 0, "visible": 0, "hidden": 0, **{o: 0 for o in ORIGINS}}
+            depths = con.execute(
+                "SELECT COALESCE(an.depth, CASE WHEN an.article_id IS NULL THEN 'pending' ELSE 'full' END), COUNT(*) FROM articles a"
+                " LEFT JOIN a_articles an ON an.article_id = a.article_id AND an.pipeline_version = ? WHERE a.hidden = 0 GROUP BY 1",
+                (self.pipeline_version,),
+            ).fetchall()
+            con.execute("COMMIT")
+        out = {"total": 0, "visible": 0, "hidden": 0, **{o: 0 for o in ORIGINS}, "full": 0, "triage": 0, "pending": 0}
         for origin, hidden, n in rows:
             out["total"] += n
             out[origin] += n
             out["hidden" if hidden else "visible"] += n
+        for depth, n in depths:
+            out[depth] += n
         return out
 
     def listing(self) -> pd.DataFrame:
@@ -977,7 +987,7 @@ class Store:
             con.execute("BEGIN")
             rows = con.execute(
                 "SELECT a.article_id, a.file, a.origin, a.hidden, a.metadata, a.added_at, a.status, a.error,"
-                " an.title, an.date, an.source, an.dyad, an.dyad_auto, an.language, an.status, an.error, an.depth"
+                " an.title, an.date, an.source, an.dyad, an.dyad_auto, an.language, an.status, an.error, an.depth, an.dyad_reason"
                 " FROM articles a LEFT JOIN a_articles an ON an.article_id = a.article_id AND an.pipeline_version = ?"
                 " ORDER BY a.seq",
                 (self.pipeline_version,),
@@ -1003,6 +1013,7 @@ class Store:
             a_status,
             a_error,
             depth,
+            why,
         ) in rows:
             meta = json.loads(meta_json)
             ed = edits.get(aid, {})
@@ -1021,6 +1032,7 @@ class Store:
                     "status": a_status or (status if a_status is None and dyad is not None else "pending"),
                     "error": a_error or error,
                     "depth": depth,
+                    "dyad_reason": why,
                     "edited": ",".join(sorted(ed)) or None,
                     "added_at": added_at,
                 }
