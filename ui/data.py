@@ -24,6 +24,7 @@ wrappers of ``lib.views``, keyed by the store's generation and the filters.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -219,8 +220,12 @@ def import_uploads(
     files = list(files)
     items = [it for name, data in files for it in importers.import_file(name, data, limits=upload_limits(), mappings=mappings).items]
     runner = _runner_for(sum(1 for it in items if it.ok))
+    first_models = isinstance(runner, runners.SerialRunner) and not get_resources().models_loaded
     try:
-        return get_store().import_items(items, origin="upload", runner=runner, progress=progress)
+        with (
+            st.spinner("Loading the language models (once per server start; a few seconds)…") if first_models else contextlib.nullcontext()
+        ):
+            return get_store().import_items(items, origin="upload", runner=runner, progress=progress)
     finally:
         runner.close()
 
