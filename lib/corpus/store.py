@@ -643,7 +643,8 @@ class Store:
         # Refusals and exact duplicates (same raw text) need no analysis.
         known = self._known_hashes({content_hash(it.text or "") for it in items if it.error is None})
         todo: list[int] = []
-        seen_here: dict[str, str] = {}
+        first_of: dict[str, int] = {}
+        copies: dict[int, int] = {}  # item -> the earlier item of this import with the same text
         for i, it in enumerate(items):
             if it.error is not None:
                 settle(i, Outcome(it.file, "rejected", it.error.reason, it.error.message))
@@ -651,10 +652,10 @@ class Store:
             h = content_hash(it.text or "")
             if h in known:
                 settle(i, _duplicate(it.file, *known[h]))
-            elif h in seen_here:
-                settle(i, Outcome(it.file, "duplicate", "duplicate", f"the same text is also in {seen_here[h]} in this import"))
+            elif h in first_of:
+                copies[i] = first_of[h]
             else:
-                seen_here[h] = it.file
+                first_of[h] = i
                 todo.append(i)
 
         results = self._analyse([items[i] for i in todo], analyze=analyze, runner=runner)
@@ -681,6 +682,15 @@ class Store:
             for i in todo:
                 if settled[i] is None:
                     settle(i, Outcome(items[i].file, "rejected", reason, f"not stored: {failure}"))
+        for i, j in copies.items():  # the same text twice in one import: the copy follows the first's fate
+            first = settled[j]
+            assert first is not None
+            if first.outcome in ("added", "not_analysed"):
+                settle(i, _duplicate(items[i].file, first.article_id or "", items[j].file, 0))
+            elif first.outcome == "duplicate":
+                settle(i, Outcome(items[i].file, "duplicate", "duplicate", first.message, first.article_id))
+            else:
+                settle(i, Outcome(items[i].file, "rejected", first.reason, f"the same text as {items[j].file}: {first.message}"))
         return [o for o in settled if o is not None]
 
     @staticmethod
