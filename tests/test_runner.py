@@ -98,3 +98,32 @@ def test_rate_describes_progress():
     rate = runners.Rate(total=10, started=0.0)
     rate.step(5)
     assert rate.describe().startswith("5 of 10 articles (")
+
+
+def test_workers_end_when_their_parent_is_killed(tmp_path):
+    """A SIGKILLed import leaves no worker behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    code = (
+        "import sys, time; sys.path.insert(0, sys.argv[1]);"
+        "from lib.corpus.runner import ProcessRunner, Task;"
+        "r = ProcessRunner(2, batch_size=1); list(r.map([Task('x', 'a.txt', depth='triage')]));"
+        "print('ready', flush=True); time.sleep(600)"
+    )
+    root = str(Path(__file__).resolve().parent.parent)
+    proc = subprocess.Popen([sys.executable, "-c", code, root], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    workers = psutil.Process(proc.pid).children()
+    assert workers
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 10 * runners.PARENT_CHECK_S + 30
+    while time.monotonic() < deadline and any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers):
+        time.sleep(0.5)
+    assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)

@@ -158,6 +158,24 @@ class _ExecutorRunner:
         return _ordered(self._submit, tasks, window=max(2, self.workers * IN_FLIGHT_PER_WORKER), batch_size=self.batch_size)
 
 
+#: Seconds between a worker's checks that the process that started it is alive.
+PARENT_CHECK_S = 2.0
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initialiser: end this worker when its parent dies (even by SIGKILL),
+    instead of waiting forever for work that will never come."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_S)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 class ProcessRunner(_ExecutorRunner):
     """Local worker processes (spawned: safe beside a threaded web server)."""
 
@@ -165,7 +183,9 @@ class ProcessRunner(_ExecutorRunner):
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.use_spacy = use_spacy
         self.batch_size = batch_size
-        self._pool: Executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
+        self._pool: Executor = ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=get_context("spawn"), initializer=_exit_with_parent, initargs=(os.getpid(),)
+        )
 
     def _submit(self, batch: list[Task]) -> Future:
         return self._pool.submit(run_batch, batch, self.use_spacy)
