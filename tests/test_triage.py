@@ -79,7 +79,20 @@ def test_the_scan_never_misses_a_turkish_name_the_gazetteer_knows():
         assert scan.names_turkey(f"Yesterday {en} said nothing new.", "en"), en
         if isinstance(ar, str) and ar:
             assert scan.names_turkey(f"وقال {ar} أمس إن الوضع مستقر.", "ar"), ar
+    # Whatever the gazetteer's matcher finds on the Turkey side, the scan has seen (every alias,
+    # possessive and plural forms, a headline in capitals).
+    for alias, a in gaz.en_aliases.items():
+        if a.entity_id in turkish:
+            for sentence in (
+                f"Yesterday {alias}'s office said nothing new.",
+                f"Officials met {alias}s in Rome.",
+                f"NEWS: {alias.upper()} WINS",
+            ):
+                mentions = entities.match_english(sentence, gaz=gaz)
+                if any(m["entity_id"] in turkish for m in mentions):
+                    assert scan.names_turkey(sentence, "en"), sentence
     assert not scan.names_turkey("Rain fell in Lisbon and Porto.", "en")
+    assert not scan.names_turkey("The failed attempt on 15 July was a crisis for the city.", "en")
     assert not scan.names_turkey("هطلت أمطار غزيرة على لشبونة.", "ar")
 
 
