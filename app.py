@@ -24,6 +24,7 @@ PAGES = [
     ("pages/7_Over_time.py", "Over time", "time", ":material/timeline:"),
     ("pages/8_By_outlet.py", "By outlet", "outlets", ":material/newspaper:"),
     ("pages/6_Corpus.py", "Corpus", "corpus", ":material/upload_file:"),
+    ("pages/9_Names.py", "Names", "names", ":material/person_search:"),
 ]
 
 navigation = st.navigation([st.Page(f, title=t, url_path=u, icon=i, default=(n == 0)) for n, (f, t, u, i) in enumerate(PAGES)])

@@ -18,6 +18,7 @@ PAGES = [
     "pages/5_Tone.py",
     "pages/7_Over_time.py",
     "pages/8_By_outlet.py",
+    "pages/9_Names.py",
 ]
 #: First run analyses the seeds and loads the models (~10 s on a laptop).
 TIMEOUT = 240
@@ -366,3 +367,29 @@ def test_article_strings_are_plain_text_and_cells_are_formula_safe(tmp_path, mon
     heading = next(b for b in bodies if b.startswith("<h2"))
     assert "<a " not in heading and "www.example.com" in heading and "[x](http" in heading
     assert not any("www.example.com" in m.value for m in at.markdown)  # never through markdown (autolinks)
+
+
+def test_names_page_links_a_name_and_the_edit_survives_a_new_session(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "envoy.txt").write_text(
+        "Estonian envoy meets Erdogan on US sanctions\n\n"
+        "The Estonian envoy Margus Tsahkna met Erdogan in Ankara on Monday to discuss US sanctions on Turkey. "
+        "Tsahkna said Washington and Ankara were close to a deal.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("COVERAGE_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("COVERAGE_DB", str(tmp_path / "names.sqlite"))
+    at = run("pages/9_Names.py")
+    assert_ok(at)
+    labels = at.selectbox(key="names.source").options
+    assert any("Margus Tsahkna" in label for label in labels), labels
+    at.selectbox(key="names.source").set_value("ner:en:margus-tsahkna")
+    at.radio(key="names.action").set_value("link")
+    at.selectbox(key="names.target").set_value("turkey")
+    at.button[0].click().run()  # the form's submit button
+    assert_ok(at)
+    again = run("pages/9_Names.py")  # a new session reads the edit from the store
+    assert_ok(again)
+    assert "Edits (1)" in texts(again)
+    assert not any("Margus Tsahkna" in label for label in again.selectbox(key="names.source").options)

@@ -244,6 +244,7 @@ def full():
         ("Hunter Biden", [("hunter-biden", "Hunter Biden")]),
         ("Frank Biden spoke", []),
         ("But Erdogan said", [("erdogan", "Erdogan")]),
+        ("Turkey’s Erdogan arrives", [("turkey", "Turkey"), ("erdogan", "Erdogan")]),
         # all caps
         ("TURKEY AND RUSSIA", [("turkey", "TURKEY"), ("russia", "RUSSIA")]),
         ("ERDOGAN SAYS", [("erdogan", "ERDOGAN")]),

@@ -378,6 +378,8 @@ def _other_first_name_en(folded: str, start: int, alias: Alias, gaz: Gazetteer) 
     if not m:
         return False
     word = m.group(1).rstrip(".").split("-")[-1]
+    if word.endswith(("'s", "'")):  # a possessive (Turkey's Erdogan) is no first name
+        return False
     if not word[:1].isupper() or word.isupper():
         return False
     own = set(re.findall(r"[A-Za-z]+", fold(gaz.entity(alias.entity_id).get("name_en", ""))))
