@@ -486,11 +486,21 @@ _AR_NOT_FIRST = frozenset(arabic.normalise(w) for w in "على إلى حتى ل�
 #: (الدكتور التركي is a Dr Al-Turki), where after a role it is a nationality
 #: (السفير التركي).
 AR_HONORIFICS = frozenset(arabic.normalise(w) for w in "الدكتور د الاستاذ المهندس الشيخ السيد الكابتن".split())
-_AR_WORD_BEFORE = re.compile(r"(\w+)\s+$")
 #: The seat of an institution: ومقره الدوحة، مقرها في واشنطن، معهد في الدوحة.
-_AR_INSTITUTION = r"(?:معهد|مركز|جامعه|صحيفه|مؤسسه|قناه|مكتب)"
-_AR_SEAT_BEFORE = re.compile(rf"(?:مقر(?:ه|ها)?\s+(?:في\s+)?|{_AR_INSTITUTION}\s+(?:\w+\s+){{0,2}}?في\s+)$")
-_AR_INSTITUTION_BEFORE = re.compile(rf"{_AR_INSTITUTION}\s+(?:\w+\s+){{0,2}}?$")
+_AR_INSTITUTIONS = frozenset("معهد مركز جامعه صحيفه مؤسسه قناه مكتب".split())
+_AR_SEAT_WORDS = frozenset("مقر مقره مقرها ومقره ومقرها".split())
+
+
+def _ar_seat(words_before: list[str], proclitic: str) -> bool:
+    """Whether the last words before a country name make it an institution's seat."""
+    if not words_before:
+        return False
+    last = words_before[-1]
+    if last in _AR_SEAT_WORDS or (last == "في" and len(words_before) > 1 and words_before[-2] in _AR_SEAT_WORDS):
+        return True
+    if last == "في":  # معهد (…) في الدوحة
+        return any(w in _AR_INSTITUTIONS for w in words_before[-4:-1])
+    return proclitic.startswith("ب") and any(w in _AR_INSTITUTIONS for w in words_before[-3:])  # مركز دراسات بالدوحة
 
 
 #: Proclitics before an Arabic name, longest first: conjunction (و، ف), then a
@@ -619,8 +629,8 @@ def _has_cue(cues: str, before: str, after: str) -> bool:
 
 def _arabic_plausible(alias: Alias, pre: str, before: str, gaz: Gazetteer, after: str = "") -> bool:
     """Whether a match of an ambiguous stem, a surname or a country reads as the name here."""
-    prev_m = _AR_WORD_BEFORE.search(before)
-    prev = prev_m.group(1) if prev_m else ""
+    words_before = before.split()[-4:]
+    prev = words_before[-1] if words_before else ""
     proclitic = pre.lstrip("وف")
     if alias.rule == "no_clitic" and pre:
         return False
@@ -644,12 +654,9 @@ def _arabic_plausible(alias: Alias, pre: str, before: str, gaz: Gazetteer, after
         return False
     if alias.surname and prev in gaz.ar_first_names and prev not in own and not pre:
         return False
-    if gaz.entity(alias.entity_id).get("type") == "country" and alias.method == METHOD_GAZETTEER:
-        if _AR_SEAT_BEFORE.search(before):
-            return False
-        if proclitic.startswith("ب") and _AR_INSTITUTION_BEFORE.search(before):  # مركز دراسات بالدوحة
-            return False
-    return True
+    return not (
+        gaz.entity(alias.entity_id).get("type") == "country" and alias.method == METHOD_GAZETTEER and _ar_seat(words_before, proclitic)
+    )
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
