@@ -199,3 +199,12 @@ def test_caption_shape(line, is_caption):
     from lib.text.cleaning import is_caption_style
 
     assert is_caption_style(line) is is_caption
+
+
+def test_a_headline_left_in_the_body_is_no_caption():
+    """A CSV row whose title column differs keeps the in-body headline (no full stop) as text."""
+    r = clean(SCRAPED, title_hint="Gas deal: what we know")
+    assert "Turkey and Russia agree on new gas deal" in r.text
+    assert ("caption", "Donald Trump waves to supporters at a rally in Ohio on Saturday evening before flying back to Washington") in {
+        (b["kind"], b["text"]) for b in r.boilerplate
+    }

@@ -74,6 +74,9 @@ _SENTENCE_END_RE = re.compile(r"[.!?؟…\"”'’]\s*$")
 #: A caption or video blurb inside a body is a sentence-long line with no
 #: final punctuation, in an article whose paragraphs otherwise end with it
 #: (sites that never end paragraphs with a full stop are left alone).
+#: The first lines of a body may be its headline or standfirst (no final
+#: full stop either), never a caption.
+CAPTION_FREE_TOP_LINES = 2
 MIN_CAPTION_WORDS = 8  # subheadings ("Afghanistan, Libya will also be on agenda") are shorter
 #: Share of the other long paragraphs that must end a sentence for the
 #: article to be of that style, and how many there must be.
@@ -351,10 +354,12 @@ def take_captions(lines: list[str]) -> tuple[list[str], Removed]:
     removed: Removed = []
     nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
     following = {i: lines[j] for i, j in pairwise(nonblank)}
+    top = set(nonblank[:CAPTION_FREE_TOP_LINES])
     for i, ln in enumerate(lines):
-        # A line that introduces the quote on the next line is body text.
+        # A line that introduces the quote on the next line is body text; so
+        # are the first lines, where a headline or standfirst stands.
         lead_in = _QUOTE_START_RE.match(following.get(i, ""))
-        if ln.strip() and is_caption_style(ln) and not lead_in:
+        if ln.strip() and is_caption_style(ln) and not lead_in and i not in top:
             removed.append(("video" if _VIDEO_RE.search(ln) else "caption", ln.strip()))
         else:
             kept.append(ln)
