@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib.corpus import curation
-from ui import data
+from ui import data, downloads
 
 store_path = data.get_store().path
 cur = curation.Curation(store_path)
@@ -22,7 +22,7 @@ if names.empty:
     st.info("Every name found in this language is linked to an entity.")
 else:
     shown = names.assign(examples=names["examples"].map(lambda xs: " … ".join(xs)))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={"entity_id": None})
+    downloads.dataframe(shown, name=f"unlinked-names-{language}", hide_index=True, width="stretch", column_config={"entity_id": None})
 
     with st.form("names.edit"):
         labels = dict(zip(names["entity_id"], names["name"] + " (" + names["mentions"].astype(str) + ")", strict=True))
@@ -62,7 +62,7 @@ st.subheader(f"Edits ({len(edits)})")
 if edits.empty:
     st.info("No edit yet.")
 else:
-    st.dataframe(edits, hide_index=True, width="stretch")
+    downloads.dataframe(edits, name="curation-edits", hide_index=True, width="stretch")
     undo = st.selectbox(
         "Undo edit", [None, *edits["edit_id"].tolist()], format_func=lambda e: "—" if e is None else f"#{e}", key="names.undo"
     )
