@@ -32,6 +32,7 @@ standard error. One process — this one — writes the store.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -42,8 +43,8 @@ from pathlib import Path
 
 from lib import schema
 from lib.analysis.pipeline import ArticleRows, load_resources
+from lib.corpus import curation, store
 from lib.corpus import runner as runners
-from lib.corpus import store
 from lib.corpus.tables import Corpus, analyze_paths, from_store
 from lib.errors import ConfigError, CoverageError
 from lib.output import exports
@@ -233,9 +234,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def load_corpus(st: store.Store) -> tuple[Corpus, str]:
-    """The stored corpus (typed analysis tables, edits applied) and its fingerprint."""
+    """The stored corpus (typed analysis tables, edits and the analyst's entity curation
+    applied) and its fingerprint (the curation's edits included)."""
     res = load_resources()
-    return from_store(st.load(), gazetteer_table=res.gazetteer.table, taxonomy_table=res.taxonomy.table), st.fingerprint()
+    corpus = from_store(st.load(), gazetteer_table=res.gazetteer.table, taxonomy_table=res.taxonomy.table)
+    cur = curation.Curation(st.path)
+    edits = cur.edits()
+    if edits.empty:
+        return corpus, st.fingerprint()
+    return Corpus(curation.apply_edits(corpus.tables, edits)), hashlib.sha256(
+        f"{st.fingerprint()}|{cur.fingerprint()}".encode()
+    ).hexdigest()
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -254,6 +263,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not args.no_xlsx:
             files.append((f"{name}.xlsx", partial(exports.to_xlsx_bytes, df, sheet=name)))
     files.append(("stored_articles.csv", lambda: exports.to_csv_bytes(st.listing())))
+    files.append(("curation_edits.csv", lambda: exports.to_csv_bytes(curation.Curation(st.path).edits())))
     if not args.no_briefing:
         spec = exports.briefing_for(corpus, fingerprint=fingerprint, pipeline_version=st.pipeline_version)
         files += [("briefing.png", partial(exports.briefing_png, spec)), ("briefing.pdf", partial(exports.briefing_pdf, spec))]

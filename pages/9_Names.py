@@ -5,10 +5,9 @@ import streamlit as st
 from lib.corpus import curation
 from ui import data, downloads
 
-store_path = data.get_store().path
-cur = curation.Curation(store_path)
+cur = data.get_curation(str(data.get_store().path))
 edits = cur.edits()
-tables = curation.apply_edits(data.get_corpus().tables, edits)
+tables = data.get_corpus().tables  # every page's corpus, the curation edits applied
 
 st.title("Unlinked names")
 st.caption(

@@ -58,9 +58,9 @@ def us_turkey_text() -> str:
 def test_page_shows_the_seeded_store_and_its_fingerprint(db):
     at = run_page()
     got = metrics(at)
-    assert got["Articles analysed"] == "5"
+    assert got["Articles"] == "5"
+    assert got["On either relationship"] == "5" and got["About something else"] == "0"
     assert got["Hidden"] == "0"
-    assert got["Added by users"] == "0"
     fp = Store(db).fingerprint()
     assert shown_fingerprint(at) == fp[:16]
     assert any(fp in c.value for c in at.caption)
@@ -113,7 +113,7 @@ def test_seeds_can_be_hidden_but_not_removed(db):
         "triage": 0,
         "pending": 0,
     }
-    assert metrics(at)["Articles analysed"] == "0"
+    assert metrics(at)["Articles"] == "0"
     compare = AppTest.from_file(str(ROOT / "pages" / "1_Compare.py"), default_timeout=TIMEOUT).run()
     assert not compare.exception  # every page has an empty state
     widget(at.toggle, "Hide the seed articles").set_value(False)
@@ -148,7 +148,7 @@ def test_unwritable_store_location_is_announced(tmp_path, monkeypatch, resources
     monkeypatch.setenv(store_lib.CORPUS_DIR_ENV, str(SEEDS))
     at = run_page()
     assert len(at.warning) == 1 and "Temporary store" in at.warning[0].value and "cannot be written" in at.warning[0].value
-    assert metrics(at)["Articles analysed"] == "5"  # still filled from the seeds
+    assert metrics(at)["Articles"] == "5"  # still filled from the seeds
 
 
 def test_upload_outcomes_and_progress(db):

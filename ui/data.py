@@ -28,11 +28,13 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from lib.analysis.pipeline import load_resources
+from lib.corpus import curation
 from lib.corpus import runner as runners
 from lib.corpus import store as store_lib
 from lib.corpus.tables import Corpus, LiveCorpus
@@ -156,8 +158,6 @@ def _progress_reporter(title: str, total: int):
 
 def _fill_from_seeds(s: store_lib.Store) -> None:
     folder = corpus_dir()
-    from pathlib import Path
-
     n = len(importers.collect_import_paths([Path(folder)])) if Path(folder).is_dir() else 0
     box, step = _progress_reporter(f"Analysing the {n} articles of a new corpus (once; the language models load first)…", n)
     with box:
@@ -189,17 +189,36 @@ def _analyse_pending(s: store_lib.Store, pending: list[store_lib.StoredArticle])
     box.update(label="Analysis up to date", state="complete", expanded=False)
 
 
+@st.cache_resource(show_spinner=False)
+def get_curation(path: str) -> curation.Curation:
+    """The analyst's entity links, merges and new entities, kept in the store's file."""
+    return curation.Curation(Path(path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _curated(path: str, generation: int, curation_fp: str) -> Corpus:
+    """The live corpus with the curation edits applied (made once per corpus and set of edits)."""
+    base = _live(path).current()
+    edits = get_curation(path).edits()
+    return base if edits.empty else Corpus(curation.apply_edits(base.tables, edits))
+
+
+def _state() -> tuple[str, int, str]:
+    path = str(get_store().path)
+    live = _live(path)
+    live.current()
+    return path, live.generation, get_curation(path).fingerprint()
+
+
 def get_corpus() -> Corpus:
-    """The analysed corpus the dashboard shows (shared, read-only: never mutate it)."""
+    """The analysed corpus the dashboard shows, curation applied (shared, read-only: never mutate it)."""
     prepare()
-    return _live(str(get_store().path)).current()
+    return _curated(*_state())
 
 
 def corpus_key() -> str:
-    """The cache key of the current corpus: the store's path and generation."""
-    live = _live(str(get_store().path))
-    live.current()
-    return f"{live.store.path}|{live.generation}"
+    """The cache key of the current corpus: the store's path and generation, and the curation edits."""
+    return "|".join(map(str, _state()))
 
 
 def corpus_fingerprint() -> str:
