@@ -572,6 +572,9 @@ def test_validation_text_from_figures():
     }
     text = tone._agreement_text(figures)
     assert "r = 0.61" in text and "held-out half r = 0.58" in text and "UD Arabic-PUD" in text
+    assert "macro-F1" not in text
+    figures["labelled"] = {"tweets": {"macro_f1": 0.52, "macro_f1_by_sign": 0.64, "coverage": 0.9}}
+    assert "macro-F1 0.52, 0.64 by sign alone on people's labels, tweets (coverage 90%)" in tone._agreement_text(figures)
     assert "not validated" in tone._agreement_text(None)
 
 

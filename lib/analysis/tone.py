@@ -948,15 +948,18 @@ def _agreement_text(figures: dict | None) -> str:
     if not figures:
         return "not validated yet: run scripts/validate_tone.py"
     held = figures.get("heldout") or {}
-    parts = [
-        f"r = {figures['pearson_r']:.2f} against VADER on the English side of {figures['n']} parallel sentences ({figures['dataset']})",
-    ]
+    parts = []
     if held.get("pearson_r") is not None:
-        parts.append(f"held-out half r = {held['pearson_r']:.2f} (n = {held['n']})")
+        parts.append(
+            f"held-out half r = {held['pearson_r']:.2f} (n = {held['n']}) against VADER on the English side of "
+            f"parallel sentences ({figures['dataset']})"
+        )
+    parts.append(f"all pairs r = {figures['pearson_r']:.2f} (n = {figures['n']} scored)")
     parts.append(f"sign agreement {figures['sign_agreement']:.0%}, {figures['sign_agreement_nonneutral']:.0%} where both are non-neutral")
     parts.append(f"coverage {figures['coverage']:.0%}")
     for name, fig in (figures.get("labelled") or {}).items():
-        parts.append(f"macro-F1 {fig['macro_f1']:.2f} on {name} (coverage {fig['coverage']:.0%})")
+        by_sign = f", {fig['macro_f1_by_sign']:.2f} by sign alone" if fig.get("macro_f1_by_sign") is not None else ""
+        parts.append(f"macro-F1 {fig['macro_f1']:.2f}{by_sign} on people's labels, {name} (coverage {fig['coverage']:.0%})")
     parts.append(str(figures["date"]))
     return "; ".join(parts)
 
