@@ -646,8 +646,11 @@ def test_camel_path_with_a_tiny_model(tiny_model_dir):
     assert resources.camel is not None
     assert resources.arabic_method == tone.METHOD_AR_CAMEL
     assert (resources.camel.positive, resources.camel.negative) == (0, 1)
-    texts = [SEED_NEGATIVE, SEED_POSITIVE, "123", "تعاون"]
+    texts = [SEED_NEGATIVE, SEED_POSITIVE, "123", "تعاون", "الولايات المتحدة وتركيا"]
     rows = tone.score_sentences(texts, "ar", resources=resources)
+    # no lexicon word: the lexicon has no score, the model still gives one
+    assert rows[4]["lexicon_tone"] is None and rows[4]["tone_method"] == tone.METHOD_AR_CAMEL
+    assert -1.0 <= rows[4]["tone"] <= 1.0
     for row in (rows[0], rows[1], rows[3]):
         assert row["tone_method"] == tone.METHOD_AR_CAMEL
         assert -1.0 <= row["tone"] <= 1.0

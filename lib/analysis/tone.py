@@ -877,9 +877,10 @@ def _language(language: str | None) -> str:
 def score_sentences(texts: list[str], language: str, *, resources: ToneResources) -> list[dict]:
     """One row per text: tone, tone_method, vader_pos/neu/neg, lexicon_tone.
 
-    English gets VADER; Arabic the lexicon (always, as ``lexicon_tone``) and,
-    when loaded, the camel model as ``tone``. Other languages, and sentences
-    without a letter of the language's script, are not scored (None).
+    English gets VADER; Arabic the lexicon (always, as ``lexicon_tone``; None
+    for a sentence without a tone word) and, when loaded, the camel model as
+    ``tone`` for every sentence with Arabic letters. Other languages, and
+    sentences without a letter of the language's script, are not scored (None).
     """
     lang = _language(language)
     if lang == LANG_EN:
@@ -894,7 +895,8 @@ def score_sentences(texts: list[str], language: str, *, resources: ToneResources
             row.update(tone=tone, tone_method=METHOD_AR_LEXICON, lexicon_tone=tone)
         rows.append(row)
     if resources.camel is not None:
-        todo = [i for i, row in enumerate(rows) if row["tone"] is not None]
+        # The model reads every sentence with Arabic letters, with or without a lexicon word.
+        todo = [i for i, text in enumerate(texts) if has_arabic_letter(text)]
         if todo:
             for i, score in zip(todo, resources.camel.scores([texts[i] for i in todo]), strict=True):
                 rows[i].update(tone=score, tone_method=METHOD_AR_CAMEL)
