@@ -39,8 +39,8 @@ How the Arabic scale was aligned with VADER
    The list of words came from translating the VADER words that occur in
    news (support, help, peace, win, great; kill, war, crisis, threat,
    weapons ...) with their verb conjugations, plurals and feminine forms.
-2. Same rules. A negator multiplies the first tone word in its scope by
-   VADER's -0.74 (VADER flips every word within three after "not"; an
+2. Same rules. A negator multiplies the first tone word in its scope (a
+   faint induced word gives way to a stronger one after it) by VADER's -0.74 (VADER flips every word within three after "not"; an
    Arabic negator negates the one predicate that follows it). VADER's
    other negations have Arabic twins: رغم / بالرغم من "despite", نادرا
    "rarely", انعدام "lack of" (like عدم); ما لم "unless" is not one.
@@ -48,8 +48,8 @@ How the Arabic scale was aligned with VADER
    (لكن، غير أن) words weigh 1.5 and before it 0.5, as VADER does with
    "but"; "!" and "?" add VADER's emphasis.
 3. Same normalisation: the sum ``x`` becomes ``x / sqrt(x*x + 15)``, VADER's
-   ``normalize`` with alpha = 15, and the same +/-0.05 thresholds decide
-   positive / negative.
+   ``normalize`` with alpha = 15 (outside the neutral band of step 5), and
+   the same +/-0.05 thresholds decide positive / negative.
 4. Words projected from English. The curated list covers about half of news
    sentences, so a second list carries the rest: on 11,582 Arabic-English
    pairs (UN Parallel Corpus, FLORES-200, TICO-19, half of UD Arabic-PUD)
@@ -61,11 +61,15 @@ How the Arabic scale was aligned with VADER
    Names of the gazetteer are left out of the list (naming a country is no
    tone), and so are VADER words whose sense in news is not tone ("United",
    "party", "like", "well").
-5. Calibrated on parallel data. Two factors, one on curated and one on
-   induced valences (``ToneModel.lexicon_scale``, ``stem_scale``), are fitted
-   by least squares so that the normalised Arabic sum matches VADER's
-   compound on the English side, with out-of-fold word lists. There is no
-   intercept: a sentence is pulled to a side only by its words.
+5. Calibrated on parallel data, the news-like pairs (FLORES-200 and the
+   PUD half). Two factors, one on curated and one on induced valences
+   (``ToneModel.lexicon_scale``, ``stem_scale``), are fitted by least squares
+   so that the normalised Arabic sum matches VADER's compound on the English
+   side, with out-of-fold word lists. There is no intercept: a sentence is
+   pulled to a side only by its words. Then a neutral band
+   (``ToneModel.neutral_band``, see ``calibrate``) is set so that as many
+   Arabic sentences fall within +/-0.05 as English ones do under VADER; the
+   curve stays continuous and increasing, so "more negative" keeps its order.
 6. Measured on held-out data: ``scripts/validate_tone.py`` scores the 964
    English/Arabic sentence pairs of the UD Arabic-PUD treebank (CC BY-SA 3.0)
    with VADER on the English and this method on the Arabic; the odd-id half
