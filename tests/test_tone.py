@@ -572,6 +572,9 @@ def test_validation_text_from_figures():
     }
     text = tone._agreement_text(figures)
     assert "r = 0.61" in text and "held-out half r = 0.58" in text and "UD Arabic-PUD" in text
+    assert "macro-F1" not in text
+    figures["labelled"] = {"tweets": {"macro_f1": 0.52, "macro_f1_by_sign": 0.64, "coverage": 0.9}}
+    assert "macro-F1 0.52, 0.64 by sign alone on people's labels, tweets (coverage 90%)" in tone._agreement_text(figures)
     assert "not validated" in tone._agreement_text(None)
 
 
@@ -643,8 +646,11 @@ def test_camel_path_with_a_tiny_model(tiny_model_dir):
     assert resources.camel is not None
     assert resources.arabic_method == tone.METHOD_AR_CAMEL
     assert (resources.camel.positive, resources.camel.negative) == (0, 1)
-    texts = [SEED_NEGATIVE, SEED_POSITIVE, "123", "تعاون"]
+    texts = [SEED_NEGATIVE, SEED_POSITIVE, "123", "تعاون", "الولايات المتحدة وتركيا"]
     rows = tone.score_sentences(texts, "ar", resources=resources)
+    # no lexicon word: the lexicon has no score, the model still gives one
+    assert rows[4]["lexicon_tone"] is None and rows[4]["tone_method"] == tone.METHOD_AR_CAMEL
+    assert -1.0 <= rows[4]["tone"] <= 1.0
     for row in (rows[0], rows[1], rows[3]):
         assert row["tone_method"] == tone.METHOD_AR_CAMEL
         assert -1.0 <= row["tone"] <= 1.0

@@ -39,8 +39,8 @@ How the Arabic scale was aligned with VADER
    The list of words came from translating the VADER words that occur in
    news (support, help, peace, win, great; kill, war, crisis, threat,
    weapons ...) with their verb conjugations, plurals and feminine forms.
-2. Same rules. A negator multiplies the first tone word in its scope by
-   VADER's -0.74 (VADER flips every word within three after "not"; an
+2. Same rules. A negator multiplies the first tone word in its scope (a
+   faint induced word gives way to a stronger one after it) by VADER's -0.74 (VADER flips every word within three after "not"; an
    Arabic negator negates the one predicate that follows it). VADER's
    other negations have Arabic twins: رغم / بالرغم من "despite", نادرا
    "rarely", انعدام "lack of" (like عدم); ما لم "unless" is not one.
@@ -48,8 +48,8 @@ How the Arabic scale was aligned with VADER
    (لكن، غير أن) words weigh 1.5 and before it 0.5, as VADER does with
    "but"; "!" and "?" add VADER's emphasis.
 3. Same normalisation: the sum ``x`` becomes ``x / sqrt(x*x + 15)``, VADER's
-   ``normalize`` with alpha = 15, and the same +/-0.05 thresholds decide
-   positive / negative.
+   ``normalize`` with alpha = 15 (outside the neutral band of step 5), and
+   the same +/-0.05 thresholds decide positive / negative.
 4. Words projected from English. The curated list covers about half of news
    sentences, so a second list carries the rest: on 11,582 Arabic-English
    pairs (UN Parallel Corpus, FLORES-200, TICO-19, half of UD Arabic-PUD)
@@ -61,11 +61,15 @@ How the Arabic scale was aligned with VADER
    Names of the gazetteer are left out of the list (naming a country is no
    tone), and so are VADER words whose sense in news is not tone ("United",
    "party", "like", "well").
-5. Calibrated on parallel data. Two factors, one on curated and one on
-   induced valences (``ToneModel.lexicon_scale``, ``stem_scale``), are fitted
-   by least squares so that the normalised Arabic sum matches VADER's
-   compound on the English side, with out-of-fold word lists. There is no
-   intercept: a sentence is pulled to a side only by its words.
+5. Calibrated on parallel data, the news-like pairs (FLORES-200 and the
+   PUD half). Two factors, one on curated and one on induced valences
+   (``ToneModel.lexicon_scale``, ``stem_scale``), are fitted by least squares
+   so that the normalised Arabic sum matches VADER's compound on the English
+   side, with out-of-fold word lists. There is no intercept: a sentence is
+   pulled to a side only by its words. Then a neutral band
+   (``ToneModel.neutral_band``, see ``calibrate``) is set so that as many
+   Arabic sentences fall within +/-0.05 as English ones do under VADER; the
+   curve stays continuous and increasing, so "more negative" keeps its order.
 6. Measured on held-out data: ``scripts/validate_tone.py`` scores the 964
    English/Arabic sentence pairs of the UD Arabic-PUD treebank (CC BY-SA 3.0)
    with VADER on the English and this method on the Arabic; the odd-id half
@@ -877,9 +881,10 @@ def _language(language: str | None) -> str:
 def score_sentences(texts: list[str], language: str, *, resources: ToneResources) -> list[dict]:
     """One row per text: tone, tone_method, vader_pos/neu/neg, lexicon_tone.
 
-    English gets VADER; Arabic the lexicon (always, as ``lexicon_tone``) and,
-    when loaded, the camel model as ``tone``. Other languages, and sentences
-    without a letter of the language's script, are not scored (None).
+    English gets VADER; Arabic the lexicon (always, as ``lexicon_tone``; None
+    for a sentence without a tone word) and, when loaded, the camel model as
+    ``tone`` for every sentence with Arabic letters. Other languages, and
+    sentences without a letter of the language's script, are not scored (None).
     """
     lang = _language(language)
     if lang == LANG_EN:
@@ -894,7 +899,8 @@ def score_sentences(texts: list[str], language: str, *, resources: ToneResources
             row.update(tone=tone, tone_method=METHOD_AR_LEXICON, lexicon_tone=tone)
         rows.append(row)
     if resources.camel is not None:
-        todo = [i for i, row in enumerate(rows) if row["tone"] is not None]
+        # The model reads every sentence with Arabic letters, with or without a lexicon word.
+        todo = [i for i, text in enumerate(texts) if has_arabic_letter(text)]
         if todo:
             for i, score in zip(todo, resources.camel.scores([texts[i] for i in todo]), strict=True):
                 rows[i].update(tone=score, tone_method=METHOD_AR_CAMEL)
@@ -948,15 +954,18 @@ def _agreement_text(figures: dict | None) -> str:
     if not figures:
         return "not validated yet: run scripts/validate_tone.py"
     held = figures.get("heldout") or {}
-    parts = [
-        f"r = {figures['pearson_r']:.2f} against VADER on the English side of {figures['n']} parallel sentences ({figures['dataset']})",
-    ]
+    parts = []
     if held.get("pearson_r") is not None:
-        parts.append(f"held-out half r = {held['pearson_r']:.2f} (n = {held['n']})")
+        parts.append(
+            f"held-out half r = {held['pearson_r']:.2f} (n = {held['n']}) against VADER on the English side of "
+            f"parallel sentences ({figures['dataset']})"
+        )
+    parts.append(f"all pairs r = {figures['pearson_r']:.2f} (n = {figures['n']} scored)")
     parts.append(f"sign agreement {figures['sign_agreement']:.0%}, {figures['sign_agreement_nonneutral']:.0%} where both are non-neutral")
     parts.append(f"coverage {figures['coverage']:.0%}")
     for name, fig in (figures.get("labelled") or {}).items():
-        parts.append(f"macro-F1 {fig['macro_f1']:.2f} on {name} (coverage {fig['coverage']:.0%})")
+        by_sign = f", {fig['macro_f1_by_sign']:.2f} by sign alone" if fig.get("macro_f1_by_sign") is not None else ""
+        parts.append(f"macro-F1 {fig['macro_f1']:.2f}{by_sign} on people's labels, {name} (coverage {fig['coverage']:.0%})")
     parts.append(str(figures["date"]))
     return "; ".join(parts)
 
