@@ -259,8 +259,11 @@ def test_arabic_scores_use_the_sentence_tone_scale():
     spans = _spans(AR, "أردوغان", "روسيا", "واشنطن")
     mentions = [{"sentence_id": 0, "start": s, "end": e} for s, e in spans]
     erdogan, russia, washington = tt.score_mentions([AR], [(0, len(AR))], mentions, "ar", resources=res)
-    assert erdogan["tone_label"] == 0 and russia["tone_label"] == 1 and washington["tone_label"] == -1
-    assert {r["tone_method"] for r in (erdogan, russia, washington)} == {tt.METHOD_AR}
+    # The speaker's reporting clause holds no tone word: no tone, as the Arabic
+    # sentence tone gives none (missing, never a false neutral).
+    assert erdogan == {"tone": None, "tone_label": None, "tone_method": None}
+    assert russia["tone_label"] == 1 and washington["tone_label"] == -1
+    assert {r["tone_method"] for r in (russia, washington)} == {tt.METHOD_AR}
     (direct,) = tone.score_sentences(["العلاقات مع ممتازة"], "ar", resources=res.tone)
     assert math.isclose(russia["tone"], direct["tone"])
 

@@ -47,8 +47,9 @@ comes up to four words before it or right after it, or when "according to"
 what is said. Otherwise the scope is the mention's clause (the sentence, when
 the clause holds nothing but names). Every mention is masked, and the scope
 is scored by the project's Arabic sentence tone
-(``lib.analysis.tone.score_sentences``), so ``tone`` is on that scale and
-``tone_label`` uses its ±0.05 thresholds.
+(``lib.analysis.tone.score_sentences``), so ``tone`` is on that scale,
+``tone_label`` uses its ±0.05 thresholds, and a scope it cannot score (no
+tone word) has no tone, never a false neutral.
 """
 
 from __future__ import annotations
