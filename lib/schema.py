@@ -20,7 +20,7 @@ BOOL = "boolean"
 
 #: Pipeline version: bump whenever a change alters any analysed output, so
 #: stored results computed by an older pipeline are recomputed.
-PIPELINE_VERSION = "1.4.0"
+PIPELINE_VERSION = "1.5.0"
 
 DYADS = ("us-turkey", "russia-turkey", "both", "other")
 #: Dyads whose articles get the full analysis (the rest get the cheap pass only).
@@ -79,6 +79,10 @@ TABLES: dict[str, dict[str, str]] = {
         "type": STR,
         "method": STR,
         "canonical": BOOL,
+        # tone toward the entity in this sentence (lib.analysis.target_tone)
+        "tone": FLOAT,  # P(positive) - P(negative) in English; the scope's tone in Arabic
+        "tone_label": INT,  # -1 / 0 / 1
+        "tone_method": STR,
     },
     "entities": {
         "entity_id": STR,

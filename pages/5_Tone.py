@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib.analysis import target_tone
 from lib.analysis.tone import METHODS
 from lib.output import charts
 from lib.output.highlight import escape_markdown
@@ -80,8 +81,11 @@ if entity:
     downloads.sentences(rows, name=f"tone-entity-{entity}-sentences")
 
 st.subheader("How each score is made, and what it agrees with")
-for key, method in METHODS.items():
-    used = "used in this view" if key in view.methods_used else "not used in this view"
+for key, method in {**METHODS, **target_tone.METHODS}.items():
+    if key in target_tone.METHODS:
+        used = "tone toward each mention, in the mentions table"
+    else:
+        used = "used in this view" if key in view.methods_used else "not used in this view"
     st.markdown(
         f"**{escape_markdown(method.get('label'))}** ({escape_markdown(method.get('language'))}, {used}): {escape_markdown(method.get('description'))}.  \n"
         f"Scale: {escape_markdown(method.get('scale'))}.  \nKnown agreement: {escape_markdown(method.get('agreement'))}."

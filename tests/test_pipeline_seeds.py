@@ -252,7 +252,9 @@ def test_quotes_of_the_seeds(seed_corpus, seed_ids):
 
 def test_entity_tone_rows_match_their_sentences(seed_corpus):
     et = seed_corpus["entity_tone"]
-    m = seed_corpus["mentions"].merge(seed_corpus["sentences"], on=["article_id", "sentence_id"])
+    m = seed_corpus["mentions"][["article_id", "sentence_id", "entity_id"]].merge(
+        seed_corpus["sentences"], on=["article_id", "sentence_id"]
+    )
     row = et[et["entity_id"] == "erdogan"].iloc[0]
     sub = m[(m["entity_id"] == "erdogan") & (m["article_id"] == row["article_id"])].drop_duplicates("sentence_id")
     assert row["n_sentences"] == len(sub)

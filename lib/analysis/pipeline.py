@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Literal
 
 from lib import schema
-from lib.analysis import dyad, entities, quotes, tone, topics
+from lib.analysis import dyad, entities, quotes, target_tone, tone, topics
 from lib.analysis.triage import TurkeyScan
 from lib.errors import ArticleError
 from lib.schema import LANGUAGES_ANALYSED, RELEVANT_DYADS
@@ -86,13 +86,18 @@ class Resources:
         return self._get("arabic_ner", entities.load_camel_ner)
 
     @property
+    def target(self) -> target_tone.TargetResources:
+        """Tone toward each mention: the parser (with spaCy on) and the fitted model."""
+        return self._get("target", lambda: target_tone.load_target_resources(tone_resources=self.tone, use_parser=self.use_spacy))
+
+    @property
     def models_loaded(self) -> bool:
         """Whether the expensive models (spaCy, tone, camel-tools) are in memory."""
-        return any(k in self._loaded for k in ("nlp", "tone", "arabic_ner"))
+        return any(k in self._loaded for k in ("nlp", "tone", "arabic_ner", "target"))
 
     def preload(self) -> Resources:
         """Load everything now (a benchmark or a worker that wants no first-article pause)."""
-        for name in ("gazetteer", "turkey_scan", "tone", "taxonomy", "nlp", "arabic_ner"):
+        for name in ("gazetteer", "turkey_scan", "tone", "taxonomy", "nlp", "arabic_ner", "target"):
             getattr(self, name)
         return self
 
@@ -211,10 +216,12 @@ def analyze_text(
         {"article_id": article_id, "sentence_id": i, "start": s, "end": e, "text": t, **score}
         for i, ((s, e), t, score) in enumerate(zip(spans, texts, scores, strict=True))
     ]
+    targeted = target_tone.score_mentions(texts, spans, found, language, resources=resources.target)
     rows["mentions"] = [
         {k: m[k] for k in ("sentence_id", "entity_id", "surface", "start", "end", "type", "method", "canonical")}
         | {"article_id": article_id}
-        for m in found
+        | t
+        for m, t in zip(found, targeted, strict=True)
     ]
     article.update(tone.article_tone([s["tone"] for s in scores]))
     methods = sorted({s["tone_method"] for s in scores if s["tone_method"]})
