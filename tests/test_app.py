@@ -339,8 +339,11 @@ def test_by_outlet_lists_each_outlet_for_both_dyads():
     assert_ok(at)
     assert "Coverage by outlet" in texts(at)
     specs = [c.proto.spec for c in at.get("vega_lite_chart")]
-    assert len(specs) == 3  # articles, tone per language, topic mix
-    assert "Articles per outlet, by dyad" in specs[0] and "within each language" in specs[1] and "Topic mix per outlet" in specs[2]
+    # articles; tone in each language (the seeds: English, Arabic); topic mix of each dyad
+    assert len(specs) == 5
+    assert "Articles per outlet, by dyad" in specs[0]
+    assert "in English articles" in specs[1] and "in Arabic articles" in specs[2]
+    assert "US–Turkey: topic mix per outlet" in specs[3] and "Russia–Turkey: topic mix per outlet" in specs[4]
 
 
 # --- article text is plain text, and every table is safe to download ---------------------------
