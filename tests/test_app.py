@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -343,7 +344,8 @@ def test_by_outlet_lists_each_outlet_for_both_dyads():
     assert len(specs) == 5
     assert "Articles per outlet, by dyad" in specs[0]
     assert "in English articles" in specs[1] and "in Arabic articles" in specs[2]
-    assert "US–Turkey: topic mix per outlet" in specs[3] and "Russia–Turkey: topic mix per outlet" in specs[4]
+    titles = [json.loads(x)["title"]["text"] for x in specs]
+    assert titles[3] == "US–Turkey: topic mix per outlet" and titles[4] == "Russia–Turkey: topic mix per outlet"
 
 
 # --- article text is plain text, and every table is safe to download ---------------------------
