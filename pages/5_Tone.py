@@ -27,6 +27,7 @@ for lang in view.languages:
         name=f"tone-distribution-{lang}", chart_obj=charts.tone_distribution_chart(view.tones, language=lang), theme=None
     )
 method_names = {key: str(m.get("label", key)) for key, m in METHODS.items()}
+state.evidence_anchor("Tone by relationship and language")
 table = view.by_language.assign(
     share_negative=lambda d: d["share_negative"] * 100,
     share_positive=lambda d: d["share_positive"] * 100,

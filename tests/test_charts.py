@@ -87,6 +87,9 @@ def test_time_and_outlet_charts_are_valid_and_paired(toy):
         assert "dyad_label" in json.dumps(spec) or name == "outlet_topics", name
     assert "language_label" in json.dumps(built["time_tone"].to_dict()) and "language_label" in json.dumps(built["outlet_tone"].to_dict())
     assert f'"name": "{charts.SELECT_PARAM}"' in json.dumps(built["time_articles"].to_dict())  # click a period
+    for name in ("time_tone", "outlet_tone"):  # one chart per language, never pooled
+        spec = built[name].to_dict()
+        assert "English" in _title_text(spec) and {r.get("language") for r in _rows(spec) if "language" in r} == {"en"}, name
 
 
 def _rows(spec: dict) -> list[dict]:
@@ -95,12 +98,12 @@ def _rows(spec: dict) -> list[dict]:
 
 def test_tone_charts_never_pool_languages(toy):
     c = _all_charts(toy)
-    assert {r["language_label"] for r in _rows(c["tone_summary"].to_dict()) if "language_label" in r} == {"English", "Arabic"}  # one row per language
-    for name in ("tone_histogram", "entity_tone", "tone_distribution", "time_tone", "outlet_tone"):
-        chart = c[name] if name in c else None
-        if chart is None:
-            continue
-        spec = chart.to_dict()
+    assert {r["language_label"] for r in _rows(c["tone_summary"].to_dict()) if "language_label" in r} == {
+        "English",
+        "Arabic",
+    }  # one row per language
+    for name in ("tone_histogram", "entity_tone", "tone_distribution"):
+        spec = c[name].to_dict()
         assert "English" in _title_text(spec), name  # one chart per language, named in its title
         assert {r.get("language") for r in _rows(spec)} == {"en"}, name
 

@@ -523,14 +523,17 @@ def _svg_size(spec: dict) -> tuple[float, float]:
 
 
 MORE_FINDINGS = " (more findings on the Compare page)"
+#: Findings kept before a chart is dropped to fit the page: tone, the two leading topics, one entity.
+BRIEFING_MIN_FINDINGS = 4
 
 
 def fit_page(text: BriefingText, chart_objs: Sequence[Any], *, layout: str = "a4") -> dict:
     """The briefing spec laid out on exactly one page of ``layout`` (``a4`` or ``slide``).
 
     The spec is measured (rendered to SVG); while it is taller than the page,
-    the last chart is dropped, then findings are cut from the end (saying
-    so); a blank block then fills the page to its exact height.
+    findings beyond the first BRIEFING_MIN_FINDINGS are cut from the end
+    (saying so), then the last chart is dropped, then more findings; a blank
+    block then fills the page to its exact height.
     """
     page_w, page_h = PAGE_SIZES[layout]
     charts_left = list(chart_objs)
@@ -544,7 +547,11 @@ def fit_page(text: BriefingText, chart_objs: Sequence[Any], *, layout: str = "a4
             continue
         if h <= page_h:
             break
-        if len(charts_left) > 1:
+        if len(findings) > BRIEFING_MIN_FINDINGS:  # keep the key charts: cut the later findings first
+            findings = findings[:-1]
+            if not findings[-1].endswith(MORE_FINDINGS):
+                findings[-1] = findings[-1] + MORE_FINDINGS
+        elif len(charts_left) > 1:
             charts_left.pop()
         elif len(findings) > 1:
             findings = findings[:-1]
