@@ -359,6 +359,10 @@ BRIEFING_PADDING = 22
 BRIEFING_WIDTH = PAGE_SIZES["a4"][0] - 2 * BRIEFING_PADDING
 #: Axis labels in the briefing: long topic names end in "…" sooner than on screen.
 BRIEFING_LABEL_LIMIT = 150
+#: The Vega-Lite version the charts are written for (Altair's): vl-convert
+#: compiles a spec by the version its $schema names, and v5 lays out the
+#: paired bars (yOffset) of a v6 chart differently.
+BRIEFING_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 #: Bars per ranked chart in the briefing: the page must stay one page.
 BRIEFING_TOP = 6
 #: Font size of chart titles in the briefing (subtitles 2 points smaller).
@@ -499,13 +503,16 @@ def _compose(text: BriefingText, chart_objs: Sequence[Any], *, layout: str, shri
         right = {"vconcat": words(right_w, 0)}
         parts = [*head, {"hconcat": [left, right], "spacing": gap}, foot]
     spec = {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "$schema": BRIEFING_SCHEMA,
         "vconcat": parts,
         "spacing": 8,
         "padding": BRIEFING_PADDING,
         "background": "white",
         # Each chart keeps its own legend (merged legends are dropped in a vconcat).
-        "resolve": {"legend": {"color": "independent"}, "scale": {"color": "independent"}},
+        "resolve": {
+            "legend": {"color": "independent"},
+            "scale": {"color": "independent", "x": "independent", "y": "independent", "xOffset": "independent", "yOffset": "independent"},
+        },
         "config": _config(size),
     }
     if datasets:
