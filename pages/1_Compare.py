@@ -76,7 +76,11 @@ for dyad in common.FOCAL_DYADS:
 
 downloads.altair_chart(name="compare-articles", chart_obj=charts.article_compare_chart(summary.counts), theme=None)
 downloads.altair_chart(name="compare-tone", chart_obj=charts.tone_summary_chart(summary.tone), theme=None)
-downloads.altair_chart(name="compare-tone-distribution", chart_obj=charts.tone_histogram(view.tone_bins), theme=None)
+for lang in common.LANGUAGE_LABELS:
+    if (view.tone_bins["language"] == lang).any():
+        downloads.altair_chart(
+            name=f"compare-tone-distribution-{lang}", chart_obj=charts.tone_histogram(view.tone_bins, language=lang), theme=None
+        )
 
 entity = state.get_param("entity")
 topic = state.get_param("topic")

@@ -27,6 +27,7 @@ if shown.empty:
     st.info(f"No {escape_markdown(dyad)} articles match these filters ({filters.describe(markdown=True)}).")
     st.stop()
 
+state.evidence_anchor(f"Every article ({len(shown)})")
 event = downloads.dataframe(
     name="articles",
     data=shown,

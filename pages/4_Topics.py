@@ -72,7 +72,11 @@ else:
         f"{common.LANGUAGE_LABELS[term_lang]} articles."
     )
 
-st.subheader("Keyword in context: every occurrence of a word")
+KWIC_TITLE = "Keyword in context: every occurrence of a word"
+if state.get_param("term"):
+    state.evidence_anchor(KWIC_TITLE)  # a finding's evidence: opened scrolled here
+else:
+    state.heading(KWIC_TITLE)
 term_param = state.get_param("term") or ""
 if st.session_state.get("topics.term._url") != term_param:
     st.session_state["topics.term"] = term_param

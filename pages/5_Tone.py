@@ -22,9 +22,13 @@ if view.n_focal == 0 or view.tones.empty:
     st.stop()
 
 downloads.altair_chart(name="tone-by-dyad", chart_obj=charts.tone_summary_chart(view.summary), theme=None)
-downloads.altair_chart(name="tone-histogram", chart_obj=charts.tone_histogram(view.bins), theme=None)
-downloads.altair_chart(name="tone-distribution", chart_obj=charts.tone_distribution_chart(view.tones), theme=None)
+for lang in view.languages:
+    downloads.altair_chart(name=f"tone-histogram-{lang}", chart_obj=charts.tone_histogram(view.bins, language=lang), theme=None)
+    downloads.altair_chart(
+        name=f"tone-distribution-{lang}", chart_obj=charts.tone_distribution_chart(view.tones, language=lang), theme=None
+    )
 method_names = {key: str(m.get("label", key)) for key, m in METHODS.items()}
+state.evidence_anchor("Tone by relationship and language")
 table = view.by_language.assign(
     share_negative=lambda d: d["share_negative"] * 100,
     share_positive=lambda d: d["share_positive"] * 100,
@@ -66,10 +70,15 @@ downloads.dataframe(
 
 st.subheader("Tone toward entities")
 if not view.entity_tone.empty:
-    event = downloads.altair_chart(
-        name="tone-by-entity", chart_obj=charts.entity_tone_chart(view.entity_tone), theme=None, on_select="rerun", key="tone.entities"
-    )
-    state.apply_selection(event, "entity_id", "entity", key="tone.entities")
+    for lang in [x for x in view.languages if (view.entity_tone["language"] == x).any()]:
+        event = downloads.altair_chart(
+            name=f"tone-by-entity-{lang}",
+            chart_obj=charts.entity_tone_chart(view.entity_tone, language=lang),
+            theme=None,
+            on_select="rerun",
+            key=f"tone.entities.{lang}",
+        )
+        state.apply_selection(event, "entity_id", "entity", key=f"tone.entities.{lang}")
     st.caption("Click a dot for the sentences behind its score.")
 else:
     st.info("No sentence naming an entity has a tone score under these filters.")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib.output import charts
-from lib.views import timeline
+from lib.views import common, timeline
 from ui import data, downloads, state
 
 filters = state.read_filters()
@@ -38,11 +38,12 @@ state.apply_selection(event, "period", "period", key="time.articles")
 if view.tone.empty:
     st.info("No scored sentence in the dated articles under these filters.")
 else:
-    downloads.altair_chart(
-        name=f"time-tone-{view.granularity}",
-        chart_obj=charts.timeline_tone_chart(view.tone, view.labels, granularity=view.granularity),
-        theme=None,
-    )
+    for lang in [x for x in common.LANGUAGE_LABELS if (view.tone["language"] == x).any()]:
+        downloads.altair_chart(
+            name=f"time-tone-{view.granularity}-{lang}",
+            chart_obj=charts.timeline_tone_chart(view.tone, view.labels, granularity=view.granularity, language=lang),
+            theme=None,
+        )
 
 st.subheader(f"What each {view.granularity} was about")
 downloads.dataframe(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib.output import charts
-from lib.views import outlets
+from lib.views import common, outlets
 from ui import data, downloads, state
 
 filters = state.read_filters()
@@ -24,9 +24,15 @@ downloads.altair_chart(name="outlets-articles", chart_obj=charts.outlet_articles
 if view.tone.empty:
     st.info("No scored sentence under these filters.")
 else:
-    downloads.altair_chart(name="outlets-tone", chart_obj=charts.outlet_tone_chart(view.tone, view.outlets), theme=None)
+    for lang in [x for x in common.LANGUAGE_LABELS if (view.tone["language"] == x).any()]:
+        downloads.altair_chart(
+            name=f"outlets-tone-{lang}", chart_obj=charts.outlet_tone_chart(view.tone, view.outlets, language=lang), theme=None
+        )
 if view.topics.empty:
     st.info("No sentence of these articles is assigned a topic.")
 else:
-    downloads.altair_chart(name="outlets-topics", chart_obj=charts.outlet_topic_chart(view.topics, view.outlets), theme=None)
+    for dyad in common.FOCAL_DYADS:
+        downloads.altair_chart(
+            name=f"outlets-topics-{dyad}", chart_obj=charts.outlet_topic_chart(view.topics, view.outlets, dyad=dyad), theme=None
+        )
 st.caption("To look at one outlet's articles, choose it in the sidebar's Source filter; every page then shows only its coverage.")

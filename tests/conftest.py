@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,6 +16,16 @@ SEEDS = ROOT / "seeds"
 # every test process gets a fresh one, filled from the seeds on first use.
 # Tests that need their own store still set COVERAGE_DB themselves.
 os.environ["COVERAGE_DB"] = str(Path(tempfile.mkdtemp(prefix="coverage-tests-")) / "store.sqlite")
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """AppTest installs the page it runs as ``sys.modules["__main__"]`` and leaves it there; a
+    later test that starts worker processes (spawn) would then re-run that page in each worker."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 def seed_path(prefix: str) -> Path:

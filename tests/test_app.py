@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -340,8 +341,12 @@ def test_by_outlet_lists_each_outlet_for_both_dyads():
     assert_ok(at)
     assert "Coverage by outlet" in texts(at)
     specs = [c.proto.spec for c in at.get("vega_lite_chart")]
-    assert len(specs) == 3  # articles, tone per language, topic mix
-    assert "Articles per outlet, by dyad" in specs[0] and "within each language" in specs[1] and "Topic mix per outlet" in specs[2]
+    # articles; tone in each language (the seeds: English, Arabic); topic mix of each dyad
+    assert len(specs) == 5
+    assert "Articles per outlet, by dyad" in specs[0]
+    assert "in English articles" in specs[1] and "in Arabic articles" in specs[2]
+    titles = [json.loads(x)["title"]["text"] for x in specs]
+    assert titles[3] == "US–Turkey: topic mix per outlet" and titles[4] == "Russia–Turkey: topic mix per outlet"
 
 
 # --- article text is plain text, and every table is safe to download ---------------------------

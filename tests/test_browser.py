@@ -47,14 +47,15 @@ def seeds_server(tmp_path_factory, request):
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory, request):
     """A server on the seeds plus a hostile article; yields (url, the article's id)."""
-    from lib.text.reading import article_id_for, read_document
+    from lib.text.cleaning import clean
+    from lib.text.reading import read_document, text_identity
 
     tmp = tmp_path_factory.mktemp("hostile-server")
     corpus = tmp / "corpus"
     shutil.copytree(ROOT / "seeds", corpus)
     path = corpus / "900_hostile.txt"
     path.write_text(HOSTILE_TEXT, encoding="utf-8")
-    article_id = article_id_for(read_document(path).text)
+    article_id = text_identity(clean(read_document(path).text, file=path.name).text)  # as the pipeline names it
     proc, url = start_app(corpus, tmp / "store.sqlite", tmp / "streamlit.log")
     request.addfinalizer(lambda: stop_app(proc))
     return url, article_id
@@ -138,11 +139,18 @@ def visible_text(page) -> str:
 
 
 PAGE_CHECKS = [
-    ("compare", "", ["Findings", "US–Turkey", "Russia–Turkey", "too few articles for an interval", "Evidence →"], 10),
+    (
+        "compare",
+        "",
+        ["Findings", "US–Turkey", "Russia–Turkey", "too few articles for an interval", "Evidence", "Start with the findings"],
+        7,
+    ),
     ("articles", "articles", ["Articles", "Read an article"], 0),
-    ("entities", "entities", ["Entities in US–Turkey and Russia–Turkey coverage", "Which entities appear together"], 2),
-    ("topics", "topics", ["Topics and distinguishing terms", "Keyword in context"], 2),
-    ("tone", "tone", ["Tone of the coverage", "r = 0.492", "Known agreement"], 3),
+    ("entities", "entities", ["Who is mentioned", "Which entities appear together"], 2),
+    ("topics", "topics", ["Topics and the words that set the coverage apart", "Keyword in context"], 2),
+    ("tone", "tone", ["Tone of the coverage", "r = 0.492", "Known agreement"], 4),
+    ("time", "time", ["Coverage over time", "What each day was about"], 2),
+    ("outlets", "outlets", ["Coverage by outlet", "(unknown source)"], 3),
 ]
 
 
@@ -203,3 +211,57 @@ def test_hostile_article_text_is_inert(hostile, page):
         assert page.evaluate("() => window.__pwned === undefined"), path
     visit(page, f"{url}/articles?article={article_id}")
     screenshot(page, "article-hostile")
+
+
+def test_evidence_opens_in_the_same_tab_scrolled_to_its_table(seeds_server, page):
+    visit(page, seeds_server)
+    n_pages = len(page.context.pages)
+    page.locator('[data-testid="stPageLink"] a', has_text="Evidence").nth(2).click()  # the first topic finding
+    page.wait_for_url("**/topics?**")
+    settle(page)
+    assert len(page.context.pages) == n_pages  # no new tab, the same session
+    assert_no_streamlit_error(page)
+    time.sleep(1.5)  # the scroll runs once the table is drawn
+    top = page.evaluate("() => document.getElementById('evidence').getBoundingClientRect().top")
+    assert 0 <= top < VIEWPORT["height"], top  # the evidence table is in view, not the top of the page
+    assert "Sentences on" in visible_text(page)
+    screenshot(page, "evidence-topic")
+
+
+def test_the_reader_opens_at_the_sentence(seeds_server, page):
+    from lib.corpus.tables import analyze_seeds
+
+    arts = analyze_seeds().articles
+    ar_id = str(arts.loc[arts["language"] == "ar", "article_id"].iloc[0])
+    visit(page, f"{seeds_server}/articles?article={ar_id}&sentence=12")
+    time.sleep(1.5)
+    focus = page.locator(".cov-article #s12")
+    assert focus.count() == 1 and "cov-focus" in focus.get_attribute("class")
+    box = focus.bounding_box()
+    assert 0 <= box["y"] < VIEWPORT["height"]
+
+
+@pytest.mark.parametrize("width", [800, 1400, 1920])
+@pytest.mark.parametrize("path", ["", "tone", "time", "outlets", "entities", "topics"])
+def test_pages_fit_the_window(seeds_server, browser, width, path):
+    """No chart or table wider than the window: readable at 800 px as at 1920 px."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(PAGE_TIMEOUT_S * 1000)
+    try:
+        visit(pg, f"{seeds_server}/{path}")
+        assert_no_streamlit_error(pg)
+        overflow = pg.evaluate(
+            """() => {
+                const main = document.querySelector('[data-testid="stMain"]');
+                const right = main.getBoundingClientRect().right;
+                return [...document.querySelectorAll('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks')]
+                    .map(el => el.getBoundingClientRect().right - right).filter(d => d > 2);
+            }"""
+        )
+        assert not overflow, f"{len(overflow)} chart(s) wider than the page at {width} px"
+        if width == 800:
+            ARTIFACTS.mkdir(exist_ok=True)
+            pg.screenshot(path=str(ARTIFACTS / f"{path or 'compare'}-800.png"), full_page=True)
+    finally:
+        context.close()

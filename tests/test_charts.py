@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from lib.output import charts
@@ -23,9 +24,9 @@ def _all_charts(toy):
     return {
         "articles": charts.article_compare_chart(v.summary.counts),
         "tone_summary": charts.tone_summary_chart(v.summary.tone),
-        "tone_histogram": charts.tone_histogram(v.tone_bins),
-        "tone_distribution": charts.tone_distribution_chart(t.tones),
-        "entity_tone": charts.entity_tone_chart(t.entity_tone),
+        "tone_histogram": charts.tone_histogram(v.tone_bins, language="en"),
+        "tone_distribution": charts.tone_distribution_chart(t.tones, language="en"),
+        "entity_tone": charts.entity_tone_chart(t.entity_tone, language="en"),
         "entity_compare": charts.entity_compare_chart(v.entity_rates),
         "cooccurrence": charts.cooccurrence_chart(entities.entity_cooccurrence(toy["articles"], toy["mentions"], toy["entities"])),
         "topic_compare": charts.topic_compare_chart(v.topics.shares),
@@ -75,23 +76,36 @@ def test_time_and_outlet_charts_are_valid_and_paired(toy):
     ov = outlets.outlets_view(toy)
     built = {
         "time_articles": charts.timeline_articles_chart(tl.volume, tl.labels, granularity=tl.granularity),
-        "time_tone": charts.timeline_tone_chart(tl.tone, tl.labels, granularity=tl.granularity),
+        "time_tone": charts.timeline_tone_chart(tl.tone, tl.labels, granularity=tl.granularity, language="en"),
         "outlet_articles": charts.outlet_articles_chart(ov.volume, ov.outlets),
-        "outlet_tone": charts.outlet_tone_chart(ov.tone, ov.outlets),
-        "outlet_topics": charts.outlet_topic_chart(ov.topics, ov.outlets),
+        "outlet_tone": charts.outlet_tone_chart(ov.tone, ov.outlets, language="en"),
+        "outlet_topics": charts.outlet_topic_chart(ov.topics, ov.outlets, dyad="us-turkey"),
     }
     for name, chart in built.items():
         spec = chart.to_dict()
         assert len(_title_text(spec)) > 15, name
-        assert "dyad_label" in json.dumps(spec), name
+        assert "dyad_label" in json.dumps(spec) or name == "outlet_topics", name
     assert "language_label" in json.dumps(built["time_tone"].to_dict()) and "language_label" in json.dumps(built["outlet_tone"].to_dict())
     assert f'"name": "{charts.SELECT_PARAM}"' in json.dumps(built["time_articles"].to_dict())  # click a period
+    for name in ("time_tone", "outlet_tone"):  # one chart per language, never pooled
+        spec = built[name].to_dict()
+        assert "English" in _title_text(spec) and {r.get("language") for r in _rows(spec) if "language" in r} == {"en"}, name
+
+
+def _rows(spec: dict) -> list[dict]:
+    return [row for values in spec.get("datasets", {}).values() for row in values]
 
 
 def test_tone_charts_never_pool_languages(toy):
     c = _all_charts(toy)
-    for name in ("tone_summary", "tone_histogram", "entity_tone", "tone_distribution"):
-        assert "language_label" in json.dumps(c[name].to_dict()), name
+    assert {r["language_label"] for r in _rows(c["tone_summary"].to_dict()) if "language_label" in r} == {
+        "English",
+        "Arabic",
+    }  # one row per language
+    for name in ("tone_histogram", "entity_tone", "tone_distribution"):
+        spec = c[name].to_dict()
+        assert "English" in _title_text(spec), name  # one chart per language, named in its title
+        assert {r.get("language") for r in _rows(spec)} == {"en"}, name
 
 
 def test_titles_name_scale_and_dyad(toy):
@@ -119,3 +133,23 @@ def test_arabic_terms_export_to_svg():
     assert "<svg" in svg and "Arabic" in svg
     # the labels are exported as text, in logical order, not reversed or split per letter
     assert any(t in svg for t in ("بوتين", "إدلب", "الأمريكية", "والعقوبات"))
+
+
+def test_scatter_labels_do_not_collide():
+    d = pd.DataFrame(
+        {
+            "term": ["a", "b", "c"],
+            "display": ["alpha", "beta", "gamma"],
+            "per_1000_a": [10.0, 10.1, 1.0],
+            "per_1000_b": [1.0, 1.0, 9.0],
+            "z": [3.0, 2.5, -2.0],
+            "favours": ["us-turkey", "us-turkey", "russia-turkey"],
+            "favours_label": ["US–Turkey", "US–Turkey", "Russia–Turkey"],
+            "count_a": [10, 10, 1],
+            "count_b": [1, 1, 9],
+            "language": ["en"] * 3,
+        }
+    )
+    spec = json.dumps(charts.scattertext_chart(d).to_dict(), ensure_ascii=False)
+    assert '"label": "alpha"' in spec and '"label": "gamma"' in spec
+    assert '"label": "beta"' not in spec  # on top of alpha: left unlabelled (its tooltip still names it)

@@ -330,3 +330,14 @@ def test_table_exports_carry_filters_and_provenance():
     assert xlsx.sheetnames == ["t", "About"]
     about = [[c.value for c in row] for row in xlsx["About"].iter_rows(min_row=2)]
     assert ["Filters", "from Reuters"] in about and ["Rows", "2"] in about
+
+
+def test_briefing_is_compiled_for_the_charts_vega_lite_version():
+    assert exports.BRIEFING_SCHEMA == alt.SCHEMA_URL  # an older schema mis-lays paired bars
+
+
+def test_briefing_charts_keep_their_own_offset_scales(briefing):
+    """Concatenated paired charts must not share their y/yOffset scales (a shared one shifts the bars
+    of one chart by the other's bands)."""
+    scales = briefing["resolve"]["scale"]
+    assert scales["y"] == scales["yOffset"] == scales["xOffset"] == "independent"

@@ -193,6 +193,10 @@ def _headers(column_config: dict) -> dict[str, str]:
     return out
 
 
+#: Sentences shown at once in a drill-down (more scroll inside the table).
+SENTENCE_ROWS_SHOWN = 8
+#: Height of a table's header row, in pixels.
+HEADER_ROW_PX = 38
 #: Row height that lets a table cell wrap a whole sentence over four lines
 #: (Streamlit wraps text only in rows taller than 4 rem).
 WRAP_ROW_HEIGHT = 96
@@ -231,6 +235,7 @@ def sentences(rows: pd.DataFrame, *, name: str, extra: dict[str, str] | None = N
         exports.neutralise(frame.assign(Read=links)),
         hide_index=True,
         row_height=WRAP_ROW_HEIGHT,
+        height=min(len(frame), SENTENCE_ROWS_SHOWN) * WRAP_ROW_HEIGHT + HEADER_ROW_PX,
         key=key,
         column_config={
             "Sentence": st.column_config.TextColumn("Sentence", width="large", alignment="right" if rtl else "left"),

@@ -34,9 +34,6 @@ LABEL_LIMIT = 260
 #: Name of the click selection on charts a page can drill down from.
 SELECT_PARAM = "pick"
 TONE_DOMAIN = (-1.0, 1.0)
-#: Width of one panel of a faceted chart: panels stack (one per row), and
-#: this fits beside the axis labels in an 800-pixel window.
-FACET_WIDTH = 330
 #: Bars in a ranked chart: more are unreadable at half the page width.
 MAX_BARS = 12
 
@@ -168,13 +165,14 @@ def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
     )
 
 
-def tone_histogram(bins: pd.DataFrame) -> alt.Chart:
-    """Distribution of sentence tone, both dyads side by side, one panel per language (from ``tone.tone_bins``).
+def tone_histogram(bins: pd.DataFrame, *, language: str) -> alt.Chart:
+    """Distribution of sentence tone in one language's articles, both dyads side by side (from ``tone.tone_bins``).
 
-    Bars are the share of the dyad's scored sentences in that language, so
-    a side with more articles does not look more of everything.
+    One chart per language (each is scored by its own method). Bars are the
+    share of the dyad's scored sentences, so a side with more articles does
+    not look more of everything.
     """
-    d = bins.copy()
+    d = bins[bins["language"] == language].copy()
     totals = d.groupby(["dyad", "language"])["n_sentences"].transform("sum")
     d["share"] = d["n_sentences"] / totals.where(totals > 0)
     d["bin_label"] = d["bin_start"].map(lambda x: signed(x, 1)) + " to " + d["bin_end"].map(lambda x: signed(x, 1))
@@ -190,7 +188,7 @@ def tone_histogram(bins: pd.DataFrame) -> alt.Chart:
         alt.Chart(
             d,
             title=_title(
-                "Sentence tone, by dyad within each language",
+                f"Sentence tone in {LANGUAGE_LABELS.get(language, language)} articles, by dyad",
                 f"Share of the dyad's scored sentences in each band. {sub}" if sub else "No scored sentences",
             ),
         )
@@ -200,12 +198,6 @@ def tone_histogram(bins: pd.DataFrame) -> alt.Chart:
             xOffset=_dyad_offset("x"),
             y=alt.Y("share:Q", title="Share of sentences", axis=alt.Axis(format="%")),
             color=dyad_color(),
-            row=alt.Row(
-                "language_label:N",
-                title=None,
-                sort=list(LANGUAGE_LABELS.values()),
-                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelFontWeight="bold"),
-            ),
             tooltip=[
                 alt.Tooltip("dyad_label:N", title="Dyad"),
                 alt.Tooltip("language_label:N", title="Language"),
@@ -214,17 +206,17 @@ def tone_histogram(bins: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("share:Q", title="Share of the dyad's sentences", format=".0%"),
             ],
         )
-        .properties(height=110, width=FACET_WIDTH)
+        .properties(height=CHROME_PX + 120)
     )
 
 
-def tone_distribution_chart(tones: pd.DataFrame) -> alt.Chart:
-    """Box plots of sentence tone by dyad, one row per language (each its own method)."""
+def tone_distribution_chart(tones: pd.DataFrame, *, language: str) -> alt.Chart:
+    """Box plots of sentence tone by dyad in one language's articles (each language its own method)."""
     return styled(
         alt.Chart(
-            tones,
+            tones[tones["language"] == language],
             title=_title(
-                "Spread of sentence tone, by dyad within each language",
+                f"Spread of sentence tone in {LANGUAGE_LABELS.get(language, language)} articles, by dyad",
                 "Boxes: quartiles; whiskers: 1.5 × IQR; each language is scored by its own method",
             ),
         )
@@ -233,35 +225,29 @@ def tone_distribution_chart(tones: pd.DataFrame) -> alt.Chart:
             y=alt.Y("dyad_label:N", title=None, sort=[DYAD_LABELS[x] for x in FOCAL_DYADS]),
             x=alt.X("tone:Q", title="Sentence tone", scale=alt.Scale(domain=list(TONE_DOMAIN))),
             color=dyad_color(),
-            row=alt.Row(
-                "language_label:N",
-                title=None,
-                sort=list(LANGUAGE_LABELS.values()),
-                header=alt.Header(labelFontSize=12, labelAngle=0, labelAlign="left", labelFontWeight="bold"),
-            ),
             tooltip=[
                 alt.Tooltip("dyad_label:N", title="Dyad"),
                 alt.Tooltip("language_label:N", title="Language"),
                 alt.Tooltip("tone:Q", format="+.2f"),
             ],
         )
-        .properties(height=80, width=FACET_WIDTH)
+        .properties(height=CHROME_PX + 70)
     )
 
 
-def entity_tone_chart(entity_tone: pd.DataFrame) -> alt.Chart:
-    """Tone toward each entity in each dyad's coverage, one panel per language (dots sized by sentences).
+def entity_tone_chart(entity_tone: pd.DataFrame, *, language: str) -> alt.Chart:
+    """Tone toward each entity in each dyad's coverage, in one language's articles (dots sized by sentences).
 
     ``entity_tone`` is ``entities.entity_tone_by_language``: never pooled across languages.
     """
-    d = entity_tone[entity_tone["tone"].notna()]
+    d = entity_tone[entity_tone["tone"].notna() & (entity_tone["language"] == language)]
     order = d.groupby("name")["n_tone_sentences"].sum().sort_values(ascending=False).index.tolist()
     return styled(
         alt.Chart(
             d,
             title=_title(
-                "Tone toward each entity, by dyad and language (mean tone of sentences naming it)",
-                "Dot size: sentences behind the mean; −1 = negative, +1 = positive; compare within a language",
+                f"Tone toward each entity in {LANGUAGE_LABELS.get(language, language)} articles, by dyad",
+                "Mean tone of the sentences naming it, −1 = negative, +1 = positive; dot size: sentences behind the mean",
             ),
         )
         .mark_circle(opacity=0.85)
@@ -270,12 +256,6 @@ def entity_tone_chart(entity_tone: pd.DataFrame) -> alt.Chart:
             x=alt.X("tone:Q", title="Mean tone of sentences naming the entity", scale=alt.Scale(domain=list(TONE_DOMAIN))),
             color=dyad_color(),
             size=alt.Size("n_tone_sentences:Q", title="Sentences", scale=alt.Scale(range=[30, 400])),
-            row=alt.Row(
-                "language_label:N",
-                title=None,
-                sort=list(LANGUAGE_LABELS.values()),
-                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelFontWeight="bold"),
-            ),
             tooltip=[
                 alt.Tooltip("name:N", title="Entity"),
                 alt.Tooltip("dyad_label:N", title="Dyad"),
@@ -285,7 +265,7 @@ def entity_tone_chart(entity_tone: pd.DataFrame) -> alt.Chart:
             ],
         )
         .add_params(alt.selection_point(name=SELECT_PARAM, fields=["entity_id"]))
-        .properties(height=max(60, 24 * len(order)), width=FACET_WIDTH)
+        .properties(height=_height(len(order), 24))
     )
 
 
@@ -446,6 +426,25 @@ def term_compare_chart(terms: pd.DataFrame, *, top: int = 10) -> alt.Chart:
     )
 
 
+#: A label is dropped when another, stronger one starts this close (in
+#: fractions of the square-root-scaled axes): labels 11 px high and up to
+#: ~80 px wide would overlap on a 420-px plot.
+LABEL_GAP_X = 0.2
+LABEL_GAP_Y = 0.045
+
+
+def _non_colliding_labels(d: pd.DataFrame, *, top: float, n_labels: int) -> pd.Series:
+    """The strongest terms' labels, strongest first, skipping any that would overlap one already placed."""
+    out = pd.Series("", index=d.index, dtype=object)
+    placed: list[tuple[float, float]] = []
+    for idx, row in d[d["rank"] <= n_labels / 2].sort_values("abs_z", ascending=False).iterrows():
+        x, y = (row["per_1000_a"] / top) ** 0.5, (row["per_1000_b"] / top) ** 0.5
+        if all(abs(x - px) > LABEL_GAP_X or abs(y - py) > LABEL_GAP_Y for px, py in placed):
+            placed.append((x, y))
+            out[idx] = row["display"]
+    return out
+
+
 def scattertext_chart(terms: pd.DataFrame, *, n_labels: int = 12) -> alt.LayerChart:
     """Terms placed by their rate in each dyad (Scattertext-style), the strongest labelled.
 
@@ -457,9 +456,9 @@ def scattertext_chart(terms: pd.DataFrame, *, n_labels: int = 12) -> alt.LayerCh
     d = terms.copy()
     d["abs_z"] = d["z"].abs()
     d["rank"] = d.groupby("favours")["abs_z"].rank(ascending=False, method="first")
-    d["label"] = d["display"].where(d["rank"] <= n_labels / 2, "")
     lang = LANGUAGE_LABELS.get(d["language"].iloc[0], "") if len(d) else ""
     top = float(max(d["per_1000_a"].max(), d["per_1000_b"].max(), 1.0)) if len(d) else 1.0
+    d["label"] = _non_colliding_labels(d, top=top, n_labels=n_labels)
     sx = alt.Scale(type="sqrt", domain=[0, top])
     color = alt.Color("favours_label:N", scale=dyad_scale(), title="Leans towards", legend=alt.Legend(orient="top"))
     tooltip = [
@@ -527,8 +526,9 @@ def timeline_articles_chart(volume: pd.DataFrame, labels: dict, *, granularity: 
     )
 
 
-def timeline_tone_chart(tone: pd.DataFrame, labels: dict, *, granularity: str) -> alt.FacetChart:
-    """Mean sentence tone per period and dyad, one panel per language (dots sized by sentences), on a time axis."""
+def timeline_tone_chart(tone: pd.DataFrame, labels: dict, *, granularity: str, language: str) -> alt.LayerChart:
+    """Mean sentence tone per period and dyad in one language's articles (dots sized by sentences), on a time axis."""
+    tone = tone[tone["language"] == language]
     periods = list(labels)
     x = alt.X(
         "period:T",
@@ -555,21 +555,16 @@ def timeline_tone_chart(tone: pd.DataFrame, labels: dict, *, granularity: str) -
         size=alt.Size("n_sentences:Q", title="Sentences", scale=alt.Scale(range=[20, 300])), tooltip=tooltip
     )
     return styled(
-        alt.layer(zero, line, dots)
-        .properties(width=FACET_WIDTH, height=150)
-        .facet(
+        alt.layer(
+            zero,
+            line,
+            dots,
             data=tone,
-            row=alt.Row(
-                "language_label:N",
-                title=None,
-                sort=list(LANGUAGE_LABELS.values()),
-                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelFontWeight="bold"),
-            ),
             title=_title(
-                f"Mean sentence tone per {granularity}, by dyad within each language",
-                "−1 = negative, +1 = positive; dot size: sentences behind the mean; compare within a panel",
+                f"Mean sentence tone per {granularity} in {LANGUAGE_LABELS.get(language, language)} articles, by dyad",
+                "−1 = negative, +1 = positive; dot size: sentences behind the mean",
             ),
-        )
+        ).properties(height=CHROME_PX + 150)
     )
 
 
@@ -596,14 +591,15 @@ def outlet_articles_chart(volume: pd.DataFrame, outlets: list[str]) -> alt.Chart
     )
 
 
-def outlet_tone_chart(tone: pd.DataFrame, outlets: list[str]) -> alt.Chart:
-    """Mean sentence tone per outlet and dyad, one panel per language."""
+def outlet_tone_chart(tone: pd.DataFrame, outlets: list[str], *, language: str) -> alt.Chart:
+    """Mean sentence tone per outlet and dyad in one language's articles."""
+    tone = tone[tone["language"] == language]
     shown = [o for o in outlets if o in set(tone["outlet"])]
     return styled(
         alt.Chart(
             tone,
             title=_title(
-                "Mean sentence tone per outlet, by dyad within each language",
+                f"Mean sentence tone per outlet in {LANGUAGE_LABELS.get(language, language)} articles, by dyad",
                 "−1 = negative, +1 = positive; dot size: sentences behind the mean",
             ),
         )
@@ -613,12 +609,6 @@ def outlet_tone_chart(tone: pd.DataFrame, outlets: list[str]) -> alt.Chart:
             x=alt.X("tone:Q", title="Mean sentence tone", scale=alt.Scale(domain=list(TONE_DOMAIN))),
             color=dyad_color(),
             size=alt.Size("n_sentences:Q", title="Sentences", scale=alt.Scale(range=[30, 300])),
-            row=alt.Row(
-                "language_label:N",
-                title=None,
-                sort=list(LANGUAGE_LABELS.values()),
-                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelFontWeight="bold"),
-            ),
             tooltip=[
                 alt.Tooltip("outlet:N", title="Outlet"),
                 alt.Tooltip("dyad_label:N", title="Dyad"),
@@ -628,29 +618,28 @@ def outlet_tone_chart(tone: pd.DataFrame, outlets: list[str]) -> alt.Chart:
                 alt.Tooltip("n_articles:Q", title="Articles"),
             ],
         )
-        .properties(height=max(60, 24 * len(shown)), width=FACET_WIDTH)
+        .properties(height=_height(len(shown), 26))
     )
 
 
-def outlet_topic_chart(topics: pd.DataFrame, outlets: list[str]) -> alt.Chart:
-    """Topic mix per outlet: share of the outlet's sentences on each leading topic, one panel per dyad."""
+def outlet_topic_chart(topics: pd.DataFrame, outlets: list[str], *, dyad: str) -> alt.Chart:
+    """Topic mix per outlet in one dyad's articles: share of the outlet's sentences on each leading topic.
+
+    The same topics, in the same order and on the same colour scale, for both dyads.
+    """
+    order = topics.drop_duplicates("topic_id")["topic"].tolist()
+    topics = topics[topics["dyad"] == dyad]
     shown = [o for o in outlets if o in set(topics["outlet"])]
     return styled(
         alt.Chart(
             topics,
-            title=_title("Topic mix per outlet, by dyad", "Share of the outlet's sentences in that dyad's articles on each topic"),
+            title=_title(f"{DYAD_LABELS[dyad]}: topic mix per outlet", "Share of the outlet's sentences in these articles on each topic"),
         )
         .mark_rect()
         .encode(
-            x=alt.X("topic:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=140)),
+            x=alt.X("topic:N", title=None, sort=order, axis=alt.Axis(labelAngle=-40, labelLimit=140)),
             y=alt.Y("outlet:N", title=None, sort=shown),
             color=alt.Color("share:Q", title="Share", scale=alt.Scale(scheme="greys", domain=[0, 1]), legend=alt.Legend(format="%")),
-            row=alt.Row(
-                "dyad_label:N",
-                title=None,
-                sort=[DYAD_LABELS[d] for d in FOCAL_DYADS],
-                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12, labelFontWeight="bold"),
-            ),
             tooltip=[
                 alt.Tooltip("outlet:N", title="Outlet"),
                 alt.Tooltip("dyad_label:N", title="Dyad"),
@@ -659,5 +648,5 @@ def outlet_topic_chart(topics: pd.DataFrame, outlets: list[str]) -> alt.Chart:
                 alt.Tooltip("n_sentences:Q", title="Sentences"),
             ],
         )
-        .properties(height=max(40, 22 * len(shown)), width=alt.Step(22))
+        .properties(height=_height(len(shown), 24))
     )

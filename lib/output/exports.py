@@ -359,6 +359,10 @@ BRIEFING_PADDING = 22
 BRIEFING_WIDTH = PAGE_SIZES["a4"][0] - 2 * BRIEFING_PADDING
 #: Axis labels in the briefing: long topic names end in "…" sooner than on screen.
 BRIEFING_LABEL_LIMIT = 150
+#: The Vega-Lite version the charts are written for (Altair's): vl-convert
+#: compiles a spec by the version its $schema names, and v5 lays out the
+#: paired bars (yOffset) of a v6 chart differently.
+BRIEFING_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 #: Bars per ranked chart in the briefing: the page must stay one page.
 BRIEFING_TOP = 6
 #: Font size of chart titles in the briefing (subtitles 2 points smaller).
@@ -499,13 +503,16 @@ def _compose(text: BriefingText, chart_objs: Sequence[Any], *, layout: str, shri
         right = {"vconcat": words(right_w, 0)}
         parts = [*head, {"hconcat": [left, right], "spacing": gap}, foot]
     spec = {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "$schema": BRIEFING_SCHEMA,
         "vconcat": parts,
         "spacing": 8,
         "padding": BRIEFING_PADDING,
         "background": "white",
         # Each chart keeps its own legend (merged legends are dropped in a vconcat).
-        "resolve": {"legend": {"color": "independent"}, "scale": {"color": "independent"}},
+        "resolve": {
+            "legend": {"color": "independent"},
+            "scale": {"color": "independent", "x": "independent", "y": "independent", "xOffset": "independent", "yOffset": "independent"},
+        },
         "config": _config(size),
     }
     if datasets:
@@ -523,14 +530,17 @@ def _svg_size(spec: dict) -> tuple[float, float]:
 
 
 MORE_FINDINGS = " (more findings on the Compare page)"
+#: Findings kept before a chart is dropped to fit the page: tone, the two leading topics, one entity.
+BRIEFING_MIN_FINDINGS = 4
 
 
 def fit_page(text: BriefingText, chart_objs: Sequence[Any], *, layout: str = "a4") -> dict:
     """The briefing spec laid out on exactly one page of ``layout`` (``a4`` or ``slide``).
 
     The spec is measured (rendered to SVG); while it is taller than the page,
-    the last chart is dropped, then findings are cut from the end (saying
-    so); a blank block then fills the page to its exact height.
+    findings beyond the first BRIEFING_MIN_FINDINGS are cut from the end
+    (saying so), then the last chart is dropped, then more findings; a blank
+    block then fills the page to its exact height.
     """
     page_w, page_h = PAGE_SIZES[layout]
     charts_left = list(chart_objs)
@@ -544,7 +554,11 @@ def fit_page(text: BriefingText, chart_objs: Sequence[Any], *, layout: str = "a4
             continue
         if h <= page_h:
             break
-        if len(charts_left) > 1:
+        if len(findings) > BRIEFING_MIN_FINDINGS:  # keep the key charts: cut the later findings first
+            findings = findings[:-1]
+            if not findings[-1].endswith(MORE_FINDINGS):
+                findings[-1] = findings[-1] + MORE_FINDINGS
+        elif len(charts_left) > 1:
             charts_left.pop()
         elif len(findings) > 1:
             findings = findings[:-1]

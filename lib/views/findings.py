@@ -111,7 +111,7 @@ def tone_findings(summary: SummaryView) -> list[Finding]:
                 f"({DYAD_LABELS[second]}) on a −1..+1 scale ({basis(nl)}; "
                 f"{'; '.join(_interval(rows.loc[d]) for d in (first, second))}).",
                 "tone",
-                {"lang": lang},
+                {},
                 nl,
             )
         )
