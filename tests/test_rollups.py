@@ -88,3 +88,20 @@ def test_rollups_contain_no_row_loops():
 
     src = inspect.getsource(rollups)
     assert "iterrows" not in src and "itertuples" not in src and ".mode()" not in src
+
+
+def test_entity_tone_takes_each_mentions_own_tone_where_it_was_scored():
+    mentions = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "a", "a"],
+            "sentence_id": [0, 0, 1, 2],
+            "entity_id": ["erdogan", "biden", "erdogan", "erdogan"],
+            "tone": [-0.6, 0.4, None, None],
+            "tone_method": ["targeted", "targeted", None, "targeted"],  # sentence 2: scored, but no tone toward him
+        }
+    )
+    sentences = pd.DataFrame({"article_id": ["a"] * 3, "sentence_id": [0, 1, 2], "tone": [0.1, 0.3, 0.9]})
+    out = rollups.entity_tone(mentions, sentences).set_index("entity_id")
+    assert out.at["biden", "tone"] == pytest.approx(0.4)  # the same sentence, another tone toward another person
+    assert out.at["erdogan", "n_sentences"] == 3
+    assert out.at["erdogan", "tone"] == pytest.approx((-0.6 + 0.3) / 2)  # sentence 1 falls back; sentence 2 has none

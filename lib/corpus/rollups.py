@@ -25,22 +25,32 @@ def _require(df: pd.DataFrame, name: str, cols: list[str]) -> None:
 
 
 def entity_tone(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    """Table ``entity_tone``: per article and entity, the sentences naming it and their mean tone.
+    """Table ``entity_tone``: per article and entity, the sentences naming it and the tone toward it.
 
-    ``n_sentences`` counts distinct sentences that mention the entity;
-    ``tone`` is the mean tone of those that were scored (missing if none was).
+    ``n_sentences`` counts distinct sentences that mention the entity. ``tone``
+    is the mean, over those sentences, of the tone toward the entity there:
+    the mention's own tone (``lib.analysis.target_tone``) where the mention
+    was scored by that method, else the sentence's tone; missing if neither
+    exists.
     """
     _require(mentions, "mentions", [*_KEYS, "entity_id"])
     _require(sentences, "sentences", [*_KEYS, "tone"])
-    m = mentions[[*_KEYS, "entity_id"]].dropna().drop_duplicates()
+    has_own = {"tone", "tone_method"} <= set(mentions.columns)
+    m = mentions[[*_KEYS, "entity_id", *(["tone", "tone_method"] if has_own else [])]].dropna(subset=[*_KEYS, "entity_id"])
     if m.empty:
         return schema.empty("entity_tone")
     m = m.astype({"article_id": "string", "sentence_id": "Int64", "entity_id": "string"})
+    if has_own:  # per sentence: the mean tone of the entity's scored mentions there
+        m = m.assign(own=pd.to_numeric(m["tone"], errors="coerce").astype("float64"), scored=m["tone_method"].notna())
+        m = m.groupby([*_KEYS, "entity_id"], sort=False).agg(own=("own", "mean"), scored=("scored", "any")).reset_index()
+    else:
+        m = m.drop_duplicates().assign(own=float("nan"), scored=False)
     s = sentences[[*_KEYS, "tone"]].astype({"article_id": "string", "sentence_id": "Int64"}).drop_duplicates(subset=_KEYS)
-    s = s.assign(tone=pd.to_numeric(s["tone"], errors="coerce").astype("float64"))
+    s = s.assign(sentence_tone=pd.to_numeric(s["tone"], errors="coerce").astype("float64")).drop(columns="tone")
+    joined = m.merge(s, on=_KEYS, how="left")
+    joined["tone"] = joined["own"].where(joined["scored"], joined["sentence_tone"])
     out = (
-        m.merge(s, on=_KEYS, how="left")
-        .groupby(["article_id", "entity_id"], sort=True)
+        joined.groupby(["article_id", "entity_id"], sort=True)
         .agg(n_sentences=("sentence_id", "nunique"), tone=("tone", "mean"))
         .reset_index()
     )
