@@ -127,3 +127,24 @@ def test_workers_end_when_their_parent_is_killed(tmp_path):
     while time.monotonic() < deadline and any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers):
         time.sleep(0.5)
     assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+
+
+def test_workers_never_run_the_script_that_started_them(tmp_path, monkeypatch):
+    """Streamlit installs the page being drawn as __main__: a worker must not run it again."""
+    import sys
+    import types
+
+    marker = tmp_path / "ran"
+    page = tmp_path / "page.py"
+    page.write_text(f"open({str(marker)!r}, 'w').write('the page ran in a worker')\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    r = runners.ProcessRunner(2, batch_size=1)
+    try:
+        out = list(r.map([runners.Task("a", "a.txt", depth="triage"), runners.Task("b", "b.txt", depth="triage")]))
+    finally:
+        r.close()
+    assert len(out) == 2
+    assert not marker.exists()
+    assert sys.modules["__main__"] is fake_main  # restored

@@ -21,8 +21,12 @@ many articles a feed has. The caller — one process — writes the store.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+import threading
 import time
+import types
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -176,6 +180,28 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
+_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _plain_main() -> Iterator[None]:
+    """While a worker is spawned, hide the running script from it.
+
+    A spawned worker re-runs the parent's ``__main__`` file. Inside Streamlit
+    that is the page being drawn (Streamlit installs each script as
+    ``__main__``), so a worker started from a page would run the page again.
+    Workers need nothing from ``__main__``: they import ``lib``.
+    """
+    with _MAIN_LOCK:
+        saved = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if saved is not None:
+                sys.modules["__main__"] = saved
+
+
 class ProcessRunner(_ExecutorRunner):
     """Local worker processes (spawned: safe beside a threaded web server)."""
 
@@ -188,7 +214,8 @@ class ProcessRunner(_ExecutorRunner):
         )
 
     def _submit(self, batch: list[Task]) -> Future:
-        return self._pool.submit(run_batch, batch, self.use_spacy)
+        with _plain_main():  # a submit may start a worker
+            return self._pool.submit(run_batch, batch, self.use_spacy)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
