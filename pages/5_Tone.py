@@ -92,7 +92,7 @@ if entity:
 st.subheader("How each score is made, and what it agrees with")
 for key, method in {**METHODS, **target_tone.METHODS}.items():
     if key in target_tone.METHODS:
-        used = "tone toward each mention, in the mentions table"
+        used = "the tone toward an entity in every entity-tone figure, per mention where this method scored it"
     else:
         used = "used in this view" if key in view.methods_used else "not used in this view"
     st.markdown(
