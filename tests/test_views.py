@@ -574,3 +574,13 @@ def test_the_smallest_outlets_are_grouped(toy):
     v = outlets.outlets_view(toy, max_outlets=1)
     assert v.outlets == [common.UNKNOWN_SOURCE, outlets.OTHER_OUTLETS] and v.n_outlets == 3
     assert v.volume.groupby("outlet")["n_articles"].sum()[outlets.OTHER_OUTLETS] == 3
+
+
+def test_term_counts_from_the_pipelines_mentions_equal_matching_again(seed_corpus):
+    """The corpus's own gazetteer mentions give the same term counts as matching the names again."""
+    c = seed_corpus
+    again = terms.article_term_counts(c["sentences"], c.articles)
+    reused = terms.article_term_counts(c["sentences"], c.articles, c["mentions"])
+    key = ["article_id", "term", "surface"]
+    pd.testing.assert_frame_equal(again.sort_values(key).reset_index(drop=True), reused.sort_values(key).reset_index(drop=True))
+    assert (reused["term"].str.contains(" ")).any()  # multi-word names are single terms

@@ -276,7 +276,7 @@ def _term_counts(key: str) -> pd.DataFrame:
     read-only by every filtered view (never mutated; cache_resource avoids
     copying a table of millions of rows on every filter change)."""
     corpus = get_corpus()
-    return terms.article_term_counts(corpus["sentences"], corpus.articles)
+    return terms.article_term_counts(corpus["sentences"], corpus.articles, corpus["mentions"])
 
 
 def _terms(key: str, fkey: tuple) -> terms.TermsView:

@@ -13,6 +13,7 @@ in Arabic, a word carrying clitics (وبايدن، لبايدن، بايدنه) 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -120,14 +121,17 @@ def normalise_term_ar(token: str) -> str | None:
     return t
 
 
-def _name_spans(text: str, language: str) -> list[tuple[str, int, int]]:
+def _name_spans(text: str, language: str, found: list[dict] | None = None) -> list[tuple[str, int, int]]:
     """Multi-word names of the gazetteer in ``text`` as single terms.
 
     "United States" or "الولايات المتحدة" is one term, not "united" and
-    "states": a name's words say nothing apart.
+    "states": a name's words say nothing apart. ``found``: the gazetteer's
+    mentions in ``text`` when the pipeline already found them (offsets into
+    ``text``), so they are not matched again.
     """
-    gaz = load_gazetteer()
-    found = match_english(text, gaz=gaz) if language == "en" else match_arabic(text, gaz=gaz)
+    if found is None:
+        gaz = load_gazetteer()
+        found = match_english(text, gaz=gaz) if language == "en" else match_arabic(text, gaz=gaz)
     out = []
     for m in found:
         words = m["surface"].split()
@@ -139,14 +143,15 @@ def _name_spans(text: str, language: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def tokens_with_offsets(text: str, language: str) -> list[tuple[str, int, int]]:
+def tokens_with_offsets(text: str, language: str, found: list[dict] | None = None) -> list[tuple[str, int, int]]:
     """``(term, start, end)`` for every kept term of ``text``, offsets into ``text``.
 
-    Words are terms; a multi-word name from the gazetteer is one term.
+    Words are terms; a multi-word name from the gazetteer is one term
+    (``found``: its gazetteer mentions, when already known).
     """
     if language not in ("en", "ar"):
         raise ValueError(f"terms are computed for English ('en') and Arabic ('ar') only, not {language!r}")
-    names = _name_spans(text, language)
+    names = _name_spans(text, language, found)
     out = list(names)
     taken = [(s, e) for _, s, e in names]
 
@@ -210,27 +215,42 @@ def log_odds_dirichlet(counts_a: Counter, counts_b: Counter, *, prior_scale: flo
     return pd.DataFrame({"term": terms, "count_a": ya.astype(int), "count_b": yb.astype(int), "delta": delta, "var": var, "z": z})
 
 
-def term_surfaces(texts: Iterable[str], language: str) -> Counter:
-    """Counts of (normalised term, form as written) over ``texts``."""
+def term_surfaces(texts: Iterable[str], language: str, found: Iterable[list[dict] | None] | None = None) -> Counter:
+    """Counts of (normalised term, form as written) over ``texts`` (``found``: each text's
+    gazetteer mentions, when already known)."""
     c: Counter = Counter()
-    for t in texts:
+    for t, f in zip(texts, found if found is not None else itertools.repeat(None), strict=False):
         text = str(t)
-        c.update((term, text[a:b]) for term, a, b in tokens_with_offsets(text, language))
+        c.update((term, text[a:b]) for term, a, b in tokens_with_offsets(text, language, f))
     return c
 
 
-def article_term_counts(sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+#: Mention methods of the gazetteer (the names a term may span).
+_GAZETTEER_METHODS = ("gazetteer", "gazetteer-demonym")
+
+
+def article_term_counts(sentences: pd.DataFrame, articles: pd.DataFrame, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Term counts per analysed English or Arabic article: article_id, term, surface (as written), n.
 
     Computed once per corpus, this lets ``distinguishing_terms`` compare any
     filtered subset by summing rows instead of tokenising every sentence again.
+    With the corpus's ``mentions``, the multi-word names are those the
+    pipeline found (nothing is matched again); without, they are matched here.
     """
     arts = articles[(articles["status"] == "ok") & articles["language"].isin(list(LANGUAGE_LABELS))]
     lang_of = arts.set_index("article_id")["language"].astype(str)
     s = sentences[sentences["article_id"].isin(lang_of.index) & sentences["text"].notna()]
+    names: dict[tuple[str, int], list[dict]] | None = None
+    if mentions is not None:
+        m = mentions[mentions["method"].isin(_GAZETTEER_METHODS) & mentions["article_id"].isin(lang_of.index)]
+        m = m.merge(s[["article_id", "sentence_id", "start"]].rename(columns={"start": "s0"}), on=["article_id", "sentence_id"])
+        names = {}
+        for aid, sid, surface, a, b, s0 in zip(m["article_id"], m["sentence_id"], m["surface"], m["start"], m["end"], m["s0"], strict=True):
+            names.setdefault((str(aid), int(sid)), []).append({"surface": str(surface), "start": int(a - s0), "end": int(b - s0)})
     rows: list[tuple[str, str, str, int]] = []
     for aid, group in s.groupby("article_id", sort=False):
-        counts = term_surfaces(group["text"].astype(str), lang_of[aid])
+        found = None if names is None else [names.get((str(aid), int(sid)), []) for sid in group["sentence_id"]]
+        counts = term_surfaces(group["text"].astype(str), lang_of[aid], found)
         rows.extend((str(aid), term, surface, n) for (term, surface), n in counts.items())
     return pd.DataFrame(rows, columns=["article_id", "term", "surface", "n"])
 
