@@ -128,7 +128,7 @@ def test_an_uploaded_article_can_be_hidden_and_removed(db):
     (outcome,) = data.import_uploads([("extra.txt", us_turkey_text().encode())])
     assert outcome.outcome == "added"
     at = run_page()
-    assert metrics(at)["Added by users"] == "1"
+    assert metrics(at)["Articles"] == "6" and metrics(at)["On either relationship"] == "6"
     widget(at.selectbox, "Article").select(outcome.article_id)
     at.run()
     assert not at.get("popover")[0].proto.popover.disabled
@@ -232,7 +232,7 @@ def test_upload_in_the_browser_then_see_it_counted_on_compare(server, tmp_path):
         try:
             page.goto(f"{server}/")  # Compare is the default page, served at the root
             expect(page.get_by_text("Corpus: 5 article files")).to_be_visible(timeout=TIMEOUT * 1000)
-            expect(page.get_by_text("Based on 2 articles (English 1, Arabic 1)")).to_be_visible(timeout=60_000)
+            expect(page.get_by_text("The filtered corpus has 2 articles on US–Turkey (English 1, Arabic 1)")).to_be_visible(timeout=60_000)
 
             page.goto(f"{server}/corpus")
             expect(page.get_by_text("Add articles")).to_be_visible(timeout=60_000)
@@ -248,7 +248,7 @@ def test_upload_in_the_browser_then_see_it_counted_on_compare(server, tmp_path):
 
             page.goto(f"{server}/")  # Compare is the default page, served at the root
             expect(page.get_by_text("Corpus: 6 article files")).to_be_visible(timeout=60_000)
-            expect(page.get_by_text("Based on 3 articles (English 2, Arabic 1)")).to_be_visible(timeout=60_000)
+            expect(page.get_by_text("The filtered corpus has 3 articles on US–Turkey (English 2, Arabic 1)")).to_be_visible(timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "compare-after-upload.png"), full_page=True)
 
             # The downloads a briefing is made of, made on click and opened.
@@ -279,7 +279,7 @@ def test_column_mapping_can_be_fixed_in_the_browser(server, tmp_path):
             # A fresh server's very first session shows Streamlit's "Page not found"
             # dialog on any URL path before st.navigation has run once; open the root first.
             page.goto(f"{server}/")
-            expect(page.get_by_text("Findings")).to_be_visible(timeout=TIMEOUT * 1000)
+            expect(page.get_by_text("The filtered corpus has")).to_be_visible(timeout=TIMEOUT * 1000)
             page.goto(f"{server}/corpus")
             expect(page.get_by_text("Add articles")).to_be_visible(timeout=60_000)
             page.locator("input[type=file]").set_input_files(str(table))
