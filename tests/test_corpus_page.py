@@ -243,7 +243,7 @@ def test_upload_in_the_browser_then_see_it_counted_on_compare(server, tmp_path):
             page.screenshot(path=str(ARTIFACTS / "corpus-after-upload.png"), full_page=True)
             with page.expect_download(timeout=60_000) as dl:
                 download_button(page, "CSV").click()  # the outcomes table
-            outcomes = pd.read_csv(dl.value.path(), encoding="utf-8-sig")
+            outcomes = pd.read_csv(dl.value.path(), encoding="utf-8-sig", comment="#")  # the provenance lines start with #
             assert outcomes[["file", "outcome"]].values.tolist() == [["washington-ankara.txt", "added"]]
 
             page.goto(f"{server}/")  # Compare is the default page, served at the root
