@@ -242,7 +242,7 @@ def load_corpus(st: store.Store) -> tuple[Corpus, str]:
     edits = cur.edits()
     if edits.empty:
         return corpus, st.fingerprint()
-    return Corpus(curation.apply_edits(corpus.tables, edits)), hashlib.sha256(
+    return corpus.relabelled(curation.apply_edits(corpus.tables, edits)), hashlib.sha256(
         f"{st.fingerprint()}|{cur.fingerprint()}".encode()
     ).hexdigest()
 

@@ -200,7 +200,7 @@ def _curated(path: str, generation: int, curation_fp: str) -> Corpus:
     """The live corpus with the curation edits applied (made once per corpus and set of edits)."""
     base = _live(path).current()
     edits = get_curation(path).edits()
-    return base if edits.empty else Corpus(curation.apply_edits(base.tables, edits))
+    return base if edits.empty else base.relabelled(curation.apply_edits(base.tables, edits))
 
 
 def _state() -> tuple[str, int, str]:
@@ -270,17 +270,8 @@ def _subset(key: str, fkey: tuple) -> Corpus:
     return corpus.subset(Filters(*fkey).article_ids(corpus.articles))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _term_counts(key: str) -> pd.DataFrame:
-    """Per-article term counts of the whole corpus ``key``: tokenised once, shared
-    read-only by every filtered view (never mutated; cache_resource avoids
-    copying a table of millions of rows on every filter change)."""
-    corpus = get_corpus()
-    return terms.article_term_counts(corpus["sentences"], corpus.articles, corpus["mentions"])
-
-
 def _terms(key: str, fkey: tuple) -> terms.TermsView:
-    return terms.terms_view(_subset(key, fkey), counts=_term_counts(key))
+    return terms.terms_view(_subset(key, fkey), counts=get_corpus().term_counts())
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)

@@ -12,7 +12,7 @@ It holds:
 - the analysis, as typed tables ``a_<table>`` with the columns of
   ``lib.schema`` plus ``pipeline_version``: no JSON to parse on load, and a
   new pipeline version re-analyses (older rows are pruned as it does);
-- ``meta`` — the change counters, and when the store was filled from the seeds.
+- ``meta`` — the store's id, the change counters, and when the store was filled from the seeds.
 
 The file is marked as ours (``PRAGMA application_id``) with a schema version
 (``PRAGMA user_version``); opening runs the missing upgrades, each a small
@@ -44,6 +44,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -458,6 +459,8 @@ class Store:
                 raise StoreError(f"the store at {self.path} was made by a newer version of this app (layout {version}); update the app")
             if kind == "new" or version < STORE_SCHEMA_VERSION or self._missing_columns(con):
                 self._prepare(con, kind)
+            if con.execute("SELECT 1 FROM meta WHERE key = 'store_id'").fetchone() is None:
+                con.execute("INSERT OR IGNORE INTO meta VALUES ('store_id', ?)", (uuid.uuid4().hex,))
         st = self.path.stat()
         self._inode = (st.st_dev, st.st_ino)
 
@@ -597,6 +600,16 @@ class Store:
         with self._connect() as con:
             got = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'layout')").fetchall())
         return int(got.get("generation", 0)), int(got.get("layout", 0))
+
+    def state(self) -> tuple[str, int, int, int]:
+        """``(store id, generation, layout, last seq)`` in one read: names the exact
+        content of the store (for the corpus snapshot, ``lib.corpus.snapshot``)."""
+        with self._connect() as con:
+            con.execute("BEGIN")
+            got = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'generation', 'layout')").fetchall())
+            max_seq = con.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
+            con.execute("COMMIT")
+        return str(got.get("store_id", "")), int(got.get("generation", 0)), int(got.get("layout", 0)), int(max_seq)
 
     @staticmethod
     def _bump(con: sqlite3.Connection, *, layout: bool) -> None:

@@ -11,6 +11,7 @@ appended, anything else reloads.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,16 +21,42 @@ import pandas as pd
 
 from lib import schema
 from lib.analysis.pipeline import ArticleRows, Resources, _empty_rows, error_rows, load_resources
-from lib.corpus import rollups
+from lib.corpus import rollups, snapshot
 from lib.corpus.store import Loaded, Store
+from lib.corpus.term_counts import TABLE_NAMES as TERM_TABLES
+from lib.corpus.term_counts import TermCounts, count_terms
 from lib.text.importers import collect_import_paths, import_path
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Corpus:
-    """Every table of an analysed corpus, each checked against ``lib.schema``."""
+    """Every table of an analysed corpus, each checked against ``lib.schema``.
+
+    ``term_counts()`` — every article's terms, for the distinguishing-terms
+    view — is counted on first use and kept with the corpus (or given when
+    it is known: a snapshot, or old counts plus those of appended articles).
+    """
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    _terms: list = field(default_factory=list, compare=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+
+    def term_counts(self) -> TermCounts:
+        """The term counts of every article (``lib.corpus.term_counts``), counted once."""
+        with self._lock:
+            if not self._terms:
+                self._terms.append(count_terms(self.tables["sentences"], self.tables["articles"], self.tables["mentions"]))
+            return self._terms[0]
+
+    def has_term_counts(self) -> bool:
+        return bool(self._terms)
+
+    def relabelled(self, tables: dict[str, pd.DataFrame]) -> Corpus:
+        """This corpus with its entities relabelled (``lib.corpus.curation``): the
+        same sentences and names, so the term counts are shared, not counted again."""
+        return Corpus(tables, self._terms, self._lock)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -129,13 +156,19 @@ class LiveCorpus:
     reloaded from the typed tables. Thread-safe; the corpus is never mutated.
     """
 
-    def __init__(self, store: Store, *, gazetteer_table: pd.DataFrame, taxonomy_table: pd.DataFrame) -> None:
+    def __init__(self, store: Store, *, gazetteer_table: pd.DataFrame, taxonomy_table: pd.DataFrame, snapshots: bool = True) -> None:
         self.store = store
         self._gaz = gazetteer_table
         self._tax = taxonomy_table
         self._lock = threading.Lock()
         self._corpus: Corpus | None = None
         self._state: tuple[int, int, int] = (-1, -1, 0)  # generation, layout, max_seq
+        #: Whether the corpus is read from and written to a snapshot (``lib.corpus.snapshot``).
+        self.snapshots = snapshots
+        self._reference = snapshot.reference_digest(gazetteer_table, taxonomy_table) if snapshots else ""
+        self._writer: threading.Thread | None = None
+        #: Where the current corpus came from: "snapshot", "store" or "appended".
+        self.source = ""
 
     @property
     def generation(self) -> int:
@@ -149,18 +182,66 @@ class LiveCorpus:
             if self._corpus is not None and layout == self._state[1]:
                 self._append()
             else:
-                loaded = self.store.load()
-                self._corpus = from_store(loaded, gazetteer_table=self._gaz, taxonomy_table=self._tax)
-                self._state = (loaded.generation, loaded.layout, loaded.max_seq)
+                self._reload()
             return self._corpus
+
+    def _key(self, store_id: str, generation: int, layout: int, max_seq: int) -> str:
+        return snapshot.make_key(
+            store=store_id,
+            pipeline=self.store.pipeline_version,
+            generation=generation,
+            layout=layout,
+            max_seq=max_seq,
+            reference=self._reference,
+        )
+
+    def _reload(self) -> None:
+        """The whole corpus: from its snapshot when one matches the store's state, else from the store."""
+        if self.snapshots:
+            store_id, gen, layout, max_seq = self.store.state()
+            got = snapshot.read(self.store.path, self._key(store_id, gen, layout, max_seq))
+            if got is not None:
+                tables, _ = got
+                counts = TermCounts.from_tables({n: tables.pop(n) for n in TERM_TABLES})
+                self._corpus = Corpus(tables, [counts])
+                self._state = (gen, layout, max_seq)
+                self.source = "snapshot"
+                return
+        loaded = self.store.load()
+        self._corpus = from_store(loaded, gazetteer_table=self._gaz, taxonomy_table=self._tax)
+        self._state = (loaded.generation, loaded.layout, loaded.max_seq)
+        self.source = "store"
+        self._save_later()
+
+    def _save_later(self) -> None:
+        """Write the current corpus's snapshot in the background (its term counts
+        are counted there if no view has asked for them yet)."""
+        if not self.snapshots or self.store.is_temporary:
+            return
+        corpus, (gen, layout, max_seq) = self._corpus, self._state
+        store_id = self.store.state()[0]
+        key = self._key(store_id, gen, layout, max_seq)
+
+        def save() -> None:
+            try:
+                tables = {**corpus.tables, **corpus.term_counts().to_tables()}
+                snapshot.write(self.store.path, key, tables, generation=gen, layout=layout, max_seq=max_seq)
+            except Exception:  # a cache: never let it break the dashboard
+                log.exception("corpus snapshot not written")
+
+        self._writer = threading.Thread(target=save, name="corpus-snapshot", daemon=True)
+        self._writer.start()
+
+    def wait_for_snapshot(self, timeout: float | None = None) -> None:
+        """Wait until a snapshot being written is finished (tests, benchmarks, exit)."""
+        if self._writer is not None:
+            self._writer.join(timeout)
 
     def _append(self) -> None:
         assert self._corpus is not None
         new = self.store.load(since_seq=self._state[2])
         if new.layout != self._state[1]:  # something else changed meanwhile: reload
-            loaded = self.store.load()
-            self._corpus = from_store(loaded, gazetteer_table=self._gaz, taxonomy_table=self._tax)
-            self._state = (loaded.generation, loaded.layout, loaded.max_seq)
+            self._reload()
             return
         old = self._corpus.tables
         tables = {}
@@ -172,5 +253,10 @@ class LiveCorpus:
             tables[name] = df if old[name].empty else old[name] if df.empty else pd.concat([old[name], df], ignore_index=True)
         tables["entities"] = rollups.entities_table(tables["mentions"], gazetteer_table=self._gaz)
         tables["topics_taxonomy"] = old["topics_taxonomy"]
-        self._corpus = Corpus(tables)
+        counted = []
+        if self._corpus.has_term_counts():  # count the new articles' terms only
+            counted = [self._corpus.term_counts().concat(count_terms(added["sentences"], added["articles"], added["mentions"]))]
+        self._corpus = Corpus(tables, counted)
         self._state = (new.generation, new.layout, new.max_seq)
+        self.source = "appended"
+        self._save_later()

@@ -13,18 +13,26 @@ in Arabic, a word carrying clitics (وبايدن، لبايدن، بايدنه) 
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from lib.analysis.entities import load_gazetteer, match_arabic, match_english
+from lib.analysis.terms import (  # noqa: F401 (term rules, used by the pages through this module)
+    AR_STOPWORDS,
+    EN_STOPWORDS,
+    MIN_AR_STEM,
+    normalise_term,
+    normalise_term_ar,
+    normalise_term_en,
+    term_counts,
+    term_surfaces,
+    tokens_with_offsets,
+)
+from lib.corpus.term_counts import TermCounts, count_terms
 from lib.text import arabic
 from lib.text.fold import fold
 from lib.views.common import DYAD_LABELS, FOCAL_DYADS, LANGUAGE_LABELS, focal_articles, with_article
@@ -42,151 +50,6 @@ OTHER_MASS_FLOOR = 0.5
 #: |z| above which a term counts as distinguishing (≈ two-sided p < 0.05).
 Z_SIGNIFICANT = 1.96
 
-# --- stopwords --------------------------------------------------------------------------
-
-#: English function words dropped from distinguishing terms (casefolded).
-_EN_STOPWORD_TEXT = """
-    a about above after again against all also am an and any are as at be because been before being below between both
-    but by can could did do does doing down during each few for from further had has have having he her here hers
-    herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on
-    once only or other our ours ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were what when where which
-    while who whom why will with would you your yours yourself yourselves said says say told according mr ms mrs
-    one two three four five six seven eight nine ten first last new also since its it's would could may might must
-    shall us re s t don't didn't doesn't isn't wasn't aren't weren't won't can't cannot via per within without upon
-    among amid along across around toward towards however whether although though yet still even ever already
-"""
-EN_STOPWORDS = frozenset(_EN_STOPWORD_TEXT.split())
-# "us" is a pronoun here; the country "US" casefolds to the same token, and
-# the country is a dyad-defining entity anyway, never a distinguishing term.
-
-#: Arabic function words, written in normalised form (lib.text.arabic.normalise)
-#: and without the proclitics و/ال that are stripped before the lookup.
-_AR_STOPWORD_TEXT = """
-    في من الى إلى على عن مع هذا هذه ذلك تلك هؤلاء التي الذي الذين اللذين اللتين ما ماذا لا لم لن ان أن إن قد
-    كان كانت يكون تكون كما او أو ثم بل لكن لكنه حتى اذا إذا عند عندما بين بعد قبل حول خلال منذ ضد دون غير كل بعض
-    هو هي هم هن نحن انا أنا انت أنت انه أنه انها أنها لها له لهم به بها بهم فيه فيها عليه عليها منه منها اليه إليه
-    التي عبر وفق لدى نحو اي أي ايضا أيضا فقط حيث كذلك هناك هنا قال قالت يقول تقول وقال وقالت اليوم امس أمس
-    ذات الا إلا سوى مثل اكثر أكثر اقل أقل جدا وهو وهي فى يا لقد ولم ولا وان وأن وإن وفي ومن وعلى كلا وقد
-"""
-AR_STOPWORDS = frozenset(arabic.normalise(w) for w in _AR_STOPWORD_TEXT.split())
-
-
-#: Distinct tokens whose normal form is remembered: a news vocabulary of
-#: 10,000 articles has well under this many word forms per language.
-TERM_CACHE_SIZE = 200_000
-#: A word: letters and digits, joined by apostrophes or hyphens ("S-400",
-#: "Erdoğan's", "إف-16"); a term needs at least one letter (no bare numbers).
-_TOKEN_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-_LETTER_RE = re.compile(r"[^\W\d_]")
-_AR_PROCLITICS = ("وال", "ال", "و")
-#: A stripped Arabic stem must keep at least this many letters: و in وقت or
-#: وفد is part of the word, and stripping it would leave two letters.
-MIN_AR_STEM = 3
-#: Common news words whose first letter و belongs to the word, not a
-#: conjunction (normalised): stripping it would merge وزير with زير.
-_AR_W_INITIAL_TEXT = """
-    وزير وزراء وزاره وزارة وكاله وكالة ولايات ولايه ولاية وسط وصول وجود وطني وطنية وحده وحدة واشنطن وثيقه وثيقة وقف وفاه
-    وفاة وضع وضعت وعد وعود واقع وفق ورقه ورقة وسائل وسيله وسيلة ولي واجه واجهت وصف وصل وصلت وقع وقعت وكيل
-"""
-AR_W_INITIAL = frozenset(arabic.normalise(w) for w in _AR_W_INITIAL_TEXT.split())
-
-
-@lru_cache(maxsize=TERM_CACHE_SIZE)
-def normalise_term_en(token: str) -> str | None:
-    """English term: diacritics folded, casefolded, possessive dropped; None for stopwords."""
-    t = fold(token).casefold()
-    if t.endswith("'s"):
-        t = t[:-2]
-    t = t.strip("'")
-    if len(t) < 2 or t in EN_STOPWORDS or not _LETTER_RE.search(t):
-        return None
-    return t
-
-
-@lru_cache(maxsize=TERM_CACHE_SIZE)
-def normalise_term_ar(token: str) -> str | None:
-    """Arabic term: camel-tools normalisation, proclitic و/ال stripped; None for stopwords."""
-    t = arabic.normalise(token)
-    if t in AR_STOPWORDS:
-        return None
-    for pre in _AR_PROCLITICS:
-        if pre == "و" and t in AR_W_INITIAL:
-            break
-        if t.startswith(pre) and len(t) - len(pre) >= MIN_AR_STEM:
-            t = t[len(pre) :]
-            break
-    if len(t) < 2 or t in AR_STOPWORDS or not _LETTER_RE.search(t):
-        return None
-    return t
-
-
-def _name_spans(text: str, language: str, found: list[dict] | None = None) -> list[tuple[str, int, int]]:
-    """Multi-word names of the gazetteer in ``text`` as single terms.
-
-    "United States" or "الولايات المتحدة" is one term, not "united" and
-    "states": a name's words say nothing apart. ``found``: the gazetteer's
-    mentions in ``text`` when the pipeline already found them (offsets into
-    ``text``), so they are not matched again.
-    """
-    if found is None:
-        gaz = load_gazetteer()
-        found = match_english(text, gaz=gaz) if language == "en" else match_arabic(text, gaz=gaz)
-    out = []
-    for m in found:
-        words = m["surface"].split()
-        if len(words) < 2:
-            continue
-        norm = normalise_term_en if language == "en" else normalise_term_ar
-        parts = [norm(w) or (fold(w).casefold() if language == "en" else arabic.normalise(w)) for w in words]
-        out.append((" ".join(parts), m["start"], m["end"]))
-    return out
-
-
-def tokens_with_offsets(text: str, language: str, found: list[dict] | None = None) -> list[tuple[str, int, int]]:
-    """``(term, start, end)`` for every kept term of ``text``, offsets into ``text``.
-
-    Words are terms; a multi-word name from the gazetteer is one term
-    (``found``: its gazetteer mentions, when already known).
-    """
-    if language not in ("en", "ar"):
-        raise ValueError(f"terms are computed for English ('en') and Arabic ('ar') only, not {language!r}")
-    names = _name_spans(text, language, found)
-    out = list(names)
-    taken = [(s, e) for _, s, e in names]
-
-    def free(s: int, e: int) -> bool:
-        return not any(s < te and ts < e for ts, te in taken)
-
-    if language == "ar":
-        norm = arabic.normalise_with_offsets(text)
-        for m in _TOKEN_RE.finditer(norm.text):
-            term = normalise_term_ar(m.group())
-            if term:
-                s, e = norm.span(m.start(), m.end())
-                if free(s, e):
-                    out.append((term, s, e))
-    else:
-        for m in _TOKEN_RE.finditer(text):
-            term = normalise_term_en(m.group())
-            if term and free(m.start(), m.end()):
-                out.append((term, m.start(), m.end()))
-    return sorted(out, key=lambda t: t[1])
-
-
-def normalise_term(term: str, language: str) -> str | None:
-    """The normalised form of a term the user typed (None when it is a stopword)."""
-    found = tokens_with_offsets(term.strip(), language)
-    return found[0][0] if len(found) == 1 else None
-
-
-def term_counts(texts: Iterable[str], language: str) -> Counter:
-    """Counts of normalised terms over ``texts``."""
-    c: Counter = Counter()
-    for t in texts:
-        c.update(term for term, _, _ in tokens_with_offsets(str(t), language))
-    return c
-
 
 def log_odds_dirichlet(counts_a: Counter, counts_b: Counter, *, prior_scale: float = PRIOR_SCALE) -> pd.DataFrame:
     """Monroe, Colaresi & Quinn (2008) log-odds ratio with an informative Dirichlet prior.
@@ -196,12 +59,17 @@ def log_odds_dirichlet(counts_a: Counter, counts_b: Counter, *, prior_scale: flo
     var(δ_i) ≈ 1/(y_i^a+α_i) + 1/(y_i^b+α_i), z_i = δ_i/√var. Positive z
     favours side a.
     """
-    cols = ["term", "count_a", "count_b", "delta", "var", "z"]
     terms = sorted(set(counts_a) | set(counts_b))
-    if not terms:
-        return pd.DataFrame(columns=cols)
     ya = np.array([counts_a.get(t, 0) for t in terms], dtype=float)
     yb = np.array([counts_b.get(t, 0) for t in terms], dtype=float)
+    return _log_odds(np.array(terms, dtype=object), ya, yb, prior_scale=prior_scale)
+
+
+def _log_odds(terms: np.ndarray, ya: np.ndarray, yb: np.ndarray, *, prior_scale: float) -> pd.DataFrame:
+    """``log_odds_dirichlet`` on aligned arrays: the terms and their counts on each side."""
+    cols = ["term", "count_a", "count_b", "delta", "var", "z"]
+    if not len(terms):
+        return pd.DataFrame(columns=cols)
     alpha = prior_scale * (ya + yb)
     a0 = float(alpha.sum())
     na, nb = float(ya.sum()), float(yb.sum())
@@ -215,55 +83,6 @@ def log_odds_dirichlet(counts_a: Counter, counts_b: Counter, *, prior_scale: flo
     return pd.DataFrame({"term": terms, "count_a": ya.astype(int), "count_b": yb.astype(int), "delta": delta, "var": var, "z": z})
 
 
-def term_surfaces(texts: Iterable[str], language: str, found: Iterable[list[dict] | None] | None = None) -> Counter:
-    """Counts of (normalised term, form as written) over ``texts`` (``found``: each text's
-    gazetteer mentions, when already known)."""
-    c: Counter = Counter()
-    for t, f in zip(texts, found if found is not None else itertools.repeat(None), strict=False):
-        text = str(t)
-        c.update((term, text[a:b]) for term, a, b in tokens_with_offsets(text, language, f))
-    return c
-
-
-#: Mention methods of the gazetteer (the names a term may span).
-_GAZETTEER_METHODS = ("gazetteer", "gazetteer-demonym")
-
-
-def article_term_counts(sentences: pd.DataFrame, articles: pd.DataFrame, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Term counts per analysed English or Arabic article: article_id, term, surface (as written), n.
-
-    Computed once per corpus, this lets ``distinguishing_terms`` compare any
-    filtered subset by summing rows instead of tokenising every sentence again.
-    With the corpus's ``mentions``, the multi-word names are those the
-    pipeline found (nothing is matched again); without, they are matched here.
-    """
-    arts = articles[(articles["status"] == "ok") & articles["language"].isin(list(LANGUAGE_LABELS))]
-    lang_of = arts.set_index("article_id")["language"].astype(str)
-    s = sentences[sentences["article_id"].isin(lang_of.index) & sentences["text"].notna()]
-    names: dict[tuple[str, int], list[dict]] | None = None
-    if mentions is not None:
-        m = mentions[mentions["method"].isin(_GAZETTEER_METHODS) & mentions["article_id"].isin(lang_of.index)]
-        m = m.merge(s[["article_id", "sentence_id", "start"]].rename(columns={"start": "s0"}), on=["article_id", "sentence_id"])
-        names = {}
-        for aid, sid, surface, a, b, s0 in zip(m["article_id"], m["sentence_id"], m["surface"], m["start"], m["end"], m["s0"], strict=True):
-            names.setdefault((str(aid), int(sid)), []).append({"surface": str(surface), "start": int(a - s0), "end": int(b - s0)})
-    rows: list[tuple[str, str, str, int]] = []
-    for aid, group in s.groupby("article_id", sort=False):
-        found = None if names is None else [names.get((str(aid), int(sid)), []) for sid in group["sentence_id"]]
-        counts = term_surfaces(group["text"].astype(str), lang_of[aid], found)
-        rows.extend((str(aid), term, surface, n) for (term, surface), n in counts.items())
-    return pd.DataFrame(rows, columns=["article_id", "term", "surface", "n"])
-
-
-def _display_forms(surfaces: pd.DataFrame) -> pd.Series:
-    """term → the form the articles write it in most often (ties: the shorter, then alphabetical)."""
-    if surfaces.empty:
-        return pd.Series(dtype=object)
-    g = surfaces.groupby(["term", "surface"], as_index=False)["n"].sum()
-    g = g.assign(_len=g["surface"].str.len()).sort_values(["term", "n", "_len", "surface"], ascending=[True, False, True, True])
-    return g.drop_duplicates("term").set_index("term")["surface"]
-
-
 class TooFewForTerms(ValueError):
     """One dyad has no text in the language: there is nothing to compare."""
 
@@ -274,15 +93,16 @@ def distinguishing_terms(
     *,
     language: Literal["en", "ar"],
     prior_scale: float = PRIOR_SCALE,
-    counts: pd.DataFrame | None = None,
+    counts: TermCounts | None = None,
 ) -> pd.DataFrame:
     """Terms that most distinguish US–Turkey from Russia–Turkey coverage in one language.
 
-    ``counts`` may be ``article_term_counts`` of the whole corpus (any
-    superset of these articles): the sentences are then not tokenised again.
+    ``counts`` may be the term counts of the whole corpus (``count_terms``
+    of any superset of these articles): the sentences are then not read
+    again, and each side's counts are two sums over integer codes.
 
-    ``display`` is the term as the articles write it most often (Arabic
-    as written, not normalised). Positive ``z`` favours US–Turkey, negative Russia–Turkey; ``favours``
+    ``display`` is the term as the corpus of ``counts`` writes it most
+    often (Arabic as written, not normalised). Positive ``z`` favours US–Turkey, negative Russia–Turkey; ``favours``
     names the dyad. ``per_1000_a``/``per_1000_b`` are the term's rates per
     1,000 kept terms on each side (US–Turkey = a). Raises TooFewForTerms when
     either dyad has no article in the language.
@@ -297,17 +117,15 @@ def distinguishing_terms(
         raise TooFewForTerms(
             f"No {lang} {' or '.join(missing)} articles match these filters: distinguishing terms need {lang} articles of both dyads"
         )
-    dyad_of = arts.set_index("article_id")["dyad"]
     if counts is None:
-        counts = article_term_counts(sentences, arts)
-    c = counts[counts["article_id"].isin(dyad_of.index)]
-    summed = c.groupby([c["article_id"].map(dyad_of), "term"])["n"].sum()
-    ca = Counter(summed.get(FOCAL_DYADS[0], pd.Series(dtype=int)).to_dict())
-    cb = Counter(summed.get(FOCAL_DYADS[1], pd.Series(dtype=int)).to_dict())
-    out = log_odds_dirichlet(ca, cb, prior_scale=prior_scale)
-    forms = _display_forms(c) if "surface" in c.columns else pd.Series(dtype=object)
-    out["display"] = out["term"].map(forms).fillna(out["term"]).astype(str)
-    na, nb = max(sum(ca.values()), 1), max(sum(cb.values()), 1)
+        counts = count_terms(sentences, arts)
+    ya = counts.sums(arts.loc[arts["dyad"] == FOCAL_DYADS[0], "article_id"]).astype(float)
+    yb = counts.sums(arts.loc[arts["dyad"] == FOCAL_DYADS[1], "article_id"]).astype(float)
+    used = np.flatnonzero((ya + yb) > 0)
+    used = used[np.argsort(counts.vocab[used])]  # alphabetical, as log_odds_dirichlet orders them
+    out = _log_odds(counts.vocab[used], ya[used], yb[used], prior_scale=prior_scale)
+    out["display"] = pd.Series(counts.display[used], dtype=object).fillna(out["term"]).astype(str)
+    na, nb = max(ya.sum(), 1), max(yb.sum(), 1)
     out["per_1000_a"] = out["count_a"] / na * 1000
     out["per_1000_b"] = out["count_b"] / nb * 1000
     out["favours"] = np.where(out["z"] >= 0, FOCAL_DYADS[0], FOCAL_DYADS[1])
@@ -480,8 +298,8 @@ class TermsView:
         return self.terms.get(language, f"No {LANGUAGE_LABELS.get(language, language)} terms")
 
 
-def terms_view(corpus, *, counts: pd.DataFrame | None = None) -> TermsView:
-    """Distinguishing terms of ``corpus`` in every language (``counts``: article_term_counts of a superset)."""
+def terms_view(corpus, *, counts: TermCounts | None = None) -> TermsView:
+    """Distinguishing terms of ``corpus`` in every language (``counts``: ``count_terms`` of a superset)."""
     out: dict = {}
     for lang in LANGUAGE_LABELS:
         try:
@@ -489,3 +307,8 @@ def terms_view(corpus, *, counts: pd.DataFrame | None = None) -> TermsView:
         except TooFewForTerms as exc:
             out[lang] = str(exc)
     return TermsView(terms=out)
+
+
+def article_term_counts(sentences: pd.DataFrame, articles: pd.DataFrame, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Term counts per article (article_id, term, n): ``count_terms`` as a table."""
+    return count_terms(sentences, articles, mentions).frame()

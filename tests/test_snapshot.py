@@ -1,0 +1,126 @@
+"""The corpus snapshot: a restart reads the same corpus from it, and never a stale or broken one."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lib import schema
+from lib.corpus import snapshot
+from lib.corpus.store import Store
+from lib.corpus.tables import LiveCorpus
+from lib.text.importers import Item
+from tests.test_store import FakeAnalyze, items
+
+GAZ = schema.empty("entities")
+TAX = schema.empty("topics_taxonomy")
+
+
+def _live(s: Store, **kw) -> LiveCorpus:
+    return LiveCorpus(s, gazetteer_table=GAZ, taxonomy_table=TAX, **kw)
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    s = Store(tmp_path / "s.sqlite")
+    s.import_items(
+        items("US one talks with Turkey.", "Russia two.", "قالت تركيا إن الولايات المتحدة"), origin="upload", analyze=FakeAnalyze()
+    )
+    return s
+
+
+def _same(a, b) -> None:
+    assert set(a.tables) == set(b.tables)
+    for name in a.tables:
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name], obj=name)
+    ta, tb = a.term_counts(), b.term_counts()
+    assert list(ta.vocab) == list(tb.vocab) and list(ta.display) == list(tb.display)
+    pd.testing.assert_frame_equal(ta.frame(), tb.frame())
+
+
+def test_a_restart_reads_the_snapshot_and_gets_the_same_corpus(store):
+    first = _live(store)
+    corpus = first.current()
+    first.wait_for_snapshot()
+    assert first.source == "store"
+    assert len(list(snapshot.snapshot_dir(store.path).iterdir())) == 1
+    again = _live(Store(store.path))
+    _same(again.current(), corpus)
+    assert again.source == "snapshot"
+
+
+def test_a_write_to_the_store_makes_the_snapshot_unused_then_replaced(store):
+    first = _live(store)
+    first.current()
+    first.wait_for_snapshot()
+    aid = first.current().articles["article_id"][0]
+    store.set_edit(aid, "source", "AP")
+    later = _live(Store(store.path))
+    assert later.current().articles.set_index("article_id").loc[aid, "source"] == "AP"
+    assert later.source == "store"  # the old snapshot is of another state
+    later.wait_for_snapshot()
+    assert len(list(snapshot.snapshot_dir(store.path).iterdir())) == 1  # the older one is removed
+    third = _live(Store(store.path))
+    third.current()
+    assert third.source == "snapshot"
+
+
+def test_appended_articles_are_in_the_next_snapshot(store):
+    live = _live(store)
+    live.current().term_counts()
+    live.wait_for_snapshot()
+    store.import_items([Item("n.txt", text="US three and Turkey.")], origin="upload", analyze=FakeAnalyze())
+    appended = live.current()
+    assert live.source == "appended" and len(appended.articles) == 4
+    live.wait_for_snapshot()
+    restarted = _live(Store(store.path))
+    _same(restarted.current(), appended)
+    assert restarted.source == "snapshot"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "manifest", "missing"])
+def test_a_damaged_snapshot_is_ignored(store, damage):
+    first = _live(store)
+    corpus = first.current()
+    first.wait_for_snapshot()
+    (folder,) = snapshot.snapshot_dir(store.path).iterdir()
+    if damage == "truncate":
+        f = folder / "sentences.arrow"
+        f.write_bytes(f.read_bytes()[:50])
+    elif damage == "manifest":
+        (folder / snapshot.MANIFEST).write_text("{not json")
+    else:
+        (folder / "mentions.arrow").unlink()
+    again = _live(Store(store.path))
+    _same(again.current(), corpus)
+    assert again.source == "store"
+
+
+def test_no_snapshot_when_switched_off_or_for_a_temporary_store(store, tmp_path):
+    off = _live(store, snapshots=False)
+    off.current()
+    off.wait_for_snapshot()
+    assert not snapshot.snapshot_dir(store.path).exists()
+    blocked = tmp_path / "ro"
+    blocked.write_text("not a folder")  # the store's parent is a file: the app falls back to a temporary store
+    tmp = Store.open(blocked / "x.sqlite")
+    assert tmp.is_temporary
+    live = _live(tmp)
+    live.current()
+    live.wait_for_snapshot()
+    assert not snapshot.snapshot_dir(tmp.path).exists()
+
+
+def test_a_snapshot_is_never_read_for_another_store(store, tmp_path):
+    first = _live(store)
+    first.current()
+    first.wait_for_snapshot()
+    other = Store(tmp_path / "other.sqlite")
+    other.import_items(items("Russia only."), origin="upload", analyze=FakeAnalyze())
+    # Our snapshot moved beside the other store, whose counters are the same: its id differs, so no key matches.
+    assert other.generation() == store.generation()
+    (folder,) = snapshot.snapshot_dir(store.path).iterdir()
+    snapshot.snapshot_dir(other.path).mkdir()
+    folder.rename(snapshot.snapshot_dir(other.path) / folder.name)
+    live = _live(other)
+    assert len(live.current().articles) == 1 and live.source == "store"
