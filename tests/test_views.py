@@ -585,3 +585,11 @@ def test_term_counts_from_the_pipelines_mentions_equal_matching_again(seed_corpu
     key = ["article_id", "term"]
     pd.testing.assert_frame_equal(again.sort_values(key).reset_index(drop=True), reused.sort_values(key).reset_index(drop=True))
     assert (reused["term"].str.contains(" ")).any()  # multi-word names are single terms
+
+
+@pytest.mark.parametrize("storage", ["pyarrow", "python"])
+def test_isin_matches_pandas_for_both_string_storages(storage):
+    col = pd.Series(["a1", "b2", None, "c3", "a1"], dtype=pd.StringDtype(storage))
+    for values in (["a1", "c3"], pd.Index(["c3", "zz"], dtype="string"), pd.Series(["b2"], dtype="string"), set(), [None, "a1"]):
+        expected = col.isin(values).fillna(False).to_numpy(dtype=bool)
+        np.testing.assert_array_equal(common.isin(col, values), expected)

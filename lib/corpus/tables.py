@@ -69,6 +69,8 @@ class Corpus:
     def subset(self, article_ids: Iterable[str]) -> Corpus:
         """The same corpus restricted to ``article_ids`` (reference tables kept whole)."""
         keep = set(article_ids)
+        if keep >= set(self.articles["article_id"]):  # nothing filtered out: the same corpus, not a copy
+            return self
         out = {}
         for name, df in self.tables.items():
             out[name] = df[df["article_id"].isin(keep)].reset_index(drop=True) if "article_id" in df.columns else df

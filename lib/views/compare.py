@@ -17,7 +17,7 @@ from lib.views.findings import Finding, findings
 from lib.views.speakers import SpeakersView, speakers_view
 from lib.views.summary import SummaryView, summary_view
 from lib.views.terms import TermsView, terms_view
-from lib.views.tone import sentence_tones, tone_bins
+from lib.views.tone import sentence_tone_values, tone_bins
 from lib.views.topics import TopicsView, topics_view
 
 
@@ -54,7 +54,7 @@ def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> Co
     terms = terms if terms is not None else terms_view(corpus)
     return CompareView(
         summary=summary,
-        tone_bins=tone_bins(sentence_tones(a, s)),
+        tone_bins=tone_bins(sentence_tone_values(a, s)),
         entity_rates=rates,
         topics=topics,
         speakers=speakers,

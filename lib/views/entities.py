@@ -20,6 +20,7 @@ from lib.views.common import (
     LANGUAGE_LABELS,
     entity_names,
     focal_articles,
+    isin,
     language_label,
     with_article,
 )
@@ -38,7 +39,7 @@ def entity_tone_by_language(
     """
     cols = ["dyad", "dyad_label", "language", "language_label", "entity_id", "name", "tone", "n_tone_sentences"]
     arts = focal_articles(articles).set_index("article_id")
-    t = entity_tone[entity_tone["article_id"].isin(arts.index) & entity_tone["tone"].notna()].copy()
+    t = entity_tone[isin(entity_tone["article_id"], arts.index) & entity_tone["tone"].notna().to_numpy(dtype=bool)].copy()
     if entity_ids is not None:
         t = t[t["entity_id"].isin(list(entity_ids))]
     if t.empty:
@@ -96,7 +97,8 @@ def entity_rates(
     words = arts.groupby("dyad")["n_words"].sum().reindex(FOCAL_DYADS).fillna(0).astype(float)
     n_arts = arts.groupby("dyad").size().reindex(FOCAL_DYADS).fillna(0).astype(int)
     excluded = set(exclude)
-    m = mentions[mentions["article_id"].isin(dyad_of.index) & ~mentions["entity_id"].isin(excluded)].copy()
+    keep = isin(mentions["article_id"], dyad_of.index) & ~isin(mentions["entity_id"], excluded)
+    m = mentions.loc[keep, ["article_id", "entity_id", "surface", "type"]]
     m["dyad"] = m["article_id"].map(dyad_of)
     counts = m.groupby(["dyad", "entity_id"]).agg(n_mentions=("entity_id", "size"), n_articles=("article_id", "nunique"))
     lt = entity_tone_by_language(arts, entity_tone, entities)
@@ -118,7 +120,12 @@ def entity_rates(
     w = out["dyad"].map(words)
     out["per_1000_words"] = (out["n_mentions"] / w.where(w > 0) * 1000).astype(float)
     names = entity_names(entities)
-    surface = m.groupby("entity_id")["surface"].agg(lambda s: s.value_counts().index[0])
+    by_form = m.groupby(["entity_id", "surface"]).size().rename("n").reset_index()
+    surface = (  # each entity's most frequent written form (ties: alphabetical)
+        by_form.sort_values(["entity_id", "n", "surface"], ascending=[True, False, True])
+        .drop_duplicates("entity_id")
+        .set_index("entity_id")["surface"]
+    )
     out["name"] = out["entity_id"].map(names["name_en"]).fillna(out["entity_id"].map(surface)).fillna(out["entity_id"]).astype(str)
     out["name_ar"] = out["entity_id"].map(names["name_ar"])
     out["type"] = out["entity_id"].map(names["type"]).fillna(out["entity_id"].map(m.groupby("entity_id")["type"].first()))
@@ -174,7 +181,7 @@ def entity_cooccurrence(
     cols = ["dyad", "dyad_label", "entity_a", "entity_b", "name_a", "name_b", "n_sentences", "n_articles"]
     arts = focal_articles(articles)
     dyad_of = arts.set_index("article_id")["dyad"]
-    m = mentions[mentions["article_id"].isin(dyad_of.index) & ~mentions["entity_id"].isin(list(exclude))]
+    m = mentions[isin(mentions["article_id"], dyad_of.index) & ~isin(mentions["entity_id"], list(exclude))]
     m = m[["article_id", "sentence_id", "entity_id"]].drop_duplicates()
     if m.empty:
         return pd.DataFrame(columns=cols)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lib.views.common import DYAD_LABELS, FOCAL_DYADS, LANGUAGE_LABELS, focal_articles, language_label, source_labels
+from lib.views.common import DYAD_LABELS, FOCAL_DYADS, LANGUAGE_LABELS, focal_articles, isin, language_label, source_labels
 from lib.views.topics import short_topic_label
 
 #: Outlets shown: the most prolific; the rest are summed as "other outlets".
@@ -50,7 +50,7 @@ def outlets_view(corpus, *, max_outlets: int = MAX_OUTLETS) -> OutletsView:
     volume["dyad_label"] = volume["dyad"].map(DYAD_LABELS)
 
     s = corpus["sentences"]
-    s = s[s["article_id"].isin(a["article_id"])][["article_id", "sentence_id", "tone"]].merge(
+    s = s[isin(s["article_id"], a["article_id"])][["article_id", "sentence_id", "tone"]].merge(
         a[["article_id", "outlet", "dyad", "language"]], on="article_id"
     )
     scored = s[s["tone"].notna()].assign(tone=lambda x: x["tone"].astype(float))
@@ -64,7 +64,7 @@ def outlets_view(corpus, *, max_outlets: int = MAX_OUTLETS) -> OutletsView:
     tone["language_label"] = tone["language"].map(language_label)
 
     st = corpus["sentence_topics"][["article_id", "sentence_id", "topic_id"]].drop_duplicates()
-    st = st[st["article_id"].isin(a["article_id"])].merge(a[["article_id", "outlet", "dyad"]], on="article_id")
+    st = st[isin(st["article_id"], a["article_id"])].merge(a[["article_id", "outlet", "dyad"]], on="article_id")
     lead = st["topic_id"].value_counts().index[:MIX_TOPICS].tolist()
     n_sent = s.groupby(["outlet", "dyad"]).size().rename("outlet_sentences")
     mix = st[st["topic_id"].isin(lead)].groupby(["outlet", "dyad", "topic_id"]).size().rename("n_sentences")

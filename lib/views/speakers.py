@@ -7,7 +7,7 @@ from typing import Literal
 
 import pandas as pd
 
-from lib.views.common import DYAD_LABELS, FOCAL_DYADS, entity_names, focal_articles
+from lib.views.common import DYAD_LABELS, FOCAL_DYADS, entity_names, focal_articles, isin
 
 ANONYMOUS = "anonymous source"
 UNKNOWN_COUNTRY = "(country not stated)"
@@ -47,7 +47,7 @@ def speakers_by_dyad(
     cols = ["dyad", "dyad_label", "group", "group_label", "n_quotes", "n_anonymous", "share", "n_articles", "dyad_quotes"]
     arts = focal_articles(articles)
     dyad_of = arts.set_index("article_id")["dyad"]
-    q = _quote_rows(quotes[quotes["article_id"].isin(dyad_of.index)], entities)
+    q = _quote_rows(quotes[isin(quotes["article_id"], dyad_of.index)], entities)
     if q.empty:
         return pd.DataFrame(columns=cols)
     q["dyad"] = q["article_id"].map(dyad_of)

@@ -18,6 +18,7 @@ from lib.views.common import (
     LANGUAGE_LABELS,
     bootstrap_interval,
     focal_articles,
+    isin,
     language_label,
     source_labels,
 )
@@ -68,11 +69,14 @@ def dyad_summary(articles: pd.DataFrame, sentences: pd.DataFrame, *, seed: int =
     ``interval_note`` says why).
     """
     arts = focal_articles(articles).set_index("article_id")
-    stats = _sentence_stats(sentences[sentences["article_id"].isin(arts.index)])
+    # Only the columns needed, before filtering: sentences carry their text.
+    stats = _sentence_stats(sentences.loc[isin(sentences["article_id"], arts.index), ["article_id", "tone"]])
     arts = arts.join(stats, how="left")
     arts["n_scored"] = arts["n_scored"].fillna(0)
     method = (
-        sentences.dropna(subset=["tone_method"])
+        sentences[["article_id", "tone_method"]]
+        .dropna(subset=["tone_method"])
+        .drop_duplicates()
         .merge(arts[["language"]].reset_index(), on="article_id")
         .groupby("language")["tone_method"]
         .agg(lambda s: ", ".join(sorted(set(s.astype(str)))))

@@ -35,7 +35,7 @@ from lib.analysis.terms import (  # noqa: F401 (term rules, used by the pages th
 from lib.corpus.term_counts import TermCounts, count_terms
 from lib.text import arabic
 from lib.text.fold import fold
-from lib.views.common import DYAD_LABELS, FOCAL_DYADS, LANGUAGE_LABELS, focal_articles, with_article
+from lib.views.common import DYAD_LABELS, FOCAL_DYADS, LANGUAGE_LABELS, focal_articles, isin, with_article
 
 #: Informative Dirichlet prior (Monroe et al. 2008): α_i = PRIOR_SCALE × the
 #: term's count in the pooled two-dyad corpus, so α_0 = PRIOR_SCALE × the
@@ -264,7 +264,7 @@ def keyword_in_context(
     if not target:
         return pd.DataFrame(columns=KWIC_COLUMNS)
     arts = articles[(articles["status"] == "ok") & (articles["language"] == language)]
-    s = with_article(sentences[sentences["article_id"].isin(arts["article_id"])], arts)
+    s = with_article(sentences[isin(sentences["article_id"], arts["article_id"])], arts)
     rows = []
     for r in s.itertuples(index=False):
         text = str(r.text)

@@ -23,6 +23,7 @@ from lib.views.common import (
     LANGUAGE_LABELS,
     entity_names,
     focal_articles,
+    isin,
     language_label,
     with_article,
 )
@@ -135,7 +136,7 @@ def timeline_view(corpus, *, granularity: Granularity | None = None) -> Timeline
 
 def _tone(a: pd.DataFrame, sentences: pd.DataFrame, labels: dict) -> pd.DataFrame:
     cols = ["dyad", "dyad_label", "language", "language_label", "period", "period_label", "tone", "n_sentences", "n_articles"]
-    s = sentences[sentences["article_id"].isin(a["article_id"]) & sentences["tone"].notna()][["article_id", "tone"]]
+    s = sentences[isin(sentences["article_id"], a["article_id"]) & sentences["tone"].notna().to_numpy(dtype=bool)][["article_id", "tone"]]
     if s.empty:
         return pd.DataFrame(columns=cols)
     s = s.merge(a[["article_id", "dyad", "language", "period"]], on="article_id")
@@ -200,5 +201,5 @@ def period_sentences(
     a = a[(d >= start.isoformat()).fillna(False) & (d <= end.isoformat()).fillna(False)]
     if dyad is not None:
         a = a[a["dyad"] == dyad]
-    out = with_article(sentences[sentences["article_id"].isin(a["article_id"])], a)
+    out = with_article(sentences[isin(sentences["article_id"], a["article_id"])], a)
     return out.sort_values(["dyad", "article_id", "sentence_id"])[EVIDENCE_COLUMNS].reset_index(drop=True)

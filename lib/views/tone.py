@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lib.views.common import DYAD_DEFINING_ENTITIES, DYAD_LABELS, FOCAL_DYADS, LANGUAGE_LABELS, focal_articles, with_article
+from lib.views.common import DYAD_DEFINING_ENTITIES, DYAD_LABELS, FOCAL_DYADS, LANGUAGE_LABELS, focal_articles, isin, with_article
 from lib.views.entities import entity_rates, entity_tone_by_language
 from lib.views.summary import dyad_summary, languages_present
 
@@ -34,10 +34,21 @@ TONE_COLUMNS = [
 def sentence_tones(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """Scored sentences of the compared dyads, with dyad and language (for distributions)."""
     arts = focal_articles(articles)
-    s = sentences[sentences["article_id"].isin(arts["article_id"]) & sentences["tone"].notna()]
+    s = sentences[isin(sentences["article_id"], arts["article_id"]) & sentences["tone"].notna().to_numpy(dtype=bool)]
     out = with_article(s, arts)
     out["tone"] = out["tone"].astype(float)
     return out[TONE_COLUMNS].reset_index(drop=True)
+
+
+def sentence_tone_values(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """dyad, language and tone of every scored sentence of the compared dyads: what
+    ``tone_bins`` needs, without the sentences' text and titles ``sentence_tones`` adds."""
+    arts = focal_articles(articles)[["article_id", "dyad", "language"]]
+    s = sentences.loc[
+        isin(sentences["article_id"], arts["article_id"]) & sentences["tone"].notna().to_numpy(dtype=bool), ["article_id", "tone"]
+    ]
+    out = s.merge(arts, on="article_id", how="inner")
+    return out.assign(tone=out["tone"].astype(float))[["dyad", "language", "tone"]]
 
 
 #: Width of a tone histogram bin: ten bins over −1..+1.
@@ -60,7 +71,8 @@ def tone_bins(tones: pd.DataFrame, *, step: float = TONE_BIN) -> pd.DataFrame:
     # despite 1.2 / 0.2 = 5.999… in floating point
     idx = np.clip(np.floor((tones["tone"].to_numpy(dtype=float) + 1) / step + 1e-9), 0, n_bins - 1).astype(int)
     counts = tones.assign(bin=idx).groupby(["dyad", "language", "bin"]).size().rename("n_sentences").reset_index()
-    langs = [lang for lang in LANGUAGE_LABELS if lang in set(tones["language"])]
+    present = set(tones["language"].unique())
+    langs = [lang for lang in LANGUAGE_LABELS if lang in present]
     full = pd.MultiIndex.from_product([list(FOCAL_DYADS), langs, range(n_bins)], names=["dyad", "language", "bin"])
     out = counts.set_index(["dyad", "language", "bin"]).reindex(full, fill_value=0).reset_index()
     out["bin_start"] = -1 + out["bin"] * step

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lib.views.common import DYAD_LABELS, EVIDENCE_COLUMNS, FOCAL_DYADS, focal_articles, with_article
+from lib.views.common import DYAD_LABELS, EVIDENCE_COLUMNS, FOCAL_DYADS, focal_articles, isin, with_article
 
 
 def short_topic_label(label: str) -> str:
@@ -40,10 +40,10 @@ def topic_shares_by_dyad(
     if arts.empty or taxonomy.empty:
         return pd.DataFrame(columns=cols)
     dyad_of = arts.set_index("article_id")["dyad"]
-    s = sentences[sentences["article_id"].isin(dyad_of.index)]
+    s = sentences.loc[isin(sentences["article_id"], dyad_of.index), ["article_id"]]
     total = s.groupby(s["article_id"].map(dyad_of)).size().reindex(FOCAL_DYADS).fillna(0).astype(int)
     n_arts = arts.groupby("dyad").size().reindex(FOCAL_DYADS).fillna(0).astype(int)
-    st = sentence_topics[sentence_topics["article_id"].isin(dyad_of.index)][["article_id", "sentence_id", "topic_id"]].drop_duplicates()
+    st = sentence_topics[isin(sentence_topics["article_id"], dyad_of.index)][["article_id", "sentence_id", "topic_id"]].drop_duplicates()
     st = st.assign(dyad=st["article_id"].map(dyad_of))
     counts = st.groupby(["dyad", "topic_id"]).agg(n_sentences=("sentence_id", "size"), n_articles=("article_id", "nunique"))
     full = pd.MultiIndex.from_product([list(FOCAL_DYADS), taxonomy["topic_id"].astype(str).tolist()], names=["dyad", "topic_id"])
