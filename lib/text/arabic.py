@@ -121,6 +121,8 @@ def normalise_with_offsets(text: str) -> NormalisedText:
 
 def arabic_share(text: str) -> float:
     """Share of letters in ``text`` that are Arabic-script."""
+    if ARABIC_CHAR_RE.search(text) is None:  # most text of an English feed: no need to count its letters
+        return 0.0
     letters = len(_LETTER_RE.findall(text))
     if not letters:
         return 0.0

@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import datetime
+from functools import lru_cache
 from itertools import pairwise
 
 from lib.errors import OnlyBoilerplateError
@@ -138,7 +139,9 @@ class CleanResult:
 # --- small text helpers ------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def _words(line: str) -> int:
+    """Number of words in ``line`` (remembered: the cleaning rules ask it of each line several times)."""
     return len(_WORD_RE.findall(line))
 
 

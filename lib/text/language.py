@@ -166,7 +166,7 @@ def detect_language(text: str) -> str:
         if n_arabic and persian / n_arabic > PERSIAN_LETTER_SHARE:
             return "fa"
         return "ar"
-    words = Counter(w.lower() for w in _WORD_RE.findall(text))
+    words = Counter(_WORD_RE.findall(text.lower()))
     n_words = sum(words.values())
     if not n_words:
         return "und"

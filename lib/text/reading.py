@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass
@@ -52,11 +53,15 @@ class RawDocument:
     encoding: str
 
 
+#: Control characters (Unicode category Cc: U+0000–U+001F, U+007F–U+009F) other
+#: than the white space \t \n \v \f \r.
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _control_share(text: str) -> float:
     if not text:
         return 0.0
-    bad = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
-    return bad / len(text)
+    return len(_CONTROL_RE.findall(text)) / len(text)
 
 
 def _looks_like_text(text: str) -> bool:
