@@ -46,3 +46,18 @@ def test_importing_the_page_layer_does_not_import_camel_tools():
 
     code = "import sys, ui.data, lib.views.compare, lib.output.charts; sys.exit(1 if any(m.startswith('camel_tools') for m in sys.modules) else 0)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_importing_the_page_layer_does_not_import_the_pipeline_or_its_models():
+    """A store that holds the analysis draws every page without the pipeline's code:
+    it is imported (with VADER, spaCy, the target-tone model) only when something is analysed."""
+    import subprocess
+    import sys
+
+    heavy = ("lib.analysis.pipeline", "lib.corpus.runner", "lib.analysis.target_tone", "vaderSentiment", "spacy", "torch")
+    code = (
+        "import sys, ui.data, ui.state, ui.downloads, lib.views.compare, lib.output.charts; "
+        f"bad = [m for m in {heavy!r} if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr

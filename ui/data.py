@@ -33,9 +33,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib.analysis.pipeline import load_resources
+from lib.analysis.entities import load_entities_table
+from lib.analysis.topics import load_taxonomy
 from lib.corpus import curation
-from lib.corpus import runner as runners
 from lib.corpus import store as store_lib
 from lib.corpus.tables import Corpus, LiveCorpus
 from lib.text import importers
@@ -88,15 +88,18 @@ def store_notice() -> str | None:
 
 @st.cache_resource(show_spinner=False)
 def get_resources():
-    """The pipeline's resources (each model loads on first need, once per process)."""
+    """The pipeline's resources (each model loads on first need, once per process).
+    The pipeline's code is imported here, not with the page: a store that holds
+    the analysis draws every page without it."""
+    from lib.analysis.pipeline import load_resources
+
     return load_resources()
 
 
 @st.cache_resource(show_spinner=False)
 def _reference_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The gazetteer's entities and the topic taxonomy (tables, not models)."""
-    res = get_resources()
-    return res.gazetteer.table, res.taxonomy.table
+    """The gazetteer's entities and the topic taxonomy (tables: no matcher is compiled)."""
+    return load_entities_table(), load_taxonomy().table
 
 
 @st.cache_resource(show_spinner=False)
@@ -110,9 +113,17 @@ def _prepare_lock() -> threading.Lock:
     return threading.Lock()
 
 
+def _runners():
+    """``lib.corpus.runner``, imported when something is to be analysed: it brings the
+    pipeline's code, which a store that holds the analysis never needs."""
+    from lib.corpus import runner
+
+    return runner
+
+
 def _runner_for(n: int):
     """Worker processes for a large batch (the server stays responsive), else this process."""
-    return runners.make_runner(n_tasks=n)
+    return _runners().make_runner(n_tasks=n)
 
 
 def prepare() -> None:
@@ -145,7 +156,7 @@ def prepare() -> None:
 
 
 def _progress_reporter(title: str, total: int):
-    rate = runners.Rate(total=total)
+    rate = _runners().Rate(total=total)
     box = st.status(title, expanded=True)
     bar = box.progress(0.0, text=rate.describe())
 
@@ -175,7 +186,7 @@ def _analyse_pending(s: store_lib.Store, pending: list[store_lib.StoredArticle])
     )
     runner = _runner_for(len(pending))
     try:
-        tasks = [runners.Task(text=a.text, file=a.file, metadata=dict(a.metadata), dyad_override=a.dyad_override) for a in pending]
+        tasks = [_runners().Task(text=a.text, file=a.file, metadata=dict(a.metadata), dyad_override=a.dyad_override) for a in pending]
         batch = []
         for art, result in zip(pending, runner.map(tasks), strict=True):
             batch.append((art, result.rows, result.message))
@@ -239,7 +250,7 @@ def import_uploads(
     files = list(files)
     items = [it for name, data in files for it in importers.import_file(name, data, limits=upload_limits(), mappings=mappings).items]
     runner = _runner_for(sum(1 for it in items if it.ok))
-    first_models = isinstance(runner, runners.SerialRunner) and not get_resources().models_loaded
+    first_models = isinstance(runner, _runners().SerialRunner) and not get_resources().models_loaded
     try:
         with (
             st.spinner("Loading the language models (once per server start; a few seconds)…") if first_models else contextlib.nullcontext()

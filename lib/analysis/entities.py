@@ -272,23 +272,11 @@ def build_gazetteer(df: pd.DataFrame, *, ambiguous: dict[str, str] | None = None
         if alias.adjective:  # with a nisba ending: التركية، الأمريكيين
             for suf in AR_SUFFIXES:
                 ar_first.setdefault(key + suf, set()).add(1)
-    table = pd.DataFrame(
-        {
-            "entity_id": df["entity_id"],
-            "name_en": df["name_en"],
-            "name_ar": df["name_ar"],
-            "type": df["type"],
-            "subtype": df["subtype"].replace("", pd.NA),
-            "affiliation": df["affiliation"].replace("", pd.NA),
-            "qid": df["qid"].replace("", pd.NA),
-            "canonical": True,
-        }
-    )
     # First names only: not titles, not words with the article, not على (on),
     # which normalises like the name علي.
     first_ar = {w for w in first_ar if not w.startswith("ال") and w not in AR_TITLES and w not in AR_HONORIFICS and w not in _AR_NOT_FIRST}
     return Gazetteer(
-        schema.validate("entities", table),
+        entities_table(df),
         info,
         en,
         ar,
@@ -308,6 +296,32 @@ def _rows(df: pd.DataFrame):
     cols = list(df.columns)
     Row = namedtuple("Row", cols, rename=True)
     return [Row(*vals) for vals in zip(*(df[c].astype(object).tolist() for c in cols), strict=True)]
+
+
+def entities_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Schema ``entities`` for the gazetteer table ``df`` (columns of ``gazetteer.csv``)."""
+    df = df.fillna("")
+    subtype = df["subtype"] if "subtype" in df.columns else pd.Series("", index=df.index)
+    table = pd.DataFrame(
+        {
+            "entity_id": df["entity_id"],
+            "name_en": df["name_en"],
+            "name_ar": df["name_ar"],
+            "type": df["type"],
+            "subtype": subtype.replace("", pd.NA),
+            "affiliation": df["affiliation"].replace("", pd.NA),
+            "qid": df["qid"].replace("", pd.NA),
+            "canonical": True,
+        }
+    )
+    return schema.validate("entities", table)
+
+
+@cache
+def load_entities_table(path: str | None = None) -> pd.DataFrame:
+    """The gazetteer's entities as a table, without compiling its matchers (for pages
+    that only name entities: reading the CSV takes milliseconds, compiling seconds)."""
+    return entities_table(read_gazetteer_table(path))
 
 
 def read_gazetteer_table(path: str | Path | None = None) -> pd.DataFrame:

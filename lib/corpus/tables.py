@@ -16,17 +16,20 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
 
 from lib import schema
-from lib.analysis.pipeline import ArticleRows, Resources, _empty_rows, error_rows, load_resources
 from lib.corpus import rollups, snapshot
 from lib.corpus.store import Loaded, Store
 from lib.corpus.term_counts import TABLE_NAMES as TERM_TABLES
 from lib.corpus.term_counts import TermCounts, count_terms
 from lib.text.importers import collect_import_paths, import_path
+
+if TYPE_CHECKING:  # the pipeline (and its models' code) is imported only when something is analysed
+    from lib.analysis.pipeline import ArticleRows, Resources
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +92,8 @@ def finish(tables: dict[str, pd.DataFrame], *, gazetteer_table: pd.DataFrame, ta
 
 def assemble(results: Iterable[ArticleRows], *, resources: Resources) -> Corpus:
     """Concatenate per-article rows into validated corpus tables."""
+    from lib.analysis.pipeline import _empty_rows
+
     merged = _empty_rows()
     seen: set[str] = set()
     for rows in results:
@@ -120,6 +125,7 @@ def analyze_paths(
     Corpus page read them (every format, one article per CSV/JSON row);
     ``progress(i, n, rows)`` after each article. With a ``runner``
     (``lib.corpus.runner``) the articles are analysed in parallel."""
+    from lib.analysis.pipeline import error_rows
     from lib.corpus.runner import SerialRunner, Task
 
     items = [item for p in collect_import_paths(paths) for item in import_path(p).items]
@@ -145,6 +151,8 @@ SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 
 def analyze_seeds(*, resources: Resources | None = None) -> Corpus:
     """The default corpus: the seed articles shipped with the project."""
+    from lib.analysis.pipeline import load_resources
+
     res = resources or load_resources()
     return analyze_paths([SEEDS_DIR], resources=res)
 
