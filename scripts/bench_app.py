@@ -10,19 +10,21 @@ server's resident memory after both sessions (before any analysis is asked
 for, so no language model is loaded).
 
 ``--size N`` — a large corpus. A store of N relevant articles (US–Turkey,
-Russia–Turkey or both), made from the real relevant articles of a store
-filled by ``scripts/bench_import.py`` (``--from-store``; the bench corpora
-hold about a thousand), replicated with distinct text to reach N. Prints the
-cold start (``streamlit run`` → Compare drawn), the server-side re-render
-after a filter change (one script run of ``app.py``, Streamlit's
-``AppTest``), the seconds from one more article's import (by another process,
-as ``python -m lib import`` does it) to Compare counting it, and the
-server's resident memory.
+Russia–Turkey or both), made from the real relevant articles of the stores
+filled by ``scripts/bench_import.py`` (``--from-store``, repeatable; both
+bench corpora together hold under a thousand), replicated with distinct
+text to reach N. Prints the server-side re-render after a filter change
+(one script run of ``app.py``, Streamlit's ``AppTest``); the cold start
+(``streamlit run`` → Compare drawn in Chromium) twice: the first start on
+the store, which reads its tables, and a restart, which reads the corpus
+snapshot the first wrote (``lib.corpus.snapshot``); the seconds from one
+more article's import (by another process, as ``python -m lib import``
+does it) to Compare counting it; and the server's resident memory.
 
 Usage::
 
     .venv/bin/python scripts/bench_app.py --seeds
-    .venv/bin/python scripts/bench_app.py --size 10000 --from-store /tmp/coverage-bench-import/ar-2.sqlite
+    .venv/bin/python scripts/bench_app.py --size 10000   # from the stores bench_import.py leaves in /tmp
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lib import schema  # noqa: E402
+from lib.corpus import snapshot  # noqa: E402
 from lib.corpus.store import Store, fill_from_folder  # noqa: E402
 from tests.appserver import free_port, launch_chromium, start_app, stop_app  # noqa: E402
 
@@ -119,51 +122,58 @@ def bench_seeds(tmp: Path) -> None:
 # --- a large store ------------------------------------------------------------------------------
 
 
-def replicate_store(src: Path, dst: Path, n: int) -> int:
-    """Copy ``src``'s relevant articles (and their analysis) into a new store at ``dst``,
-    repeated with distinct text (a numbered line appended) until there are ``n``."""
+def replicate_store(sources: list[Path], dst: Path, n: int) -> int:
+    """Copy the relevant articles (and their analysis) of the stores ``sources`` into a
+    new store at ``dst``, repeated with distinct text (a numbered line appended) until
+    there are ``n``. Returns how many real articles there were to copy."""
     Store(dst)  # a fresh store of the current layout
     con = sqlite3.connect(dst)
-    con.execute("ATTACH DATABASE ? AS src", (str(src),))
     v = schema.PIPELINE_VERSION
     rel = ", ".join(f"'{d}'" for d in schema.RELEVANT_DYADS)
-    ids = [r[0] for r in con.execute(f"SELECT article_id FROM src.a_articles WHERE pipeline_version = ? AND dyad IN ({rel})", (v,))]
-    if not ids:
-        raise SystemExit(f"{src} holds no relevant article analysed by pipeline {v}: run scripts/bench_import.py first")
-    con.execute("CREATE TEMP TABLE pick (article_id TEXT PRIMARY KEY)")
-    con.executemany("INSERT INTO pick VALUES (?)", [(i,) for i in ids])
     cols = {name: [r[1] for r in con.execute(f"PRAGMA main.table_info(a_{name})")] for name in schema.PER_ARTICLE_TABLES}
+    pools = []
+    for i, src in enumerate(sources):
+        con.execute(f"ATTACH DATABASE ? AS src{i}", (str(src),))
+        ids = [r[0] for r in con.execute(f"SELECT article_id FROM src{i}.a_articles WHERE pipeline_version = ? AND dyad IN ({rel})", (v,))]
+        if ids:
+            pools.append((f"src{i}", ids))
+    if not pools:
+        raise SystemExit(f"{', '.join(map(str, sources))}: no relevant article analysed by pipeline {v}: run scripts/bench_import.py first")
+    con.execute("CREATE TEMP TABLE pick (article_id TEXT PRIMARY KEY)")
     made, k = 0, 0
     while made < n:
-        take = min(len(ids), n - made)
-        if take < len(ids):  # the last round: only as many as still needed
-            con.execute("DELETE FROM pick WHERE rowid > ?", (take,))
-        suffix = f"-r{k}"
-        con.execute(
-            "INSERT INTO main.articles (article_id, identity, content_hash, text, file, origin, metadata, added_at, hidden, status, error)"
-            " SELECT a.article_id || ?, a.article_id || ?, a.content_hash || ?, a.text || ?, a.file || ?, 'cli', a.metadata, a.added_at, 0,"
-            " a.status, a.error FROM src.articles a JOIN pick USING (article_id)",
-            (suffix, suffix, suffix, f"\n\n(copy {k})", suffix),
-        )
-        for name, cs in cols.items():
-            sel = ", ".join(
-                "t.article_id || ?" if c == "article_id" else "t.text || ?" if (name == "articles" and c == "text") else f't."{c}"'
-                for c in cs
-            )
-            params = [suffix] + ([f"\n\n(copy {k})"] if name == "articles" else [])
-            names = ", ".join(f'"{c}"' for c in cs)
+        for db, ids in pools:
+            take = min(len(ids), n - made)
+            if take <= 0:
+                break
+            con.execute("DELETE FROM pick")
+            con.executemany("INSERT INTO pick VALUES (?)", [(i,) for i in ids[:take]])
+            suffix = f"-r{k}"
             con.execute(
-                f"INSERT INTO main.a_{name} ({names}) SELECT {sel}"
-                f" FROM src.a_{name} t JOIN pick USING (article_id) WHERE t.pipeline_version = ?",
-                (*params, v),
+                "INSERT INTO main.articles (article_id, identity, content_hash, text, file, origin, metadata, added_at, hidden, status, error)"
+                " SELECT a.article_id || ?, a.article_id || ?, a.content_hash || ?, a.text || ?, a.file || ?, 'cli', a.metadata, a.added_at, 0,"
+                f" a.status, a.error FROM {db}.articles a JOIN pick USING (article_id)",
+                (suffix, suffix, suffix, f"\n\n(copy {k})", suffix),
             )
-        made += take
+            for name, cs in cols.items():
+                sel = ", ".join(
+                    "t.article_id || ?" if c == "article_id" else "t.text || ?" if (name == "articles" and c == "text") else f't."{c}"'
+                    for c in cs
+                )
+                params = [suffix] + ([f"\n\n(copy {k})"] if name == "articles" else [])
+                names = ", ".join(f'"{c}"' for c in cs)
+                con.execute(
+                    f"INSERT INTO main.a_{name} ({names}) SELECT {sel}"
+                    f" FROM {db}.a_{name} t JOIN pick USING (article_id) WHERE t.pipeline_version = ?",
+                    (*params, v),
+                )
+            made += take
         k += 1
     con.execute("INSERT OR REPLACE INTO main.meta VALUES ('seeded_at', 'bench')")
     con.execute("UPDATE main.meta SET value = CAST(value AS INTEGER) + 1 WHERE key IN ('generation', 'layout')")
     con.commit()
     con.close()
-    return len(ids)
+    return sum(len(ids) for _, ids in pools)
 
 
 def findings_count(page) -> int | None:
@@ -200,28 +210,51 @@ NEW_ARTICLE = (
 )
 
 
-def bench_size(tmp: Path, n: int, src: Path) -> None:
+def _cold_start(browser, db: Path, tmp: Path, label: str):
+    """Start the server on ``db``; seconds from ``streamlit run`` to Compare drawn in Chromium."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    t0 = time.monotonic()
+    app, url = start_app(ROOT / "seeds", db, tmp / f"app-{label}.log")
+    page.goto(url)
+    page.wait_for_selector(FINDINGS, timeout=600_000)
+    cold = time.monotonic() - t0
+    return app, page, cold
+
+
+def _wait_for_snapshot(db: Path, timeout: float = 120) -> bool:
+    """Wait until the server has written the corpus snapshot beside ``db``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any((d / snapshot.MANIFEST).is_file() for d in snapshot.snapshot_dir(db).glob("*")):
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def bench_size(tmp: Path, n: int, sources: list[Path]) -> None:
     from playwright.sync_api import sync_playwright
 
     db = tmp / f"store-{n}.sqlite"
     t = time.perf_counter()
-    base = replicate_store(src, db, n)
+    base = replicate_store(sources, db, n)
     print(
         f"store of {n:,} relevant articles made from {base:,} real ones in {time.perf_counter() - t:.0f} s ({db.stat().st_size / 2**20:.0f} MB)"
     )
     first, changed, back = server_rerender(db)
     print(f"server run of Compare: first {first:.2f} s; after a filter change {changed:.2f} s; after changing it back {back:.2f} s")
+    shutil.rmtree(snapshot.snapshot_dir(db), ignore_errors=True)  # the next start reads the store itself
     with sync_playwright() as p:
         browser = launch_chromium(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        t0 = time.monotonic()
-        app, url = start_app(ROOT / "seeds", db, tmp / "app.log")
+        app, page, cold = _cold_start(browser, db, tmp, "first")
+        print(f"first start on the store (no snapshot): streamlit run → Compare drawn {cold:.1f} s")
+        written = _wait_for_snapshot(db)
+        stop_app(app)
+        if not written:
+            print("the server wrote no corpus snapshot in 120 s")
+        app, page, cold = _cold_start(browser, db, tmp, "restart")
         try:
-            page.goto(url)
-            page.wait_for_selector(FINDINGS, timeout=600_000)
-            cold = time.monotonic() - t0
             before = findings_count(page)
-            print(f"cold start: streamlit run → Compare drawn {cold:.1f} s ({before:,} US–Turkey articles counted)")
+            print(f"restart (corpus snapshot): streamlit run → Compare drawn {cold:.1f} s ({before:,} US–Turkey articles counted)")
             code = (
                 "import sys; sys.path.insert(0, sys.argv[1]);"
                 "from lib.corpus.store import Store; from lib.corpus.runner import SerialRunner; from lib.text.importers import Item;"
@@ -252,7 +285,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", action="store_true", help="first and second session on the seed store, against a one-line app")
     ap.add_argument("--size", type=int, default=None, help="a store of this many relevant articles")
-    ap.add_argument("--from-store", type=Path, default=Path(tempfile.gettempdir()) / "coverage-bench-import" / "ar-2.sqlite")
+    bench_dir = Path(tempfile.gettempdir()) / "coverage-bench-import"
+    ap.add_argument(
+        "--from-store",
+        type=Path,
+        action="append",
+        help="a store filled by scripts/bench_import.py (repeat for several; default: both bench stores it leaves)",
+    )
     args = ap.parse_args()
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
@@ -261,7 +300,8 @@ def main() -> int:
         if args.seeds or args.size is None:
             bench_seeds(tmp)
         if args.size:
-            bench_size(tmp, args.size, args.from_store)
+            sources = args.from_store or [p for p in (bench_dir / "ar-2.sqlite", bench_dir / "en-2.sqlite") if p.is_file()]
+            bench_size(tmp, args.size, sources)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
