@@ -291,6 +291,16 @@ def normalise_fast(text: str) -> str:
     return text.translate(_NORM_TRANS)
 
 
+#: Three or more of the same Arabic letter: elongation for emphasis in posts
+#: (حلوووو، جداااا). No Arabic word doubles a letter twice in a row.
+_ELONGATION_RE = re.compile(r"([\u0621-\u064a])\1{2,}")
+
+
+def collapse_elongation(text: str) -> str:
+    """حلوووو -> حلو: a run of three or more of one Arabic letter becomes one (tokens stay aligned)."""
+    return _ELONGATION_RE.sub(r"\1", text)
+
+
 def has_arabic_letter(text: str) -> bool:
     """True when ``text`` holds at least one Arabic-script letter."""
     return any(ch.isalpha() and ARABIC_CHAR_RE.match(ch) for ch in text)
@@ -360,9 +370,12 @@ class ArabicLexicon:
     scale: float = 1.0
     #: Sums of valence smaller than this are neutral (see ``calibrate``).
     neutral_band: float = 0.0
+    #: The post word list (``light_stem`` key or emoji -> valence), consulted
+    #: last: words of posts and dialect that no parallel pair holds.
+    post_words: Mapping[str, float] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # short: resources show up in test failures and logs
-        return f"ArabicLexicon({len(self.entries)} entries, {len(self.stems)} induced stems)"
+        return f"ArabicLexicon({len(self.entries)} entries, {len(self.stems)} induced stems, {len(self.post_words)} post words)"
 
 
 def _check_row(where: str, weight: float, kind: str) -> None:
@@ -461,8 +474,10 @@ STEM_SUFFIXES = (
     *("ه", "ي", "ت", "ا"),
 )
 MIN_STEM = 3
-#: Model file format this module reads.
-MODEL_FORMAT = "ar-tone-model/1"
+#: Model file format this module reads (2 added ``post_words``).
+MODEL_FORMAT = "ar-tone-model/2"
+#: A post-word key: one normalised Arabic word, or one emoji / symbol.
+_POST_KEY_RE = re.compile(r"[\u0621-\u064a]{1,20}|[^\w\s]")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -496,6 +511,8 @@ class ToneModel:
     #: Valence sum below which a sentence is neutral (``calibrate``).
     neutral_band: float
     info: Mapping[str, Any]
+    #: light_stem key or emoji -> valence, already on the tone scale.
+    post_words: Mapping[str, float] = field(default_factory=dict)
 
 
 def _finite(value: Any, where: str) -> float:
@@ -537,8 +554,26 @@ def load_model(path: Path = MODEL_PATH) -> ToneModel:
             raise ToneError(f"{path.name} stems[{n}]: {row[0]!r} appears twice")
         stems[key] = valence
         glosses[key] = str(row[3])
-    info = {k: v for k, v in data.items() if k != "stems"}
-    return ToneModel(stems, glosses, lexicon_scale, stem_scale, neutral_band, info)
+    post_words = _read_post_words(data.get("post_words", []), path.name, set(stems))
+    info = {k: v for k, v in data.items() if k not in ("stems", "post_words")}
+    return ToneModel(stems, glosses, lexicon_scale, stem_scale, neutral_band, info, post_words)
+
+
+def _read_post_words(rows: Any, name: str, induced: set[str]) -> dict[str, float]:
+    """The model's ``post_words`` rows [key, valence, count, source], checked."""
+    if not isinstance(rows, list):
+        raise ToneError(f"{name}: 'post_words' must be a list of [key, valence, count, source]")
+    out: dict[str, float] = {}
+    for n, row in enumerate(rows):
+        if not (isinstance(row, list) and len(row) == 4 and isinstance(row[0], str) and _POST_KEY_RE.fullmatch(row[0])):
+            raise ToneError(f"{name} post_words[{n}]: expected [one word or emoji, valence, count, source], got {row!r}")
+        valence = _finite(row[1], f"{name} post_words[{n}]")
+        if not -4 <= valence <= 4:
+            raise ToneError(f"{name} post_words[{n}]: valence {valence} outside -4..4")
+        if row[0] in out or row[0] in induced:
+            raise ToneError(f"{name} post_words[{n}]: {row[0]!r} appears twice")
+        out[row[0]] = valence
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -554,7 +589,7 @@ def load_lexicon(path: Path = LEXICON_PATH, model_path: Path | None = MODEL_PATH
         return ArabicLexicon(tuple(entries), compiled)
     model = load_model(model_path)
     stems = {k: v * model.stem_scale for k, v in model.stems.items()}
-    return ArabicLexicon(tuple(entries), compiled, stems, model.lexicon_scale, model.neutral_band)
+    return ArabicLexicon(tuple(entries), compiled, stems, model.lexicon_scale, model.neutral_band, model.post_words)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -616,10 +651,11 @@ class Hit:
     position: int
     clause: int
     valence: float = 0.0  # a word's contribution after the rules
-    source: str = "lexicon"  # "lexicon" (curated) or "induced" (the model's word list)
+    source: str = "lexicon"  # "lexicon" (curated), "induced" or "post" (the model's two word lists)
 
 
 def _find_hits(lexicon: ArabicLexicon, text: str) -> list[Hit]:
+    text = collapse_elongation(text)
     norm_tokens = _TOKEN_RE.findall(normalise_fast(text))
     raw_tokens = _TOKEN_RE.findall(text.translate(_STRIP_TRANS))
     if len(raw_tokens) != len(norm_tokens):  # cannot happen with a 1:1 table
@@ -632,6 +668,10 @@ def _find_hits(lexicon: ArabicLexicon, text: str) -> list[Hit]:
     while i < n:
         token = norm_tokens[i]
         if not token[0].isalnum():
+            emoji = lexicon.post_words.get(token)
+            if emoji:  # 😍 💔: a tone word, then a clause break like any mark
+                hits.append(Hit(token, "word", emoji, position, clause, source="post"))
+                position += 1
             clause += 1
             i += 1
             continue
@@ -639,9 +679,12 @@ def _find_hits(lexicon: ArabicLexicon, text: str) -> list[Hit]:
             clause += 1
         match = _match_at(lexicon, norm_tokens, i) if token[0].isalpha() else None
         if match is None:
-            induced = lexicon.stems.get(light_stem(token)) if token[0].isalpha() else None
+            key = light_stem(token) if token[0].isalpha() else ""
+            induced = lexicon.stems.get(key)
             if induced:
                 hits.append(Hit(raw_tokens[i], "word", induced, position, clause, source="induced"))
+            elif post := lexicon.post_words.get(key):
+                hits.append(Hit(raw_tokens[i], "word", post, position, clause, source="post"))
             position += 1
             i += 1
             continue
