@@ -170,13 +170,13 @@ _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 
 def arabic_keys(text: str) -> list[str]:
     """light_stem keys of the Arabic words of ``text`` (Latin words, digits, punctuation dropped)."""
-    tokens = tone._TOKEN_RE.findall(tone.normalise_fast(tone.collapse_elongation(text)))
+    tokens = tone._TOKEN_RE.findall(tone.normalise_fast(tone.prepare_arabic(text)))
     return [tone.light_stem(t) for t in tokens if _ARABIC_WORD.fullmatch(t)]
 
 
 def post_keys(text: str) -> set[str]:
     """The keys a post can be scored by: light_stem keys of its Arabic words, and its emoji (symbols)."""
-    tokens = tone._TOKEN_RE.findall(tone.normalise_fast(tone.collapse_elongation(text)))
+    tokens = tone._TOKEN_RE.findall(tone.normalise_fast(tone.prepare_arabic(text)))
     return set(arabic_keys(text)) | {t for t in tokens if len(t) == 1 and unicodedata.category(t) == "So"}
 
 

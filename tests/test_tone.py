@@ -758,11 +758,11 @@ def test_post_words_come_after_curated_and_induced(tmp_path):
     path = _write_model(tmp_path, stems=[["دوء", 1.0, 9, "good"]], post_words=[["دوء", -1.0, 3, "posts"]])
     with pytest.raises(tone.ToneError, match="twice"):
         tone.load_model(path)
-    path = _write_model(tmp_path, stems=[["دوء", 1.0, 9, "good"]], post_words=[["حرب", 3.0, 3, "posts"], ["زفت", -2.0, 3, "posts"]])
+    path = _write_model(tmp_path, stems=[["دوء", 1.0, 9, "good"]], post_words=[["حرب", 3.0, 3, "posts"], ["بطيخ", -2.0, 3, "posts"]])
     lexicon = tone.load_lexicon(model_path=path)
     assert [h.source for h in tone.arabic_hits("الحرب", lexicon)] == ["lexicon"]  # curated first
     assert [h.source for h in tone.arabic_hits("الدوء", lexicon)] == ["induced"]
-    (hit,) = tone.arabic_hits("والزفت", lexicon)  # clitics stripped as for induced words
+    (hit,) = tone.arabic_hits("والبطيخ", lexicon)  # clitics stripped as for induced words
     assert (hit.source, hit.valence) == ("post", -2.0)
 
 
@@ -787,3 +787,12 @@ def test_calibration_keeps_the_neutral_band_fitted_to_english():
     figures = tone.read_validation()["shares_heldout"]
     # on held-out pairs the Arabic neutral share stays within 10 points of VADER's
     assert abs(figures["arabic"]["neutral"] - figures["english_vader"]["neutral"]) < 0.10
+
+
+def test_presentation_forms_score_as_the_letters(res):
+    assert tone.unfold_presentation_forms("ﻟﻜﻦ") == "لكن"
+    text = "أزمة ﻭﺣﺮﺏ"  # ordinary letters, then presentation forms of وحرب
+    assert tone.unfold_presentation_forms(text) == "أزمة وحرب"
+    assert ar_tone(text, res) == pytest.approx(ar_tone("أزمة وحرب", res))
+    plain = "ﬁ is a ligature outside the Arabic forms"
+    assert tone.unfold_presentation_forms(plain) is plain  # no Arabic presentation form: untouched

@@ -90,7 +90,8 @@ no tone (``None``): no evidence is not a neutral 0.
 
 Arabic rules, on camel-tools-normalised text (``lib.text.arabic``)
 -------------------------------------------------------------
-* A run of three or more of one letter is one letter (حلوووو is حلو).
+* Presentation forms are unfolded (ﻟﻜﻦ is لكن, NFKC) and a run of three or
+  more of one letter is one letter (حلوووو is حلو).
 * Tokens are words, numbers and single punctuation marks. Every
   punctuation mark, a contrast word and the complementiser إن (written with
   hamza below, as after قال) close a clause: negation and intensifiers do
@@ -125,6 +126,7 @@ import json
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -307,6 +309,20 @@ _ELONGATION_RE = re.compile(r"([\u0621-\u064a])\1{2,}")
 def collapse_elongation(text: str) -> str:
     """حلوووو -> حلو: a run of three or more of one Arabic letter becomes one (tokens stay aligned)."""
     return _ELONGATION_RE.sub(r"\1", text)
+
+
+#: Arabic presentation forms (ﻟﻜﻦ for لكن), typed by some sites and posts.
+_PRESENTATION_FORMS_RE = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def unfold_presentation_forms(text: str) -> str:
+    """ﻟﻜﻦ -> لكن: NFKC, only for a text that holds presentation forms (others are left as they are)."""
+    return unicodedata.normalize("NFKC", text) if _PRESENTATION_FORMS_RE.search(text) else text
+
+
+def prepare_arabic(text: str) -> str:
+    """The steps before tokenising an Arabic sentence for tone: presentation forms, then elongation."""
+    return collapse_elongation(unfold_presentation_forms(text))
 
 
 def has_arabic_letter(text: str) -> bool:
@@ -663,7 +679,7 @@ class Hit:
 
 
 def _find_hits(lexicon: ArabicLexicon, text: str) -> list[Hit]:
-    text = collapse_elongation(text)
+    text = prepare_arabic(text)
     norm_tokens = _TOKEN_RE.findall(normalise_fast(text))
     raw_tokens = _TOKEN_RE.findall(text.translate(_STRIP_TRANS))
     if len(raw_tokens) != len(norm_tokens):  # cannot happen with a 1:1 table
