@@ -10,7 +10,9 @@ What it fits (offline; the app only reads the resulting file):
    carried per occurrence: sum over its expected alignments of the English
    word's valence, divided by how often it occurs. حرب is aligned with "war"
    (-2.9) about half the time and gets about -1.3; في, aligned with nothing
-   in particular, gets about 0. Words are keyed by ``tone.light_stem``.
+   in particular, gets about 0. The valence is then shrunk toward 0 by the
+   word's count, ``v * n / (n + SHRINK)``, so a word seen three times does
+   not weigh like one seen three hundred. Words are keyed by ``tone.light_stem``.
    English words whose VADER sense is not their news sense (``NOT_TONE``:
    "United", "party", "like", "well" ...) are not projected, and no word of
    an Arabic name in the gazetteer (أنقرة، تركي، الناتو ...) is kept: naming
@@ -28,12 +30,27 @@ What it fits (offline; the app only reads the resulting file):
 3. The neutral band (``tone.calibrate``): the valence sum below which an
    Arabic sentence is neutral, set so that the share of neutral sentences
    (|tone| < 0.05) equals that of VADER on the English side of the same pairs.
+4. Post words (``post_words``): words and emoji of social posts that occur in
+   none of the training pairs, valued by the smoothed log-odds of positive
+   over negative SemEval-2017 Task 4A training tweets (positive/negative rows,
+   repeats dropped) and kept only where an independent lexicon agrees in sign
+   (Arabic WordNet x SentiWordNet; for an emoji, VADER's words in its name).
+   Since no pair holds them, they leave the scales and the band of steps 2-3
+   unchanged. The 5-fold macro-F1 by sign on those tweets, with and without
+   the list, is written beside it (``post_words_cross_validated``).
 
 Data (read from ``../shared/data``; none of its text is written out, only
 word -> number): the 11,112 pairs of ``arabic/parallel_ar_en`` (UN Parallel
 Corpus v1.0 dev+test, FLORES-200 devtest, TICO-19 test) and the even-id half
-of the UD Arabic-PUD pairs. The odd-id half of PUD is never read here: it is
-the held-out half ``scripts/validate_tone.py`` reports.
+of the UD Arabic-PUD pairs; ``arabic/semeval2017_ar/official_train_full.tsv``
+(labels CC BY 3.0) and ``arabic/lexicon_awn_swn/awn_swn_lexicon.tsv`` (CC BY-SA
+4.0) for the post words. The odd-id half of PUD, the UMSAB test tweets and the
+Abdulla et al. tweets are never read here: they are what
+``scripts/validate_tone.py`` reports. The output file is CC BY-SA 4.0
+(``LICENCE``), its sources listed in its ``sources`` and ``licence`` fields.
+
+The output is a function of the data and this script: running it again
+writes the same file but for the ``built`` date.
 
     .venv/bin/python scripts/build_ar_tone.py [--data-dir DIR] [--out PATH]
 """

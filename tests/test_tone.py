@@ -796,3 +796,17 @@ def test_presentation_forms_score_as_the_letters(res):
     assert ar_tone(text, res) == pytest.approx(ar_tone("أزمة وحرب", res))
     plain = "ﬁ is a ligature outside the Arabic forms"
     assert tone.unfold_presentation_forms(plain) is plain  # no Arabic presentation form: untouched
+
+
+def test_readme_quotes_the_validation_figures():
+    """The README's Arabic tone row states the figures of tone_validation.json, not older ones."""
+    row = next(
+        line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if line.startswith("| Arabic sentence tone |")
+    )
+    figures = tone.read_validation()
+    assert f"Pearson r = **{figures['heldout']['pearson_r']:.2f}**" in row
+    assert f"**{figures['coverage_heldout']:.0%}** of sentences scored".replace("%", " %") in row
+    semeval, abdulla = (figures["labelled"][name] for name in sorted(figures["labelled"], key=lambda n: not n.startswith("SemEval")))
+    assert f"**{semeval['macro_f1_by_sign']:.2f}** on SemEval-2017" in row
+    assert f"**{abdulla['macro_f1_by_sign']:.2f}** on Abdulla" in row
+    assert f"{semeval['macro_f1']:.2f} and {abdulla['macro_f1']:.2f}" in row

@@ -1023,8 +1023,9 @@ def _agreement_text(figures: dict | None) -> str:
     held = figures.get("heldout") or {}
     parts = []
     if held.get("pearson_r") is not None:
+        scored = f", {figures['coverage_heldout']:.0%} of its sentences scored" if figures.get("coverage_heldout") is not None else ""
         parts.append(
-            f"held-out half r = {held['pearson_r']:.2f} (n = {held['n']}) against VADER on the English side of "
+            f"held-out half r = {held['pearson_r']:.2f} (n = {held['n']}{scored}) against VADER on the English side of "
             f"parallel sentences ({figures['dataset']})"
         )
     parts.append(f"all pairs r = {figures['pearson_r']:.2f} (n = {figures['n']} scored)")
@@ -1040,6 +1041,15 @@ def _agreement_text(figures: dict | None) -> str:
     return "; ".join(parts)
 
 
+def _english_agreement(validation: dict | None) -> str:
+    text = "Hutto & Gilbert 2014; r = 0.492 against 20 human raters on 5,190 NYT editorial sentences"
+    english = (validation or {}).get("english") or {}
+    measured = [f"r = {fig['pearson_r']:.2f} on NewsMTSC {name} (n = {fig['n']})" for name, fig in english.items() if isinstance(fig, dict)]
+    if measured:
+        text += "; against crowd ratings of English news sentences (mean polarity of their targets): " + ", ".join(measured)
+    return text
+
+
 def _methods(validation: dict | None) -> dict[str, dict]:
     camel_figures = ((validation or {}).get("methods") or {}).get(METHOD_AR_CAMEL)
     return {
@@ -1051,7 +1061,7 @@ def _methods(validation: dict | None) -> dict[str, dict]:
             ),
             "language": LANG_EN,
             "scale": "-1..1; >= 0.05 positive, <= -0.05 negative",
-            "agreement": ("Hutto & Gilbert 2014; r = 0.492 against 20 human raters on 5,190 NYT editorial sentences"),
+            "agreement": _english_agreement(validation),
         },
         METHOD_AR_LEXICON: {
             "label": "Arabic lexicon",
