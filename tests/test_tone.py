@@ -810,3 +810,19 @@ def test_readme_quotes_the_validation_figures():
     assert f"**{semeval['macro_f1_by_sign']:.2f}** on SemEval-2017" in row
     assert f"**{abdulla['macro_f1_by_sign']:.2f}** on Abdulla" in row
     assert f"{semeval['macro_f1']:.2f} and {abdulla['macro_f1']:.2f}" in row
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("الفيلم حلو كتير", 1),
+        ("الجو زفت اليوم", -1),
+        ("ما شاء الله عليك", 1),
+        ("الله يلعنهم", -1),
+        ("يعطيك العافية يا رجل", 1),
+        ("الأكل مش كويس", -1),  # dialect negator before a dialect word
+        ("والله روعة 😍", 1),
+    ],
+)
+def test_social_register_sentences_get_the_expected_sign(res, text, sign):
+    assert sign * ar_tone(text, res) >= tone.POSITIVE_THRESHOLD
