@@ -826,3 +826,23 @@ def test_readme_quotes_the_validation_figures():
 )
 def test_social_register_sentences_get_the_expected_sign(res, text, sign):
     assert sign * ar_tone(text, res) >= tone.POSITIVE_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("الله يسعدك", "يسعد"),  # ك "your"
+        ("حكومتك فاشلة", "فاشل"),
+        ("أزمتك", "أزمة"),  # ك after a ta-marbuta stem
+        ("أعجبني الفيلم", "أعجب"),  # ني "me" on a verb
+        ("يعجبني", "يعجب"),
+    ],
+)
+def test_second_person_and_first_person_object_suffixes(res, text, entry):
+    assert [h.term for h in tone.arabic_hits(text, res.lexicon) if h.source == "lexicon"] == [entry]
+
+
+@pytest.mark.parametrize("token", ["الملك", "ملك", "شريكي"])
+def test_the_new_suffixes_do_not_split_other_words(res, token):
+    # ملك "king" is not مل + ك, and a stem must still be a lexicon entry
+    assert all(h.term != token[:-1] for h in tone.arabic_hits(token, res.lexicon))

@@ -338,10 +338,12 @@ _PREP = ("", "ال", "بال", "كال", "لل", "ب", "ل", "ك")
 PROCLITICS = frozenset(c + p for c in _CONJ for p in _PREP)
 
 #: Suffixes a tone word may carry, passed to term_pattern as ``suffixes``
-#: (after its nisba / plural endings ه ين ون ان ات): pronouns, accusative ا,
+#: (after its nisba / plural endings ه ين ون ان ات): pronouns (and ني), accusative ا,
 #: past-tense ت (3fs) and وا (3mp), and ت/وا followed by a pronoun.
-_PRONOUNS = ("ها", "هم", "هما", "هن", "ه", "نا", "كم")
-WORD_SUFFIXES = (*_PRONOUNS, "ا", "ت", "وا", "تا", "تم", "ته", "تها", "تهم", "وه", "وها", "وهم")
+#: ك "your" (sg.) and, on verbs, ني "me" are as common in posts and quotes as
+#: the others (يعطيك، يسعدك، أعجبني); a stem is still confirmed by its entry.
+_PRONOUNS = ("ها", "هم", "هما", "هن", "ه", "نا", "كم", "ك")
+WORD_SUFFIXES = (*_PRONOUNS, "ني", "ا", "ت", "وا", "تا", "تم", "ته", "تها", "تهم", "وه", "وها", "وهم")
 #: Suffixes after a ta-marbuta stem's ت: dual, possessive pronouns, "my".
 _TA_SUFFIXES = ("ين", "ان", "ي", *_PRONOUNS)
 #: Suffixes after the stem of a ta-marbuta word (أزم- of أزمة): its ت-forms
