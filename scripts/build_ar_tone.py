@@ -439,7 +439,9 @@ def main(argv: list[str] | None = None) -> int:
         "description": (
             "Arabic tone words induced from English VADER valences across parallel sentences (IBM Model 1), "
             "keyed by lib.analysis.tone.light_stem, and the two scales calibrating curated and induced "
-            "valences to VADER's compound; rebuilt by scripts/build_ar_tone.py"
+            "valences to VADER's compound; post_words: words and emoji of social posts that no parallel pair "
+            "holds, valued by labelled tweets where an independent lexicon agrees in sign; rebuilt by "
+            "scripts/build_ar_tone.py"
         ),
         "built": date.today().isoformat(),
         "sources": [*PARALLEL_FILES.values(), PUD_SOURCE, "VADER 3.3.2 lexicon (MIT)", POST_SOURCE, POST_PRIOR_SOURCE],
