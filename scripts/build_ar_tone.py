@@ -141,6 +141,11 @@ POST_MAX_PARALLEL = 0
 #: Valence per unit of log-odds: ln 3 (three times likelier in positive posts)
 #: gives 1.1, about VADER's "ok" (1.2); the neutral band is the news one.
 POST_SCALE = 1.0
+#: Post-word keys that passed the filters but are not tone: the personal names
+#: ناصر (Nasser; the WordNet sense is "supporter") and سعد (Saad; "good
+#: fortune"), and the dialect question word مين "who". Read off the list once;
+#: naming a person is no tone, as on the English side.
+POST_NOT_TONE = frozenset({"ناصر", "سعد", "مين"})
 #: Retweet marks, handles, links and hash signs: two posts that differ only
 #: in these are the same post (the training file holds such repeats).
 _POST_NOISE = re.compile(r"https?://\S+|@\w+|\bRT\b|#")
@@ -422,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     in_pairs = Counter(key for arabic, _ in pairs for key in arabic)
 
     def excluded(key: str) -> bool:
-        return in_pairs[key] > POST_MAX_PARALLEL or key in names or key.startswith(ARTICLE) or key in words
+        return in_pairs[key] > POST_MAX_PARALLEL or key in names or key in POST_NOT_TONE or key.startswith(ARTICLE) or key in words
 
     posts = read_posts(root)
     scaled = {a: v * stem_scale for a, (v, _n, _e) in words.items()}
@@ -460,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
             "post_smoothing": POST_SMOOTHING,
             "post_max_parallel": POST_MAX_PARALLEL,
             "post_scale": POST_SCALE,
+            "post_not_tone": sorted(POST_NOT_TONE),
         },
         "training_pairs": len(df),
         "calibration_pairs": int(news_like.sum()),
