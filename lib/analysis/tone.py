@@ -56,11 +56,18 @@ How the Arabic scale was aligned with VADER
    IBM Model 1 aligns each VADER word of the English sentence with an Arabic
    word, and each Arabic word (keyed by ``light_stem``) gets the VADER
    valence it carried per occurrence (حرب about -1.3: aligned with "war",
-   -2.9, in about half its uses). A token no curated entry matches is looked
+   -2.9, in about half its uses), shrunk toward 0 for rare words
+   (``v * n / (n + 2)``: a word seen three times keeps 3/5 of it). A token no curated entry matches is looked
    up there; the same negation, modifier and contrast rules apply to it.
    Names of the gazetteer are left out of the list (naming a country is no
    tone), and so are VADER words whose sense in news is not tone ("United",
    "party", "like", "well").
+   A third, small list (``post_words``) holds words and emoji of social posts
+   that no parallel pair contains, valued by the log-odds of positive over
+   negative SemEval-2017 training tweets and kept only where an independent
+   lexicon agrees in sign (Arabic WordNet x SentiWordNet; for an emoji,
+   VADER's reading of its name). It is consulted last, so news sentences,
+   whose words the parallel pairs hold, are scored as without it.
 5. Calibrated on parallel data, the news-like pairs (FLORES-200 and the
    PUD half). Two factors, one on curated and one on induced valences
    (``ToneModel.lexicon_scale``, ``stem_scale``), are fitted by least squares
@@ -83,6 +90,8 @@ no tone (``None``): no evidence is not a neutral 0.
 
 Arabic rules, on camel-tools-normalised text (``lib.text.arabic``)
 -------------------------------------------------------------
+* Presentation forms are unfolded (ﻟﻜﻦ is لكن, NFKC) and a run of three or
+  more of one letter is one letter (حلوووو is حلو).
 * Tokens are words, numbers and single punctuation marks. Every
   punctuation mark, a contrast word and the complementiser إن (written with
   hamza below, as after قال) close a clause: negation and intensifiers do
@@ -103,8 +112,8 @@ Arabic rules, on camel-tools-normalised text (``lib.text.arabic``)
   جماعات الضغط "lobby groups", and the names above (مجلس الأمن "Security
   Council", وحدات حماية الشعب "People's Protection Units").
 * Weight by kind: ``word`` valence -4..+4; ``negator`` its scope in tokens
-  (3 for verbal لا لم لن ليس and for رغم نادرا, 1-2 for nominal غير عدم
-  انعدام دون); ``intensifier`` and ``diminisher`` a multiplier applied to
+  (3 for verbal لا لم لن ليس, dialect مش مو, and for رغم نادرا, 1-2 for
+  nominal غير عدم انعدام دون); ``intensifier`` and ``diminisher`` a multiplier applied to
   the nearest tone word within two tokens, the one before first (Arabic
   intensifiers mostly follow: إيجابي للغاية، قلق بالغ) and else the one
   after (بالغ الأهمية); ``contrast`` unused (1).
@@ -117,6 +126,7 @@ import json
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -291,6 +301,30 @@ def normalise_fast(text: str) -> str:
     return text.translate(_NORM_TRANS)
 
 
+#: Three or more of the same Arabic letter: elongation for emphasis in posts
+#: (حلوووو، جداااا). No Arabic word doubles a letter twice in a row.
+_ELONGATION_RE = re.compile(r"([\u0621-\u064a])\1{2,}")
+
+
+def collapse_elongation(text: str) -> str:
+    """حلوووو -> حلو: a run of three or more of one Arabic letter becomes one (tokens stay aligned)."""
+    return _ELONGATION_RE.sub(r"\1", text)
+
+
+#: Arabic presentation forms (ﻟﻜﻦ for لكن), typed by some sites and posts.
+_PRESENTATION_FORMS_RE = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def unfold_presentation_forms(text: str) -> str:
+    """ﻟﻜﻦ -> لكن: NFKC, only for a text that holds presentation forms (others are left as they are)."""
+    return unicodedata.normalize("NFKC", text) if _PRESENTATION_FORMS_RE.search(text) else text
+
+
+def prepare_arabic(text: str) -> str:
+    """The steps before tokenising an Arabic sentence for tone: presentation forms, then elongation."""
+    return collapse_elongation(unfold_presentation_forms(text))
+
+
 def has_arabic_letter(text: str) -> bool:
     """True when ``text`` holds at least one Arabic-script letter."""
     return any(ch.isalpha() and ARABIC_CHAR_RE.match(ch) for ch in text)
@@ -304,10 +338,12 @@ _PREP = ("", "ال", "بال", "كال", "لل", "ب", "ل", "ك")
 PROCLITICS = frozenset(c + p for c in _CONJ for p in _PREP)
 
 #: Suffixes a tone word may carry, passed to term_pattern as ``suffixes``
-#: (after its nisba / plural endings ه ين ون ان ات): pronouns, accusative ا,
+#: (after its nisba / plural endings ه ين ون ان ات): pronouns (and ني), accusative ا,
 #: past-tense ت (3fs) and وا (3mp), and ت/وا followed by a pronoun.
-_PRONOUNS = ("ها", "هم", "هما", "هن", "ه", "نا", "كم")
-WORD_SUFFIXES = (*_PRONOUNS, "ا", "ت", "وا", "تا", "تم", "ته", "تها", "تهم", "وه", "وها", "وهم")
+#: ك "your" (sg.) and, on verbs, ني "me" are as common in posts and quotes as
+#: the others (يعطيك، يسعدك، أعجبني); a stem is still confirmed by its entry.
+_PRONOUNS = ("ها", "هم", "هما", "هن", "ه", "نا", "كم", "ك")
+WORD_SUFFIXES = (*_PRONOUNS, "ني", "ا", "ت", "وا", "تا", "تم", "ته", "تها", "تهم", "وه", "وها", "وهم")
 #: Suffixes after a ta-marbuta stem's ت: dual, possessive pronouns, "my".
 _TA_SUFFIXES = ("ين", "ان", "ي", *_PRONOUNS)
 #: Suffixes after the stem of a ta-marbuta word (أزم- of أزمة): its ت-forms
@@ -360,9 +396,12 @@ class ArabicLexicon:
     scale: float = 1.0
     #: Sums of valence smaller than this are neutral (see ``calibrate``).
     neutral_band: float = 0.0
+    #: The post word list (``light_stem`` key or emoji -> valence), consulted
+    #: last: words of posts and dialect that no parallel pair holds.
+    post_words: Mapping[str, float] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # short: resources show up in test failures and logs
-        return f"ArabicLexicon({len(self.entries)} entries, {len(self.stems)} induced stems)"
+        return f"ArabicLexicon({len(self.entries)} entries, {len(self.stems)} induced stems, {len(self.post_words)} post words)"
 
 
 def _check_row(where: str, weight: float, kind: str) -> None:
@@ -461,8 +500,10 @@ STEM_SUFFIXES = (
     *("ه", "ي", "ت", "ا"),
 )
 MIN_STEM = 3
-#: Model file format this module reads.
-MODEL_FORMAT = "ar-tone-model/1"
+#: Model file format this module reads (2 added ``post_words``).
+MODEL_FORMAT = "ar-tone-model/2"
+#: A post-word key: one normalised Arabic word, or one emoji / symbol.
+_POST_KEY_RE = re.compile(r"[\u0621-\u064a]{1,20}|[^\w\s]")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -496,6 +537,8 @@ class ToneModel:
     #: Valence sum below which a sentence is neutral (``calibrate``).
     neutral_band: float
     info: Mapping[str, Any]
+    #: light_stem key or emoji -> valence, already on the tone scale.
+    post_words: Mapping[str, float] = field(default_factory=dict)
 
 
 def _finite(value: Any, where: str) -> float:
@@ -537,8 +580,26 @@ def load_model(path: Path = MODEL_PATH) -> ToneModel:
             raise ToneError(f"{path.name} stems[{n}]: {row[0]!r} appears twice")
         stems[key] = valence
         glosses[key] = str(row[3])
-    info = {k: v for k, v in data.items() if k != "stems"}
-    return ToneModel(stems, glosses, lexicon_scale, stem_scale, neutral_band, info)
+    post_words = _read_post_words(data.get("post_words", []), path.name, set(stems))
+    info = {k: v for k, v in data.items() if k not in ("stems", "post_words")}
+    return ToneModel(stems, glosses, lexicon_scale, stem_scale, neutral_band, info, post_words)
+
+
+def _read_post_words(rows: Any, name: str, induced: set[str]) -> dict[str, float]:
+    """The model's ``post_words`` rows [key, valence, count, source], checked."""
+    if not isinstance(rows, list):
+        raise ToneError(f"{name}: 'post_words' must be a list of [key, valence, count, source]")
+    out: dict[str, float] = {}
+    for n, row in enumerate(rows):
+        if not (isinstance(row, list) and len(row) == 4 and isinstance(row[0], str) and _POST_KEY_RE.fullmatch(row[0])):
+            raise ToneError(f"{name} post_words[{n}]: expected [one word or emoji, valence, count, source], got {row!r}")
+        valence = _finite(row[1], f"{name} post_words[{n}]")
+        if not -4 <= valence <= 4:
+            raise ToneError(f"{name} post_words[{n}]: valence {valence} outside -4..4")
+        if row[0] in out or row[0] in induced:
+            raise ToneError(f"{name} post_words[{n}]: {row[0]!r} appears twice")
+        out[row[0]] = valence
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -554,7 +615,7 @@ def load_lexicon(path: Path = LEXICON_PATH, model_path: Path | None = MODEL_PATH
         return ArabicLexicon(tuple(entries), compiled)
     model = load_model(model_path)
     stems = {k: v * model.stem_scale for k, v in model.stems.items()}
-    return ArabicLexicon(tuple(entries), compiled, stems, model.lexicon_scale, model.neutral_band)
+    return ArabicLexicon(tuple(entries), compiled, stems, model.lexicon_scale, model.neutral_band, model.post_words)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -616,10 +677,11 @@ class Hit:
     position: int
     clause: int
     valence: float = 0.0  # a word's contribution after the rules
-    source: str = "lexicon"  # "lexicon" (curated) or "induced" (the model's word list)
+    source: str = "lexicon"  # "lexicon" (curated), "induced" or "post" (the model's two word lists)
 
 
 def _find_hits(lexicon: ArabicLexicon, text: str) -> list[Hit]:
+    text = prepare_arabic(text)
     norm_tokens = _TOKEN_RE.findall(normalise_fast(text))
     raw_tokens = _TOKEN_RE.findall(text.translate(_STRIP_TRANS))
     if len(raw_tokens) != len(norm_tokens):  # cannot happen with a 1:1 table
@@ -632,6 +694,10 @@ def _find_hits(lexicon: ArabicLexicon, text: str) -> list[Hit]:
     while i < n:
         token = norm_tokens[i]
         if not token[0].isalnum():
+            emoji = lexicon.post_words.get(token)
+            if emoji:  # 😍 💔: a tone word, then a clause break like any mark
+                hits.append(Hit(token, "word", emoji, position, clause, source="post"))
+                position += 1
             clause += 1
             i += 1
             continue
@@ -639,9 +705,12 @@ def _find_hits(lexicon: ArabicLexicon, text: str) -> list[Hit]:
             clause += 1
         match = _match_at(lexicon, norm_tokens, i) if token[0].isalpha() else None
         if match is None:
-            induced = lexicon.stems.get(light_stem(token)) if token[0].isalpha() else None
+            key = light_stem(token) if token[0].isalpha() else ""
+            induced = lexicon.stems.get(key)
             if induced:
                 hits.append(Hit(raw_tokens[i], "word", induced, position, clause, source="induced"))
+            elif post := lexicon.post_words.get(key):
+                hits.append(Hit(raw_tokens[i], "word", post, position, clause, source="post"))
             position += 1
             i += 1
             continue
@@ -956,18 +1025,31 @@ def _agreement_text(figures: dict | None) -> str:
     held = figures.get("heldout") or {}
     parts = []
     if held.get("pearson_r") is not None:
+        scored = f", {figures['coverage_heldout']:.0%} of its sentences scored" if figures.get("coverage_heldout") is not None else ""
         parts.append(
-            f"held-out half r = {held['pearson_r']:.2f} (n = {held['n']}) against VADER on the English side of "
+            f"held-out half r = {held['pearson_r']:.2f} (n = {held['n']}{scored}) against VADER on the English side of "
             f"parallel sentences ({figures['dataset']})"
         )
     parts.append(f"all pairs r = {figures['pearson_r']:.2f} (n = {figures['n']} scored)")
     parts.append(f"sign agreement {figures['sign_agreement']:.0%}, {figures['sign_agreement_nonneutral']:.0%} where both are non-neutral")
     parts.append(f"coverage {figures['coverage']:.0%}")
     for name, fig in (figures.get("labelled") or {}).items():
-        by_sign = f", {fig['macro_f1_by_sign']:.2f} by sign alone" if fig.get("macro_f1_by_sign") is not None else ""
-        parts.append(f"macro-F1 {fig['macro_f1']:.2f}{by_sign} on people's labels, {name} (coverage {fig['coverage']:.0%})")
+        if fig.get("macro_f1_by_sign") is not None:
+            scores = f"macro-F1 {fig['macro_f1_by_sign']:.2f} by sign ({fig['macro_f1']:.2f} with ±0.05 counted neutral)"
+        else:
+            scores = f"macro-F1 {fig['macro_f1']:.2f}"
+        parts.append(f"{scores} on people's positive/negative labels, {name} (coverage {fig['coverage']:.0%})")
     parts.append(str(figures["date"]))
     return "; ".join(parts)
+
+
+def _english_agreement(validation: dict | None) -> str:
+    text = "Hutto & Gilbert 2014; r = 0.492 against 20 human raters on 5,190 NYT editorial sentences"
+    english = (validation or {}).get("english") or {}
+    measured = [f"r = {fig['pearson_r']:.2f} on NewsMTSC {name} (n = {fig['n']})" for name, fig in english.items() if isinstance(fig, dict)]
+    if measured:
+        text += "; against crowd ratings of English news sentences (mean polarity of their targets): " + ", ".join(measured)
+    return text
 
 
 def _methods(validation: dict | None) -> dict[str, dict]:
@@ -981,15 +1063,17 @@ def _methods(validation: dict | None) -> dict[str, dict]:
             ),
             "language": LANG_EN,
             "scale": "-1..1; >= 0.05 positive, <= -0.05 negative",
-            "agreement": ("Hutto & Gilbert 2014; r = 0.492 against 20 human raters on 5,190 NYT editorial sentences"),
+            "agreement": _english_agreement(validation),
         },
         METHOD_AR_LEXICON: {
             "label": "Arabic lexicon",
             "description": (
                 "this project's curated Arabic lexicon plus words whose VADER valence was projected from English "
-                "across parallel sentences, on camel-tools-normalised text with clitics stripped; negation, "
-                "intensifiers and contrast as in VADER; two scales fitted on parallel pairs so that VADER's "
-                "normalisation and ±0.05 thresholds mean the same; no tone word, no score"
+                "across parallel sentences (shrunk toward 0 for rare words), and a few post words and emoji of "
+                "social media that no parallel sentence holds, on camel-tools-normalised text with clitics "
+                "stripped and letter elongation undone; negation (also dialect مش، مو), intensifiers and contrast "
+                "as in VADER; two scales fitted on parallel pairs so that VADER's normalisation and ±0.05 "
+                "thresholds mean the same; no tone word, no score"
             ),
             "language": LANG_AR,
             "scale": "-1..1; >= 0.05 positive, <= -0.05 negative (aligned with VADER)",
