@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from lib import schema
 from lib.views import articles, common, compare, entities, outlets, speakers, summary, terms, timeline, tone, topics
-from tests.toy import toy_tables
+from tests.toy import replicated, toy_tables
 
 
 @pytest.fixture()
@@ -289,11 +289,16 @@ def test_findings_say_how_many_articles(toy):
         if f.kind != "volume":
             assert "based on" in f.text and "too few to generalise" in f.text
     topic = next(f for f in fs if f.kind == "topic" and "Syria" in f.text)
-    assert "Syria/Idlib is the leading topic of Russia–Turkey coverage (67% of sentences) and absent from US–Turkey coverage" in topic.text
+    # 2 and 3 articles: no interval of the difference, so no finding claims one
+    assert "Syria/Idlib is the leading topic of Russia–Turkey coverage (67% of sentences) and 0% in US–Turkey coverage" in topic.text
     assert topic.link == "./topics?topic=syria"
     tone_f = next(f for f in fs if f.kind == "tone")
-    assert "In English, US–Turkey coverage is more negative" in tone_f.text
+    assert "In English, the tone of US–Turkey and Russia–Turkey coverage is not shown to differ" in tone_f.text
     assert "US–Turkey: too few articles for an interval" in tone_f.text
+    for f in fs:
+        if f.kind in ("tone", "topic", "entity", "speakers"):
+            assert "too few articles for an interval of the difference, so not a supported difference" in f.text, f.text
+            assert "more negative" not in f.text and "absent from" not in f.text
     ent = [f for f in fs if f.kind == "entity"]
     assert any(f.params in ({"entity": "putin"}, {"entity": "idlib"}) and "0.0 in US–Turkey" in f.text for f in ent)
     # English only: US–Turkey u1 (−0.4, 0.0) vs Russia–Turkey r1–r3; the more negative side's number comes first
@@ -415,15 +420,109 @@ def _toy_with_tones(toy, us: float, ru: float):
     return t
 
 
+#: Enough copies of the toy's articles for an interval of every difference.
+MANY = {"u1": 8, "u2": 8, "r1": 4, "r2": 4, "r3": 4}
+
+
 @pytest.mark.parametrize(("us", "ru"), [(0.31, -0.21), (-0.21, 0.31)])
 def test_tone_finding_numbers_follow_its_words(toy, us, ru):
-    f = next(f for f in compare.compare_view(_toy_with_tones(toy, us, ru)).findings if f.kind == "tone")
+    f = next(f for f in compare.compare_view(replicated(_toy_with_tones(toy, us, ru), MANY)).findings if f.kind == "tone")
     more, less = ("Russia–Turkey", "US–Turkey") if ru < us else ("US–Turkey", "Russia–Turkey")
     lo, hi = (common.signed(min(us, ru)), common.signed(max(us, ru)))
     assert f"{more} coverage is more negative in tone than {less} coverage" in f.text
     # the first number is the more negative side's, and each is named
     assert f"mean sentence tone {lo} ({more}) vs {hi} ({less})" in f.text
     assert f.text.index(f"({more})") < f.text.index(f"({less})")
+
+
+# --- differences between the two sides: an interval from resampling articles ----------------
+
+
+def test_difference_interval_flags_a_clear_difference_and_not_identical_sides():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(0.3, 0.2, 200), rng.normal(-0.1, 0.2, 200)
+    clear = common.difference_intervals(a, np.ones(200), b, np.ones(200)).iloc[0]
+    assert clear["diff_supported"] and clear["diff_low"] < a.mean() - b.mean() < clear["diff_high"] and clear["diff_low"] > 0
+    assert "excludes zero" in clear["diff_note"]
+    same = common.difference_intervals(a, np.ones(200), a.copy(), np.ones(200)).iloc[0]
+    assert not same["diff_supported"] and same["diff_low"] < 0 < same["diff_high"] and "includes zero" in same["diff_note"]
+    # deterministic for a seed
+    again = common.difference_intervals(a, np.ones(200), b, np.ones(200)).iloc[0]
+    assert again.equals(clear)
+
+
+def test_difference_interval_needs_enough_articles_on_both_sides():
+    few = common.difference_intervals([1.0, 1.0], [1, 1], [0.0] * 50, [1] * 50).iloc[0]
+    assert pd.isna(few["diff_low"]) and pd.isna(few["diff_high"]) and not few["diff_supported"]
+    assert few["diff"] == 1.0 and "too few articles" in few["diff_note"] and "2 US–Turkey and 50 Russia–Turkey" in few["diff_note"]
+    # articles that add nothing to the denominator (no scored sentence) are not counted
+    none = common.difference_intervals([0.0, 0.5, 0.2, 0.3], [0, 1, 1, 1], [0.1] * 5, [1] * 5).iloc[0]
+    assert not pd.isna(none["diff_low"]) and "3 US–Turkey" in none["diff_note"]
+    with pytest.raises(ValueError, match="differ in articles"):
+        common.difference_intervals([1.0, 2.0], [1], [1.0], [1])
+
+
+def test_difference_interval_is_a_pooled_ratio_per_column():
+    num_a = np.array([[2.0, 0.0], [0.0, 1.0], [2.0, 1.0]])
+    den_a = np.array([4.0, 2.0, 2.0])
+    d = common.difference_intervals(num_a, den_a, np.zeros((3, 2)), np.ones(3))
+    assert list(d.columns) == common.DIFF_COLUMNS and len(d) == 2
+    assert d["diff"].tolist() == pytest.approx([4 / 8, 2 / 8])
+
+
+def test_difference_intervals_stay_fast_at_10000_articles():
+    import time
+
+    rng = np.random.default_rng(0)
+    n, k = 5_000, common.MAX_DIFF_ITEMS
+    a, b = (rng.random((n, k)) < 0.2).astype(float), (rng.random((n, k)) < 0.25).astype(float)
+    t = time.perf_counter()
+    d = common.difference_intervals(a, np.ones(n), b, np.ones(n))
+    assert time.perf_counter() - t < 3.0
+    assert d["diff_supported"].mean() > 0.9  # a 5-point gap on 5,000 articles a side is found almost always
+
+
+def test_every_paired_view_carries_the_difference_and_its_flag(toy):
+    many = compare.compare_view(replicated(toy, MANY))
+    tone_en = many.summary.tone.set_index(["dyad", "language"]).loc[("us-turkey", "en")]
+    assert tone_en["diff"] == pytest.approx(-0.4) and tone_en["diff_supported"] and tone_en["diff_high"] < 0
+    for table, key, item in (
+        (many.entity_rates, "entity_id", "biden"),
+        (many.topics.shares, "topic_id", "syria"),
+        (many.speakers.speakers, "group", speakers.ANONYMOUS),
+    ):
+        assert set(common.DIFF_COLUMNS) <= set(table.columns)
+        row = table[table[key] == item].iloc[0]
+        assert row["diff_supported"] and "excludes zero" in row["diff_note"], key
+    # the same corpus with both sides alike: nothing is flagged
+    same = replicated(toy, {"r1": 4, "r2": 4, "r3": 4})
+    same = {
+        k: (v.assign(dyad=np.where(v["article_id"].str.endswith(("-0", "-1")), "us-turkey", v["dyad"])) if k == "articles" else v)
+        for k, v in same.items()
+    }
+    alike = compare.compare_view(same)
+    for table in (alike.summary.tone, alike.entity_rates, alike.topics.shares):
+        assert not table["diff_supported"].fillna(False).any()
+    # the toy itself (2 and 3 articles): no interval, no flag
+    few = compare.compare_view(toy)
+    for table in (few.summary.tone, few.entity_rates, few.topics.shares, few.speakers.speakers):
+        assert table["diff_low"].isna().all() and not table["diff_supported"].any()
+
+
+def test_findings_claim_only_supported_differences(toy):
+    many = compare.compare_view(replicated(toy, MANY)).findings
+    assert "In English, US–Turkey coverage is more negative in tone than Russia–Turkey coverage" in next(
+        f.text for f in many if f.kind == "tone"
+    )
+    topic = next(f.text for f in many if f.kind == "topic" and "Syria" in f.text)
+    assert "and absent from US–Turkey coverage" in topic and "excludes zero: a supported difference" in topic
+    assert "90% interval −" in topic and " points" in topic
+    # US–Turkey 0.1 lower on average, but its articles spread from −0.8 to +0.9: not a supported difference
+    spread = replicated(_toy_with_tones(toy, 0.2, 0.2), MANY)
+    us = spread["sentences"]["article_id"].str.startswith("u1")
+    spread["sentences"].loc[us, "tone"] = np.repeat([0.9, -0.7, 0.8, -0.6, 0.9, -0.8, 0.7, -0.4], 2)
+    f = next(f.text for f in compare.compare_view(spread).findings if f.kind == "tone")
+    assert "more negative" not in f and "is not shown to differ" in f and "includes zero: not a supported difference" in f
 
 
 def test_tone_is_compared_within_a_language_only(toy):

@@ -180,6 +180,162 @@ def bootstrap_interval(
     return Interval(float(low), float(high), n, f"based on {articles_phrase(n)}; {level:.0%} interval from resampling articles")
 
 
+# --- differences between the two relationships ---------------------------------------------
+
+#: Columns every paired view carries for the difference between the sides
+#: (always US–Turkey minus Russia–Turkey, FOCAL_DYADS[0] − FOCAL_DYADS[1]):
+#: the difference, its resampling interval, whether the interval excludes
+#: zero, and a note a person can read.
+DIFF_COLUMNS = ["diff", "diff_low", "diff_high", "diff_supported", "diff_note"]
+#: Headers of DIFF_COLUMNS in tables and CSV/XLSX exports.
+DIFF_HEADERS = {
+    "diff": "Difference (US–Turkey − Russia–Turkey)",
+    "diff_low": "Difference, 90% interval low",
+    "diff_high": "Difference, 90% interval high",
+    "diff_supported": "Difference supported",
+    "diff_note": "About the difference",
+}
+#: How a chart marks a supported difference, and the line that explains it.
+SUPPORTED_MARK = "◆"
+SUPPORTED_EXPLAINED = (
+    f"{SUPPORTED_MARK} difference supported: the {INTERVAL_LEVEL:.0%} interval of the difference (from resampling articles) excludes zero"
+)
+
+
+#: Most quantities (entities, speakers) per view given a difference interval:
+#: the ones with the highest rate on either side and the largest gaps, which
+#: covers every bar a chart shows and every finding; the rest say they were
+#: not tested. Keeps the resampling bounded however many names a corpus has.
+MAX_DIFF_ITEMS = 40
+
+
+def diff_candidates(wide: pd.DataFrame, *, limit: int = MAX_DIFF_ITEMS) -> list:
+    """Index labels of ``wide`` (items × the two dyads' values) worth an interval: the
+    ``limit`` highest on either side, and the ``limit`` largest gaps."""
+    if len(wide) <= limit:
+        return list(wide.index)
+    w = wide.reindex(columns=list(FOCAL_DYADS)).fillna(0.0)
+    top = w.max(axis=1).nlargest(limit).index
+    gap = (w[FOCAL_DYADS[0]] - w[FOCAL_DYADS[1]]).abs().nlargest(limit).index
+    return list(dict.fromkeys([*top, *gap]))
+
+
+NOT_TESTED = "not among the most frequent or most different, so not tested"
+
+
+def _resample_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """``n_boot`` × ``n`` matrix: how often each of ``n`` articles is drawn in each resample of ``n``."""
+    idx = rng.integers(0, n, size=(n_boot, n))
+    flat = (idx + (np.arange(n_boot) * n)[:, None]).ravel()
+    return np.bincount(flat, minlength=n_boot * n).reshape(n_boot, n).astype(np.float32)
+
+
+def _ratio_replicates(num: np.ndarray, den: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """``n_boot`` × k resampled ratios sum(num) / sum(den) over articles drawn with replacement.
+
+    Drawing counts instead of indices turns the resample into one matrix
+    product (n_boot × n) · (n × k): at 10,000 articles and the BOOT_BUDGET it
+    stays well under a second for dozens of quantities at once.
+    """
+    w = _resample_counts(len(den), n_boot, rng)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (w @ num.astype(np.float32)) / (w @ den.astype(np.float32))[:, None]
+
+
+def difference_intervals(
+    num_a: np.ndarray,
+    den_a: np.ndarray,
+    num_b: np.ndarray,
+    den_b: np.ndarray,
+    *,
+    n_boot: int = N_BOOT,
+    seed: int = 0,
+    level: float = INTERVAL_LEVEL,
+    min_n: int = MIN_ARTICLES_FOR_INTERVAL,
+) -> pd.DataFrame:
+    """The difference between two sides in k quantities, each with its interval from resampling articles.
+
+    Each side is a set of articles: ``num`` is articles × k (what each
+    article adds to each quantity's numerator: its tone sum, whether it names
+    an entity, its sentences on a topic…) and ``den`` the article's
+    denominator (its scored sentences, 1, its sentences…), so each quantity
+    is sum(num) / sum(den) — the pooled rate the charts show. Articles with
+    ``den`` ≤ 0 add nothing and are left out (and not counted). Articles are
+    resampled with replacement, each side on its own, and the interval is
+    the percentile interval of the difference A − B. ``diff_supported`` is
+    True when the interval excludes zero; with fewer than ``min_n`` articles
+    on either side there is no interval and no flag (False), and the note
+    says so.
+
+    Returns k rows with DIFF_COLUMNS (in the order of the columns of ``num``).
+    """
+    sides = []
+    for num, den in ((num_a, den_a), (num_b, den_b)):
+        num = np.asarray(num, dtype=float)
+        den = np.asarray(den, dtype=float)
+        if num.ndim == 1:
+            num = num[:, None]
+        if len(num) != len(den):
+            raise ValueError(f"numerator and denominator differ in articles ({len(num)} vs {len(den)})")
+        keep = den > 0
+        sides.append((np.nan_to_num(num[keep]), den[keep]))
+    (na, da), (nb, db) = sides
+    k = na.shape[1]
+    if nb.shape[1] != k:
+        raise ValueError(f"the two sides have different quantities ({k} vs {nb.shape[1]})")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        diff = na.sum(axis=0) / da.sum() - nb.sum(axis=0) / db.sum() if len(da) and len(db) else np.full(k, np.nan)
+    out = pd.DataFrame({"diff": np.asarray(diff, dtype=float)})
+    n_a, n_b = len(da), len(db)
+    based = f"based on {n_a} {DYAD_LABELS[FOCAL_DYADS[0]]} and {n_b} {DYAD_LABELS[FOCAL_DYADS[1]]} articles"
+    if min(n_a, n_b) < min_n:
+        out["diff_low"] = np.nan
+        out["diff_high"] = np.nan
+        out["diff_supported"] = False
+        out["diff_note"] = f"{based}: too few articles for an interval of the difference"
+        return out[DIFF_COLUMNS]
+    boot = max(MIN_BOOT, min(n_boot, BOOT_BUDGET // max(n_a, n_b)))
+    rng = np.random.default_rng(seed)
+    reps = _ratio_replicates(na, da, boot, rng) - _ratio_replicates(nb, db, boot, rng)
+    tail = (1 - level) / 2 * 100
+    low, high = np.nanpercentile(reps, [tail, 100 - tail], axis=0)
+    out["diff_low"] = low.astype(float)
+    out["diff_high"] = high.astype(float)
+    out["diff_supported"] = (out["diff_low"] > 0) | (out["diff_high"] < 0)
+    base = f"{based}; {level:.0%} interval of the difference from resampling articles"
+    out["diff_note"] = np.where(out["diff_supported"], base + ", excludes zero: supported", base + ", includes zero: not supported")
+    return out[DIFF_COLUMNS]
+
+
+def no_differences(k: int, note: str) -> pd.DataFrame:
+    """k rows of DIFF_COLUMNS with no difference and no interval (e.g. one side has no article)."""
+    return pd.DataFrame(
+        {"diff": np.nan, "diff_low": np.nan, "diff_high": np.nan, "diff_supported": False, "diff_note": note}, index=range(k)
+    )[DIFF_COLUMNS]
+
+
+def per_article_matrix(
+    rows: pd.DataFrame, *, article_ids: Sequence[str], keys: Sequence[str], key: str, value: str | None = None
+) -> np.ndarray:
+    """articles × keys matrix from long rows (article_id, key[, value]): the summed ``value``
+    (or the number of rows) of each article for each key, 0 where it has none."""
+    if rows.empty or not len(keys):
+        return np.zeros((len(article_ids), len(keys)))
+    r = rows[rows[key].isin(list(keys)) & rows["article_id"].isin(list(article_ids))]
+    vals = r[value].astype(float) if value else pd.Series(1.0, index=r.index)
+    table = vals.groupby([r["article_id"], r[key]]).sum().unstack(key, fill_value=0.0)
+    return table.reindex(index=list(article_ids), columns=list(keys), fill_value=0.0).fillna(0.0).to_numpy(dtype=float)
+
+
+def interval_text(low: object, high: object, digits: int = 2, *, percent: bool = False) -> str:
+    """ "−0.31 to −0.05" (or in percentage points, "+4 to +21 points"); "no interval" when missing."""
+    if _missing(low) or _missing(high):
+        return "no interval"
+    if percent:
+        return f"{signed(float(low) * 100, 0)} to {signed(float(high) * 100, 0)} points"
+    return f"{signed(low, digits)} to {signed(high, digits)}"
+
+
 # --- one number format ----------------------------------------------------------------------
 
 MINUS = "\u2212"

@@ -48,9 +48,9 @@ def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> Co
     """
     a, s = corpus["articles"], corpus["sentences"]
     summary = summary_view(a, s, seed=seed)
-    topics = topics_view(corpus)
-    rates = entity_rates(a, corpus["mentions"], corpus["entity_tone"], corpus["entities"])
-    speakers = speakers_view(corpus)
+    topics = topics_view(corpus, seed=seed)
+    rates = entity_rates(a, corpus["mentions"], corpus["entity_tone"], corpus["entities"], seed=seed)
+    speakers = speakers_view(corpus, seed=seed)
     terms = terms if terms is not None else terms_view(corpus)
     return CompareView(
         summary=summary,

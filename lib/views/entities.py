@@ -13,14 +13,20 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib.views.common import (
+    DIFF_COLUMNS,
     DYAD_DEFINING_ENTITIES,
     DYAD_LABELS,
     EVIDENCE_COLUMNS,
     FOCAL_DYADS,
     LANGUAGE_LABELS,
+    NOT_TESTED,
+    diff_candidates,
+    difference_intervals,
     entity_names,
     focal_articles,
     language_label,
+    no_differences,
+    per_article_matrix,
     with_article,
 )
 
@@ -64,6 +70,7 @@ def entity_rates(
     *,
     top: int | None = None,
     exclude: Iterable[str] = (),
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Entity × dyad: mentions, per 1,000 words, share of articles, tone toward it.
 
@@ -74,6 +81,11 @@ def entity_rates(
     behind them. ``top`` keeps the most-mentioned entities
     of each dyad (by rate). Every (entity, dyad) pair of a kept entity is
     present, with zero counts where a dyad never mentions it.
+
+    ``diff``…``diff_note`` (the same on both dyads' rows of an entity) are
+    US–Turkey minus Russia–Turkey mentions per 1,000 words, with an interval
+    from resampling each side's articles (``common.difference_intervals``;
+    computed for the MAX_DIFF_ITEMS most mentioned or most different entities).
     """
     cols = [
         "dyad",
@@ -88,6 +100,7 @@ def entity_rates(
         "per_1000_words",
         *TONE_COLUMNS,
         "dyad_articles",
+        *DIFF_COLUMNS,
     ]
     arts = focal_articles(articles)
     if arts.empty:
@@ -127,7 +140,21 @@ def entity_rates(
         best = out.sort_values("per_1000_words", ascending=False).groupby("dyad").head(top)
         best = best[best["n_mentions"] > 0]
         out = out[out["entity_id"].isin(set(best["entity_id"]))]
+    out = out.merge(_rate_differences(arts, m, out, seed=seed), on="entity_id", how="left")
     return out.sort_values(["dyad", "per_1000_words", "name"], ascending=[True, False, True])[cols].reset_index(drop=True)
+
+
+def _rate_differences(arts: pd.DataFrame, mentions: pd.DataFrame, rates: pd.DataFrame, *, seed: int) -> pd.DataFrame:
+    """Per entity of ``rates``: DIFF_COLUMNS of its mentions per 1,000 words (US–Turkey − Russia–Turkey)."""
+    wide = rates.pivot_table(index="entity_id", columns="dyad", values="per_1000_words", aggfunc="first")
+    ids = diff_candidates(wide)
+    a_dyad, b_dyad = FOCAL_DYADS
+    sides = {d: arts.loc[arts["dyad"] == d, ["article_id", "n_words"]] for d in FOCAL_DYADS}
+    num = {d: per_article_matrix(mentions, article_ids=sides[d]["article_id"].tolist(), keys=ids, key="entity_id") * 1000 for d in sides}
+    den = {d: sides[d]["n_words"].fillna(0).astype(float).to_numpy() for d in sides}
+    diff = difference_intervals(num[a_dyad], den[a_dyad], num[b_dyad], den[b_dyad], seed=seed).assign(entity_id=ids)
+    rest = [e for e in wide.index if e not in set(ids)]
+    return pd.concat([diff, no_differences(len(rest), NOT_TESTED).assign(entity_id=rest)], ignore_index=True)
 
 
 ENTITY_TABLE_MEASURES = {

@@ -7,7 +7,18 @@ from typing import Literal
 
 import pandas as pd
 
-from lib.views.common import DYAD_LABELS, FOCAL_DYADS, entity_names, focal_articles
+from lib.views.common import (
+    DIFF_COLUMNS,
+    DYAD_LABELS,
+    FOCAL_DYADS,
+    NOT_TESTED,
+    diff_candidates,
+    difference_intervals,
+    entity_names,
+    focal_articles,
+    no_differences,
+    per_article_matrix,
+)
 
 ANONYMOUS = "anonymous source"
 UNKNOWN_COUNTRY = "(country not stated)"
@@ -36,6 +47,7 @@ def speakers_by_dyad(
     entities: pd.DataFrame,
     *,
     by: Literal["speaker", "country"] = "speaker",
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Quotes per dyad grouped by speaker, or by the speaker's country.
 
@@ -43,8 +55,13 @@ def speakers_by_dyad(
     view; in the country view they count under the country the text gives
     them ("a senior US official") or ``"(country not stated)"``. ``share`` is
     of the dyad's quotes; ``n_anonymous`` counts anonymous quotes in a group.
+    ``diff``…``diff_note`` (the same on both dyads' rows of a group) are
+    US–Turkey minus Russia–Turkey share, with an interval from resampling
+    each side's articles that quote anyone (``common.difference_intervals``;
+    for the MAX_DIFF_ITEMS largest or most different groups). A group one
+    side never quotes has only that side's row.
     """
-    cols = ["dyad", "dyad_label", "group", "group_label", "n_quotes", "n_anonymous", "share", "n_articles", "dyad_quotes"]
+    cols = ["dyad", "dyad_label", "group", "group_label", "n_quotes", "n_anonymous", "share", "n_articles", "dyad_quotes", *DIFF_COLUMNS]
     arts = focal_articles(articles)
     dyad_of = arts.set_index("article_id")["dyad"]
     q = _quote_rows(quotes[quotes["article_id"].isin(dyad_of.index)], entities)
@@ -68,7 +85,24 @@ def speakers_by_dyad(
     else:
         out["group_label"] = out["group"].astype(str)
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
+    out = out.merge(_share_differences(arts, q.rename(columns={key: "group"}), out, seed=seed), on="group", how="left")
     return out.sort_values(["dyad", "n_quotes", "group_label"], ascending=[True, False, True])[cols].reset_index(drop=True)
+
+
+def _share_differences(arts: pd.DataFrame, quotes: pd.DataFrame, shares: pd.DataFrame, *, seed: int) -> pd.DataFrame:
+    """Per group of ``shares``: DIFF_COLUMNS of its share of quotes (US–Turkey − Russia–Turkey)."""
+    wide = shares.pivot_table(index="group", columns="dyad", values="share", aggfunc="first")
+    groups = diff_candidates(wide)
+    per_article = quotes.groupby("article_id").size()
+    num, den = {}, {}
+    for d in FOCAL_DYADS:
+        ids = arts.loc[arts["dyad"] == d, "article_id"].tolist()
+        num[d] = per_article_matrix(quotes, article_ids=ids, keys=groups, key="group")
+        den[d] = per_article.reindex(ids).fillna(0).to_numpy(dtype=float)
+    a, b = FOCAL_DYADS
+    diff = difference_intervals(num[a], den[a], num[b], den[b], seed=seed).assign(group=groups)
+    rest = [g for g in wide.index if g not in set(groups)]
+    return pd.concat([diff, no_differences(len(rest), NOT_TESTED).assign(group=rest)], ignore_index=True)
 
 
 def speaker_quotes(
@@ -108,6 +142,8 @@ class SpeakersView:
         return out
 
 
-def speakers_view(corpus) -> SpeakersView:
+def speakers_view(corpus, *, seed: int = 0) -> SpeakersView:
     a, q, e = corpus["articles"], corpus["quotes"], corpus["entities"]
-    return SpeakersView(speakers=speakers_by_dyad(a, q, e, by="speaker"), countries=speakers_by_dyad(a, q, e, by="country"))
+    return SpeakersView(
+        speakers=speakers_by_dyad(a, q, e, by="speaker", seed=seed), countries=speakers_by_dyad(a, q, e, by="country", seed=seed)
+    )
