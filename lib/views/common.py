@@ -327,6 +327,40 @@ def per_article_matrix(
     return table.reindex(index=list(article_ids), columns=list(keys), fill_value=0.0).fillna(0.0).to_numpy(dtype=float)
 
 
+def dyad_differences(
+    rows: pd.DataFrame,
+    articles: pd.DataFrame,
+    rates: pd.DataFrame,
+    *,
+    key: str,
+    value: str,
+    denominator: pd.Series,
+    scale: float = 1.0,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """DIFF_COLUMNS per ``key`` of ``rates`` (item × dyad rows of ``value``), from per-article counts.
+
+    ``rows`` are the long rows counted (one per mention, quote, topic
+    sentence…, with ``article_id`` and ``key``), ``articles`` the compared
+    articles (``article_id``, ``dyad``), ``denominator`` each article's
+    denominator by article id (words, sentences, quotes), so that
+    ``scale`` × counts / denominator pooled over a side is ``value``. Only
+    the items ``diff_candidates`` picks are resampled; the rest say
+    NOT_TESTED.
+    """
+    wide = rates.pivot_table(index=key, columns="dyad", values=value, aggfunc="first")
+    items = diff_candidates(wide)
+    num, den = {}, {}
+    for d in FOCAL_DYADS:
+        ids = articles.loc[articles["dyad"] == d, "article_id"].tolist()
+        num[d] = per_article_matrix(rows, article_ids=ids, keys=items, key=key) * scale
+        den[d] = denominator.reindex(ids).fillna(0).to_numpy(dtype=float)
+    a, b = FOCAL_DYADS
+    diff = difference_intervals(num[a], den[a], num[b], den[b], seed=seed).assign(**{key: items})
+    rest = [x for x in wide.index if x not in set(items)]
+    return pd.concat([diff, no_differences(len(rest), NOT_TESTED).assign(**{key: rest})], ignore_index=True)
+
+
 def interval_text(low: object, high: object, digits: int = 2, *, percent: bool = False) -> str:
     """ "−0.31 to −0.05" (or in percentage points, "+4 to +21 points"); "no interval" when missing."""
     if _missing(low) or _missing(high):

@@ -19,14 +19,10 @@ from lib.views.common import (
     EVIDENCE_COLUMNS,
     FOCAL_DYADS,
     LANGUAGE_LABELS,
-    NOT_TESTED,
-    diff_candidates,
-    difference_intervals,
+    dyad_differences,
     entity_names,
     focal_articles,
     language_label,
-    no_differences,
-    per_article_matrix,
     with_article,
 )
 
@@ -140,21 +136,10 @@ def entity_rates(
         best = out.sort_values("per_1000_words", ascending=False).groupby("dyad").head(top)
         best = best[best["n_mentions"] > 0]
         out = out[out["entity_id"].isin(set(best["entity_id"]))]
-    out = out.merge(_rate_differences(arts, m, out, seed=seed), on="entity_id", how="left")
+    words_of = arts.set_index("article_id")["n_words"].astype(float)
+    diff = dyad_differences(m, arts, out, key="entity_id", value="per_1000_words", denominator=words_of, scale=1000, seed=seed)
+    out = out.merge(diff, on="entity_id", how="left")
     return out.sort_values(["dyad", "per_1000_words", "name"], ascending=[True, False, True])[cols].reset_index(drop=True)
-
-
-def _rate_differences(arts: pd.DataFrame, mentions: pd.DataFrame, rates: pd.DataFrame, *, seed: int) -> pd.DataFrame:
-    """Per entity of ``rates``: DIFF_COLUMNS of its mentions per 1,000 words (US–Turkey − Russia–Turkey)."""
-    wide = rates.pivot_table(index="entity_id", columns="dyad", values="per_1000_words", aggfunc="first")
-    ids = diff_candidates(wide)
-    a_dyad, b_dyad = FOCAL_DYADS
-    sides = {d: arts.loc[arts["dyad"] == d, ["article_id", "n_words"]] for d in FOCAL_DYADS}
-    num = {d: per_article_matrix(mentions, article_ids=sides[d]["article_id"].tolist(), keys=ids, key="entity_id") * 1000 for d in sides}
-    den = {d: sides[d]["n_words"].fillna(0).astype(float).to_numpy() for d in sides}
-    diff = difference_intervals(num[a_dyad], den[a_dyad], num[b_dyad], den[b_dyad], seed=seed).assign(entity_id=ids)
-    rest = [e for e in wide.index if e not in set(ids)]
-    return pd.concat([diff, no_differences(len(rest), NOT_TESTED).assign(entity_id=rest)], ignore_index=True)
 
 
 ENTITY_TABLE_MEASURES = {

@@ -11,13 +11,9 @@ from lib.views.common import (
     DIFF_COLUMNS,
     DYAD_LABELS,
     FOCAL_DYADS,
-    NOT_TESTED,
-    diff_candidates,
-    difference_intervals,
+    dyad_differences,
     entity_names,
     focal_articles,
-    no_differences,
-    per_article_matrix,
 )
 
 ANONYMOUS = "anonymous source"
@@ -85,24 +81,10 @@ def speakers_by_dyad(
     else:
         out["group_label"] = out["group"].astype(str)
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
-    out = out.merge(_share_differences(arts, q.rename(columns={key: "group"}), out, seed=seed), on="group", how="left")
+    q = q.rename(columns={key: "group"})
+    diff = dyad_differences(q, arts, out, key="group", value="share", denominator=q.groupby("article_id").size(), seed=seed)
+    out = out.merge(diff, on="group", how="left")
     return out.sort_values(["dyad", "n_quotes", "group_label"], ascending=[True, False, True])[cols].reset_index(drop=True)
-
-
-def _share_differences(arts: pd.DataFrame, quotes: pd.DataFrame, shares: pd.DataFrame, *, seed: int) -> pd.DataFrame:
-    """Per group of ``shares``: DIFF_COLUMNS of its share of quotes (US–Turkey − Russia–Turkey)."""
-    wide = shares.pivot_table(index="group", columns="dyad", values="share", aggfunc="first")
-    groups = diff_candidates(wide)
-    per_article = quotes.groupby("article_id").size()
-    num, den = {}, {}
-    for d in FOCAL_DYADS:
-        ids = arts.loc[arts["dyad"] == d, "article_id"].tolist()
-        num[d] = per_article_matrix(quotes, article_ids=ids, keys=groups, key="group")
-        den[d] = per_article.reindex(ids).fillna(0).to_numpy(dtype=float)
-    a, b = FOCAL_DYADS
-    diff = difference_intervals(num[a], den[a], num[b], den[b], seed=seed).assign(group=groups)
-    rest = [g for g in wide.index if g not in set(groups)]
-    return pd.concat([diff, no_differences(len(rest), NOT_TESTED).assign(group=rest)], ignore_index=True)
 
 
 def speaker_quotes(

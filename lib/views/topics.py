@@ -12,9 +12,8 @@ from lib.views.common import (
     DYAD_LABELS,
     EVIDENCE_COLUMNS,
     FOCAL_DYADS,
-    difference_intervals,
+    dyad_differences,
     focal_articles,
-    per_article_matrix,
     with_article,
 )
 
@@ -71,15 +70,7 @@ def topic_shares_by_dyad(
     out["label_ar"] = out["topic_id"].map(tax["label_ar"])
     out["short_label"] = out["label"].map(short_topic_label)
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
-    topic_ids = taxonomy["topic_id"].astype(str).tolist()
-    sent_per_article = s.groupby("article_id").size()
-    num, den = {}, {}
-    for d in FOCAL_DYADS:
-        ids = arts.loc[arts["dyad"] == d, "article_id"].tolist()
-        num[d] = per_article_matrix(st, article_ids=ids, keys=topic_ids, key="topic_id")
-        den[d] = sent_per_article.reindex(ids).fillna(0).to_numpy(dtype=float)
-    a, b = FOCAL_DYADS
-    diff = difference_intervals(num[a], den[a], num[b], den[b], seed=seed).assign(topic_id=topic_ids)
+    diff = dyad_differences(st, arts, out, key="topic_id", value="share", denominator=s.groupby("article_id").size(), seed=seed)
     out = out.merge(diff, on="topic_id", how="left")
     return out.sort_values(["dyad", "share", "label"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
