@@ -195,6 +195,11 @@ DIFF_HEADERS = {
     "diff_supported": "Difference supported",
     "diff_note": "About the difference",
 }
+#: What a difference column means, for table header tooltips.
+DIFF_HELP = (
+    "US–Turkey minus Russia–Turkey; the 90% interval comes from resampling each side's articles "
+    "(2,000 resamples, fewer on large corpora), and the difference is supported when the interval excludes zero"
+)
 #: How a chart marks a supported difference, and the line that explains it.
 SUPPORTED_MARK = "◆"
 SUPPORTED_EXPLAINED = (
@@ -361,6 +366,60 @@ def dyad_differences(
     return pd.concat([diff, no_differences(len(rest), NOT_TESTED).assign(**{key: rest})], ignore_index=True)
 
 
+def supported_label(supported: object, low: object) -> str:
+    """ "◆ yes", "no", or "no interval" (too few articles, or not tested) for a table cell."""
+    if _missing(low):
+        return "no interval"
+    return f"{SUPPORTED_MARK} yes" if bool(supported) else "no"
+
+
+def difference_table(
+    rows: pd.DataFrame,
+    *,
+    key: str,
+    label: str,
+    label_header: str,
+    value: str,
+    unit: str,
+    scale: float = 1.0,
+    diff_unit: str | None = None,
+    absent: float | None = None,
+) -> pd.DataFrame:
+    """One row per item of a paired view (item × dyad ``rows`` with DIFF_COLUMNS), with headers a person reads:
+    the item, each side's ``value`` and the difference with its interval (× ``scale``, in ``unit``),
+    whether the difference is supported, and its basis. Items keep the order of ``rows``; an item
+    a side has no row for gets ``absent`` there (0 for a count-based share; None: missing)."""
+    diff_unit = diff_unit or unit
+    a, b = (DYAD_LABELS[d] for d in FOCAL_DYADS)
+    cols = [
+        label_header,
+        f"{a} ({unit})",
+        f"{b} ({unit})",
+        f"Difference, {a} − {b} ({diff_unit})",
+        "Difference: 90% interval, low",
+        "Difference: 90% interval, high",
+        "Difference supported",
+        "Basis",
+    ]
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    wide = rows.pivot_table(index=key, columns="dyad", values=value, aggfunc="first").reindex(columns=list(FOCAL_DYADS))
+    if absent is not None:
+        wide = wide.fillna(absent)
+    first = rows.drop_duplicates(key).set_index(key)
+    values = [
+        first[label].astype(str),
+        wide[FOCAL_DYADS[0]].reindex(first.index).astype(float) * scale,
+        wide[FOCAL_DYADS[1]].reindex(first.index).astype(float) * scale,
+        first["diff"].astype(float) * scale,
+        first["diff_low"].astype(float) * scale,
+        first["diff_high"].astype(float) * scale,
+        pd.Series([supported_label(x, lo) for x, lo in zip(first["diff_supported"], first["diff_low"], strict=True)], index=first.index),
+        first["diff_note"].astype(str),
+    ]
+    return pd.DataFrame(dict(zip(cols, values, strict=True))).reset_index(drop=True)
+
+
 def interval_text(low: object, high: object, digits: int = 2, *, percent: bool = False) -> str:
     """ "−0.31 to −0.05" (or in percentage points, "+4 to +21 points"); "no interval" when missing."""
     if _missing(low) or _missing(high):
@@ -403,6 +462,36 @@ def number(x: float | None, digits: int = 1) -> str:
     if _missing(x):
         return MISSING
     return f"{float(x):,.{digits}f}".replace("-", MINUS)
+
+
+# --- right-to-left cells ------------------------------------------------------------------------
+
+#: U+061C ARABIC LETTER MARK: an invisible, strong right-to-left character.
+#: Streamlit's table grid draws each cell on a canvas and picks the cell's
+#: direction (and alignment) from its first strong character, so an Arabic
+#: sentence that starts with "S-400" or a number is laid out left to right
+#: with its full stop on the wrong side. A leading ALM makes the whole cell
+#: right to left and right-aligned, as ``dir="rtl"`` does in HTML. (Checked
+#: in Chromium: a leading U+200F RLM or an RLI…PDI isolate does not change
+#: the grid's choice; ALM, being an Arabic-block letter, does.)
+ARABIC_LETTER_MARK = "\u061c"
+_RTL_LETTER_RE = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_LTR_LETTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+
+
+def is_rtl_text(text: object) -> bool:
+    """Whether ``text`` is mostly right-to-left letters (Arabic, Hebrew…)."""
+    if not isinstance(text, str):
+        return False
+    return len(_RTL_LETTER_RE.findall(text)) > len(_LTR_LETTER_RE.findall(text))
+
+
+def rtl_cell(text: object) -> object:
+    """A table cell as the grid should lay it out: mostly-Arabic text gets a leading
+    ARABIC LETTER MARK (read right to left, right-aligned); anything else is unchanged."""
+    if is_rtl_text(text) and not str(text).startswith(ARABIC_LETTER_MARK):
+        return ARABIC_LETTER_MARK + str(text)
+    return text
 
 
 def language_label(code: object) -> str:
