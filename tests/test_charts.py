@@ -182,7 +182,7 @@ def test_paired_charts_mark_the_differences_an_interval_supports():
     for name, chart in _paired(many).items():
         spec = chart.to_dict()
         text = json.dumps(spec, ensure_ascii=False)
-        assert common.SUPPORTED_EXPLAINED in text, name  # the subtitle says what ◆ means
+        assert common.SUPPORTED_LEGEND in text, name  # the subtitle says what ◆ means
         layers = _mark_layers(spec)
         assert len(layers) == 1, name
         mark = json.dumps(layers[0], ensure_ascii=False)
@@ -191,7 +191,7 @@ def test_paired_charts_mark_the_differences_an_interval_supports():
     # the rows behind the marks: the flag and the interval, formatted with a typographic minus
     rows = _rows(_paired(many)["topic_compare"].to_dict())
     syria = next(r for r in rows if r.get("topic_id") == "syria")
-    assert syria["diff_supported"] is True and syria["diff_text"] == "−67 points" and syria["diff_interval"].startswith("−")
+    assert syria["diff_supported"] is True and syria["diff_text"] == "−66.7 points" and syria["diff_interval"].startswith("−")
     tone_rows = [r for r in _rows(_paired(many)["tone_summary"].to_dict()) if "edge" in r]
     assert [r["language"] for r in tone_rows] == ["en"]  # English differs (supported); Arabic has one side only
 

@@ -538,6 +538,51 @@ def test_one_number_format():
     assert common.language_label("en") == "English" and common.language_label(None) == "(unknown)"
 
 
+def test_intervals_read_with_the_typographic_minus_and_never_round_to_zero():
+    assert common.interval_text(-0.44, -0.36) == "−0.44 to −0.36"
+    assert common.interval_text(0.004, 0.13, percent=True) == "+0.4 to +13.0 points"
+    assert common.interval_text(-0.0004, 0.3) == "−0.0004 to +0.30"  # not "0.00 to +0.30"
+    assert common.interval_text(None, 0.3) == "no interval"
+    assert common.supported_label(True, -0.1) == "◆ yes" and common.supported_label(False, 0.1) == "no"
+    assert common.supported_label(False, float("nan")) == "no interval"
+
+
+@pytest.mark.parametrize(
+    ("text", "rtl"),
+    [
+        ("قال الرئيس إن العلاقات مهمة.", True),
+        ("S-400: قال الرئيس الأمريكي إن الصفقة أزمة.", True),  # Arabic that starts with Latin letters
+        ("2019 العقوبات الأمريكية", True),
+        ("Biden warned Erdogan over the S-400.", False),
+        ("Erdogan (أردوغان) spoke to reporters in Ankara.", False),  # English with an Arabic name in it
+        ("", False),
+        (None, False),
+    ],
+)
+def test_rtl_cells(text, rtl):
+    out = common.rtl_cell(text)
+    assert (isinstance(out, str) and out.startswith(common.ARABIC_LETTER_MARK)) is rtl
+    if rtl:
+        assert out == common.ARABIC_LETTER_MARK + text and common.rtl_cell(out) == out  # once only
+    else:
+        assert out == text
+
+
+def test_difference_tables_have_human_headers_and_every_question(toy):
+    diffs = compare.compare_view(replicated(toy, MANY)).differences
+    assert list(diffs) == ["Tone", "Entities", "Topics", "Who is quoted"]
+    topics_t = diffs["Topics"].set_index("Topic")
+    syria = topics_t.loc["Syria/Idlib"]
+    assert syria["Measure"] == "% of sentences (difference in points)"
+    assert syria["US–Turkey"] == 0 and syria["Russia–Turkey"] == pytest.approx(200 / 3)
+    assert syria["Difference (US–Turkey − Russia–Turkey)"] == pytest.approx(-200 / 3)
+    assert syria["90% interval, low"] < syria["90% interval, high"] < 0 and syria["Difference supported"] == "◆ yes"
+    ents = diffs["Entities"]
+    assert "turkey" not in set(ents["Entity"]) and ents.loc[ents["Entity"] == "Vladimir Putin", "US–Turkey"].item() == 0
+    tone_t = diffs["Tone"].set_index("Language")
+    assert tone_t.loc["Arabic", "Difference supported"] == "no interval"  # no Russia–Turkey Arabic article
+
+
 def test_untitled_articles_are_titled_from_their_lead():
     lead = "Ankara and Washington agreed on Monday to set up a mechanism to improve relations, officials said after the call."
     t = common.display_title(None, "x.txt", text=lead)

@@ -25,7 +25,7 @@ from lib.views.common import (
     FOCAL_DYADS,
     INTERVAL_LEVEL,
     LANGUAGE_LABELS,
-    SUPPORTED_EXPLAINED,
+    SUPPORTED_LEGEND,
     SUPPORTED_MARK,
     interval_text,
     signed,
@@ -101,7 +101,7 @@ def with_difference_text(d: pd.DataFrame, *, percent: bool = False, digits: int 
     def diff_text(x: object) -> str:
         if x is None or x is pd.NA or pd.isna(x):
             return "–"
-        return f"{signed(float(x) * 100, 0)} points" if percent else signed(x, digits)
+        return f"{signed(float(x) * 100, 1)} points" if percent else signed(x, digits)
 
     return d.assign(
         diff_supported=supported,
@@ -240,7 +240,7 @@ def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
                 "Mean sentence tone, by dyad within each language",
                 [
                     "−1 = negative, +1 = positive. English: VADER; Arabic: lexicon method; compare within a row. Line: 90% interval",
-                    SUPPORTED_EXPLAINED,
+                    SUPPORTED_LEGEND,
                 ],
             ),
         ).properties(height=CHROME_PX + SUBTITLE_LINE_PX + 70 * n_rows)
@@ -386,7 +386,7 @@ def entity_compare_chart(rates: pd.DataFrame, *, top: int = MAX_BARS, subtitle: 
     )
     marks = _supported_marks(d, key="entity_id", x="per_1000_words", y=y, tooltip=tooltip)
     return styled(
-        alt.layer(bars, marks, title=_title("Entities by dyad: mentions per 1,000 words", [subtitle, SUPPORTED_EXPLAINED]))
+        alt.layer(bars, marks, title=_title("Entities by dyad: mentions per 1,000 words", [subtitle, SUPPORTED_LEGEND]))
         .properties(height=_height(d["entity_id"].nunique(), 34) + SUBTITLE_LINE_PX)
         .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX})
     )
@@ -446,9 +446,7 @@ def topic_compare_chart(shares: pd.DataFrame) -> alt.LayerChart:
     )
     marks = _supported_marks(d, key="topic_id", x="share", y=y, tooltip=tooltip)
     return styled(
-        alt.layer(
-            bars, marks, title=_title("Topics by dyad: share of sentences", ["A sentence can have several topics", SUPPORTED_EXPLAINED])
-        )
+        alt.layer(bars, marks, title=_title("Topics by dyad: share of sentences", ["A sentence can have several topics", SUPPORTED_LEGEND]))
         .properties(height=_height(d["topic_id"].nunique(), 34) + SUBTITLE_LINE_PX)
         .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX})
     )
@@ -488,7 +486,7 @@ def speaker_compare_chart(speakers: pd.DataFrame, *, by: str = "speaker", top: i
     )
     marks = _supported_marks(d, key="group", x="share", y=y, tooltip=tooltip)
     return styled(
-        alt.layer(bars, marks, title=_title(f"Who is quoted, by {what}: share of each dyad's quotes", [sub, SUPPORTED_EXPLAINED]))
+        alt.layer(bars, marks, title=_title(f"Who is quoted, by {what}: share of each dyad's quotes", [sub, SUPPORTED_LEGEND]))
         .properties(height=_height(len(keep), 30) + SUBTITLE_LINE_PX)
         .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX})
     )

@@ -200,8 +200,10 @@ DIFF_HELP = (
     "US–Turkey minus Russia–Turkey; the 90% interval comes from resampling each side's articles "
     "(2,000 resamples, fewer on large corpora), and the difference is supported when the interval excludes zero"
 )
-#: How a chart marks a supported difference, and the line that explains it.
+#: How a chart marks a supported difference, the subtitle line that explains
+#: it (short enough for a chart at 800 px), and the sentence for captions.
 SUPPORTED_MARK = "◆"
+SUPPORTED_LEGEND = f"{SUPPORTED_MARK} marks a difference whose {INTERVAL_LEVEL:.0%} interval excludes zero"
 SUPPORTED_EXPLAINED = (
     f"{SUPPORTED_MARK} difference supported: the {INTERVAL_LEVEL:.0%} interval of the difference (from resampling articles) excludes zero"
 )
@@ -386,18 +388,19 @@ def difference_table(
     absent: float | None = None,
 ) -> pd.DataFrame:
     """One row per item of a paired view (item × dyad ``rows`` with DIFF_COLUMNS), with headers a person reads:
-    the item, each side's ``value`` and the difference with its interval (× ``scale``, in ``unit``),
-    whether the difference is supported, and its basis. Items keep the order of ``rows``; an item
+    the item, the measure (``unit``), each side's ``value`` and the difference with its interval
+    (× ``scale``), whether the difference is supported, and its basis. Items keep the order of ``rows``; an item
     a side has no row for gets ``absent`` there (0 for a count-based share; None: missing)."""
-    diff_unit = diff_unit or unit
     a, b = (DYAD_LABELS[d] for d in FOCAL_DYADS)
+    measure = unit if diff_unit is None else f"{unit} (difference in {diff_unit})"
     cols = [
         label_header,
-        f"{a} ({unit})",
-        f"{b} ({unit})",
-        f"Difference, {a} − {b} ({diff_unit})",
-        "Difference: 90% interval, low",
-        "Difference: 90% interval, high",
+        "Measure",
+        a,
+        b,
+        f"Difference ({a} − {b})",
+        "90% interval, low",
+        "90% interval, high",
         "Difference supported",
         "Basis",
     ]
@@ -409,6 +412,7 @@ def difference_table(
     first = rows.drop_duplicates(key).set_index(key)
     values = [
         first[label].astype(str),
+        pd.Series(measure, index=first.index),
         wide[FOCAL_DYADS[0]].reindex(first.index).astype(float) * scale,
         wide[FOCAL_DYADS[1]].reindex(first.index).astype(float) * scale,
         first["diff"].astype(float) * scale,
@@ -424,9 +428,19 @@ def interval_text(low: object, high: object, digits: int = 2, *, percent: bool =
     """ "−0.31 to −0.05" (or in percentage points, "+4 to +21 points"); "no interval" when missing."""
     if _missing(low) or _missing(high):
         return "no interval"
-    if percent:
-        return f"{signed(float(low) * 100, 0)} to {signed(float(high) * 100, 0)} points"
-    return f"{signed(low, digits)} to {signed(high, digits)}"
+    scale, digits = (100.0, max(digits - 1, 1) if digits > 1 else 1) if percent else (1.0, digits)
+    ends = [_nonzero_signed(float(x) * scale, digits) for x in (low, high)]
+    return f"{ends[0]} to {ends[1]}" + (" points" if percent else "")
+
+
+def _nonzero_signed(x: float, digits: int) -> str:
+    """``signed(x, digits)``, with up to two more digits when it would round a non-zero bound to "0.00"
+    (an interval that excludes zero must not read "0.00 to +0.13")."""
+    for d in (digits, digits + 1, digits + 2):
+        text = signed(x, d)
+        if x == 0 or text.strip("0.") != "":
+            return text
+    return text
 
 
 # --- one number format ----------------------------------------------------------------------

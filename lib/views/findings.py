@@ -95,7 +95,7 @@ def difference_clause(row: pd.Series, *, digits: int = 2, percent: bool = False,
     a, b = (DYAD_LABELS[d] for d in FOCAL_DYADS)
     if row.get("diff_low") is None or pd.isna(row.get("diff_low")):
         return "too few articles for an interval of the difference, so not a supported difference"
-    diff = f"{signed(row['diff'] * 100, 0)} points" if percent else f"{signed(row['diff'], digits)}{unit}"
+    diff = f"{signed(row['diff'] * 100, 1)} points" if percent else f"{signed(row['diff'], digits)}{unit}"
     span = interval_text(row["diff_low"], row["diff_high"], digits, percent=percent)
     verdict = "excludes zero: a supported difference" if _supported(row) else "includes zero: not a supported difference"
     return f"{a} − {b} = {diff}, 90% interval {span}, {verdict}"
