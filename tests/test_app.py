@@ -466,3 +466,8 @@ def test_arabic_cells_read_right_to_left_and_english_ones_left_to_right():
     assert pd.isna(shown["Sentence"].iloc[3]) and shown["Sentence"].dtype == "string"
     assert shown["Article"].iloc[0].startswith(common.ARABIC_LETTER_MARK) and shown["Article"].iloc[1] == "Turkey's Erdogan"
     assert rows["Sentence"].iloc[0] == ar_latin_first  # the exported table is never changed
+    # keyword in context, right to left: the words before the keyword are drawn from the left edge, next to it
+    kwic = pd.DataFrame({"left": ["وقال الرئيس التركي"], "right": ["إن العلاقات مهمة"]})
+    shown, _ = downloads.display_frame(kwic, left_anchored=("left",))
+    assert shown["left"].iloc[0] == common.LEFT_TO_RIGHT_MARK + "وقال الرئيس التركي"
+    assert shown["right"].iloc[0] == common.ARABIC_LETTER_MARK + "إن العلاقات مهمة"

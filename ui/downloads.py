@@ -170,13 +170,15 @@ STYLED_CELLS_MAX = 40_000
 _SIGNED_FORMAT_RE = re.compile(r"^%\+\.(\d)f$")
 
 
-def display_frame(data: pd.DataFrame, column_config: dict | None = None):
+def display_frame(data: pd.DataFrame, column_config: dict | None = None, *, left_anchored: tuple[str, ...] = ()):
     """``data`` as handed to ``st.dataframe``, and the column config to go with it.
 
     * Text cells are formula-neutralised (``exports.neutralise``), and mostly
       Arabic ones start with an ARABIC LETTER MARK (``common.rtl_cell``) so the
       grid lays each of them out right to left and right-aligned, while
-      English cells in the same column stay left to right.
+      English cells in the same column stay left to right. Columns in
+      ``left_anchored`` are drawn from the left edge whatever their script
+      (``common.left_anchored_cell``: the words before a keyword).
     * One number format: a column configured with a signed printf format
       (``NumberColumn(format="%+.2f")``) keeps its numbers (the grid sorts them
       as numbers, and its own CSV download stays numeric) but is *shown*
@@ -189,7 +191,7 @@ def display_frame(data: pd.DataFrame, column_config: dict | None = None):
     for col in frame.columns:
         s = frame[col]
         if pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
-            mapped = s.map(common.rtl_cell, na_action="ignore")
+            mapped = s.map(common.left_anchored_cell if col in left_anchored else common.rtl_cell, na_action="ignore")
             frame[col] = mapped.astype(s.dtype) if s.dtype != object else mapped
     config = dict(column_config or {})
     formats = {}
@@ -215,7 +217,7 @@ def altair_chart(chart_obj, *, name: str, **kwargs):
     return event
 
 
-def dataframe(data: pd.DataFrame, *, name: str, **kwargs):
+def dataframe(data: pd.DataFrame, *, name: str, left_anchored: tuple[str, ...] = (), **kwargs):
     """``st.dataframe`` followed by CSV/XLSX buttons for the columns shown, in their order.
 
     The cells handed to ``st.dataframe`` are formula-neutralised too (a text
@@ -227,7 +229,7 @@ def dataframe(data: pd.DataFrame, *, name: str, **kwargs):
     order = kwargs.get("column_order")
     shown = data[[c for c in order if c in data.columns]] if order else data
     headers = _headers(kwargs.get("column_config") or {})
-    frame, kwargs["column_config"] = display_frame(data, kwargs.get("column_config"))
+    frame, kwargs["column_config"] = display_frame(data, kwargs.get("column_config"), left_anchored=left_anchored)
     event = st.dataframe(frame, **kwargs)
     table(shown, name=name, key=f"dl.{name}", headers=headers)
     return event

@@ -430,8 +430,12 @@ def _as_subspec(chart: Any, datasets: dict, index: int, *, width: int, shrink: i
         title = dict(title)
         per = _chars_per_line(width - BRIEFING_LEFT - shrink, BRIEFING_TITLE_SIZE, bold=True)
         title["text"] = textwrap.wrap(str(title.get("text", "")), per) or [""]
-        if isinstance(title.get("subtitle"), str):
-            title["subtitle"] = textwrap.wrap(title["subtitle"], _chars_per_line(width - BRIEFING_LEFT - shrink, BRIEFING_TITLE_SIZE - 2))
+        subtitle = title.get("subtitle")
+        if isinstance(subtitle, (str, list)):  # a list is one line each (charts.py): wrap every one
+            per = _chars_per_line(width - BRIEFING_LEFT - shrink, BRIEFING_TITLE_SIZE - 2)
+            title["subtitle"] = [
+                w for line in ([subtitle] if isinstance(subtitle, str) else subtitle) for w in textwrap.wrap(str(line), per)
+            ]
         spec["title"] = title
     return spec
 

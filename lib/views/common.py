@@ -489,6 +489,14 @@ def number(x: float | None, digits: int = 1) -> str:
 #: in Chromium: a leading U+200F RLM or an RLI…PDI isolate does not change
 #: the grid's choice; ALM, being an Arabic-block letter, does.)
 ARABIC_LETTER_MARK = "\u061c"
+#: U+200E LEFT-TO-RIGHT MARK: the grid's left-to-right choice for a cell. An
+#: Arabic cell that must hug the *left* edge of its column (the words before a
+#: keyword, in a right-to-left keyword-in-context table) starts with it: the
+#: grid then anchors the text at the left, where the words nearest the keyword
+#: are drawn, and cuts an overflow on the right (the grid cannot left-align a
+#: cell it lays out right to left: it draws it off the left edge).
+LEFT_TO_RIGHT_MARK = "\u200e"
+_DIRECTION_MARKS = (ARABIC_LETTER_MARK, LEFT_TO_RIGHT_MARK, "\u200f")
 _RTL_LETTER_RE = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _LTR_LETTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 
@@ -503,8 +511,15 @@ def is_rtl_text(text: object) -> bool:
 def rtl_cell(text: object) -> object:
     """A table cell as the grid should lay it out: mostly-Arabic text gets a leading
     ARABIC LETTER MARK (read right to left, right-aligned); anything else is unchanged."""
-    if is_rtl_text(text) and not str(text).startswith(ARABIC_LETTER_MARK):
+    if is_rtl_text(text) and not str(text).startswith(_DIRECTION_MARKS):
         return ARABIC_LETTER_MARK + str(text)
+    return text
+
+
+def left_anchored_cell(text: object) -> object:
+    """A table cell the grid draws from the left edge even when it is Arabic (LEFT_TO_RIGHT_MARK)."""
+    if isinstance(text, str) and text and not text.startswith(_DIRECTION_MARKS):
+        return LEFT_TO_RIGHT_MARK + text
     return text
 
 
