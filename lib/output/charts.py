@@ -183,11 +183,17 @@ def article_compare_chart(counts: pd.DataFrame) -> alt.Chart:
 # --- tone -----------------------------------------------------------------------------------
 
 
-def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
+#: Pixels between a tone row's rightmost mark and its ◆: room for the value label ("+0.16").
+TONE_MARK_DX = 40
+
+
+def tone_summary_chart(summary: pd.DataFrame, *, legend_line: bool = True) -> alt.LayerChart:
     """Mean sentence tone per dyad and language with its resampling interval (where there is one).
 
     One row per language (each is scored by its own method), the two dyads
-    in each row, on one −1..+1 scale.
+    in each row, on one −1..+1 scale. ◆ marks a language whose difference is
+    supported; ``legend_line=False`` leaves its explanation out of the
+    subtitle (the briefing states it once for every chart).
     """
     d = with_difference_text(summary[summary["n_sentences"] > 0])
     d["basis"] = d["label"] + ": " + d["interval_note"]
@@ -216,15 +222,18 @@ def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
     )
     label = base.mark_text(align="left", dx=8, fontSize=11, color="#222").encode(x="tone:Q", text="tone_text:N")
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#888", strokeDash=[4, 3]).encode(x="x:Q")
-    # one mark per language row whose difference is supported, at the right end of the row
-    supported = d[d["diff_supported"]].drop_duplicates("language").assign(edge=TONE_DOMAIN[1])
+    # one ◆ per language row whose difference is supported, just past the row's rightmost
+    # interval end or value label (TONE_MARK_DX clears a label like "+0.16")
+    edge = d.assign(edge=d[["tone", "tone_high"]].max(axis=1)).groupby("language")["edge"].max()
+    supported = d[d["diff_supported"]].drop_duplicates("language")
+    supported = supported.assign(edge=supported["language"].map(edge))
     mark = (
         alt.Chart(supported)
-        .mark_text(align="right", baseline="middle", fontSize=11, fontWeight="bold", color="#111")
+        .mark_text(align="left", baseline="middle", dx=TONE_MARK_DX, fontSize=14, color="#111")
         .encode(
             y=y,
             x=alt.X("edge:Q", scale=x_scale),
-            text=alt.value(f"{SUPPORTED_MARK} difference supported"),
+            text=alt.value(SUPPORTED_MARK),
             tooltip=[alt.Tooltip("language_label:N", title="Language"), *_diff_tooltips()],
         )
     )
@@ -240,10 +249,10 @@ def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
                 "Mean sentence tone, by dyad within each language",
                 [
                     "−1 = negative, +1 = positive. English: VADER; Arabic: lexicon method; compare within a row. Line: 90% interval",
-                    SUPPORTED_LEGEND,
+                    SUPPORTED_LEGEND if legend_line else None,
                 ],
             ),
-        ).properties(height=CHROME_PX + SUBTITLE_LINE_PX + 70 * n_rows)
+        ).properties(height=CHROME_PX + SUBTITLE_LINE_PX * legend_line + 70 * n_rows)
     )
 
 
@@ -358,7 +367,9 @@ def _tone_tooltips() -> list:
     return [alt.Tooltip(f"tone_{lang}:Q", title=f"Tone toward it ({label})", format="+.2f") for lang, label in LANGUAGE_LABELS.items()]
 
 
-def entity_compare_chart(rates: pd.DataFrame, *, top: int = MAX_BARS, subtitle: str | None = None) -> alt.LayerChart:
+def entity_compare_chart(
+    rates: pd.DataFrame, *, top: int = MAX_BARS, subtitle: str | None = None, legend_line: bool = True
+) -> alt.LayerChart:
     """Mentions per 1,000 words of each entity in both dyads, side by side; ◆ marks a supported difference."""
     keep = rates.groupby("entity_id")["per_1000_words"].max().nlargest(top).index
     d = with_difference_text(rates[rates["entity_id"].isin(keep)], digits=1)
@@ -386,8 +397,10 @@ def entity_compare_chart(rates: pd.DataFrame, *, top: int = MAX_BARS, subtitle: 
     )
     marks = _supported_marks(d, key="entity_id", x="per_1000_words", y=y, tooltip=tooltip)
     return styled(
-        alt.layer(bars, marks, title=_title("Entities by dyad: mentions per 1,000 words", [subtitle, SUPPORTED_LEGEND]))
-        .properties(height=_height(d["entity_id"].nunique(), 34) + SUBTITLE_LINE_PX)
+        alt.layer(
+            bars, marks, title=_title("Entities by dyad: mentions per 1,000 words", [subtitle, SUPPORTED_LEGEND if legend_line else None])
+        )
+        .properties(height=_height(d["entity_id"].nunique(), 34) + SUBTITLE_LINE_PX * legend_line)
         .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX})
     )
 
@@ -419,7 +432,7 @@ def cooccurrence_chart(pairs: pd.DataFrame, *, top: int = MAX_BARS) -> alt.Chart
 # --- topics ---------------------------------------------------------------------------------
 
 
-def topic_compare_chart(shares: pd.DataFrame) -> alt.LayerChart:
+def topic_compare_chart(shares: pd.DataFrame, *, legend_line: bool = True) -> alt.LayerChart:
     """Topic shares of both dyads side by side; ◆ marks a supported difference."""
     keep = shares.groupby("topic_id")["share"].max()
     d = with_difference_text(shares[shares["topic_id"].isin(keep[keep > 0].index)], percent=True)
@@ -446,8 +459,14 @@ def topic_compare_chart(shares: pd.DataFrame) -> alt.LayerChart:
     )
     marks = _supported_marks(d, key="topic_id", x="share", y=y, tooltip=tooltip)
     return styled(
-        alt.layer(bars, marks, title=_title("Topics by dyad: share of sentences", ["A sentence can have several topics", SUPPORTED_LEGEND]))
-        .properties(height=_height(d["topic_id"].nunique(), 34) + SUBTITLE_LINE_PX)
+        alt.layer(
+            bars,
+            marks,
+            title=_title(
+                "Topics by dyad: share of sentences", ["A sentence can have several topics", SUPPORTED_LEGEND if legend_line else None]
+            ),
+        )
+        .properties(height=_height(d["topic_id"].nunique(), 34) + SUBTITLE_LINE_PX * legend_line)
         .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX})
     )
 

@@ -83,22 +83,31 @@ def _volume(summary: SummaryView, n: dict) -> Finding:
     )
 
 
+def _has_interval(row: pd.Series) -> bool:
+    return row.get("diff_low") is not None and not pd.isna(row.get("diff_low"))
+
+
 def _supported(row: pd.Series) -> bool:
-    return bool(row.get("diff_supported", False)) and not pd.isna(row.get("diff_low"))
+    return bool(row.get("diff_supported", False)) and _has_interval(row)
 
 
-def difference_clause(row: pd.Series, *, digits: int = 2, percent: bool = False, unit: str = "") -> str:
-    """What the interval of the difference says, for the end of a finding.
+def difference_clause(row: pd.Series, *, first: str = FOCAL_DYADS[0], digits: int = 2, percent: bool = False) -> str:
+    """What the interval of the difference says, in the order of the finding's words.
 
-    ``row`` carries DIFF_COLUMNS; the difference is US–Turkey − Russia–Turkey.
+    ``row`` carries DIFF_COLUMNS (US–Turkey − Russia–Turkey); ``first`` is
+    the side the finding names first, so the difference is first − second
+    ("difference +18.4 points (90% interval +9.1 to +27.0): supported").
     """
-    a, b = (DYAD_LABELS[d] for d in FOCAL_DYADS)
-    if row.get("diff_low") is None or pd.isna(row.get("diff_low")):
-        return "too few articles for an interval of the difference, so not a supported difference"
-    diff = f"{signed(row['diff'] * 100, 1)} points" if percent else f"{signed(row['diff'], digits)}{unit}"
-    span = interval_text(row["diff_low"], row["diff_high"], digits, percent=percent)
-    verdict = "excludes zero: a supported difference" if _supported(row) else "includes zero: not a supported difference"
-    return f"{a} − {b} = {diff}, 90% interval {span}, {verdict}"
+    if not _has_interval(row):
+        return "too few articles for an interval of the difference: not a supported difference"
+    sign = 1.0 if first == FOCAL_DYADS[0] else -1.0
+    d, lo, hi = (sign * float(row[c]) for c in ("diff", "diff_low", "diff_high"))
+    lo, hi = min(lo, hi), max(lo, hi)
+    diff = f"{signed(d * 100, 1)} points" if percent else signed(d, digits)
+    span = interval_text(lo, hi, digits, percent=percent).removesuffix(" points")
+    if _supported(row):
+        return f"difference {diff} (90% interval {span}): supported"
+    return f"difference {diff} (90% interval {span}, which includes zero): not a supported difference"
 
 
 def _interval(r: pd.Series) -> str:
@@ -130,12 +139,14 @@ def tone_findings(summary: SummaryView) -> list[Finding]:
             verdict = f"In {lang_label}, {DYAD_LABELS[first]} coverage is more negative in tone than {DYAD_LABELS[second]} coverage"
         else:
             verdict = f"In {lang_label}, the tone of {DYAD_LABELS[first]} and {DYAD_LABELS[second]} coverage is not shown to differ"
+        # each side's own interval only where the difference has none (it says more, in fewer words)
+        sides = "" if _has_interval(rows.loc[a]) else "; ".join(_interval(rows.loc[d]) for d in (first, second)) + "; "
         out.append(
             Finding(
                 "tone",
                 f"{verdict}: mean sentence tone {signed(tones[first])} ({DYAD_LABELS[first]}) vs {signed(tones[second])} "
                 f"({DYAD_LABELS[second]}) on a −1..+1 scale ({basis(nl)}; "
-                f"{'; '.join(_interval(rows.loc[d]) for d in (first, second))}; {difference_clause(rows.loc[a])}).",
+                f"{sides}{difference_clause(rows.loc[a], first=first)}).",
                 "tone",
                 {},
                 nl,
@@ -174,8 +185,8 @@ def topic_findings(topics: TopicsView, n: dict) -> list[Finding]:
         out.append(
             Finding(
                 "topic",
-                f"{label} is the leading topic of {DYAD_LABELS[d]} coverage ({pct(mine)} of sentences) {rest} "
-                f"({basis(n)}; {difference_clause(diff, percent=True)}).",
+                f"{label} is the leading topic of {DYAD_LABELS[d]} coverage ({pct(mine)} of sentences) {rest}, "
+                f"{difference_clause(diff, first=d, percent=True)} ({basis(n)}).",
                 "topics",
                 {"topic": str(tid)},
                 n,
@@ -206,7 +217,7 @@ def entity_findings(rates: pd.DataFrame, n: dict) -> list[Finding]:
             Finding(
                 "entity",
                 f"{name} is mentioned {number(mine)} times per 1,000 words in {DYAD_LABELS[d]} coverage "
-                f"and {number(theirs)} in {DYAD_LABELS[other]} coverage ({basis(n)}; {difference_clause(diff, digits=1)}).",
+                f"and {number(theirs)} in {DYAD_LABELS[other]} coverage, {difference_clause(diff, first=d, digits=1)} ({basis(n)}).",
                 "entities",
                 {"entity": str(eid)},
                 n,
@@ -222,7 +233,7 @@ def speaker_findings(speakers: SpeakersView, n: dict) -> list[Finding]:
     parts = [f"{k} of {total} quotes ({pct(k / total)}) in {DYAD_LABELS[d]} coverage" for d, (k, total) in anon.items()]
     rows = speakers.speakers[speakers.speakers["group"] == ANONYMOUS]
     clause = difference_clause(rows.iloc[0], percent=True) if len(rows) else "no anonymous quote on either side"
-    return [Finding("speakers", f"Anonymous sources: {parts[0]}, {parts[1]} ({basis(n)}; {clause}).", "compare", {"speaker": ANONYMOUS}, n)]
+    return [Finding("speakers", f"Anonymous sources: {parts[0]}, {parts[1]}; {clause} ({basis(n)}).", "compare", {"speaker": ANONYMOUS}, n)]
 
 
 def term_findings(terms: TermsView) -> list[Finding]:
