@@ -160,7 +160,7 @@ with st.expander("Every difference in numbers, with its 90% interval"):
         "with fewer than "
         f"{common.MIN_ARTICLES_FOR_INTERVAL} articles on a side there is none. Tone is compared within a language only."
     )
-    digits = {"Tone": 2, "Entities": 1, "Topics": 0, "Who is quoted": 0}
+    digits = {"Tone": 2, "Entities": 1, "Topics": 1, "Who is quoted": 1}  # points to 0.1: a bound near zero must not read "0"
     for (question, table), tab in zip(view.differences.items(), st.tabs(list(view.differences)), strict=True):
         with tab:
             if table.empty:

@@ -313,7 +313,7 @@ def differences(df: pd.DataFrame, *, name: str, digits: int, signed_values: bool
     for col in df.columns:
         if not pd.api.types.is_numeric_dtype(df[col].dtype):
             continue
-        if col.startswith(("Difference", "90% interval")):
+        if " − " in col or col.startswith("90% interval"):
             config[col] = st.column_config.NumberColumn(col, format=f"%+.{digits}f", help=common.DIFF_HELP)
         else:
             config[col] = st.column_config.NumberColumn(col, format=f"%{'+' if signed_values else ''}.{digits}f")

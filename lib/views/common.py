@@ -388,22 +388,12 @@ def difference_table(
     absent: float | None = None,
 ) -> pd.DataFrame:
     """One row per item of a paired view (item × dyad ``rows`` with DIFF_COLUMNS), with headers a person reads:
-    the item, the measure (``unit``), each side's ``value`` and the difference with its interval
-    (× ``scale``), whether the difference is supported, and its basis. Items keep the order of ``rows``; an item
+    the item, each side's ``value`` and the difference (US–Turkey − Russia–Turkey) with its interval
+    (× ``scale``), whether the difference is supported, the measure (``unit``) and its basis. Items keep the order of ``rows``; an item
     a side has no row for gets ``absent`` there (0 for a count-based share; None: missing)."""
     a, b = (DYAD_LABELS[d] for d in FOCAL_DYADS)
     measure = unit if diff_unit is None else f"{unit} (difference in {diff_unit})"
-    cols = [
-        label_header,
-        "Measure",
-        a,
-        b,
-        f"Difference ({a} − {b})",
-        "90% interval, low",
-        "90% interval, high",
-        "Difference supported",
-        "Basis",
-    ]
+    cols = [label_header, a, b, f"{a} − {b}", "90% interval, low", "90% interval, high", "Supported", "Measure", "Basis"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
     wide = rows.pivot_table(index=key, columns="dyad", values=value, aggfunc="first").reindex(columns=list(FOCAL_DYADS))
@@ -412,13 +402,13 @@ def difference_table(
     first = rows.drop_duplicates(key).set_index(key)
     values = [
         first[label].astype(str),
-        pd.Series(measure, index=first.index),
         wide[FOCAL_DYADS[0]].reindex(first.index).astype(float) * scale,
         wide[FOCAL_DYADS[1]].reindex(first.index).astype(float) * scale,
         first["diff"].astype(float) * scale,
         first["diff_low"].astype(float) * scale,
         first["diff_high"].astype(float) * scale,
         pd.Series([supported_label(x, lo) for x, lo in zip(first["diff_supported"], first["diff_low"], strict=True)], index=first.index),
+        pd.Series(measure, index=first.index),
         first["diff_note"].astype(str),
     ]
     return pd.DataFrame(dict(zip(cols, values, strict=True))).reset_index(drop=True)

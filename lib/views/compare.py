@@ -61,7 +61,14 @@ def differences_tables(
             ents, key="entity_id", label="name", label_header="Entity", value="per_1000_words", unit="mentions per 1,000 words"
         ),
         "Topics": difference_table(
-            shares, key="topic_id", label="label", label_header="Topic", value="share", unit="% of sentences", scale=100, diff_unit="points"
+            shares,
+            key="topic_id",
+            label="short_label",
+            label_header="Topic",
+            value="share",
+            unit="% of sentences",
+            scale=100,
+            diff_unit="points",
         ),
         "Who is quoted": difference_table(
             sp[sp["group"].isin(keep)],
