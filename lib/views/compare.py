@@ -9,6 +9,7 @@ object, so nothing is computed twice and the two never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 
@@ -53,6 +54,7 @@ def differences_tables(
     shares = topics.shares[topics.shares.groupby("topic_id")["share"].transform("max") > 0]
     sp = speakers.speakers
     keep = sp.groupby("group")["share"].max().nlargest(top_speakers).index if not sp.empty else []
+    shares_table = partial(difference_table, value="share", scale=100, diff_unit="points")  # shares as % and points
     return {
         "Tone": difference_table(
             tone, key="language", label="language_label", label_header="Language", value="tone", unit="mean sentence tone, −1..+1"
@@ -60,26 +62,9 @@ def differences_tables(
         "Entities": difference_table(
             ents, key="entity_id", label="name", label_header="Entity", value="per_1000_words", unit="mentions per 1,000 words"
         ),
-        "Topics": difference_table(
-            shares,
-            key="topic_id",
-            label="short_label",
-            label_header="Topic",
-            value="share",
-            unit="% of sentences",
-            scale=100,
-            diff_unit="points",
-        ),
-        "Who is quoted": difference_table(
-            sp[sp["group"].isin(keep)],
-            key="group",
-            label="group_label",
-            label_header="Speaker",
-            value="share",
-            unit="% of quotes",
-            scale=100,
-            diff_unit="points",
-            absent=0.0,
+        "Topics": shares_table(shares, key="topic_id", label="short_label", label_header="Topic", unit="% of sentences"),
+        "Who is quoted": shares_table(
+            sp[sp["group"].isin(keep)], key="group", label="group_label", label_header="Speaker", unit="% of quotes", absent=0.0
         ),
     }
 
