@@ -451,6 +451,13 @@ def test_difference_interval_flags_a_clear_difference_and_not_identical_sides():
     assert again.equals(clear)
 
 
+def test_equal_constant_rates_are_no_difference():
+    # every sentence at +0.2 on both sides, articles of different lengths: rounding is not a difference
+    n_a, n_b = np.arange(1, 41, dtype=float), np.arange(3, 33, dtype=float)
+    d = common.difference_intervals(0.2 * n_a, n_a, 0.2 * n_b, n_b).iloc[0]
+    assert abs(d["diff"]) < 1e-12 and not d["diff_supported"]
+
+
 def test_difference_interval_needs_enough_articles_on_both_sides():
     few = common.difference_intervals([1.0, 1.0], [1, 1], [0.0] * 50, [1] * 50).iloc[0]
     assert pd.isna(few["diff_low"]) and pd.isna(few["diff_high"]) and not few["diff_supported"]

@@ -187,14 +187,9 @@ def bootstrap_interval(
 #: the difference, its resampling interval, whether the interval excludes
 #: zero, and a note a person can read.
 DIFF_COLUMNS = ["diff", "diff_low", "diff_high", "diff_supported", "diff_note"]
-#: Headers of DIFF_COLUMNS in tables and CSV/XLSX exports.
-DIFF_HEADERS = {
-    "diff": "Difference (US–Turkey − Russia–Turkey)",
-    "diff_low": "Difference, 90% interval low",
-    "diff_high": "Difference, 90% interval high",
-    "diff_supported": "Difference supported",
-    "diff_note": "About the difference",
-}
+#: An interval end closer to zero than this counts as zero: two sides with the
+#: same constant rate differ only by rounding (1e-17), which is no difference.
+SUPPORT_TOLERANCE = 1e-9
 #: What a difference column means, for table header tooltips.
 DIFF_HELP = (
     "US–Turkey minus Russia–Turkey; the 90% interval comes from resampling each side's articles "
@@ -234,7 +229,7 @@ def _resample_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarra
     """``n_boot`` × ``n`` matrix: how often each of ``n`` articles is drawn in each resample of ``n``."""
     idx = rng.integers(0, n, size=(n_boot, n))
     flat = (idx + (np.arange(n_boot) * n)[:, None]).ravel()
-    return np.bincount(flat, minlength=n_boot * n).reshape(n_boot, n).astype(np.float32)
+    return np.bincount(flat, minlength=n_boot * n).reshape(n_boot, n).astype(float)
 
 
 def _ratio_replicates(num: np.ndarray, den: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
@@ -246,7 +241,7 @@ def _ratio_replicates(num: np.ndarray, den: np.ndarray, n_boot: int, rng: np.ran
     """
     w = _resample_counts(len(den), n_boot, rng)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (w @ num.astype(np.float32)) / (w @ den.astype(np.float32))[:, None]
+        return (w @ num) / (w @ den)[:, None]
 
 
 def difference_intervals(
@@ -308,7 +303,7 @@ def difference_intervals(
     low, high = np.nanpercentile(reps, [tail, 100 - tail], axis=0)
     out["diff_low"] = low.astype(float)
     out["diff_high"] = high.astype(float)
-    out["diff_supported"] = (out["diff_low"] > 0) | (out["diff_high"] < 0)
+    out["diff_supported"] = (out["diff_low"] > SUPPORT_TOLERANCE) | (out["diff_high"] < -SUPPORT_TOLERANCE)
     base = f"{based}; {level:.0%} interval of the difference from resampling articles"
     out["diff_note"] = np.where(out["diff_supported"], base + ", excludes zero: supported", base + ", includes zero: not supported")
     return out[DIFF_COLUMNS]
