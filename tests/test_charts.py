@@ -187,7 +187,7 @@ def test_paired_charts_mark_the_differences_an_interval_supports():
         assert len(layers) == 1, name
         mark = json.dumps(layers[0], ensure_ascii=False)
         assert "diff_supported" in mark or name == "tone_summary", name  # drawn only where the flag is set
-        assert "Difference (US–Turkey − Russia–Turkey)" in text and "90% interval of the difference" in text, name
+        assert "US–Turkey − Russia–Turkey" in text and "90% interval of the difference" in text, name
     # the rows behind the marks: the flag and the interval, formatted with a typographic minus
     rows = _rows(_paired(many)["topic_compare"].to_dict())
     syria = next(r for r in rows if r.get("topic_id") == "syria")

@@ -114,7 +114,7 @@ def with_difference_text(d: pd.DataFrame, *, percent: bool = False, digits: int 
 def _diff_tooltips() -> list:
     a, b = (DYAD_LABELS[x] for x in FOCAL_DYADS)
     return [
-        alt.Tooltip("diff_text:N", title=f"Difference ({a} − {b})"),
+        alt.Tooltip("diff_text:N", title=f"{a} − {b}"),
         alt.Tooltip("diff_interval:N", title=f"{INTERVAL_LEVEL:.0%} interval of the difference"),
         alt.Tooltip("diff_flag:N", title="Difference supported"),
         alt.Tooltip("diff_note:N", title="Basis"),
