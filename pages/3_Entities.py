@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib.output import charts
-from lib.views import common
+from lib.views import common, entities
 from ui import data, downloads, state
 
 filters = state.read_filters()
@@ -48,6 +48,10 @@ column_config = {}
 for c in table.columns:
     if c.startswith("Mentions · "):
         column_config[c] = st.column_config.NumberColumn(c, format="%d")
+    elif c.startswith("Per 1,000 words · "):
+        column_config[c] = st.column_config.NumberColumn(c, format="%.1f")
+    elif c in (entities.ENTITY_TABLE_DIFF["diff"], entities.ENTITY_TABLE_DIFF["diff_low"], entities.ENTITY_TABLE_DIFF["diff_high"]):
+        column_config[c] = st.column_config.NumberColumn(c, format="%+.1f", help=common.DIFF_HELP)
     elif c.startswith("Share of articles · "):
         column_config[c] = st.column_config.NumberColumn(c, format="%.0f%%", help="Share of the relationship's articles naming it")
     elif c.startswith("Tone in "):

@@ -107,6 +107,7 @@ if term:
                 ]
             ),
             hide_index=True,
+            left_anchored=("left",) if rtl else (),
             column_order=["dyad_label", *order, "tone", "title", "Read"],
             column_config={
                 "dyad_label": "Dyad",

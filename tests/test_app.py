@@ -106,6 +106,30 @@ def test_compare_says_how_little_it_rests_on():
         assert sum(m.label == label for m in at.metric) == 2  # the same measures on both sides
 
 
+def test_compare_lists_every_difference_with_its_interval():
+    at = run("pages/1_Compare.py")
+    assert_ok(at)
+    frames = [d.value for d in at.dataframe]
+    tone = next(f for f in frames if "Language" in f.columns)
+    assert list(tone.columns) == [
+        "Language",
+        "US–Turkey",
+        "Russia–Turkey",
+        "US–Turkey − Russia–Turkey",
+        "90% interval, low",
+        "90% interval, high",
+        "Supported",
+        "Measure",
+        "Basis",
+    ]
+    # the seeds (2 and 3 articles) give no interval of any difference, and no ◆
+    for f in frames:
+        if "Supported" in f.columns:
+            assert set(f["Supported"]) == {"no interval"}, f
+    specs = " ".join(c.proto.spec for c in at.get("vega_lite_chart"))
+    assert "marks a difference whose 90% interval excludes zero" in specs  # every paired chart explains its ◆
+
+
 def test_tone_page_names_each_method_and_its_agreement():
     shown = texts(run("pages/5_Tone.py"))
     assert "r = 0.492" in shown and "NYT editorial sentences" in shown
@@ -398,3 +422,56 @@ def test_names_page_links_a_name_and_the_edit_survives_a_new_session(tmp_path, m
     assert_ok(again)
     assert "Edits (1)" in texts(again)
     assert not any("Margus Tsahkna" in label for label in again.selectbox(key="names.source").options)
+
+
+# --- what the grid is given: one number format, right-to-left cells ---------------------------
+
+
+def test_tables_show_signed_numbers_with_a_typographic_minus_and_still_sort_as_numbers():
+    import pandas as pd
+    import streamlit as st
+
+    from ui import downloads
+
+    df = pd.DataFrame({"title": ["a", "b", "c"], "tone": [-0.5, 0.25, None], "n": [3, 1, 2]})
+    config = {"tone": st.column_config.NumberColumn("Tone", format="%+.2f"), "n": st.column_config.NumberColumn("N", format="%d")}
+    shown, cfg = downloads.display_frame(df, config)
+    assert isinstance(shown, pd.io.formats.style.Styler)
+    assert pd.api.types.is_float_dtype(shown.data["tone"])  # the grid sorts the numbers, not their text
+    text = shown.to_string(delimiter="|")
+    assert "|−0.50|" in text and "|+0.25|" in text and "|–|" in text and "-0.50" not in text
+    assert (
+        cfg["tone"]["type_config"]["format"] is None and cfg["n"]["type_config"]["format"] == "%d"
+    )  # the printf format would print "-0.50"
+    assert config["tone"]["type_config"]["format"] == "%+.2f"  # the caller's config is left as it was
+    # a table too large for Styler keeps its numbers and the printf format
+    big = pd.DataFrame({"tone": [0.1] * (downloads.STYLED_CELLS_MAX + 1)})
+    shown, cfg = downloads.display_frame(big, {"tone": config["tone"]})
+    assert isinstance(shown, pd.DataFrame) and cfg["tone"]["type_config"]["format"] == "%+.2f"
+
+
+def test_arabic_cells_read_right_to_left_and_english_ones_left_to_right():
+    import pandas as pd
+
+    from lib.views import common
+    from ui import downloads
+
+    ar_latin_first = "S-400: قال الرئيس الأمريكي إن الصفقة أزمة."
+    rows = pd.DataFrame(
+        {
+            "Sentence": pd.array([ar_latin_first, "Biden warned Erdogan (2019).", "=cmd|' /C calc'!A0", None], dtype="string"),
+            "Article": ["روسيا وتركيا تتفقان", "Turkey's Erdogan", "x", "y"],
+        }
+    )
+    shown, _ = downloads.display_frame(rows)
+    assert shown["Sentence"].iloc[0] == common.ARABIC_LETTER_MARK + ar_latin_first  # right to left, right-aligned
+    assert shown["Sentence"].iloc[1] == "Biden warned Erdogan (2019)."  # unchanged: left to right
+    assert shown["Sentence"].iloc[2].startswith("'=")  # still formula-neutralised
+    assert pd.isna(shown["Sentence"].iloc[3]) and shown["Sentence"].dtype == "string"
+    assert shown["Article"].iloc[0].startswith(common.ARABIC_LETTER_MARK) and shown["Article"].iloc[1] == "Turkey's Erdogan"
+    assert rows["Sentence"].iloc[0] == ar_latin_first  # the exported table is never changed
+    # keyword in context, right to left: the words before the keyword are drawn from the left edge, next to it
+    kwic = pd.DataFrame({"left": ["وقال الرئيس التركي"], "right": ["إن العلاقات مهمة"]})
+    shown, _ = downloads.display_frame(kwic, left_anchored=("left",))
+    assert shown["left"].iloc[0] == common.LEFT_TO_RIGHT_MARK + "وقال الرئيس التركي"
+    assert shown["right"].iloc[0] == common.ARABIC_LETTER_MARK + "إن العلاقات مهمة"

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from lib.output import charts
-from lib.views import compare, entities, terms, tone
-from tests.toy import toy_tables
+from lib.views import common, compare, entities, terms, tone
+from tests.toy import replicated, toy_tables
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +153,51 @@ def test_scatter_labels_do_not_collide():
     spec = json.dumps(charts.scattertext_chart(d).to_dict(), ensure_ascii=False)
     assert '"label": "alpha"' in spec and '"label": "gamma"' in spec
     assert '"label": "beta"' not in spec  # on top of alpha: left unlabelled (its tooltip still names it)
+
+
+# --- supported differences are marked ----------------------------------------------------------
+
+
+def _mark_layers(spec: dict) -> list[dict]:
+    """The layers that draw the ◆ of a supported difference."""
+    return [
+        layer
+        for layer in spec.get("layer", [])
+        if (layer.get("mark") or {}).get("type") == "text" and common.SUPPORTED_MARK in json.dumps(layer, ensure_ascii=False)
+    ]
+
+
+def _paired(toy):
+    v = compare.compare_view(toy)
+    return {
+        "tone_summary": charts.tone_summary_chart(v.summary.tone),
+        "entity_compare": charts.entity_compare_chart(v.entity_rates),
+        "topic_compare": charts.topic_compare_chart(v.topics.shares),
+        "speakers": charts.speaker_compare_chart(v.speakers.speakers),
+    }
+
+
+def test_paired_charts_mark_the_differences_an_interval_supports():
+    many = replicated(toy_tables(), {"u1": 8, "u2": 8, "r1": 4, "r2": 4, "r3": 4})
+    for name, chart in _paired(many).items():
+        spec = chart.to_dict()
+        text = json.dumps(spec, ensure_ascii=False)
+        assert common.SUPPORTED_LEGEND in text, name  # the subtitle says what ◆ means
+        layers = _mark_layers(spec)
+        assert len(layers) == 1, name
+        mark = json.dumps(layers[0], ensure_ascii=False)
+        assert "diff_supported" in mark or name == "tone_summary", name  # drawn only where the flag is set
+        assert "US–Turkey − Russia–Turkey" in text and "90% interval of the difference" in text, name
+    # the rows behind the marks: the flag and the interval, formatted with a typographic minus
+    rows = _rows(_paired(many)["topic_compare"].to_dict())
+    syria = next(r for r in rows if r.get("topic_id") == "syria")
+    assert syria["diff_supported"] is True and syria["diff_text"] == "−66.7 points" and syria["diff_interval"].startswith("−")
+    tone_rows = [r for r in _rows(_paired(many)["tone_summary"].to_dict()) if "edge" in r]
+    assert [r["language"] for r in tone_rows] == ["en"]  # English differs (supported); Arabic has one side only
+
+
+def test_no_mark_without_an_interval(toy):
+    for name, chart in _paired(toy).items():
+        rows = _rows(chart.to_dict())
+        assert not any(r.get("diff_supported") for r in rows), name  # 2 and 3 articles: nothing is marked
+        assert all(r.get("diff_interval") == "no interval" for r in rows if "diff_interval" in r), name

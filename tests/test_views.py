@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from lib import schema
 from lib.views import articles, common, compare, entities, outlets, speakers, summary, terms, timeline, tone, topics
-from tests.toy import toy_tables
+from tests.toy import replicated, toy_tables
 
 
 @pytest.fixture()
@@ -289,11 +289,16 @@ def test_findings_say_how_many_articles(toy):
         if f.kind != "volume":
             assert "based on" in f.text and "too few to generalise" in f.text
     topic = next(f for f in fs if f.kind == "topic" and "Syria" in f.text)
-    assert "Syria/Idlib is the leading topic of Russia–Turkey coverage (67% of sentences) and absent from US–Turkey coverage" in topic.text
+    # 2 and 3 articles: no interval of the difference, so no finding claims one
+    assert "Syria/Idlib is the leading topic of Russia–Turkey coverage (67% of sentences) and 0% in US–Turkey coverage" in topic.text
     assert topic.link == "./topics?topic=syria"
     tone_f = next(f for f in fs if f.kind == "tone")
-    assert "In English, US–Turkey coverage is more negative" in tone_f.text
+    assert "In English, the tone of US–Turkey and Russia–Turkey coverage is not shown to differ" in tone_f.text
     assert "US–Turkey: too few articles for an interval" in tone_f.text
+    for f in fs:
+        if f.kind in ("tone", "topic", "entity", "speakers"):
+            assert "too few articles for an interval of the difference: not a supported difference" in f.text, f.text
+            assert "more negative" not in f.text and "absent from" not in f.text
     ent = [f for f in fs if f.kind == "entity"]
     assert any(f.params in ({"entity": "putin"}, {"entity": "idlib"}) and "0.0 in US–Turkey" in f.text for f in ent)
     # English only: US–Turkey u1 (−0.4, 0.0) vs Russia–Turkey r1–r3; the more negative side's number comes first
@@ -416,15 +421,120 @@ def _toy_with_tones(toy, us: float, ru: float):
     return t
 
 
+#: Enough copies of the toy's articles for an interval of every difference.
+MANY = {"u1": 8, "u2": 8, "r1": 4, "r2": 4, "r3": 4}
+
+
 @pytest.mark.parametrize(("us", "ru"), [(0.31, -0.21), (-0.21, 0.31)])
 def test_tone_finding_numbers_follow_its_words(toy, us, ru):
-    f = next(f for f in compare.compare_view(_toy_with_tones(toy, us, ru)).findings if f.kind == "tone")
+    f = next(f for f in compare.compare_view(replicated(_toy_with_tones(toy, us, ru), MANY)).findings if f.kind == "tone")
     more, less = ("Russia–Turkey", "US–Turkey") if ru < us else ("US–Turkey", "Russia–Turkey")
     lo, hi = (common.signed(min(us, ru)), common.signed(max(us, ru)))
     assert f"{more} coverage is more negative in tone than {less} coverage" in f.text
     # the first number is the more negative side's, and each is named
     assert f"mean sentence tone {lo} ({more}) vs {hi} ({less})" in f.text
     assert f.text.index(f"({more})") < f.text.index(f"({less})")
+
+
+# --- differences between the two sides: an interval from resampling articles ----------------
+
+
+def test_difference_interval_flags_a_clear_difference_and_not_identical_sides():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(0.3, 0.2, 200), rng.normal(-0.1, 0.2, 200)
+    clear = common.difference_intervals(a, np.ones(200), b, np.ones(200)).iloc[0]
+    assert clear["diff_supported"] and clear["diff_low"] < a.mean() - b.mean() < clear["diff_high"] and clear["diff_low"] > 0
+    assert "excludes zero" in clear["diff_note"]
+    same = common.difference_intervals(a, np.ones(200), a.copy(), np.ones(200)).iloc[0]
+    assert not same["diff_supported"] and same["diff_low"] < 0 < same["diff_high"] and "includes zero" in same["diff_note"]
+    # deterministic for a seed
+    again = common.difference_intervals(a, np.ones(200), b, np.ones(200)).iloc[0]
+    assert again.equals(clear)
+
+
+def test_equal_constant_rates_are_no_difference():
+    # every sentence at +0.2 on both sides, articles of different lengths: rounding is not a difference
+    n_a, n_b = np.arange(1, 41, dtype=float), np.arange(3, 33, dtype=float)
+    d = common.difference_intervals(0.2 * n_a, n_a, 0.2 * n_b, n_b).iloc[0]
+    assert abs(d["diff"]) < 1e-12 and not d["diff_supported"]
+
+
+def test_difference_interval_needs_enough_articles_on_both_sides():
+    few = common.difference_intervals([1.0, 1.0], [1, 1], [0.0] * 50, [1] * 50).iloc[0]
+    assert pd.isna(few["diff_low"]) and pd.isna(few["diff_high"]) and not few["diff_supported"]
+    assert few["diff"] == 1.0 and "too few articles" in few["diff_note"] and "2 US–Turkey and 50 Russia–Turkey" in few["diff_note"]
+    # articles that add nothing to the denominator (no scored sentence) are not counted
+    none = common.difference_intervals([0.0, 0.5, 0.2, 0.3], [0, 1, 1, 1], [0.1] * 5, [1] * 5).iloc[0]
+    assert not pd.isna(none["diff_low"]) and "3 US–Turkey" in none["diff_note"]
+    with pytest.raises(ValueError, match="differ in articles"):
+        common.difference_intervals([1.0, 2.0], [1], [1.0], [1])
+
+
+def test_difference_interval_is_a_pooled_ratio_per_column():
+    num_a = np.array([[2.0, 0.0], [0.0, 1.0], [2.0, 1.0]])
+    den_a = np.array([4.0, 2.0, 2.0])
+    d = common.difference_intervals(num_a, den_a, np.zeros((3, 2)), np.ones(3))
+    assert list(d.columns) == common.DIFF_COLUMNS and len(d) == 2
+    assert d["diff"].tolist() == pytest.approx([4 / 8, 2 / 8])
+
+
+def test_difference_intervals_stay_fast_at_10000_articles():
+    import time
+
+    rng = np.random.default_rng(0)
+    n, k = 5_000, common.MAX_DIFF_ITEMS
+    a, b = (rng.random((n, k)) < 0.2).astype(float), (rng.random((n, k)) < 0.25).astype(float)
+    t = time.perf_counter()
+    d = common.difference_intervals(a, np.ones(n), b, np.ones(n))
+    assert time.perf_counter() - t < 3.0
+    assert d["diff_supported"].mean() > 0.9  # a 5-point gap on 5,000 articles a side is found almost always
+
+
+def test_every_paired_view_carries_the_difference_and_its_flag(toy):
+    many = compare.compare_view(replicated(toy, MANY))
+    tone_en = many.summary.tone.set_index(["dyad", "language"]).loc[("us-turkey", "en")]
+    assert tone_en["diff"] == pytest.approx(-0.4) and tone_en["diff_supported"] and tone_en["diff_high"] < 0
+    for table, key, item in (
+        (many.entity_rates, "entity_id", "biden"),
+        (many.topics.shares, "topic_id", "syria"),
+        (many.speakers.speakers, "group", speakers.ANONYMOUS),
+    ):
+        assert set(common.DIFF_COLUMNS) <= set(table.columns)
+        row = table[table[key] == item].iloc[0]
+        assert row["diff_supported"] and "excludes zero" in row["diff_note"], key
+    # the same corpus with both sides alike: nothing is flagged
+    same = replicated(toy, {"r1": 4, "r2": 4, "r3": 4})
+    same = {
+        k: (v.assign(dyad=np.where(v["article_id"].str.endswith(("-0", "-1")), "us-turkey", v["dyad"])) if k == "articles" else v)
+        for k, v in same.items()
+    }
+    alike = compare.compare_view(same)
+    for table in (alike.summary.tone, alike.entity_rates, alike.topics.shares):
+        assert not table["diff_supported"].fillna(False).any()
+    # the toy itself (2 and 3 articles): no interval, no flag
+    few = compare.compare_view(toy)
+    for table in (few.summary.tone, few.entity_rates, few.topics.shares, few.speakers.speakers):
+        assert table["diff_low"].isna().all() and not table["diff_supported"].any()
+
+
+def test_findings_claim_only_supported_differences(toy):
+    many = compare.compare_view(replicated(toy, MANY)).findings
+    assert "In English, US–Turkey coverage is more negative in tone than Russia–Turkey coverage" in next(
+        f.text for f in many if f.kind == "tone"
+    )
+    topic = next(f.text for f in many if f.kind == "topic" and "Syria" in f.text)
+    assert (
+        "and absent from US–Turkey coverage" in topic
+        and "difference +66.7 points (90% interval +" in topic
+        and "): supported (based on" in topic
+    )
+    assert "and absent from US–Turkey coverage, difference" in topic
+    # US–Turkey 0.1 lower on average, but its articles spread from −0.8 to +0.9: not a supported difference
+    spread = replicated(_toy_with_tones(toy, 0.2, 0.2), MANY)
+    us = spread["sentences"]["article_id"].str.startswith("u1")
+    spread["sentences"].loc[us, "tone"] = np.repeat([0.9, -0.7, 0.8, -0.6, 0.9, -0.8, 0.7, -0.4], 2)
+    f = next(f.text for f in compare.compare_view(spread).findings if f.kind == "tone")
+    assert "more negative" not in f and "is not shown to differ" in f and "which includes zero): not a supported difference" in f
 
 
 def test_tone_is_compared_within_a_language_only(toy):
@@ -438,6 +548,51 @@ def test_one_number_format():
     assert common.signed(-0.2) == "−0.20" and common.signed(0.13) == "+0.13" and common.signed(-0.001) == "0.00"
     assert common.signed(None) == "–" and common.pct(0.2742) == "27%" and common.pct(float("nan")) == "–"
     assert common.language_label("en") == "English" and common.language_label(None) == "(unknown)"
+
+
+def test_intervals_read_with_the_typographic_minus_and_never_round_to_zero():
+    assert common.interval_text(-0.44, -0.36) == "−0.44 to −0.36"
+    assert common.interval_text(0.004, 0.13, percent=True) == "+0.4 to +13.0 points"
+    assert common.interval_text(-0.0004, 0.3) == "−0.0004 to +0.30"  # not "0.00 to +0.30"
+    assert common.interval_text(None, 0.3) == "no interval"
+    assert common.supported_label(True, -0.1) == "◆ yes" and common.supported_label(False, 0.1) == "no"
+    assert common.supported_label(False, float("nan")) == "no interval"
+
+
+@pytest.mark.parametrize(
+    ("text", "rtl"),
+    [
+        ("قال الرئيس إن العلاقات مهمة.", True),
+        ("S-400: قال الرئيس الأمريكي إن الصفقة أزمة.", True),  # Arabic that starts with Latin letters
+        ("2019 العقوبات الأمريكية", True),
+        ("Biden warned Erdogan over the S-400.", False),
+        ("Erdogan (أردوغان) spoke to reporters in Ankara.", False),  # English with an Arabic name in it
+        ("", False),
+        (None, False),
+    ],
+)
+def test_rtl_cells(text, rtl):
+    out = common.rtl_cell(text)
+    assert (isinstance(out, str) and out.startswith(common.ARABIC_LETTER_MARK)) is rtl
+    if rtl:
+        assert out == common.ARABIC_LETTER_MARK + text and common.rtl_cell(out) == out  # once only
+    else:
+        assert out == text
+
+
+def test_difference_tables_have_human_headers_and_every_question(toy):
+    diffs = compare.compare_view(replicated(toy, MANY)).differences
+    assert list(diffs) == ["Tone", "Entities", "Topics", "Who is quoted"]
+    topics_t = diffs["Topics"].set_index("Topic")
+    syria = topics_t.loc["Syria/Idlib"]
+    assert syria["Measure"] == "% of sentences (difference in points)"
+    assert syria["US–Turkey"] == 0 and syria["Russia–Turkey"] == pytest.approx(200 / 3)
+    assert syria["US–Turkey − Russia–Turkey"] == pytest.approx(-200 / 3)
+    assert syria["90% interval, low"] < syria["90% interval, high"] < 0 and syria["Supported"] == "◆ yes"
+    ents = diffs["Entities"]
+    assert "turkey" not in set(ents["Entity"]) and ents.loc[ents["Entity"] == "Vladimir Putin", "US–Turkey"].item() == 0
+    tone_t = diffs["Tone"].set_index("Language")
+    assert tone_t.loc["Arabic", "Supported"] == "no interval"  # no Russia–Turkey Arabic article
 
 
 def test_untitled_articles_are_titled_from_their_lead():

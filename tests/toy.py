@@ -199,3 +199,16 @@ def toy_tables() -> dict[str, pd.DataFrame]:
         "quotes": schema.from_rows("quotes", quotes),
         "topics_taxonomy": schema.from_rows("topics_taxonomy", taxonomy),
     }
+
+
+def replicated(tables: dict[str, pd.DataFrame], copies: dict[str, int]) -> dict[str, pd.DataFrame]:
+    """``tables`` with each article in ``copies`` repeated that many times (ids ``u1-0``, ``u1-1``…) and
+    every other article dropped: a larger corpus with the same per-article values, for resampling tests."""
+    out = {}
+    for name, t in tables.items():
+        if "article_id" not in t.columns:
+            out[name] = t
+            continue
+        parts = [t[t["article_id"] == aid].assign(article_id=f"{aid}-{i}") for aid, n in copies.items() for i in range(n)]
+        out[name] = pd.concat(parts, ignore_index=True) if parts else t.iloc[:0]
+    return out

@@ -20,11 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from lib.output import exports
+from lib.views import common
 from ui import state
 
 _SLUG_RE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -158,6 +160,53 @@ def briefing(view, *, articles: pd.DataFrame, scope: str, fingerprint: str, pipe
             )
 
 
+# --- what the grid is given: one number format, right-to-left cells ---------------------------
+
+#: Most cells a table may have to be shown through pandas Styler. Styler
+#: turns every cell into display text on each rerun (about 1 s per 40,000
+#: cells on this project's 2-core machine under load); a larger table (the
+#: Articles list of a big corpus) is shown with the grid's own number format.
+STYLED_CELLS_MAX = 40_000
+_SIGNED_FORMAT_RE = re.compile(r"^%\+\.(\d)f$")
+
+
+def display_frame(data: pd.DataFrame, column_config: dict | None = None, *, left_anchored: tuple[str, ...] = ()):
+    """``data`` as handed to ``st.dataframe``, and the column config to go with it.
+
+    * Text cells are formula-neutralised (``exports.neutralise``), and mostly
+      Arabic ones start with an ARABIC LETTER MARK (``common.rtl_cell``) so the
+      grid lays each of them out right to left and right-aligned, while
+      English cells in the same column stay left to right. Columns in
+      ``left_anchored`` are drawn from the left edge whatever their script
+      (``common.left_anchored_cell``: the words before a keyword).
+    * One number format: a column configured with a signed printf format
+      (``NumberColumn(format="%+.2f")``) keeps its numbers (the grid sorts them
+      as numbers, and its own CSV download stays numeric) but is *shown*
+      through a pandas Styler with ``common.signed`` — "−0.20" with the
+      typographic minus the charts and findings use; the printf format can only
+      print a hyphen ("-0.20"). Tables over STYLED_CELLS_MAX cells keep the
+      printf format (a hyphen-minus) rather than cost seconds per rerun.
+    """
+    frame = exports.neutralise(data)
+    for col in frame.columns:
+        s = frame[col]
+        if pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
+            mapped = s.map(common.left_anchored_cell if col in left_anchored else common.rtl_cell, na_action="ignore")
+            frame[col] = mapped.astype(s.dtype) if s.dtype != object else mapped
+    config = dict(column_config or {})
+    formats = {}
+    for col, cfg in config.items():
+        type_config = cfg.get("type_config") or {} if isinstance(cfg, dict) else {}
+        m = _SIGNED_FORMAT_RE.match(str(type_config.get("format") or ""))
+        if m and type_config.get("type") == "number" and col in frame.columns:
+            formats[col] = partial(common.signed, digits=int(m.group(1)))
+    if not formats or frame.size > STYLED_CELLS_MAX:
+        return frame, config
+    for col in formats:
+        config[col] = {**config[col], "type_config": {**config[col]["type_config"], "format": None}}
+    return frame.style.format(formats), config
+
+
 # --- drop-in wrappers: draw, then offer the downloads ------------------------------------------
 
 
@@ -168,18 +217,21 @@ def altair_chart(chart_obj, *, name: str, **kwargs):
     return event
 
 
-def dataframe(data: pd.DataFrame, *, name: str, **kwargs):
+def dataframe(data: pd.DataFrame, *, name: str, left_anchored: tuple[str, ...] = (), **kwargs):
     """``st.dataframe`` followed by CSV/XLSX buttons for the columns shown, in their order.
 
     The cells handed to ``st.dataframe`` are formula-neutralised too (a text
     cell starting with = + - @ gets a leading '), so a table taken from the
     grid itself — its own "Download as CSV", or copy and paste into a
-    spreadsheet — is as safe as the buttons' files.
+    spreadsheet — is as safe as the buttons' files; see ``display_frame``
+    for Arabic cells and signed numbers.
     """
     order = kwargs.get("column_order")
     shown = data[[c for c in order if c in data.columns]] if order else data
-    event = st.dataframe(exports.neutralise(data), **kwargs)
-    table(shown, name=name, key=f"dl.{name}", headers=_headers(kwargs.get("column_config") or {}))
+    headers = _headers(kwargs.get("column_config") or {})
+    frame, kwargs["column_config"] = display_frame(data, kwargs.get("column_config"), left_anchored=left_anchored)
+    event = st.dataframe(frame, **kwargs)
+    table(shown, name=name, key=f"dl.{name}", headers=headers)
     return event
 
 
@@ -202,17 +254,14 @@ HEADER_ROW_PX = 38
 WRAP_ROW_HEIGHT = 96
 
 
-def _all_arabic(languages: pd.Series) -> bool:
-    return len(languages) > 0 and bool((languages.astype(str) == "ar").all())
-
-
 def sentences(rows: pd.DataFrame, *, name: str, extra: dict[str, str] | None = None, key: str | None = None):
     """The sentences behind a number (a drill-down), with CSV/XLSX buttons.
 
     Every drill-down shows the same columns with the same headers: the whole
-    sentence (wrapped, right-aligned when every row is Arabic), its tone,
+    sentence (wrapped), its tone,
     dyad, language, article, and a link that opens the article in the reader
-    at that sentence. ``extra`` maps more columns of ``rows`` to their
+    at that sentence. Arabic sentences read right to left, English ones left
+    to right, in the same column. ``extra`` maps more columns of ``rows`` to their
     headers (e.g. ``{"evidence": "Why this topic"}``), shown after the sentence.
     """
     extra = extra or {}
@@ -230,15 +279,10 @@ def sentences(rows: pd.DataFrame, *, name: str, extra: dict[str, str] | None = N
         state.link("articles", {"article": str(a), "sentence": str(int(sid))})
         for a, sid in zip(rows["article_id"], rows["sentence_id"], strict=True)
     ]
-    rtl = _all_arabic(rows["language"]) if "language" in rows.columns else False
-    event = st.dataframe(
-        exports.neutralise(frame.assign(Read=links)),
-        hide_index=True,
-        row_height=WRAP_ROW_HEIGHT,
-        height=min(len(frame), SENTENCE_ROWS_SHOWN) * WRAP_ROW_HEIGHT + HEADER_ROW_PX,
-        key=key,
-        column_config={
-            "Sentence": st.column_config.TextColumn("Sentence", width="large", alignment="right" if rtl else "left"),
+    shown, column_config = display_frame(
+        frame.assign(Read=links),
+        {
+            "Sentence": st.column_config.TextColumn("Sentence", width="large"),
             "Tone": st.column_config.NumberColumn("Tone", format="%+.2f", help="Sentence tone, −1 (negative) to +1 (positive)"),
             "Article": st.column_config.TextColumn("Article", width="medium"),
             "Read": st.column_config.LinkColumn(
@@ -247,5 +291,31 @@ def sentences(rows: pd.DataFrame, *, name: str, extra: dict[str, str] | None = N
             **{label: st.column_config.TextColumn(label, width="medium") for label in extra.values()},
         },
     )
+    # Each Arabic sentence is right to left and right-aligned by itself (display_frame), English
+    # ones left-aligned, so a column of both reads right: no column-wide alignment is set.
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        row_height=WRAP_ROW_HEIGHT,
+        height=min(len(frame), SENTENCE_ROWS_SHOWN) * WRAP_ROW_HEIGHT + HEADER_ROW_PX,
+        key=key,
+        column_config=column_config,
+    )
     table(frame, name=name, key=f"dl.{name}")
     return event
+
+
+def differences(df: pd.DataFrame, *, name: str, digits: int, signed_values: bool = False) -> None:
+    """A table of ``common.difference_table`` (its headers are the export's), numbers to ``digits``
+    decimals; differences and their interval (and, with ``signed_values``, the values: tone) signed,
+    with the typographic minus."""
+    config = {}
+    for col in df.columns:
+        if not pd.api.types.is_numeric_dtype(df[col].dtype):
+            continue
+        if " − " in col or col.startswith("90% interval"):
+            config[col] = st.column_config.NumberColumn(col, format=f"%+.{digits}f", help=common.DIFF_HELP)
+        else:
+            config[col] = st.column_config.NumberColumn(col, format=f"%{'+' if signed_values else ''}.{digits}f")
+    config["Basis"] = st.column_config.TextColumn("Basis", width="medium")
+    dataframe(df, name=name, hide_index=True, column_config=config)

@@ -19,7 +19,17 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from lib.views.common import DYAD_LABELS, FOCAL_DYADS, LANGUAGE_LABELS, signed
+from lib.views.common import (
+    DIFF_COLUMNS,
+    DYAD_LABELS,
+    FOCAL_DYADS,
+    INTERVAL_LEVEL,
+    LANGUAGE_LABELS,
+    SUPPORTED_LEGEND,
+    SUPPORTED_MARK,
+    interval_text,
+    signed,
+)
 
 # --- shared look --------------------------------------------------------------------------
 
@@ -68,14 +78,69 @@ def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
+def _title(text: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
+    """A title and its subtitle (a list: one line each, so a long explanation wraps at 800 px)."""
+    if isinstance(subtitle, list):
+        subtitle = [line for line in subtitle if line] or None
     return alt.TitleParams(text=text, subtitle=subtitle or alt.Undefined)
+
+
+# --- differences the data support -------------------------------------------------------------
+
+#: Room on the right of a paired bar chart for the mark beside the longest bar.
+MARK_PAD_PX = 18
+
+
+def with_difference_text(d: pd.DataFrame, *, percent: bool = False, digits: int = 2) -> pd.DataFrame:
+    """``d`` (with the views' DIFF_COLUMNS) plus the text its tooltips show: the difference
+    (US–Turkey − Russia–Turkey), its interval, and whether it is supported."""
+    if not set(DIFF_COLUMNS) <= set(d.columns):
+        d = d.assign(**{c: pd.NA for c in DIFF_COLUMNS if c not in d.columns})
+    supported = d["diff_supported"].astype("boolean").fillna(False).astype(bool)
+
+    def diff_text(x: object) -> str:
+        if x is None or x is pd.NA or pd.isna(x):
+            return "–"
+        return f"{signed(float(x) * 100, 1)} points" if percent else signed(x, digits)
+
+    return d.assign(
+        diff_supported=supported,
+        diff_text=d["diff"].map(diff_text),
+        diff_interval=[interval_text(lo, hi, digits, percent=percent) for lo, hi in zip(d["diff_low"], d["diff_high"], strict=True)],
+        diff_flag=[f"{SUPPORTED_MARK} yes: the interval excludes zero" if ok else "no" for ok in supported],
+    )
+
+
+def _diff_tooltips() -> list:
+    a, b = (DYAD_LABELS[x] for x in FOCAL_DYADS)
+    return [
+        alt.Tooltip("diff_text:N", title=f"{a} − {b}"),
+        alt.Tooltip("diff_interval:N", title=f"{INTERVAL_LEVEL:.0%} interval of the difference"),
+        alt.Tooltip("diff_flag:N", title="Difference supported"),
+        alt.Tooltip("diff_note:N", title="Basis"),
+    ]
+
+
+def _supported_marks(d: pd.DataFrame, *, key: str, x: str, y: alt.Y, tooltip: list) -> alt.Chart:
+    """A ◆ just past the longer bar of each pair whose difference is supported (same data, order and
+    offsets as the bars, so it sits beside its bar at any width)."""
+    return (
+        alt.Chart(d)
+        .transform_joinaggregate(longest=f"max({x})", groupby=[key])
+        .transform_filter(f"datum.diff_supported && datum['{x}'] == datum.longest")
+        .mark_text(align="left", baseline="middle", dx=4, fontSize=13, color="#111")
+        .encode(y=y, yOffset=_dyad_offset(), x=alt.X(f"{x}:Q"), text=alt.value(SUPPORTED_MARK), tooltip=tooltip)
+    )
 
 
 #: Pixels a chart's title, subtitle and x axis take. Streamlit sizes charts
 #: with Vega's "fit" autosize, where the height covers them as well as the
 #: plot, so a chart of n bars needs this much on top of its bars.
 CHROME_PX = 90
+
+
+#: One more subtitle line (the paired charts explain their ◆ in a second line).
+SUBTITLE_LINE_PX = 14
 
 
 def _height(n: int, per: int = 22, minimum: int = 60) -> int:
@@ -118,13 +183,19 @@ def article_compare_chart(counts: pd.DataFrame) -> alt.Chart:
 # --- tone -----------------------------------------------------------------------------------
 
 
-def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
+#: Pixels between a tone row's rightmost mark and its ◆: room for the value label ("+0.16").
+TONE_MARK_DX = 40
+
+
+def tone_summary_chart(summary: pd.DataFrame, *, legend_line: bool = True) -> alt.LayerChart:
     """Mean sentence tone per dyad and language with its resampling interval (where there is one).
 
     One row per language (each is scored by its own method), the two dyads
-    in each row, on one −1..+1 scale.
+    in each row, on one −1..+1 scale. ◆ marks a language whose difference is
+    supported; ``legend_line=False`` leaves its explanation out of the
+    subtitle (the briefing states it once for every chart).
     """
-    d = summary[summary["n_sentences"] > 0].copy()
+    d = with_difference_text(summary[summary["n_sentences"] > 0])
     d["basis"] = d["label"] + ": " + d["interval_note"]
     d["tone_text"] = d["tone"].map(signed)
     y = alt.Y("language_label:N", title=None, sort=list(LANGUAGE_LABELS.values()), axis=alt.Axis(labelFontWeight="bold"))
@@ -142,6 +213,7 @@ def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("n_sentences:Q", title="Scored sentences"),
         alt.Tooltip("tone_method:N", title="Method"),
         alt.Tooltip("basis:N", title="Basis"),
+        *_diff_tooltips()[:3],
     ]
     x_scale = alt.Scale(domain=list(TONE_DOMAIN))
     rule = base.mark_rule(strokeWidth=3).encode(x=alt.X("tone_low:Q", scale=x_scale), x2="tone_high:Q", tooltip=tooltip)
@@ -150,6 +222,21 @@ def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
     )
     label = base.mark_text(align="left", dx=8, fontSize=11, color="#222").encode(x="tone:Q", text="tone_text:N")
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#888", strokeDash=[4, 3]).encode(x="x:Q")
+    # one ◆ per language row whose difference is supported, just past the row's rightmost
+    # interval end or value label (TONE_MARK_DX clears a label like "+0.16")
+    edge = d.assign(edge=d[["tone", "tone_high"]].max(axis=1)).groupby("language")["edge"].max()
+    supported = d[d["diff_supported"]].drop_duplicates("language")
+    supported = supported.assign(edge=supported["language"].map(edge))
+    mark = (
+        alt.Chart(supported)
+        .mark_text(align="left", baseline="middle", dx=TONE_MARK_DX, fontSize=14, color="#111")
+        .encode(
+            y=y,
+            x=alt.X("edge:Q", scale=x_scale),
+            text=alt.value(SUPPORTED_MARK),
+            tooltip=[alt.Tooltip("language_label:N", title="Language"), *_diff_tooltips()],
+        )
+    )
     n_rows = max(1, d["language"].nunique())
     return styled(
         alt.layer(
@@ -157,11 +244,15 @@ def tone_summary_chart(summary: pd.DataFrame) -> alt.LayerChart:
             rule,
             point,
             label,
+            mark,
             title=_title(
                 "Mean sentence tone, by dyad within each language",
-                "−1 = negative, +1 = positive. English: VADER; Arabic: lexicon method; compare within a row. Line: 90% interval",
+                [
+                    "−1 = negative, +1 = positive. English: VADER; Arabic: lexicon method; compare within a row. Line: 90% interval",
+                    SUPPORTED_LEGEND if legend_line else None,
+                ],
             ),
-        ).properties(height=CHROME_PX + 70 * n_rows)
+        ).properties(height=CHROME_PX + SUBTITLE_LINE_PX * legend_line + 70 * n_rows)
     )
 
 
@@ -276,29 +367,41 @@ def _tone_tooltips() -> list:
     return [alt.Tooltip(f"tone_{lang}:Q", title=f"Tone toward it ({label})", format="+.2f") for lang, label in LANGUAGE_LABELS.items()]
 
 
-def entity_compare_chart(rates: pd.DataFrame, *, top: int = MAX_BARS, subtitle: str | None = None) -> alt.Chart:
-    """Mentions per 1,000 words of each entity in both dyads, side by side."""
+def entity_compare_chart(
+    rates: pd.DataFrame, *, top: int = MAX_BARS, subtitle: str | None = None, legend_line: bool = True
+) -> alt.LayerChart:
+    """Mentions per 1,000 words of each entity in both dyads, side by side; ◆ marks a supported difference."""
     keep = rates.groupby("entity_id")["per_1000_words"].max().nlargest(top).index
-    d = rates[rates["entity_id"].isin(keep)]
-    return styled(
-        alt.Chart(d, title=_title("Entities by dyad: mentions per 1,000 words", subtitle))
+    d = with_difference_text(rates[rates["entity_id"].isin(keep)], digits=1)
+    y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("per_1000_words", op="max", order="descending"))
+    tooltip = [
+        alt.Tooltip("name:N", title="Entity"),
+        alt.Tooltip("dyad_label:N", title="Dyad"),
+        alt.Tooltip("per_1000_words:Q", title="Per 1,000 words", format=".1f"),
+        alt.Tooltip("n_mentions:Q", title="Mentions"),
+        alt.Tooltip("share_articles:Q", title="Share of the dyad's articles", format=".0%"),
+        *_tone_tooltips(),
+        *_diff_tooltips(),
+    ]
+    bars = (
+        alt.Chart(d)
         .mark_bar()
         .encode(
-            y=alt.Y("name:N", title=None, sort=alt.EncodingSortField("per_1000_words", op="max", order="descending")),
-            yOffset=alt.YOffset("dyad_label:N", sort=[DYAD_LABELS[x] for x in FOCAL_DYADS]),
+            y=y,
+            yOffset=_dyad_offset(),
             x=alt.X("per_1000_words:Q", title="Mentions per 1,000 words"),
             color=dyad_color(),
-            tooltip=[
-                alt.Tooltip("name:N", title="Entity"),
-                alt.Tooltip("dyad_label:N", title="Dyad"),
-                alt.Tooltip("per_1000_words:Q", title="Per 1,000 words", format=".1f"),
-                alt.Tooltip("n_mentions:Q", title="Mentions"),
-                alt.Tooltip("share_articles:Q", title="Share of the dyad's articles", format=".0%"),
-                *_tone_tooltips(),
-            ],
+            tooltip=tooltip,
         )
         .add_params(alt.selection_point(name=SELECT_PARAM, fields=["entity_id"]))
-        .properties(height=_height(d["entity_id"].nunique(), 34))
+    )
+    marks = _supported_marks(d, key="entity_id", x="per_1000_words", y=y, tooltip=tooltip)
+    return styled(
+        alt.layer(
+            bars, marks, title=_title("Entities by dyad: mentions per 1,000 words", [subtitle, SUPPORTED_LEGEND if legend_line else None])
+        )
+        .properties(height=_height(d["entity_id"].nunique(), 34) + SUBTITLE_LINE_PX * legend_line)
+        .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX})
     )
 
 
@@ -329,60 +432,82 @@ def cooccurrence_chart(pairs: pd.DataFrame, *, top: int = MAX_BARS) -> alt.Chart
 # --- topics ---------------------------------------------------------------------------------
 
 
-def topic_compare_chart(shares: pd.DataFrame) -> alt.Chart:
-    """Topic shares of both dyads side by side."""
+def topic_compare_chart(shares: pd.DataFrame, *, legend_line: bool = True) -> alt.LayerChart:
+    """Topic shares of both dyads side by side; ◆ marks a supported difference."""
     keep = shares.groupby("topic_id")["share"].max()
-    d = shares[shares["topic_id"].isin(keep[keep > 0].index)]
-    return styled(
-        alt.Chart(d, title=_title("Topics by dyad: share of sentences", "A sentence can have several topics"))
+    d = with_difference_text(shares[shares["topic_id"].isin(keep[keep > 0].index)], percent=True)
+    y = alt.Y("short_label:N", title=None, sort=alt.EncodingSortField("share", op="max", order="descending"))
+    tooltip = [
+        alt.Tooltip("label:N", title="Topic"),
+        alt.Tooltip("dyad_label:N", title="Dyad"),
+        alt.Tooltip("share:Q", title="Share of sentences", format=".0%"),
+        alt.Tooltip("n_sentences:Q", title="Sentences"),
+        alt.Tooltip("n_articles:Q", title="Articles"),
+        *_diff_tooltips(),
+    ]
+    bars = (
+        alt.Chart(d)
         .mark_bar()
         .encode(
-            y=alt.Y("short_label:N", title=None, sort=alt.EncodingSortField("share", op="max", order="descending")),
-            yOffset=alt.YOffset("dyad_label:N", sort=[DYAD_LABELS[x] for x in FOCAL_DYADS]),
+            y=y,
+            yOffset=_dyad_offset(),
             x=alt.X("share:Q", title="Share of the dyad's sentences", axis=alt.Axis(format="%")),
             color=dyad_color(),
-            tooltip=[
-                alt.Tooltip("label:N", title="Topic"),
-                alt.Tooltip("dyad_label:N", title="Dyad"),
-                alt.Tooltip("share:Q", title="Share of sentences", format=".0%"),
-                alt.Tooltip("n_sentences:Q", title="Sentences"),
-                alt.Tooltip("n_articles:Q", title="Articles"),
-            ],
+            tooltip=tooltip,
         )
         .add_params(alt.selection_point(name=SELECT_PARAM, fields=["topic_id"]))
-        .properties(height=_height(d["topic_id"].nunique(), 34))
+    )
+    marks = _supported_marks(d, key="topic_id", x="share", y=y, tooltip=tooltip)
+    return styled(
+        alt.layer(
+            bars,
+            marks,
+            title=_title(
+                "Topics by dyad: share of sentences", ["A sentence can have several topics", SUPPORTED_LEGEND if legend_line else None]
+            ),
+        )
+        .properties(height=_height(d["topic_id"].nunique(), 34) + SUBTITLE_LINE_PX * legend_line)
+        .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX})
     )
 
 
 # --- who speaks -----------------------------------------------------------------------------
 
 
-def speaker_compare_chart(speakers: pd.DataFrame, *, by: str = "speaker", top: int = 8) -> alt.Chart:
-    """Quotes of both dyads by speaker (or the speaker's country), as shares of each dyad's quotes."""
+def speaker_compare_chart(speakers: pd.DataFrame, *, by: str = "speaker", top: int = 8) -> alt.LayerChart:
+    """Quotes of both dyads by speaker (or the speaker's country), as shares of each dyad's quotes; ◆ marks a supported difference."""
     what = "speaker" if by == "speaker" else "speaker's country"
     keep = speakers.groupby("group_label")["share"].max().sort_values(ascending=False, kind="stable").head(top).index.tolist()
-    d = speakers[speakers["group_label"].isin(keep)]
+    d = with_difference_text(speakers[speakers["group_label"].isin(keep)], percent=True)
     n = speakers.drop_duplicates("dyad").set_index("dyad_label")["dyad_quotes"].to_dict()
     sub = "; ".join(f"{DYAD_LABELS[x]}: {n.get(DYAD_LABELS[x], 0)} quotes" for x in FOCAL_DYADS) + "; anonymous sources counted"
-    return styled(
-        alt.Chart(d, title=_title(f"Who is quoted, by {what}: share of each dyad's quotes", sub))
+    y = alt.Y("group_label:N", title=None, sort=keep)
+    tooltip = [
+        alt.Tooltip("dyad_label:N", title="Dyad"),
+        alt.Tooltip("group_label:N", title=what.capitalize()),
+        alt.Tooltip("n_quotes:Q", title="Quotes"),
+        alt.Tooltip("share:Q", title="Share of the dyad's quotes", format=".0%"),
+        alt.Tooltip("n_anonymous:Q", title="Of them anonymous"),
+        alt.Tooltip("n_articles:Q", title="Articles"),
+        *_diff_tooltips(),
+    ]
+    bars = (
+        alt.Chart(d)
         .mark_bar()
         .encode(
-            y=alt.Y("group_label:N", title=None, sort=keep),
+            y=y,
             yOffset=_dyad_offset(),
             x=alt.X("share:Q", title="Share of the dyad's quotes", axis=alt.Axis(format="%")),
             color=dyad_color(),
-            tooltip=[
-                alt.Tooltip("dyad_label:N", title="Dyad"),
-                alt.Tooltip("group_label:N", title=what.capitalize()),
-                alt.Tooltip("n_quotes:Q", title="Quotes"),
-                alt.Tooltip("share:Q", title="Share of the dyad's quotes", format=".0%"),
-                alt.Tooltip("n_anonymous:Q", title="Of them anonymous"),
-                alt.Tooltip("n_articles:Q", title="Articles"),
-            ],
+            tooltip=tooltip,
         )
         .add_params(alt.selection_point(name=SELECT_PARAM, fields=["group"]))
-        .properties(height=_height(len(keep), 30))
+    )
+    marks = _supported_marks(d, key="group", x="share", y=y, tooltip=tooltip)
+    return styled(
+        alt.layer(bars, marks, title=_title(f"Who is quoted, by {what}: share of each dyad's quotes", [sub, SUPPORTED_LEGEND]))
+        .properties(height=_height(len(keep), 30) + SUBTITLE_LINE_PX)
+        .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX})
     )
 
 

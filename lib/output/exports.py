@@ -41,7 +41,16 @@ import pandas as pd
 
 from lib.errors import CoverageError
 from lib.output import charts
-from lib.views.common import DYAD_DEFINING_ENTITIES, DYAD_LABELS, FOCAL_DYADS, LANGUAGE_LABELS, date_span, focal_articles, source_options
+from lib.views.common import (
+    DYAD_DEFINING_ENTITIES,
+    DYAD_LABELS,
+    FOCAL_DYADS,
+    LANGUAGE_LABELS,
+    SUPPORTED_LEGEND,
+    date_span,
+    focal_articles,
+    source_options,
+)
 from lib.views.compare import CompareView, compare_view
 from lib.views.findings import basis
 
@@ -372,7 +381,8 @@ BRIEFING_BAR_PAIR = 16
 METHODS_LINE = (
     "Methods: English sentence tone by VADER, Arabic by the project's lexicon method (each −1..+1; compare within a language); "
     "entities from a gazetteer plus NER; topics from a bilingual keyword taxonomy; distinctive words by log-odds with an "
-    "informative prior (Monroe et al. 2008); intervals from resampling articles."
+    "informative prior (Monroe et al. 2008); intervals from resampling articles; "
+    f"{SUPPORTED_LEGEND}."
 )
 
 
@@ -430,8 +440,12 @@ def _as_subspec(chart: Any, datasets: dict, index: int, *, width: int, shrink: i
         title = dict(title)
         per = _chars_per_line(width - BRIEFING_LEFT - shrink, BRIEFING_TITLE_SIZE, bold=True)
         title["text"] = textwrap.wrap(str(title.get("text", "")), per) or [""]
-        if isinstance(title.get("subtitle"), str):
-            title["subtitle"] = textwrap.wrap(title["subtitle"], _chars_per_line(width - BRIEFING_LEFT - shrink, BRIEFING_TITLE_SIZE - 2))
+        subtitle = title.get("subtitle")
+        if isinstance(subtitle, (str, list)):  # a list is one line each (charts.py): wrap every one
+            per = _chars_per_line(width - BRIEFING_LEFT - shrink, BRIEFING_TITLE_SIZE - 2)
+            title["subtitle"] = [
+                w for line in ([subtitle] if isinstance(subtitle, str) else subtitle) for w in textwrap.wrap(str(line), per)
+            ]
         spec["title"] = title
     return spec
 
@@ -607,18 +621,22 @@ def briefing_charts(view: CompareView, *, top: int = BRIEFING_TOP) -> list:
     out = []
     tone = view.summary.tone
     if not tone.empty and (tone["n_sentences"] > 0).any():
-        out.append(charts.tone_summary_chart(tone).properties(height=34 * max(1, tone["language"].nunique())))
+        out.append(charts.tone_summary_chart(tone, legend_line=False).properties(height=34 * max(1, tone["language"].nunique())))
     shares = view.topics.shares
     if not shares.empty and shares["share"].max() > 0:
         keep = shares.groupby("topic_id")["share"].max().nlargest(top).index
-        out.append(charts.topic_compare_chart(shares[shares["topic_id"].isin(keep)]).properties(height=BRIEFING_BAR_PAIR * len(keep)))
+        out.append(
+            charts.topic_compare_chart(shares[shares["topic_id"].isin(keep)], legend_line=False).properties(
+                height=BRIEFING_BAR_PAIR * len(keep)
+            )
+        )
     rates = view.entity_rates[~view.entity_rates["entity_id"].isin(DYAD_DEFINING_ENTITIES)]
     if not rates.empty:
         n = min(top, rates["entity_id"].nunique())
         out.append(
-            charts.entity_compare_chart(rates, top=top, subtitle="The two countries of each relationship left out").properties(
-                height=BRIEFING_BAR_PAIR * n
-            )
+            charts.entity_compare_chart(
+                rates, top=top, subtitle="The two countries of each relationship left out", legend_line=False
+            ).properties(height=BRIEFING_BAR_PAIR * n)
         )
     return out
 

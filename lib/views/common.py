@@ -198,6 +198,254 @@ def bootstrap_interval(
     return Interval(float(low), float(high), n, f"based on {articles_phrase(n)}; {level:.0%} interval from resampling articles")
 
 
+# --- differences between the two relationships ---------------------------------------------
+
+#: Columns every paired view carries for the difference between the sides
+#: (always US–Turkey minus Russia–Turkey, FOCAL_DYADS[0] − FOCAL_DYADS[1]):
+#: the difference, its resampling interval, whether the interval excludes
+#: zero, and a note a person can read.
+DIFF_COLUMNS = ["diff", "diff_low", "diff_high", "diff_supported", "diff_note"]
+#: An interval end closer to zero than this counts as zero: two sides with the
+#: same constant rate differ only by rounding (1e-17), which is no difference.
+SUPPORT_TOLERANCE = 1e-9
+#: What a difference column means, for table header tooltips.
+DIFF_HELP = (
+    "US–Turkey minus Russia–Turkey; the 90% interval comes from resampling each side's articles "
+    "(2,000 resamples, fewer on large corpora), and the difference is supported when the interval excludes zero"
+)
+#: How a chart marks a supported difference, the subtitle line that explains
+#: it (short enough for a chart at 800 px), and the sentence for captions.
+SUPPORTED_MARK = "◆"
+SUPPORTED_LEGEND = f"{SUPPORTED_MARK} marks a difference whose {INTERVAL_LEVEL:.0%} interval excludes zero"
+SUPPORTED_EXPLAINED = (
+    f"{SUPPORTED_MARK} difference supported: the {INTERVAL_LEVEL:.0%} interval of the difference (from resampling articles) excludes zero"
+)
+
+
+#: Most quantities (entities, speakers) per view given a difference interval:
+#: the ones with the highest rate on either side and the largest gaps, which
+#: covers every bar a chart shows and every finding; the rest say they were
+#: not tested. Keeps the resampling bounded however many names a corpus has.
+MAX_DIFF_ITEMS = 40
+
+
+def diff_candidates(wide: pd.DataFrame, *, limit: int = MAX_DIFF_ITEMS) -> list:
+    """Index labels of ``wide`` (items × the two dyads' values) worth an interval: the
+    ``limit`` highest on either side, and the ``limit`` largest gaps."""
+    if len(wide) <= limit:
+        return list(wide.index)
+    w = wide.reindex(columns=list(FOCAL_DYADS)).fillna(0.0)
+    top = w.max(axis=1).nlargest(limit).index
+    gap = (w[FOCAL_DYADS[0]] - w[FOCAL_DYADS[1]]).abs().nlargest(limit).index
+    return list(dict.fromkeys([*top, *gap]))
+
+
+NOT_TESTED = "not among the most frequent or most different, so not tested"
+
+
+def _resample_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """``n_boot`` × ``n`` matrix: how often each of ``n`` articles is drawn in each resample of ``n``."""
+    idx = rng.integers(0, n, size=(n_boot, n))
+    flat = (idx + (np.arange(n_boot) * n)[:, None]).ravel()
+    return np.bincount(flat, minlength=n_boot * n).reshape(n_boot, n).astype(float)
+
+
+def _ratio_replicates(num: np.ndarray, den: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """``n_boot`` × k resampled ratios sum(num) / sum(den) over articles drawn with replacement.
+
+    Drawing counts instead of indices turns the resample into one matrix
+    product (n_boot × n) · (n × k): at 10,000 articles and the BOOT_BUDGET it
+    stays well under a second for dozens of quantities at once.
+    """
+    w = _resample_counts(len(den), n_boot, rng)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (w @ num) / (w @ den)[:, None]
+
+
+def difference_intervals(
+    num_a: np.ndarray,
+    den_a: np.ndarray,
+    num_b: np.ndarray,
+    den_b: np.ndarray,
+    *,
+    n_boot: int = N_BOOT,
+    seed: int = 0,
+    level: float = INTERVAL_LEVEL,
+    min_n: int = MIN_ARTICLES_FOR_INTERVAL,
+) -> pd.DataFrame:
+    """The difference between two sides in k quantities, each with its interval from resampling articles.
+
+    Each side is a set of articles: ``num`` is articles × k (what each
+    article adds to each quantity's numerator: its tone sum, whether it names
+    an entity, its sentences on a topic…) and ``den`` the article's
+    denominator (its scored sentences, 1, its sentences…), so each quantity
+    is sum(num) / sum(den) — the pooled rate the charts show. Articles with
+    ``den`` ≤ 0 add nothing and are left out (and not counted). Articles are
+    resampled with replacement, each side on its own, and the interval is
+    the percentile interval of the difference A − B. ``diff_supported`` is
+    True when the interval excludes zero; with fewer than ``min_n`` articles
+    on either side there is no interval and no flag (False), and the note
+    says so.
+
+    Returns k rows with DIFF_COLUMNS (in the order of the columns of ``num``).
+    """
+    sides = []
+    for num, den in ((num_a, den_a), (num_b, den_b)):
+        num = np.asarray(num, dtype=float)
+        den = np.asarray(den, dtype=float)
+        if num.ndim == 1:
+            num = num[:, None]
+        if len(num) != len(den):
+            raise ValueError(f"numerator and denominator differ in articles ({len(num)} vs {len(den)})")
+        keep = den > 0
+        sides.append((np.nan_to_num(num[keep]), den[keep]))
+    (na, da), (nb, db) = sides
+    k = na.shape[1]
+    if nb.shape[1] != k:
+        raise ValueError(f"the two sides have different quantities ({k} vs {nb.shape[1]})")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        diff = na.sum(axis=0) / da.sum() - nb.sum(axis=0) / db.sum() if len(da) and len(db) else np.full(k, np.nan)
+    out = pd.DataFrame({"diff": np.asarray(diff, dtype=float)})
+    n_a, n_b = len(da), len(db)
+    based = f"based on {n_a} {DYAD_LABELS[FOCAL_DYADS[0]]} and {n_b} {DYAD_LABELS[FOCAL_DYADS[1]]} articles"
+    if min(n_a, n_b) < min_n:
+        out["diff_low"] = np.nan
+        out["diff_high"] = np.nan
+        out["diff_supported"] = False
+        out["diff_note"] = f"{based}: too few articles for an interval of the difference"
+        return out[DIFF_COLUMNS]
+    boot = max(MIN_BOOT, min(n_boot, BOOT_BUDGET // max(n_a, n_b)))
+    rng = np.random.default_rng(seed)
+    reps = _ratio_replicates(na, da, boot, rng) - _ratio_replicates(nb, db, boot, rng)
+    tail = (1 - level) / 2 * 100
+    low, high = np.nanpercentile(reps, [tail, 100 - tail], axis=0)
+    out["diff_low"] = low.astype(float)
+    out["diff_high"] = high.astype(float)
+    out["diff_supported"] = (out["diff_low"] > SUPPORT_TOLERANCE) | (out["diff_high"] < -SUPPORT_TOLERANCE)
+    base = f"{based}; {level:.0%} interval of the difference from resampling articles"
+    out["diff_note"] = np.where(out["diff_supported"], base + ", excludes zero: supported", base + ", includes zero: not supported")
+    return out[DIFF_COLUMNS]
+
+
+def no_differences(k: int, note: str) -> pd.DataFrame:
+    """k rows of DIFF_COLUMNS with no difference and no interval (e.g. one side has no article)."""
+    return pd.DataFrame(
+        {"diff": np.nan, "diff_low": np.nan, "diff_high": np.nan, "diff_supported": False, "diff_note": note}, index=range(k)
+    )[DIFF_COLUMNS]
+
+
+def per_article_matrix(
+    rows: pd.DataFrame, *, article_ids: Sequence[str], keys: Sequence[str], key: str, value: str | None = None
+) -> np.ndarray:
+    """articles × keys matrix from long rows (article_id, key[, value]): the summed ``value``
+    (or the number of rows) of each article for each key, 0 where it has none."""
+    if rows.empty or not len(keys):
+        return np.zeros((len(article_ids), len(keys)))
+    r = rows[isin(rows[key], list(keys)) & isin(rows["article_id"], list(article_ids))]
+    vals = r[value].astype(float) if value else pd.Series(1.0, index=r.index)
+    table = vals.groupby([r["article_id"], r[key]]).sum().unstack(key, fill_value=0.0)
+    return table.reindex(index=list(article_ids), columns=list(keys), fill_value=0.0).fillna(0.0).to_numpy(dtype=float)
+
+
+def dyad_differences(
+    rows: pd.DataFrame,
+    articles: pd.DataFrame,
+    rates: pd.DataFrame,
+    *,
+    key: str,
+    value: str,
+    denominator: pd.Series,
+    scale: float = 1.0,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """DIFF_COLUMNS per ``key`` of ``rates`` (item × dyad rows of ``value``), from per-article counts.
+
+    ``rows`` are the long rows counted (one per mention, quote, topic
+    sentence…, with ``article_id`` and ``key``), ``articles`` the compared
+    articles (``article_id``, ``dyad``), ``denominator`` each article's
+    denominator by article id (words, sentences, quotes), so that
+    ``scale`` × counts / denominator pooled over a side is ``value``. Only
+    the items ``diff_candidates`` picks are resampled; the rest say
+    NOT_TESTED.
+    """
+    wide = rates.pivot_table(index=key, columns="dyad", values=value, aggfunc="first")
+    items = diff_candidates(wide)
+    num, den = {}, {}
+    for d in FOCAL_DYADS:
+        ids = articles.loc[articles["dyad"] == d, "article_id"].tolist()
+        num[d] = per_article_matrix(rows, article_ids=ids, keys=items, key=key) * scale
+        den[d] = denominator.reindex(ids).fillna(0).to_numpy(dtype=float)
+    a, b = FOCAL_DYADS
+    diff = difference_intervals(num[a], den[a], num[b], den[b], seed=seed).assign(**{key: items})
+    rest = [x for x in wide.index if x not in set(items)]
+    return pd.concat([diff, no_differences(len(rest), NOT_TESTED).assign(**{key: rest})], ignore_index=True)
+
+
+def supported_label(supported: object, low: object) -> str:
+    """ "◆ yes", "no", or "no interval" (too few articles, or not tested) for a table cell."""
+    if _missing(low):
+        return "no interval"
+    return f"{SUPPORTED_MARK} yes" if bool(supported) else "no"
+
+
+def difference_table(
+    rows: pd.DataFrame,
+    *,
+    key: str,
+    label: str,
+    label_header: str,
+    value: str,
+    unit: str,
+    scale: float = 1.0,
+    diff_unit: str | None = None,
+    absent: float | None = None,
+) -> pd.DataFrame:
+    """One row per item of a paired view (item × dyad ``rows`` with DIFF_COLUMNS), with headers a person reads:
+    the item, each side's ``value`` and the difference (US–Turkey − Russia–Turkey) with its interval
+    (× ``scale``), whether the difference is supported, the measure (``unit``) and its basis. Items keep the order of ``rows``; an item
+    a side has no row for gets ``absent`` there (0 for a count-based share; None: missing)."""
+    a, b = (DYAD_LABELS[d] for d in FOCAL_DYADS)
+    measure = unit if diff_unit is None else f"{unit} (difference in {diff_unit})"
+    cols = [label_header, a, b, f"{a} − {b}", "90% interval, low", "90% interval, high", "Supported", "Measure", "Basis"]
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    wide = rows.pivot_table(index=key, columns="dyad", values=value, aggfunc="first").reindex(columns=list(FOCAL_DYADS))
+    if absent is not None:
+        wide = wide.fillna(absent)
+    first = rows.drop_duplicates(key).set_index(key)
+    values = [
+        first[label].astype(str),
+        wide[FOCAL_DYADS[0]].reindex(first.index).astype(float) * scale,
+        wide[FOCAL_DYADS[1]].reindex(first.index).astype(float) * scale,
+        first["diff"].astype(float) * scale,
+        first["diff_low"].astype(float) * scale,
+        first["diff_high"].astype(float) * scale,
+        pd.Series([supported_label(x, lo) for x, lo in zip(first["diff_supported"], first["diff_low"], strict=True)], index=first.index),
+        pd.Series(measure, index=first.index),
+        first["diff_note"].astype(str),
+    ]
+    return pd.DataFrame(dict(zip(cols, values, strict=True))).reset_index(drop=True)
+
+
+def interval_text(low: object, high: object, digits: int = 2, *, percent: bool = False) -> str:
+    """ "−0.31 to −0.05" (or in percentage points, "+4 to +21 points"); "no interval" when missing."""
+    if _missing(low) or _missing(high):
+        return "no interval"
+    scale, digits = (100.0, max(digits - 1, 1) if digits > 1 else 1) if percent else (1.0, digits)
+    ends = [_nonzero_signed(float(x) * scale, digits) for x in (low, high)]
+    return f"{ends[0]} to {ends[1]}" + (" points" if percent else "")
+
+
+def _nonzero_signed(x: float, digits: int) -> str:
+    """``signed(x, digits)``, with up to two more digits when it would round a non-zero bound to "0.00"
+    (an interval that excludes zero must not read "0.00 to +0.13")."""
+    for d in (digits, digits + 1, digits + 2):
+        text = signed(x, d)
+        if x == 0 or text.strip("0.") != "":
+            return text
+    return text
+
+
 # --- one number format ----------------------------------------------------------------------
 
 MINUS = "\u2212"
@@ -231,6 +479,51 @@ def number(x: float | None, digits: int = 1) -> str:
     if _missing(x):
         return MISSING
     return f"{float(x):,.{digits}f}".replace("-", MINUS)
+
+
+# --- right-to-left cells ------------------------------------------------------------------------
+
+#: U+061C ARABIC LETTER MARK: an invisible, strong right-to-left character.
+#: Streamlit's table grid draws each cell on a canvas and picks the cell's
+#: direction (and alignment) from its first strong character, so an Arabic
+#: sentence that starts with "S-400" or a number is laid out left to right
+#: with its full stop on the wrong side. A leading ALM makes the whole cell
+#: right to left and right-aligned, as ``dir="rtl"`` does in HTML. (Checked
+#: in Chromium: a leading U+200F RLM or an RLI…PDI isolate does not change
+#: the grid's choice; ALM, being an Arabic-block letter, does.)
+ARABIC_LETTER_MARK = "\u061c"
+#: U+200E LEFT-TO-RIGHT MARK: the grid's left-to-right choice for a cell. An
+#: Arabic cell that must hug the *left* edge of its column (the words before a
+#: keyword, in a right-to-left keyword-in-context table) starts with it: the
+#: grid then anchors the text at the left, where the words nearest the keyword
+#: are drawn, and cuts an overflow on the right (the grid cannot left-align a
+#: cell it lays out right to left: it draws it off the left edge).
+LEFT_TO_RIGHT_MARK = "\u200e"
+_DIRECTION_MARKS = (ARABIC_LETTER_MARK, LEFT_TO_RIGHT_MARK, "\u200f")
+_RTL_LETTER_RE = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_LTR_LETTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+
+
+def is_rtl_text(text: object) -> bool:
+    """Whether ``text`` is mostly right-to-left letters (Arabic, Hebrew…)."""
+    if not isinstance(text, str):
+        return False
+    return len(_RTL_LETTER_RE.findall(text)) > len(_LTR_LETTER_RE.findall(text))
+
+
+def rtl_cell(text: object) -> object:
+    """A table cell as the grid should lay it out: mostly-Arabic text gets a leading
+    ARABIC LETTER MARK (read right to left, right-aligned); anything else is unchanged."""
+    if is_rtl_text(text) and not str(text).startswith(_DIRECTION_MARKS):
+        return ARABIC_LETTER_MARK + str(text)
+    return text
+
+
+def left_anchored_cell(text: object) -> object:
+    """A table cell the grid draws from the left edge even when it is Arabic (LEFT_TO_RIGHT_MARK)."""
+    if isinstance(text, str) and text and not text.startswith(_DIRECTION_MARKS):
+        return LEFT_TO_RIGHT_MARK + text
+    return text
 
 
 def language_label(code: object) -> str:

@@ -9,9 +9,11 @@ object, so nothing is computed twice and the two never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 
+from lib.views.common import DYAD_DEFINING_ENTITIES, difference_table
 from lib.views.entities import entity_rates
 from lib.views.findings import Finding, findings
 from lib.views.speakers import SpeakersView, speakers_view
@@ -33,10 +35,38 @@ class CompareView:
     terms: TermsView
     findings: list[Finding]
     entity_names: dict  # entity_id → English name
+    differences: dict[str, pd.DataFrame]  # differences_tables: question → table with human headers
 
     @property
     def n_focal(self) -> int:
         return self.summary.n_focal
+
+
+def differences_tables(
+    summary: SummaryView, rates: pd.DataFrame, topics: TopicsView, speakers: SpeakersView, *, top_speakers: int = 8
+) -> dict[str, pd.DataFrame]:
+    """Every difference the Compare charts show, per question, with its interval and whether it is
+    supported (``common.difference_table``): tone per language, entities (the two countries left
+    out), topics any side has, the most-quoted speakers."""
+    tone = summary.tone[summary.tone["n_sentences"].fillna(0) > 0]
+    named = rates.loc[rates["n_mentions"] > 0, "entity_id"]
+    ents = rates[rates["entity_id"].isin(named) & ~rates["entity_id"].isin(DYAD_DEFINING_ENTITIES)]
+    shares = topics.shares[topics.shares.groupby("topic_id")["share"].transform("max") > 0]
+    sp = speakers.speakers
+    keep = sp.groupby("group")["share"].max().nlargest(top_speakers).index if not sp.empty else []
+    shares_table = partial(difference_table, value="share", scale=100, diff_unit="points")  # shares as % and points
+    return {
+        "Tone": difference_table(
+            tone, key="language", label="language_label", label_header="Language", value="tone", unit="mean sentence tone, −1..+1"
+        ),
+        "Entities": difference_table(
+            ents, key="entity_id", label="name", label_header="Entity", value="per_1000_words", unit="mentions per 1,000 words"
+        ),
+        "Topics": shares_table(shares, key="topic_id", label="short_label", label_header="Topic", unit="% of sentences"),
+        "Who is quoted": shares_table(
+            sp[sp["group"].isin(keep)], key="group", label="group_label", label_header="Speaker", unit="% of quotes", absent=0.0
+        ),
+    }
 
 
 def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> CompareView:
@@ -48,9 +78,9 @@ def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> Co
     """
     a, s = corpus["articles"], corpus["sentences"]
     summary = summary_view(a, s, seed=seed)
-    topics = topics_view(corpus)
-    rates = entity_rates(a, corpus["mentions"], corpus["entity_tone"], corpus["entities"])
-    speakers = speakers_view(corpus)
+    topics = topics_view(corpus, seed=seed)
+    rates = entity_rates(a, corpus["mentions"], corpus["entity_tone"], corpus["entities"], seed=seed)
+    speakers = speakers_view(corpus, seed=seed)
     terms = terms if terms is not None else terms_view(corpus)
     return CompareView(
         summary=summary,
@@ -61,4 +91,5 @@ def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> Co
         terms=terms,
         findings=findings(summary, topics, rates, speakers, terms),
         entity_names=corpus["entities"].dropna(subset=["name_en"]).set_index("entity_id")["name_en"].astype(str).to_dict(),
+        differences=differences_tables(summary, rates, topics, speakers),
     )

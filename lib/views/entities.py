@@ -13,15 +13,18 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib.views.common import (
+    DIFF_COLUMNS,
     DYAD_DEFINING_ENTITIES,
     DYAD_LABELS,
     EVIDENCE_COLUMNS,
     FOCAL_DYADS,
     LANGUAGE_LABELS,
+    dyad_differences,
     entity_names,
     focal_articles,
     isin,
     language_label,
+    supported_label,
     with_article,
 )
 
@@ -65,6 +68,7 @@ def entity_rates(
     *,
     top: int | None = None,
     exclude: Iterable[str] = (),
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Entity × dyad: mentions, per 1,000 words, share of articles, tone toward it.
 
@@ -75,6 +79,11 @@ def entity_rates(
     behind them. ``top`` keeps the most-mentioned entities
     of each dyad (by rate). Every (entity, dyad) pair of a kept entity is
     present, with zero counts where a dyad never mentions it.
+
+    ``diff``…``diff_note`` (the same on both dyads' rows of an entity) are
+    US–Turkey minus Russia–Turkey mentions per 1,000 words, with an interval
+    from resampling each side's articles (``common.difference_intervals``;
+    computed for the MAX_DIFF_ITEMS most mentioned or most different entities).
     """
     cols = [
         "dyad",
@@ -89,6 +98,7 @@ def entity_rates(
         "per_1000_words",
         *TONE_COLUMNS,
         "dyad_articles",
+        *DIFF_COLUMNS,
     ]
     arts = focal_articles(articles)
     if arts.empty:
@@ -134,29 +144,54 @@ def entity_rates(
         best = out.sort_values("per_1000_words", ascending=False).groupby("dyad").head(top)
         best = best[best["n_mentions"] > 0]
         out = out[out["entity_id"].isin(set(best["entity_id"]))]
+    words_of = arts.set_index("article_id")["n_words"].astype(float)
+    diff = dyad_differences(m, arts, out, key="entity_id", value="per_1000_words", denominator=words_of, scale=1000, seed=seed)
+    out = out.merge(diff, on="entity_id", how="left")
     return out.sort_values(["dyad", "per_1000_words", "name"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
 
 ENTITY_TABLE_MEASURES = {
     "n_mentions": "Mentions",
+    "per_1000_words": "Per 1,000 words",
     "share_articles": "Share of articles",
     **{f"tone_{lang}": f"Tone in {label}" for lang, label in LANGUAGE_LABELS.items()},
+}
+#: The difference columns of ``entity_dyad_table`` (mentions per 1,000 words, US–Turkey − Russia–Turkey).
+ENTITY_TABLE_DIFF = {
+    "diff": f"Per 1,000 words: difference ({DYAD_LABELS[FOCAL_DYADS[0]]} − {DYAD_LABELS[FOCAL_DYADS[1]]})",
+    "diff_low": "Per 1,000 words: difference, 90% interval low",
+    "diff_high": "Per 1,000 words: difference, 90% interval high",
+    "diff_supported": "Per 1,000 words: difference supported",
 }
 
 
 def entity_dyad_table(rates: pd.DataFrame) -> pd.DataFrame:
     """``entity_rates`` as one row per entity: Entity, Type, then "<measure> · <dyad>"
-    columns (mentions, share of articles, tone per language) in the order US–Turkey, Russia–Turkey,
-    most-mentioned entities first."""
+    columns (mentions, per 1,000 words, share of articles, tone per language) in the order US–Turkey,
+    Russia–Turkey, then the difference in mentions per 1,000 words with its interval and whether it is
+    supported (ENTITY_TABLE_DIFF), most-mentioned entities first."""
     cols = [(m, DYAD_LABELS[d]) for m in ENTITY_TABLE_MEASURES for d in FOCAL_DYADS]
     if rates.empty:
-        return pd.DataFrame(columns=["entity_id", "Entity", "Type", *(f"{ENTITY_TABLE_MEASURES[m]} · {d}" for m, d in cols)])
+        return pd.DataFrame(
+            columns=[
+                "entity_id",
+                "Entity",
+                "Type",
+                *(f"{ENTITY_TABLE_MEASURES[m]} · {d}" for m, d in cols),
+                *ENTITY_TABLE_DIFF.values(),
+            ]
+        )
     r = rates.assign(type=rates["type"].astype("string").fillna(""))
     wide = r.set_index(["entity_id", "name", "type", "dyad_label"])[list(ENTITY_TABLE_MEASURES)].unstack("dyad_label")
     wide = wide.reindex(columns=cols)
     wide.columns = [f"{ENTITY_TABLE_MEASURES[m]} · {d}" for m, d in cols]
     mention_cols = [c for c in wide.columns if c.startswith("Mentions")]
     wide = wide.reset_index().rename(columns={"name": "Entity", "type": "Type"})
+    diff = r.drop_duplicates("entity_id").set_index("entity_id")
+    for col, header in ENTITY_TABLE_DIFF.items():
+        wide[header] = wide["entity_id"].map(diff[col])
+    supported = ENTITY_TABLE_DIFF["diff_supported"]
+    wide[supported] = [supported_label(x, lo) for x, lo in zip(wide[supported], wide[ENTITY_TABLE_DIFF["diff_low"]], strict=True)]
     wide = (
         wide.assign(_total=wide[mention_cols].sum(axis=1)).sort_values(["_total", "Entity"], ascending=[False, True]).drop(columns="_total")
     )

@@ -6,6 +6,11 @@ twice, so a finding and the chart beside it always agree. Every finding
 states its numbers in the order of its words ("Russia–Turkey … more negative
 than US–Turkey: −0.21 vs +0.31") and says how many articles it rests on;
 tone is compared only within a language.
+
+A finding claims a difference ("more negative", "against 12%") only where
+the view's interval of the difference (``diff_supported``: the 90 %
+interval from resampling articles excludes zero) supports it; otherwise it
+gives the numbers and says that they do not show a difference.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from lib.views.common import (
     FOCAL_DYADS,
     LANGUAGE_LABELS,
     articles_phrase,
+    interval_text,
     number,
     pct,
     signed,
@@ -77,6 +83,33 @@ def _volume(summary: SummaryView, n: dict) -> Finding:
     )
 
 
+def _has_interval(row: pd.Series) -> bool:
+    return row.get("diff_low") is not None and not pd.isna(row.get("diff_low"))
+
+
+def _supported(row: pd.Series) -> bool:
+    return bool(row.get("diff_supported", False)) and _has_interval(row)
+
+
+def difference_clause(row: pd.Series, *, first: str = FOCAL_DYADS[0], digits: int = 2, percent: bool = False) -> str:
+    """What the interval of the difference says, in the order of the finding's words.
+
+    ``row`` carries DIFF_COLUMNS (US–Turkey − Russia–Turkey); ``first`` is
+    the side the finding names first, so the difference is first − second
+    ("difference +18.4 points (90% interval +9.1 to +27.0): supported").
+    """
+    if not _has_interval(row):
+        return "too few articles for an interval of the difference: not a supported difference"
+    sign = 1.0 if first == FOCAL_DYADS[0] else -1.0
+    d, lo, hi = (sign * float(row[c]) for c in ("diff", "diff_low", "diff_high"))
+    lo, hi = min(lo, hi), max(lo, hi)
+    diff = f"{signed(d * 100, 1)} points" if percent else signed(d, digits)
+    span = interval_text(lo, hi, digits, percent=percent).removesuffix(" points")
+    if _supported(row):
+        return f"difference {diff} (90% interval {span}): supported"
+    return f"difference {diff} (90% interval {span}, which includes zero): not a supported difference"
+
+
 def _interval(r: pd.Series) -> str:
     if r["tone_low"] is None or pd.isna(r["tone_low"]):
         return f"{r['label']}: too few articles for an interval"
@@ -98,18 +131,22 @@ def tone_findings(summary: SummaryView) -> list[Finding]:
         a, b = FOCAL_DYADS
         gap = float(tones[a]) - float(tones[b])
         lang_label = LANGUAGE_LABELS[lang]
+        first, second = (a, b) if gap <= 0 else (b, a)
         if abs(gap) < MIN_TONE_GAP:
             first, second = a, b
             verdict = f"In {lang_label}, coverage of the two relationships has about the same tone"
-        else:
-            first, second = (a, b) if gap < 0 else (b, a)
+        elif _supported(rows.loc[a]):
             verdict = f"In {lang_label}, {DYAD_LABELS[first]} coverage is more negative in tone than {DYAD_LABELS[second]} coverage"
+        else:
+            verdict = f"In {lang_label}, the tone of {DYAD_LABELS[first]} and {DYAD_LABELS[second]} coverage is not shown to differ"
+        # each side's own interval only where the difference has none (it says more, in fewer words)
+        sides = "" if _has_interval(rows.loc[a]) else "; ".join(_interval(rows.loc[d]) for d in (first, second)) + "; "
         out.append(
             Finding(
                 "tone",
                 f"{verdict}: mean sentence tone {signed(tones[first])} ({DYAD_LABELS[first]}) vs {signed(tones[second])} "
                 f"({DYAD_LABELS[second]}) on a −1..+1 scale ({basis(nl)}; "
-                f"{'; '.join(_interval(rows.loc[d]) for d in (first, second))}).",
+                f"{sides}{difference_clause(rows.loc[a], first=first)}).",
                 "tone",
                 {},
                 nl,
@@ -125,6 +162,7 @@ def topic_findings(topics: TopicsView, n: dict) -> list[Finding]:
         return []
     out = []
     wide = shares.pivot_table(index=["topic_id", "short_label"], columns="dyad", values="share", aggfunc="first").fillna(0)
+    diffs = shares.drop_duplicates("topic_id").set_index("topic_id")
     seen: set[str] = set()
     for d, other in (FOCAL_DYADS, FOCAL_DYADS[::-1]):
         col = wide[d] if d in wide.columns else pd.Series(dtype=float)
@@ -135,16 +173,20 @@ def topic_findings(topics: TopicsView, n: dict) -> list[Finding]:
             continue
         seen.add(tid)
         mine, theirs = float(col.max()), float(wide.loc[(tid, label)].get(other, 0.0))
-        if theirs == 0:
-            rest = f"and absent from {DYAD_LABELS[other]} coverage"
-        elif mine - theirs >= MIN_TOPIC_SHARE_GAP:
-            rest = f"against {pct(theirs)} in {DYAD_LABELS[other]} coverage"
-        else:
+        diff = diffs.loc[tid]
+        if mine - theirs < MIN_TOPIC_SHARE_GAP:
             rest = f"and about as common in {DYAD_LABELS[other]} coverage ({pct(theirs)})"
+        elif not _supported(diff):
+            rest = f"and {pct(theirs)} in {DYAD_LABELS[other]} coverage"
+        elif theirs == 0:
+            rest = f"and absent from {DYAD_LABELS[other]} coverage"
+        else:
+            rest = f"against {pct(theirs)} in {DYAD_LABELS[other]} coverage"
         out.append(
             Finding(
                 "topic",
-                f"{label} is the leading topic of {DYAD_LABELS[d]} coverage ({pct(mine)} of sentences) {rest} ({basis(n)}).",
+                f"{label} is the leading topic of {DYAD_LABELS[d]} coverage ({pct(mine)} of sentences) {rest}, "
+                f"{difference_clause(diff, first=d, percent=True)} ({basis(n)}).",
                 "topics",
                 {"topic": str(tid)},
                 n,
@@ -160,6 +202,7 @@ def entity_findings(rates: pd.DataFrame, n: dict) -> list[Finding]:
         return []
     out = []
     wide = rates.pivot_table(index=["entity_id", "name"], columns="dyad", values="per_1000_words", aggfunc="first").fillna(0)
+    diffs = rates.drop_duplicates("entity_id").set_index("entity_id")
     for d, other in (FOCAL_DYADS, FOCAL_DYADS[::-1]):
         if d not in wide.columns:
             continue
@@ -169,11 +212,12 @@ def entity_findings(rates: pd.DataFrame, n: dict) -> list[Finding]:
         (eid, name) = gap.idxmax()
         mine = float(wide.loc[(eid, name), d])
         theirs = float(wide.loc[(eid, name)].get(other, 0.0))
+        diff = diffs.loc[eid] if "diff" in diffs.columns else pd.Series(dtype=object)
         out.append(
             Finding(
                 "entity",
                 f"{name} is mentioned {number(mine)} times per 1,000 words in {DYAD_LABELS[d]} coverage "
-                f"and {number(theirs)} in {DYAD_LABELS[other]} coverage ({basis(n)}).",
+                f"and {number(theirs)} in {DYAD_LABELS[other]} coverage, {difference_clause(diff, first=d, digits=1)} ({basis(n)}).",
                 "entities",
                 {"entity": str(eid)},
                 n,
@@ -187,7 +231,9 @@ def speaker_findings(speakers: SpeakersView, n: dict) -> list[Finding]:
     if min(total for _, total in anon.values()) == 0:
         return []
     parts = [f"{k} of {total} quotes ({pct(k / total)}) in {DYAD_LABELS[d]} coverage" for d, (k, total) in anon.items()]
-    return [Finding("speakers", f"Anonymous sources: {parts[0]}, {parts[1]} ({basis(n)}).", "compare", {"speaker": ANONYMOUS}, n)]
+    rows = speakers.speakers[speakers.speakers["group"] == ANONYMOUS]
+    clause = difference_clause(rows.iloc[0], percent=True) if len(rows) else "no anonymous quote on either side"
+    return [Finding("speakers", f"Anonymous sources: {parts[0]}, {parts[1]}; {clause} ({basis(n)}).", "compare", {"speaker": ANONYMOUS}, n)]
 
 
 def term_findings(terms: TermsView) -> list[Finding]:

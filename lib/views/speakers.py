@@ -7,7 +7,15 @@ from typing import Literal
 
 import pandas as pd
 
-from lib.views.common import DYAD_LABELS, FOCAL_DYADS, entity_names, focal_articles, isin
+from lib.views.common import (
+    DIFF_COLUMNS,
+    DYAD_LABELS,
+    FOCAL_DYADS,
+    dyad_differences,
+    entity_names,
+    focal_articles,
+    isin,
+)
 
 ANONYMOUS = "anonymous source"
 UNKNOWN_COUNTRY = "(country not stated)"
@@ -36,6 +44,7 @@ def speakers_by_dyad(
     entities: pd.DataFrame,
     *,
     by: Literal["speaker", "country"] = "speaker",
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Quotes per dyad grouped by speaker, or by the speaker's country.
 
@@ -43,8 +52,13 @@ def speakers_by_dyad(
     view; in the country view they count under the country the text gives
     them ("a senior US official") or ``"(country not stated)"``. ``share`` is
     of the dyad's quotes; ``n_anonymous`` counts anonymous quotes in a group.
+    ``diff``…``diff_note`` (the same on both dyads' rows of a group) are
+    US–Turkey minus Russia–Turkey share, with an interval from resampling
+    each side's articles that quote anyone (``common.difference_intervals``;
+    for the MAX_DIFF_ITEMS largest or most different groups). A group one
+    side never quotes has only that side's row.
     """
-    cols = ["dyad", "dyad_label", "group", "group_label", "n_quotes", "n_anonymous", "share", "n_articles", "dyad_quotes"]
+    cols = ["dyad", "dyad_label", "group", "group_label", "n_quotes", "n_anonymous", "share", "n_articles", "dyad_quotes", *DIFF_COLUMNS]
     arts = focal_articles(articles)
     dyad_of = arts.set_index("article_id")["dyad"]
     q = _quote_rows(quotes[isin(quotes["article_id"], dyad_of.index)], entities)
@@ -68,6 +82,9 @@ def speakers_by_dyad(
     else:
         out["group_label"] = out["group"].astype(str)
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
+    q = q.rename(columns={key: "group"})
+    diff = dyad_differences(q, arts, out, key="group", value="share", denominator=q.groupby("article_id").size(), seed=seed)
+    out = out.merge(diff, on="group", how="left")
     return out.sort_values(["dyad", "n_quotes", "group_label"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
 
@@ -108,6 +125,8 @@ class SpeakersView:
         return out
 
 
-def speakers_view(corpus) -> SpeakersView:
+def speakers_view(corpus, *, seed: int = 0) -> SpeakersView:
     a, q, e = corpus["articles"], corpus["quotes"], corpus["entities"]
-    return SpeakersView(speakers=speakers_by_dyad(a, q, e, by="speaker"), countries=speakers_by_dyad(a, q, e, by="country"))
+    return SpeakersView(
+        speakers=speakers_by_dyad(a, q, e, by="speaker", seed=seed), countries=speakers_by_dyad(a, q, e, by="country", seed=seed)
+    )

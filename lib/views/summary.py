@@ -13,10 +13,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib.views.common import (
+    DIFF_COLUMNS,
     DYAD_LABELS,
     FOCAL_DYADS,
     LANGUAGE_LABELS,
     bootstrap_interval,
+    difference_intervals,
     focal_articles,
     isin,
     language_label,
@@ -38,6 +40,7 @@ SUMMARY_COLUMNS = [
     "tone_low",
     "tone_high",
     "interval_note",
+    *DIFF_COLUMNS,
 ]
 
 
@@ -66,7 +69,10 @@ def dyad_summary(articles: pd.DataFrame, sentences: pd.DataFrame, *, seed: int =
     ``share_negative``/``share_positive`` the pooled shares of negative and
     positive sentences. ``tone_low``/``tone_high`` bound ``tone`` by
     resampling articles (missing below MIN_ARTICLES_FOR_INTERVAL articles;
-    ``interval_note`` says why).
+    ``interval_note`` says why). ``diff``…``diff_note`` (the same on both
+    dyads' rows of a language) give US–Turkey minus Russia–Turkey tone in
+    that language, with its interval from resampling the articles of each
+    side (``common.difference_intervals``).
     """
     arts = focal_articles(articles).set_index("article_id")
     # Only the columns needed, before filtering: sentences carry their text.
@@ -114,7 +120,22 @@ def dyad_summary(articles: pd.DataFrame, sentences: pd.DataFrame, *, seed: int =
                     "interval_note": interval.note,
                 }
             )
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    out = pd.DataFrame(rows, columns=[c for c in SUMMARY_COLUMNS if c not in DIFF_COLUMNS])
+    diffs = []
+    a_dyad, b_dyad = FOCAL_DYADS
+    for lang in languages_present(articles):
+        side = {d: arts[(arts["dyad"] == d) & (arts["language"] == lang)] for d in FOCAL_DYADS}
+        diff = difference_intervals(
+            side[a_dyad]["tone_sum"].fillna(0).to_numpy(),
+            side[a_dyad]["n_scored"].to_numpy(),
+            side[b_dyad]["tone_sum"].fillna(0).to_numpy(),
+            side[b_dyad]["n_scored"].to_numpy(),
+            seed=seed,
+        )
+        diffs.append(diff.assign(language=lang))
+    if diffs:
+        out = out.merge(pd.concat(diffs, ignore_index=True), on="language", how="left")
+    return out.reindex(columns=SUMMARY_COLUMNS)
 
 
 def dyad_volume(articles: pd.DataFrame) -> pd.DataFrame:

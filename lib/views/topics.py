@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lib.views.common import DYAD_LABELS, EVIDENCE_COLUMNS, FOCAL_DYADS, focal_articles, isin, with_article
+from lib.views.common import (
+    DIFF_COLUMNS,
+    DYAD_LABELS,
+    EVIDENCE_COLUMNS,
+    FOCAL_DYADS,
+    dyad_differences,
+    focal_articles,
+    isin,
+    with_article,
+)
 
 
 def short_topic_label(label: str) -> str:
@@ -16,12 +25,15 @@ def short_topic_label(label: str) -> str:
 
 
 def topic_shares_by_dyad(
-    articles: pd.DataFrame, sentences: pd.DataFrame, sentence_topics: pd.DataFrame, taxonomy: pd.DataFrame
+    articles: pd.DataFrame, sentences: pd.DataFrame, sentence_topics: pd.DataFrame, taxonomy: pd.DataFrame, *, seed: int = 0
 ) -> pd.DataFrame:
     """Topic × dyad: the share of the dyad's sentences assigned the topic.
 
     Every taxonomy topic appears for both dyads (share 0 when absent), so a
     topic one side never mentions shows as absent rather than missing.
+    ``diff``…``diff_note`` (the same on both dyads' rows of a topic) are
+    US–Turkey minus Russia–Turkey share, with an interval from resampling
+    each side's articles (``common.difference_intervals``).
     """
     cols = [
         "dyad",
@@ -35,6 +47,7 @@ def topic_shares_by_dyad(
         "n_articles",
         "dyad_sentences",
         "dyad_articles",
+        *DIFF_COLUMNS,
     ]
     arts = focal_articles(articles)
     if arts.empty or taxonomy.empty:
@@ -58,6 +71,8 @@ def topic_shares_by_dyad(
     out["label_ar"] = out["topic_id"].map(tax["label_ar"])
     out["short_label"] = out["label"].map(short_topic_label)
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
+    diff = dyad_differences(st, arts, out, key="topic_id", value="share", denominator=s.groupby("article_id").size(), seed=seed)
+    out = out.merge(diff, on="topic_id", how="left")
     return out.sort_values(["dyad", "share", "label"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
 
@@ -83,11 +98,11 @@ class TopicsView:
         return self.shares.drop_duplicates("topic_id").set_index("topic_id")[col].to_dict()
 
 
-def topics_view(corpus) -> TopicsView:
+def topics_view(corpus, *, seed: int = 0) -> TopicsView:
     """Topic shares of ``corpus`` (any mapping of table name → table)."""
     a = corpus["articles"]
     return TopicsView(
         n_focal=len(focal_articles(a)),
-        shares=topic_shares_by_dyad(a, corpus["sentences"], corpus["sentence_topics"], corpus["topics_taxonomy"]),
+        shares=topic_shares_by_dyad(a, corpus["sentences"], corpus["sentence_topics"], corpus["topics_taxonomy"], seed=seed),
         taxonomy=corpus["topics_taxonomy"],
     )
