@@ -351,3 +351,19 @@ def test_transliteration_links_arabic_names_to_english_names_of_the_corpus():
         "ner:ar:b": "ner:en:kislyak",
     }
     assert entities.name_skeleton("Mikhail Bogdanov", "en") == entities.name_skeleton("ميخائيل بوغدانوف", "ar")
+
+
+def test_spacy_is_loaded_without_pytorch():
+    """thinc would import PyTorch (~180 MB and ~1.4 s per analysing process); the pipelines never use it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from lib.analysis.entities import load_spacy; from lib.analysis.target_tone import load_parser;"
+        "doc = load_spacy()('Recep Tayyip Erdogan met Joe Biden in Rome.'); load_parser();"
+        "assert any(e.label_ == 'PERSON' for e in doc.ents), doc.ents;"
+        "assert 'torch' not in sys.modules, 'torch imported';"
+        "import torch; print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]

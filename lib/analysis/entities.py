@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from bisect import bisect_right
 from collections import namedtuple
 from dataclasses import dataclass, field
@@ -684,10 +685,32 @@ def _slug(text: str) -> str:
 # --- optional NER models --------------------------------------------------------------
 
 
+def import_spacy():
+    """spaCy, imported without PyTorch when nothing has imported it yet.
+
+    thinc (under spaCy) imports PyTorch whenever it is installed — camel-tools
+    needs it for its optional models — which costs about 180 MB and 1.4 s in
+    every process that analyses, for nothing: the pipelines here are numpy
+    models. ``import torch`` is made to fail while spaCy is imported, so thinc
+    runs without it; afterwards PyTorch can be imported as usual (the optional
+    CAMeL sentiment model does, when it is configured).
+    """
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" raises ImportError
+    try:
+        import spacy
+    finally:
+        del sys.modules["torch"]
+    return spacy
+
+
 @cache
 def load_spacy():
     """spaCy's English pipeline with only the NER component (loaded once)."""
-    import spacy
+    spacy = import_spacy()
 
     return spacy.load(SPACY_MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
 

@@ -536,9 +536,9 @@ def load_model(path: Path = MODEL_PATH) -> TargetToneModel:
 
 def load_parser():
     """spaCy's English tagger and dependency parser (no NER), loaded once per process by the caller."""
-    import spacy
+    from lib.analysis.entities import import_spacy
 
-    return spacy.load(PARSER_MODEL, exclude=list(PARSER_EXCLUDE))
+    return import_spacy().load(PARSER_MODEL, exclude=list(PARSER_EXCLUDE))
 
 
 # --- scoring -----------------------------------------------------------------------
