@@ -46,8 +46,11 @@ WORKERS_ENV = "COVERAGE_WORKERS"
 #: progress moves and a slow article does not hold up many others.
 BATCH_SIZE = 16
 #: Batches in flight per worker: keeps every worker busy while the driver
-#: writes, without holding a whole feed in memory.
-IN_FLIGHT_PER_WORKER = 4
+#: writes, without holding a whole feed in memory. Results come back in
+#: order, so while the oldest batch holds a long article (a full analysis of
+#: a long English article takes seconds) the other workers must have queued
+#: work to go on with: 16 batches each are a few seconds of the cheap pass.
+IN_FLIGHT_PER_WORKER = 16
 
 
 @dataclass(frozen=True)

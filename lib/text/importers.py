@@ -708,6 +708,8 @@ _MD_EMPHASIS_RES = tuple(
 _MD_QUOTE_RE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE)
 _MD_RULE_RE = re.compile(r"^[ \t]{0,3}([-*_])([ \t]*\1){2,}[ \t]*$", re.MULTILINE)
 _MD_LIST_RE = re.compile(r"^([ \t]{0,12})([-*+]|\d{1,9}[.)])[ \t]+", re.MULTILINE)
+#: The first non-blank characters a heading, rule, quote or list line can have.
+_MD_LINE_STARTS = frozenset("#>-*_+0123456789")
 
 
 def _heading(m: re.Match[str]) -> str:
@@ -728,11 +730,20 @@ def strip_markdown(text: str) -> str:
     if "](" in text:
         text = _MD_IMAGE_RE.sub("", text)
         text = _MD_LINK_RE.sub(r"\1", text)
-    if "#" in text:
-        text = _MD_HEADING_RE.sub(_heading, text)
-    for rx, repl, needs in ((_MD_RULE_RE, "", "-*_"), (_MD_QUOTE_RE, "", ">"), (_MD_LIST_RE, r"\1", "-*+.)")):
-        if any(ch in text for ch in needs):
-            text = rx.sub(repl, text)
+    # Headings, rules, quotes and list markers are line patterns: only a line
+    # whose first non-blank character can start one is matched (a multi-line
+    # pattern would try every position of the text), in the same order.
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        first = line.lstrip(" \t")[:1]
+        if not first or first not in _MD_LINE_STARTS:
+            continue
+        if first == "#":
+            line = _MD_HEADING_RE.sub(_heading, line)
+        for rx, repl in ((_MD_RULE_RE, ""), (_MD_QUOTE_RE, ""), (_MD_LIST_RE, r"\1")):
+            line = rx.sub(repl, line)
+        lines[i] = line
+    text = "\n".join(lines)
     for rx, mark in zip(_MD_EMPHASIS_RES, ("**", "__", "*", "_", "`"), strict=True):
         if mark in text:
             text = rx.sub(r"\1", text)
