@@ -76,7 +76,7 @@ class Corpus:
             return self
         out = {}
         for name, df in self.tables.items():
-            out[name] = df[df["article_id"].isin(keep)].reset_index(drop=True) if "article_id" in df.columns else df
+            out[name] = df[schema.isin(df["article_id"], keep)].reset_index(drop=True) if "article_id" in df.columns else df
         return Corpus(out)
 
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+
+from lib.schema import isin
 
 # --- dyads ----------------------------------------------------------------------------
 
@@ -124,22 +124,6 @@ def date_span(articles: pd.DataFrame) -> tuple[str | None, str | None]:
 def source_options(articles: pd.DataFrame) -> list[str]:
     """Every source label present, most articles first."""
     return source_labels(articles).value_counts().index.astype(str).tolist()
-
-
-def isin(column: pd.Series, values) -> np.ndarray:
-    """``column.isin(values)`` as a boolean array, fast for Arrow-backed strings.
-
-    pandas builds one Arrow scalar per value for an Arrow string column: with
-    the 10,000 article ids of a large corpus that is most of a view's time.
-    Here the values become one Arrow array and Arrow tests membership.
-    """
-    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
-        data = pa.array(column.array)  # no copy: the column's own Arrow data
-        items = values.astype(object).tolist() if isinstance(values, (pd.Series, pd.Index)) else list(values)
-        kept = [v for v in items if isinstance(v, str) or (v is None or v is pd.NA)]  # as pandas: other types never match
-        vals = pa.array(kept, type=data.type)
-        return np.asarray(pc.is_in(data, value_set=vals, skip_nulls=False).fill_null(False), dtype=bool)
-    return column.isin(values).fillna(False).to_numpy(dtype=bool)
 
 
 def focal_articles(articles: pd.DataFrame) -> pd.DataFrame:
