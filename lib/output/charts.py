@@ -367,6 +367,24 @@ def _tone_tooltips() -> list:
     return [alt.Tooltip(f"tone_{lang}:Q", title=f"Tone toward it ({label})", format="+.2f") for lang, label in LANGUAGE_LABELS.items()]
 
 
+def _paired_bars(
+    d: pd.DataFrame, *, key: str, x: alt.X, y: alt.Y, tooltip: list, title: alt.TitleParams, rows: int, row_px: int, legend_line: bool
+) -> alt.LayerChart:
+    """Both dyads' bars per item (``key``, clickable) with ◆ where the difference is supported."""
+    bars = (
+        alt.Chart(d)
+        .mark_bar()
+        .encode(y=y, yOffset=_dyad_offset(), x=x, color=dyad_color(), tooltip=tooltip)
+        .add_params(alt.selection_point(name=SELECT_PARAM, fields=[key]))
+    )
+    marks = _supported_marks(d, key=key, x=x.shorthand.split(":")[0], y=y, tooltip=tooltip)
+    return styled(
+        alt.layer(bars, marks, title=title)
+        .properties(height=_height(rows, row_px) + SUBTITLE_LINE_PX * legend_line)
+        .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX})
+    )
+
+
 def entity_compare_chart(
     rates: pd.DataFrame, *, top: int = MAX_BARS, subtitle: str | None = None, legend_line: bool = True
 ) -> alt.LayerChart:
@@ -383,25 +401,16 @@ def entity_compare_chart(
         *_tone_tooltips(),
         *_diff_tooltips(),
     ]
-    bars = (
-        alt.Chart(d)
-        .mark_bar()
-        .encode(
-            y=y,
-            yOffset=_dyad_offset(),
-            x=alt.X("per_1000_words:Q", title="Mentions per 1,000 words"),
-            color=dyad_color(),
-            tooltip=tooltip,
-        )
-        .add_params(alt.selection_point(name=SELECT_PARAM, fields=["entity_id"]))
-    )
-    marks = _supported_marks(d, key="entity_id", x="per_1000_words", y=y, tooltip=tooltip)
-    return styled(
-        alt.layer(
-            bars, marks, title=_title("Entities by dyad: mentions per 1,000 words", [subtitle, SUPPORTED_LEGEND if legend_line else None])
-        )
-        .properties(height=_height(d["entity_id"].nunique(), 34) + SUBTITLE_LINE_PX * legend_line)
-        .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX})
+    return _paired_bars(
+        d,
+        key="entity_id",
+        x=alt.X("per_1000_words:Q", title="Mentions per 1,000 words"),
+        y=y,
+        tooltip=tooltip,
+        title=_title("Entities by dyad: mentions per 1,000 words", [subtitle, SUPPORTED_LEGEND if legend_line else None]),
+        rows=d["entity_id"].nunique(),
+        row_px=34,
+        legend_line=legend_line,
     )
 
 
@@ -445,29 +454,18 @@ def topic_compare_chart(shares: pd.DataFrame, *, legend_line: bool = True) -> al
         alt.Tooltip("n_articles:Q", title="Articles"),
         *_diff_tooltips(),
     ]
-    bars = (
-        alt.Chart(d)
-        .mark_bar()
-        .encode(
-            y=y,
-            yOffset=_dyad_offset(),
-            x=alt.X("share:Q", title="Share of the dyad's sentences", axis=alt.Axis(format="%")),
-            color=dyad_color(),
-            tooltip=tooltip,
-        )
-        .add_params(alt.selection_point(name=SELECT_PARAM, fields=["topic_id"]))
-    )
-    marks = _supported_marks(d, key="topic_id", x="share", y=y, tooltip=tooltip)
-    return styled(
-        alt.layer(
-            bars,
-            marks,
-            title=_title(
-                "Topics by dyad: share of sentences", ["A sentence can have several topics", SUPPORTED_LEGEND if legend_line else None]
-            ),
-        )
-        .properties(height=_height(d["topic_id"].nunique(), 34) + SUBTITLE_LINE_PX * legend_line)
-        .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX})
+    return _paired_bars(
+        d,
+        key="topic_id",
+        x=alt.X("share:Q", title="Share of the dyad's sentences", axis=alt.Axis(format="%")),
+        y=y,
+        tooltip=tooltip,
+        title=_title(
+            "Topics by dyad: share of sentences", ["A sentence can have several topics", SUPPORTED_LEGEND if legend_line else None]
+        ),
+        rows=d["topic_id"].nunique(),
+        row_px=34,
+        legend_line=legend_line,
     )
 
 
@@ -491,23 +489,16 @@ def speaker_compare_chart(speakers: pd.DataFrame, *, by: str = "speaker", top: i
         alt.Tooltip("n_articles:Q", title="Articles"),
         *_diff_tooltips(),
     ]
-    bars = (
-        alt.Chart(d)
-        .mark_bar()
-        .encode(
-            y=y,
-            yOffset=_dyad_offset(),
-            x=alt.X("share:Q", title="Share of the dyad's quotes", axis=alt.Axis(format="%")),
-            color=dyad_color(),
-            tooltip=tooltip,
-        )
-        .add_params(alt.selection_point(name=SELECT_PARAM, fields=["group"]))
-    )
-    marks = _supported_marks(d, key="group", x="share", y=y, tooltip=tooltip)
-    return styled(
-        alt.layer(bars, marks, title=_title(f"Who is quoted, by {what}: share of each dyad's quotes", [sub, SUPPORTED_LEGEND]))
-        .properties(height=_height(len(keep), 30) + SUBTITLE_LINE_PX)
-        .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX})
+    return _paired_bars(
+        d,
+        key="group",
+        x=alt.X("share:Q", title="Share of the dyad's quotes", axis=alt.Axis(format="%")),
+        y=y,
+        tooltip=tooltip,
+        title=_title(f"Who is quoted, by {what}: share of each dyad's quotes", [sub, SUPPORTED_LEGEND]),
+        rows=len(keep),
+        row_px=30,
+        legend_line=True,
     )
 
 
