@@ -6,7 +6,7 @@ normalised (camel-tools rules) with the proclitics و/ال stripped — or a
 multi-word name of the gazetteer ("united states", "الولايات المتحدة"), which
 counts as one term: a name's words say nothing apart. The views count terms
 to find those that tell the two relationships apart (``lib.views.terms``);
-``lib.corpus.rollups.term_counts`` counts them for a whole corpus at once.
+``lib.corpus.term_counts.count_terms`` counts them for a whole corpus at once.
 """
 
 from __future__ import annotations
@@ -177,14 +177,6 @@ def normalise_term(term: str, language: str) -> str | None:
     """The normalised form of a term the user typed (None when it is a stopword)."""
     found = tokens_with_offsets(term.strip(), language)
     return found[0][0] if len(found) == 1 else None
-
-
-def term_counts(texts: Iterable[str], language: str) -> Counter:
-    """Counts of normalised terms over ``texts``."""
-    c: Counter = Counter()
-    for t in texts:
-        c.update(term for term, _, _ in tokens_with_offsets(str(t), language))
-    return c
 
 
 def term_surfaces(texts: Iterable[str], language: str, found: Iterable[list[dict] | None] | None = None) -> Counter:

@@ -22,14 +22,10 @@ import numpy as np
 import pandas as pd
 
 from lib.analysis.terms import (  # noqa: F401 (term rules, used by the pages through this module)
-    AR_STOPWORDS,
-    EN_STOPWORDS,
     MIN_AR_STEM,
     normalise_term,
     normalise_term_ar,
     normalise_term_en,
-    term_counts,
-    term_surfaces,
     tokens_with_offsets,
 )
 from lib.corpus.term_counts import TermCounts, count_terms
