@@ -54,6 +54,19 @@ from typing import Literal
 import pandas as pd
 
 from lib import schema
+from lib.corpus.layout import (
+    APPLICATION_ID,
+    BASE_SQL,
+    DERIVED,
+    SQL_TYPES,
+    STORE_SCHEMA_VERSION,
+    UPGRADES,
+    analysis_columns,
+    analysis_ddl,
+    dumps_json,
+    exec_all,
+    insert_analysis,
+)
 from lib.errors import ArticleError, CoverageError
 from lib.text.importers import Item, Limits, collect_import_paths, import_path
 from lib.text.importers import import_files as read_upload
@@ -66,13 +79,6 @@ DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "coverage.sqlite"
 #: Seconds a writer waits for another writer before giving up. Writes are a
 #: batch of articles each (well under a second), so 30 s means something is stuck.
 BUSY_TIMEOUT_S = 30.0
-#: ``PRAGMA application_id`` of this application's stores ("BCV1"): a file
-#: without it is never written to, unless it is empty or a store of the
-#: layout before the mark existed (upgraded).
-APPLICATION_ID = 0x42435631
-#: Version of the store's own layout (``PRAGMA user_version``). 1 was the
-#: layout with analysis as JSON; 2 holds it as typed tables.
-STORE_SCHEMA_VERSION = 2
 #: Articles written per transaction during an import: one fsync per batch
 #: instead of per article, and no outcome waits long for its commit.
 COMMIT_EVERY = 64
@@ -93,40 +99,6 @@ Analyze = Callable[..., ArticleRows]
 Progress = Callable[[int, int, "Outcome"], None]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
-_SQL_TYPES = {schema.STR: "TEXT", schema.INT: "INTEGER", schema.FLOAT: "REAL", schema.BOOL: "INTEGER"}
-#: Columns rebuilt on load instead of stored twice: a sentence's text is a
-#: slice of its article's cleaned text.
-_DERIVED = {"sentences": ("text",)}
-
-_BASE_SQL = """
-CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS articles (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    article_id TEXT NOT NULL UNIQUE,
-    identity TEXT UNIQUE,
-    content_hash TEXT NOT NULL,
-    text TEXT NOT NULL,
-    file TEXT NOT NULL,
-    origin TEXT NOT NULL CHECK (origin IN ('seed', 'upload', 'cli')),
-    metadata TEXT NOT NULL DEFAULT '{}',
-    added_at TEXT NOT NULL,
-    hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)),
-    status TEXT NOT NULL DEFAULT 'ok',
-    error TEXT
-);
-CREATE INDEX IF NOT EXISTS articles_by_hash ON articles(content_hash);
-CREATE TABLE IF NOT EXISTS edits (
-    edit_id INTEGER PRIMARY KEY AUTOINCREMENT,
-    article_id TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
-    field TEXT NOT NULL CHECK (field IN ('date', 'source', 'dyad')),
-    value TEXT,
-    edited_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS edits_by_article ON edits(article_id, field, edit_id);
-"""
 
 
 class StoreError(CoverageError):
@@ -225,19 +197,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _json_default(value: object) -> object:
-    item = getattr(value, "item", None)  # numpy scalars
-    if callable(item):
-        return item()
-    if value is pd.NA:
-        return None
-    raise TypeError(f"cannot store a {type(value).__name__} in JSON")
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_default)
-
-
 def compute_fingerprint(articles: Iterable[tuple[str, str]], edits: dict[str, dict[str, str]], pipeline_version: str) -> str:
     """sha256 over sorted (article_id, content_hash), sorted effective edits and the pipeline version."""
     h = hashlib.sha256()
@@ -269,102 +228,6 @@ def check_edit(fld: str, value: str | None) -> str | None:
     if len(v) > MAX_SOURCE_CHARS:
         raise InvalidEditError(f"the source name is {len(v)} characters long; the limit is {MAX_SOURCE_CHARS}")
     return v
-
-
-# --- the typed analysis tables -------------------------------------------------------------
-
-
-def analysis_columns(name: str) -> list[str]:
-    """The stored columns of analysis table ``name`` (schema columns, less derived ones)."""
-    return [c for c in schema.TABLES[name] if c not in _DERIVED.get(name, ())]
-
-
-def _analysis_ddl(name: str) -> str:
-    cols = ", ".join(f'"{c}" {_SQL_TYPES[schema.TABLES[name][c]]}' for c in analysis_columns(name) if c != "article_id")
-    unique = ", UNIQUE (article_id, pipeline_version)" if name == "articles" else ""
-    return (
-        f"CREATE TABLE IF NOT EXISTS a_{name} (article_id TEXT NOT NULL, pipeline_version TEXT NOT NULL, {cols}{unique});\n"
-        f"CREATE INDEX IF NOT EXISTS a_{name}_key ON a_{name}(article_id, pipeline_version)"
-    )
-
-
-def _exec_all(con: sqlite3.Connection, sql: str) -> None:
-    """Run DDL statements one by one (``executescript`` would commit the open transaction)."""
-    for stmt in sql.split(";\n"):
-        if stmt.strip():
-            con.execute(stmt)
-
-
-def _sql_value(v: object) -> object:
-    if v is None or v is pd.NA:
-        return None
-    if isinstance(v, float) and v != v:  # NaN
-        return None
-    item = getattr(v, "item", None)  # numpy scalars
-    if callable(item):
-        return item()
-    if isinstance(v, dict | list):
-        return _dumps(v)
-    return v
-
-
-# --- upgrades ---------------------------------------------------------------------------------
-
-
-def _upgrade_1_to_2(con: sqlite3.Connection, pipeline_version: str) -> None:
-    """Layout 1 (analysis as JSON per article) → 2 (typed tables, ``seq``, ``identity``).
-
-    Articles keep their ids (edits point at them). Analysis made by the
-    current pipeline version is moved into the typed tables; older analysis
-    is dropped and redone when the store is next read.
-    """
-    con.execute(
-        "CREATE TABLE articles_v2 (seq INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL UNIQUE, identity TEXT UNIQUE,"
-        " content_hash TEXT NOT NULL, text TEXT NOT NULL, file TEXT NOT NULL,"
-        " origin TEXT NOT NULL CHECK (origin IN ('seed', 'upload', 'cli')), metadata TEXT NOT NULL DEFAULT '{}',"
-        " added_at TEXT NOT NULL, hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)), status TEXT NOT NULL DEFAULT 'ok', error TEXT)"
-    )
-    con.execute(
-        "INSERT INTO articles_v2 (article_id, content_hash, text, file, origin, metadata, added_at, hidden, status, error)"
-        " SELECT article_id, content_hash, text, file, origin, metadata, added_at, hidden, status, error FROM articles ORDER BY rowid"
-    )
-    con.execute("DROP TABLE articles")
-    con.execute("ALTER TABLE articles_v2 RENAME TO articles")
-    con.execute("CREATE INDEX IF NOT EXISTS articles_by_hash ON articles(content_hash)")
-    for name in schema.PER_ARTICLE_TABLES:
-        _exec_all(con, _analysis_ddl(name))
-    has_analysis = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'analysis'").fetchone()
-    if has_analysis:
-        found = con.execute(
-            "SELECT a.article_id, an.rows FROM articles a JOIN analysis an ON an.content_hash = a.content_hash AND an.pipeline_version = ?",
-            (pipeline_version,),
-        ).fetchall()
-        for aid, rows_json in found:
-            rows = json.loads(rows_json)
-            _insert_analysis(con, aid, rows, pipeline_version)
-            text = (rows.get("articles") or [{}])[0].get("text")
-            if text:
-                from lib.text.reading import text_identity
-
-                con.execute("UPDATE articles SET identity = ? WHERE article_id = ?", (text_identity(text), aid))
-        con.execute("DROP TABLE analysis")
-    con.execute("DELETE FROM meta WHERE key = 'store_schema'")
-
-
-#: Upgrades by the version they start from; each runs in the opening transaction.
-UPGRADES: dict[int, Callable[[sqlite3.Connection, str], None]] = {1: _upgrade_1_to_2}
-
-
-def _insert_analysis(con: sqlite3.Connection, article_id: str, rows: ArticleRows, pipeline_version: str) -> None:
-    for name in schema.PER_ARTICLE_TABLES:
-        con.execute(f"DELETE FROM a_{name} WHERE article_id = ? AND pipeline_version = ?", (article_id, pipeline_version))
-        part = rows.get(name) or []
-        if not part:
-            continue
-        cols = [c for c in analysis_columns(name) if c != "article_id"]
-        names = ", ".join(f'"{c}"' for c in cols)
-        sql = f"INSERT INTO a_{name} (article_id, pipeline_version, {names}) VALUES ({', '.join('?' * (len(cols) + 2))})"
-        con.executemany(sql, [(article_id, pipeline_version, *(_sql_value(r.get(c)) for c in cols)) for r in part])
 
 
 # --- the store ------------------------------------------------------------------------
@@ -471,12 +334,12 @@ class Store:
             if kind == "legacy":
                 for start in range(1, STORE_SCHEMA_VERSION):
                     UPGRADES[start](con, self.pipeline_version)
-            _exec_all(con, _BASE_SQL)
+            exec_all(con, BASE_SQL)
             for name in schema.PER_ARTICLE_TABLES:
-                _exec_all(con, _analysis_ddl(name))
+                exec_all(con, analysis_ddl(name))
             for name, missing in self._missing_columns(con).items():
                 for c in missing:
-                    con.execute(f'ALTER TABLE a_{name} ADD COLUMN "{c}" {_SQL_TYPES[schema.TABLES[name][c]]}')
+                    con.execute(f'ALTER TABLE a_{name} ADD COLUMN "{c}" {SQL_TYPES[schema.TABLES[name][c]]}')
             for key in ("generation", "layout"):
                 con.execute("INSERT OR IGNORE INTO meta VALUES (?, '0')", (key,))
             con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -755,7 +618,7 @@ class Store:
                 text,
                 item.file,
                 origin,
-                _dumps(item.metadata),
+                dumps_json(item.metadata),
                 _now(),
                 art.get("status") or "ok",
                 art.get("error"),
@@ -764,7 +627,7 @@ class Store:
         if cur.rowcount == 0:  # the same cleaned text is stored (maybe from another format, or another session just now)
             row = con.execute("SELECT file, hidden FROM articles WHERE identity = ? OR article_id = ?", (identity, identity)).fetchone()
             return _duplicate(item.file, identity, row[0], row[1])
-        _insert_analysis(con, identity, rows, self.pipeline_version)
+        insert_analysis(con, identity, rows, self.pipeline_version)
         status = art.get("status") or "ok"
         kind = "not_analysed" if status == "not_analysed" else "added"
         return Outcome(
@@ -827,7 +690,7 @@ class Store:
                 for part in rows.values():
                     for r in part:
                         r["article_id"] = art.article_id
-                _insert_analysis(con, art.article_id, rows, self.pipeline_version)
+                insert_analysis(con, art.article_id, rows, self.pipeline_version)
                 a = rows["articles"][0]
                 con.execute(
                     "UPDATE articles SET status = ?, error = ?, identity = COALESCE(identity, ?) WHERE article_id = ?",
@@ -961,7 +824,7 @@ class Store:
                 for a, b, e in zip(s["article_id"], s["start"], s["end"], strict=True)
             ]
         typed = {
-            name: schema.validate(name, df.assign(**{c: pd.NA for c in _DERIVED.get(name, ()) if c not in df.columns}))
+            name: schema.validate(name, df.assign(**{c: pd.NA for c in DERIVED.get(name, ()) if c not in df.columns}))
             for name, df in tables.items()
         }
         edit_rows = [{"article_id": a, "field": f, "value": val} for a, fs in edits.items() for f, val in fs.items()]
