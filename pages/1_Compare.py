@@ -74,12 +74,14 @@ for dyad in common.FOCAL_DYADS:
                     width="content",
                 )
 
-downloads.altair_chart(name="compare-articles", chart_obj=charts.article_compare_chart(summary.counts), theme=None)
-downloads.altair_chart(name="compare-tone", chart_obj=charts.tone_summary_chart(summary.tone), theme=None)
+downloads.altair_chart(name="compare-articles", chart_obj=downloads.spec_of(charts.article_compare_chart, summary.counts), theme=None)
+downloads.altair_chart(name="compare-tone", chart_obj=downloads.spec_of(charts.tone_summary_chart, summary.tone), theme=None)
 for lang in common.LANGUAGE_LABELS:
     if (view.tone_bins["language"] == lang).any():
         downloads.altair_chart(
-            name=f"compare-tone-distribution-{lang}", chart_obj=charts.tone_histogram(view.tone_bins, language=lang), theme=None
+            name=f"compare-tone-distribution-{lang}",
+            chart_obj=downloads.spec_of(charts.tone_histogram, view.tone_bins, language=lang),
+            theme=None,
         )
 
 entity = state.get_param("entity")
@@ -88,14 +90,20 @@ speaker = state.get_param("speaker")
 rates = view.entity_rates[~view.entity_rates["entity_id"].isin(common.DYAD_DEFINING_ENTITIES)]
 event = downloads.altair_chart(
     name="compare-entities",
-    chart_obj=charts.entity_compare_chart(rates, subtitle="The two countries of each relationship left out; click a bar for its sentences"),
+    chart_obj=downloads.spec_of(
+        charts.entity_compare_chart, rates, subtitle="The two countries of each relationship left out; click a bar for its sentences"
+    ),
     theme=None,
     on_select="rerun",
     key="compare.entities",
 )
 state.apply_selection(event, "entity_id", "entity", key="compare.entities")
 event = downloads.altair_chart(
-    name="compare-topics", chart_obj=charts.topic_compare_chart(view.topics.shares), theme=None, on_select="rerun", key="compare.topics"
+    name="compare-topics",
+    chart_obj=downloads.spec_of(charts.topic_compare_chart, view.topics.shares),
+    theme=None,
+    on_select="rerun",
+    key="compare.topics",
 )
 st.caption("Click a bar of either chart for the sentences behind it.")
 state.apply_selection(event, "topic_id", "topic", key="compare.topics")
@@ -124,7 +132,7 @@ with speakers_tab:
     else:
         event = downloads.altair_chart(
             name="compare-speakers",
-            chart_obj=charts.speaker_compare_chart(view.speakers.speakers),
+            chart_obj=downloads.spec_of(charts.speaker_compare_chart, view.speakers.speakers),
             theme=None,
             on_select="rerun",
             key="compare.speakers",
@@ -135,7 +143,9 @@ with countries_tab:
         st.info("No quotes found under these filters.")
     else:
         downloads.altair_chart(
-            name="compare-speaker-countries", chart_obj=charts.speaker_compare_chart(view.speakers.countries, by="country"), theme=None
+            name="compare-speaker-countries",
+            chart_obj=downloads.spec_of(charts.speaker_compare_chart, view.speakers.countries, by="country"),
+            theme=None,
         )
 if speaker:
     rows = data.speaker_quotes(filters, speaker)
@@ -177,7 +187,7 @@ for lang, tab in zip(common.LANGUAGE_LABELS, st.tabs(list(common.LANGUAGE_LABELS
         if isinstance(terms, str):
             st.info(terms)
         else:
-            downloads.altair_chart(name=f"compare-terms-{lang}", chart_obj=charts.term_compare_chart(terms), theme=None)
+            downloads.altair_chart(name=f"compare-terms-{lang}", chart_obj=downloads.spec_of(charts.term_compare_chart, terms), theme=None)
             st.caption(
                 "Words are compared by how much more often one side uses them than the other, allowing for chance "
                 "(technically: the z-score of a log-odds ratio with an informative Dirichlet prior, Monroe et al. 2008)."

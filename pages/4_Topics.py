@@ -28,7 +28,11 @@ if shares.empty or shares["n_sentences"].sum() == 0:
     st.info("No sentence of these articles is assigned a topic.")
 else:
     event = downloads.altair_chart(
-        name="topics-by-dyad", chart_obj=charts.topic_compare_chart(shares), theme=None, on_select="rerun", key="topics.chart"
+        name="topics-by-dyad",
+        chart_obj=downloads.spec_of(charts.topic_compare_chart, shares),
+        theme=None,
+        on_select="rerun",
+        key="topics.chart",
     )
     state.apply_selection(event, "topic_id", "topic", key="topics.chart")
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from lib import schema
-from lib.corpus import snapshot
+from lib.corpus import rollups, snapshot
 from lib.corpus.store import Store
 from lib.corpus.tables import LiveCorpus
 from lib.text.importers import Item
@@ -36,6 +36,14 @@ def _same(a, b) -> None:
     ta, tb = a.term_counts(), b.term_counts()
     assert list(ta.vocab) == list(tb.vocab) and list(ta.display) == list(tb.display)
     pd.testing.assert_frame_equal(ta.frame(), tb.frame())
+    for name in rollups.ARTICLE_SUMMARIES:
+        pd.testing.assert_frame_equal(a.article_summary(name), b.article_summary(name), obj=name, check_dtype=False)
+
+
+def _summaries_as_made(corpus) -> None:
+    """The corpus's kept summaries equal those made from its tables now."""
+    for name, make in rollups.ARTICLE_SUMMARIES.items():
+        pd.testing.assert_frame_equal(corpus.article_summary(name), make(corpus.tables), obj=name, check_dtype=False)
 
 
 def test_a_restart_reads_the_snapshot_and_gets_the_same_corpus(store):
@@ -47,6 +55,7 @@ def test_a_restart_reads_the_snapshot_and_gets_the_same_corpus(store):
     again = _live(Store(store.path))
     _same(again.current(), corpus)
     assert again.source == "snapshot"
+    assert set(again.current()._made) == set(rollups.ARTICLE_SUMMARIES)  # read with the corpus, not made again
 
 
 def test_a_write_to_the_store_makes_the_snapshot_unused_then_replaced(store):
@@ -72,6 +81,8 @@ def test_appended_articles_are_in_the_next_snapshot(store):
     store.import_items([Item("n.txt", text="US three and Turkey.")], origin="upload", analyze=FakeAnalyze())
     appended = live.current()
     assert live.source == "appended" and len(appended.articles) == 4
+    assert {"article_tone", "article_mentions"} <= set(appended._made)  # appended, not made again
+    _summaries_as_made(appended)
     live.wait_for_snapshot()
     restarted = _live(Store(store.path))
     _same(restarted.current(), appended)

@@ -210,9 +210,30 @@ def display_frame(data: pd.DataFrame, column_config: dict | None = None, *, left
 # --- drop-in wrappers: draw, then offer the downloads ------------------------------------------
 
 
+#: Chart specs kept (``spec_of``): every chart of a few filter combinations for a handful of users.
+CHART_CACHE_ENTRIES = 256
+
+
+@st.cache_data(show_spinner=False, max_entries=CHART_CACHE_ENTRIES)
+def _spec(builder: str, args: tuple, kwargs: dict) -> dict:
+    from lib.output import charts
+
+    # The builders' specs are validated against the Vega-Lite schema by the chart tests; validating
+    # again on every draw costs more than building them.
+    return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+
+
+def spec_of(builder: Callable, *args, **kwargs) -> dict:
+    """The Vega-Lite spec of ``builder(*args, **kwargs)`` (a ``lib.output.charts`` function),
+    made once per distinct input and reused by every session and rerun: a second
+    visitor, or a filter seen before, draws the same charts without building them."""
+    return _spec(builder.__name__, args, kwargs)
+
+
 def altair_chart(chart_obj, *, name: str, **kwargs):
-    """``st.altair_chart`` followed by PNG/SVG buttons; returns what ``st.altair_chart`` returns."""
-    event = st.altair_chart(chart_obj, **kwargs)
+    """The chart (an Altair chart, or a spec from ``spec_of``) followed by PNG/SVG buttons;
+    returns what ``st.altair_chart`` returns."""
+    event = st.vega_lite_chart(spec=chart_obj, **kwargs) if isinstance(chart_obj, dict) else st.altair_chart(chart_obj, **kwargs)
     chart(chart_obj, name=name, key=f"dl.{name}")
     return event
 

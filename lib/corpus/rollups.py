@@ -3,17 +3,38 @@
 Per-article roll-ups (entity tone, topic shares) can be computed for a batch
 of new articles and appended; the entities table is corpus-wide (the
 gazetteer plus the names models found) and is rebuilt from all mentions.
+
+The *article summaries* (``ARTICLE_SUMMARIES``: ``article_tone``,
+``article_mentions``, ``article_quotes``) hold, per article, everything the
+comparison views sum: its scored sentences, tone sums and tone histogram,
+its mentions per entity and written form, its quotes per speaker and
+country. A filter then sums a few rows per article instead of re-filtering
+every sentence and mention of the corpus; each is exact (tests compare the
+views computed both ways).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
+import numpy as np
 import pandas as pd
 
 from lib import schema
 from lib.analysis.topics import topic_shares
 from lib.errors import SchemaError
 
-__all__ = ["apply_edits", "entities_table", "entity_tone", "topic_shares"]
+__all__ = [
+    "ARTICLE_SUMMARIES",
+    "apply_edits",
+    "article_mentions",
+    "article_quotes",
+    "article_tone",
+    "entities_table",
+    "entity_tone",
+    "quote_rows",
+    "topic_shares",
+]
 
 _KEYS = ["article_id", "sentence_id"]
 
@@ -108,3 +129,100 @@ def apply_edits(articles: pd.DataFrame, edits: pd.DataFrame) -> pd.DataFrame:
         out.loc[differs, "dyad_reason"] = "set by user to " + new[differs] + "; computed: " + out.loc[differs, "dyad_reason"].fillna("")
         out.loc[set_here, "dyad"] = new[set_here]
     return out
+
+
+# --- article summaries ------------------------------------------------------------------
+
+#: Width of a tone histogram bin: ten bins over −1..+1.
+TONE_BIN = 0.2
+N_TONE_BINS = round(2 / TONE_BIN)
+TONE_BIN_COLUMNS = [f"tone_bin_{i}" for i in range(N_TONE_BINS)]
+ARTICLE_TONE_COLUMNS = ["article_id", "n_sentences", "n_scored", "tone_sum", "tone_sq", "tone_methods", *TONE_BIN_COLUMNS]
+
+
+def tone_bin_index(tone: np.ndarray, *, step: float = TONE_BIN) -> np.ndarray:
+    """The histogram bin (0 … 2/step − 1) of each tone in −1..+1."""
+    n_bins = round(2 / step)
+    # the small epsilon puts a tone on a bin edge (0.2) in the bin it starts,
+    # despite 1.2 / 0.2 = 5.999… in floating point
+    return np.clip(np.floor((np.asarray(tone, dtype=float) + 1) / step + 1e-9), 0, n_bins - 1).astype(int)
+
+
+def article_tone(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Per article with sentences: how many, how many scored, their tone sum and sum of
+    squares, the tone methods used (comma-joined), and the scored sentences per tone bin
+    (``TONE_BIN_COLUMNS``)."""
+    _require(sentences, "sentences", ["article_id", "tone"])
+    s = sentences[["article_id", "tone", *(["tone_method"] if "tone_method" in sentences.columns else [])]]
+    aid = s["article_id"].astype("string")
+    tone = pd.to_numeric(s["tone"], errors="coerce").astype("float64").to_numpy()
+    scored = ~np.isnan(tone)
+    codes, ids = pd.factorize(aid, sort=True)
+    n = len(ids)
+    out = pd.DataFrame({"article_id": pd.array(ids, dtype="string")})
+    out["n_sentences"] = np.bincount(codes, minlength=n).astype("int64")
+    out["n_scored"] = np.bincount(codes[scored], minlength=n).astype("int64")
+    t = tone[scored]
+    out["tone_sum"] = np.bincount(codes[scored], weights=t, minlength=n)
+    out["tone_sq"] = np.bincount(codes[scored], weights=t * t, minlength=n)
+    if "tone_method" in s.columns:
+        m = pd.DataFrame({"article_id": aid, "m": s["tone_method"].astype("string")}).dropna().drop_duplicates()
+        joined = m.sort_values("m").groupby("article_id")["m"].agg(", ".join)
+        out["tone_methods"] = out["article_id"].map(joined).astype("string")
+    else:
+        out["tone_methods"] = pd.array([pd.NA] * n, dtype="string")
+    bins = np.zeros((n, N_TONE_BINS), dtype="int64")
+    np.add.at(bins, (codes[scored], tone_bin_index(t)), 1)
+    for i, col in enumerate(TONE_BIN_COLUMNS):
+        out[col] = bins[:, i]
+    return out[ARTICLE_TONE_COLUMNS]
+
+
+def article_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Per article, entity and written form (and the type it was found as): the mentions (``n``)."""
+    cols = ["article_id", "entity_id", "surface", "type", "n"]
+    if mentions.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "n" else "string") for c in cols})
+    m = mentions[["article_id", "entity_id", "surface", "type"]].dropna(subset=["article_id", "entity_id"])
+    out = m.groupby(["article_id", "entity_id", "surface", "type"], dropna=False, sort=False, observed=True).size()
+    return out.rename("n").reset_index()[cols]
+
+
+#: The speaker group of every anonymous quote, and the country of a quote whose text states none.
+ANONYMOUS = "anonymous source"
+UNKNOWN_COUNTRY = "(country not stated)"
+
+
+def quote_rows(quotes: pd.DataFrame, entities: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Quotes with ``speaker_label`` and ``country``: a speaker resolved to an
+    entity is named by the entity ("the defence minister", "Akar" → Hulusi
+    Akar), so one person is one group; anonymous speakers are ANONYMOUS."""
+    q = quotes.copy()
+    anon = q["anonymous"].fillna(False).astype(bool)
+    q["speaker_label"] = q["speaker"].astype("string").fillna("(unnamed)")
+    if entities is not None and "speaker_entity_id" in q.columns:
+        names = entities.drop_duplicates("entity_id").set_index("entity_id")["name_en"].dropna()
+        resolved = q["speaker_entity_id"].map(names)
+        q["speaker_label"] = resolved.fillna(q["speaker_label"]).astype("string")
+    q.loc[anon, "speaker_label"] = ANONYMOUS
+    q["country"] = q["affiliation"].astype("string").fillna(UNKNOWN_COUNTRY)
+    q.loc[q["country"].str.strip() == "", "country"] = UNKNOWN_COUNTRY
+    return q
+
+
+def article_quotes(quotes: pd.DataFrame, entities: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per article, speaker group (``quote_rows``), country and anonymity: the quotes (``n``)."""
+    cols = ["article_id", "speaker_label", "country", "anonymous", "n"]
+    slim = quotes[[c for c in ("article_id", "speaker", "speaker_entity_id", "affiliation", "anonymous") if c in quotes.columns]]
+    q = quote_rows(slim, entities)
+    q["anonymous"] = q["anonymous"].fillna(False).astype(bool)
+    out = q.groupby(["article_id", "speaker_label", "country", "anonymous"], sort=False, observed=True).size()
+    return out.rename("n").reset_index()[cols]
+
+
+#: The article summaries of a corpus (name → how it is made from the corpus's tables).
+ARTICLE_SUMMARIES: dict[str, Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame]] = {
+    "article_tone": lambda t: article_tone(t["sentences"]),
+    "article_mentions": lambda t: article_mentions(t["mentions"]),
+    "article_quotes": lambda t: article_quotes(t["quotes"], t["entities"]),
+}

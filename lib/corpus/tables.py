@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +34,35 @@ if TYPE_CHECKING:  # the pipeline (and its models' code) is imported only when s
 log = logging.getLogger(__name__)
 
 
+class _Filtered(Mapping):
+    """Tables of a source mapping restricted to some articles, each filtered on first use
+    (a view that reads the article summaries never filters the sentences)."""
+
+    def __init__(self, source: Callable[[str], pd.DataFrame], names: Iterable[str], keep: list[str]) -> None:
+        self._source = source
+        self._names = list(names)
+        self._keep = keep
+        self._done: dict[str, pd.DataFrame] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._names:
+            raise KeyError(name)
+        with self._lock:
+            if name not in self._done:
+                df = self._source(name)
+                self._done[name] = (
+                    df[schema.isin(df["article_id"], self._keep)].reset_index(drop=True) if "article_id" in df.columns else df
+                )
+            return self._done[name]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 @dataclass(frozen=True)
 class Corpus:
     """Every table of an analysed corpus, each checked against ``lib.schema``.
@@ -41,11 +70,16 @@ class Corpus:
     ``term_counts()`` — every article's terms, for the distinguishing-terms
     view — is counted on first use and kept with the corpus (or given when
     it is known: a snapshot, or old counts plus those of appended articles).
+    ``article_summary(name)`` is one of the article summaries
+    (``rollups.ARTICLE_SUMMARIES``), made on first use and kept. A subset
+    filters a table, or a summary, only when it is first read.
     """
 
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     _terms: list = field(default_factory=list, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+    _summaries: Mapping[str, pd.DataFrame] | None = field(default=None, compare=False, repr=False)
+    _made: dict = field(default_factory=dict, compare=False, repr=False)
 
     def term_counts(self) -> TermCounts:
         """The term counts of every article (``lib.corpus.term_counts``), counted once."""
@@ -56,6 +90,15 @@ class Corpus:
 
     def has_term_counts(self) -> bool:
         return bool(self._terms)
+
+    def article_summary(self, name: str) -> pd.DataFrame:
+        """The article summary ``name`` of this corpus (``rollups.ARTICLE_SUMMARIES``)."""
+        if self._summaries is not None:
+            return self._summaries[name]
+        with self._lock:
+            if name not in self._made:
+                self._made[name] = rollups.ARTICLE_SUMMARIES[name](self.tables)
+            return self._made[name]
 
     def relabelled(self, tables: dict[str, pd.DataFrame]) -> Corpus:
         """This corpus with its entities relabelled (``lib.corpus.curation``): the
@@ -74,10 +117,11 @@ class Corpus:
         keep = set(article_ids)
         if keep >= set(self.articles["article_id"]):  # nothing filtered out: the same corpus, not a copy
             return self
-        out = {}
-        for name, df in self.tables.items():
-            out[name] = df[schema.isin(df["article_id"], keep)].reset_index(drop=True) if "article_id" in df.columns else df
-        return Corpus(out)
+        ids = list(keep)
+        return Corpus(
+            _Filtered(self.tables.__getitem__, self.tables, ids),
+            _summaries=_Filtered(self.article_summary, rollups.ARTICLE_SUMMARIES, ids),
+        )
 
 
 def finish(tables: dict[str, pd.DataFrame], *, gazetteer_table: pd.DataFrame, taxonomy_table: pd.DataFrame) -> Corpus:
@@ -165,6 +209,10 @@ def _concat(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return table.combine_chunks().to_pandas()
 
 
+def _append_rows(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    return new if old.empty else old if new.empty else _concat(old, new)
+
+
 class LiveCorpus:
     """The store's corpus, held once in memory and kept current cheaply.
 
@@ -222,7 +270,8 @@ class LiveCorpus:
             if got is not None:
                 tables, _ = got
                 counts = TermCounts.from_tables({n: tables.pop(n) for n in TERM_TABLES})
-                self._corpus = Corpus(tables, [counts])
+                made = {n: tables.pop(n) for n in rollups.ARTICLE_SUMMARIES if n in tables}  # older snapshots have none
+                self._corpus = Corpus(tables, [counts], _made=made)
                 self._state = (gen, layout, max_seq)
                 self.source = "snapshot"
                 return
@@ -234,7 +283,7 @@ class LiveCorpus:
 
     def _save_later(self) -> None:
         """Write the current corpus's snapshot in the background (its term counts
-        are counted there if no view has asked for them yet)."""
+        and article summaries are made there if no view has asked for them yet)."""
         if not self.snapshots or self.store.is_temporary:
             return
         corpus, (gen, layout, max_seq) = self._corpus, self._state
@@ -243,7 +292,8 @@ class LiveCorpus:
 
         def save() -> None:
             try:
-                tables = {**corpus.tables, **corpus.term_counts().to_tables()}
+                summaries = {n: corpus.article_summary(n) for n in rollups.ARTICLE_SUMMARIES}  # made here if no view has yet
+                tables = {**corpus.tables, **corpus.term_counts().to_tables(), **summaries}
                 snapshot.write(self.store.path, key, tables, generation=gen, layout=layout, max_seq=max_seq)
             except Exception:  # a cache: never let it break the dashboard
                 log.exception("corpus snapshot not written")
@@ -269,13 +319,20 @@ class LiveCorpus:
         added["entity_tone"] = rollups.entity_tone(added["mentions"], added["sentences"])
         added["topics"] = rollups.topic_shares(added["sentence_topics"], added["sentences"])
         for name, df in added.items():
-            tables[name] = df if old[name].empty else old[name] if df.empty else _concat(old[name], df)
+            tables[name] = _append_rows(old[name], df)
         tables["entities"] = rollups.entities_table(tables["mentions"], gazetteer_table=self._gaz)
         tables["topics_taxonomy"] = old["topics_taxonomy"]
         counted = []
         if self._corpus.has_term_counts():  # count the new articles' terms only
             counted = [self._corpus.term_counts().concat(count_terms(added["sentences"], added["articles"], added["mentions"]))]
-        self._corpus = Corpus(tables, counted)
+        # The summaries of articles are appended too; the quotes' is made again, as
+        # the entities table (and so a speaker's name) may have changed.
+        made = {
+            n: _append_rows(self._corpus._made[n], rollups.ARTICLE_SUMMARIES[n](added))
+            for n in ("article_tone", "article_mentions")
+            if n in self._corpus._made
+        }
+        self._corpus = Corpus(tables, counted, _made=made)
         self._state = (new.generation, new.layout, new.max_seq)
         self.source = "appended"
         self._save_later()

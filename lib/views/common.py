@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lib.corpus import rollups
 from lib.schema import isin
 
 # --- dyads ----------------------------------------------------------------------------
@@ -129,6 +130,13 @@ def source_options(articles: pd.DataFrame) -> list[str]:
 def focal_articles(articles: pd.DataFrame) -> pd.DataFrame:
     """Analysed articles of the two compared dyads."""
     return articles[(articles["status"] == "ok") & articles["dyad"].isin(FOCAL_DYADS)]
+
+
+def article_summary(corpus, name: str) -> pd.DataFrame:
+    """The article summary ``name`` (``rollups.ARTICLE_SUMMARIES``) of ``corpus``: the
+    one a ``Corpus`` keeps (and filters for a subset), else made from the tables."""
+    keep = getattr(corpus, "article_summary", None)
+    return keep(name) if callable(keep) else rollups.ARTICLE_SUMMARIES[name](corpus)
 
 
 # --- intervals ----------------------------------------------------------------------------
@@ -339,13 +347,15 @@ def dyad_differences(
     key: str,
     value: str,
     denominator: pd.Series,
+    count: str | None = None,
     scale: float = 1.0,
     seed: int = 0,
 ) -> pd.DataFrame:
     """DIFF_COLUMNS per ``key`` of ``rates`` (item × dyad rows of ``value``), from per-article counts.
 
     ``rows`` are the long rows counted (one per mention, quote, topic
-    sentence…, with ``article_id`` and ``key``), ``articles`` the compared
+    sentence…, with ``article_id`` and ``key``; or, given ``count``, rows
+    that carry how many each stands for, as the article summaries do), ``articles`` the compared
     articles (``article_id``, ``dyad``), ``denominator`` each article's
     denominator by article id (words, sentences, quotes), so that
     ``scale`` × counts / denominator pooled over a side is ``value``. Only
@@ -357,7 +367,7 @@ def dyad_differences(
     num, den = {}, {}
     for d in FOCAL_DYADS:
         ids = articles.loc[articles["dyad"] == d, "article_id"].tolist()
-        num[d] = per_article_matrix(rows, article_ids=ids, keys=items, key=key) * scale
+        num[d] = per_article_matrix(rows, article_ids=ids, keys=items, key=key, value=count) * scale
         den[d] = denominator.reindex(ids).fillna(0).to_numpy(dtype=float)
     a, b = FOCAL_DYADS
     diff = difference_intervals(num[a], den[a], num[b], den[b], seed=seed).assign(**{key: items})

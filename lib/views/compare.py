@@ -13,13 +13,13 @@ from functools import partial
 
 import pandas as pd
 
-from lib.views.common import DYAD_DEFINING_ENTITIES, difference_table
+from lib.views.common import DYAD_DEFINING_ENTITIES, article_summary, difference_table
 from lib.views.entities import entity_rates
 from lib.views.findings import Finding, findings
 from lib.views.speakers import SpeakersView, speakers_view
 from lib.views.summary import SummaryView, summary_view
 from lib.views.terms import TermsView, terms_view
-from lib.views.tone import sentence_tone_values, tone_bins
+from lib.views.tone import tone_bins_of
 from lib.views.topics import TopicsView, topics_view
 
 
@@ -69,6 +69,11 @@ def differences_tables(
     }
 
 
+#: The article columns the comparison reads: filtering a few columns instead of the whole
+#: articles table (titles, reasons, files… each an Arrow array) is most of a large corpus's time.
+VIEW_ARTICLE_COLUMNS = ["article_id", "status", "dyad", "language", "n_words", "source", "share_negative", "share_positive"]
+
+
 def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> CompareView:
     """The Compare view of ``corpus`` (any mapping of table name → table).
 
@@ -76,15 +81,16 @@ def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> Co
     (they are the slowest part: the page computes them from per-article
     counts shared across filters).
     """
-    a, s = corpus["articles"], corpus["sentences"]
-    summary = summary_view(a, s, seed=seed)
-    topics = topics_view(corpus, seed=seed)
-    rates = entity_rates(a, corpus["mentions"], corpus["entity_tone"], corpus["entities"], seed=seed)
-    speakers = speakers_view(corpus, seed=seed)
+    a, tone = corpus["articles"][VIEW_ARTICLE_COLUMNS], article_summary(corpus, "article_tone")
+    summary = summary_view(a, None, seed=seed, article_tone=tone)
+    topics = topics_view(corpus, seed=seed, articles=a)
+    mentions = article_summary(corpus, "article_mentions")
+    rates = entity_rates(a, mentions, corpus["entity_tone"], corpus["entities"], seed=seed, counted=True)
+    speakers = speakers_view(corpus, seed=seed, articles=a)
     terms = terms if terms is not None else terms_view(corpus)
     return CompareView(
         summary=summary,
-        tone_bins=tone_bins(sentence_tone_values(a, s)),
+        tone_bins=tone_bins_of(a, tone),
         entity_rates=rates,
         topics=topics,
         speakers=speakers,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from lib.corpus import rollups
 from lib.views.common import (
     DIFF_COLUMNS,
     DYAD_DEFINING_ENTITIES,
@@ -19,6 +20,7 @@ from lib.views.common import (
     EVIDENCE_COLUMNS,
     FOCAL_DYADS,
     LANGUAGE_LABELS,
+    article_summary,
     dyad_differences,
     entity_names,
     focal_articles,
@@ -69,8 +71,13 @@ def entity_rates(
     top: int | None = None,
     exclude: Iterable[str] = (),
     seed: int = 0,
+    counted: bool = False,
 ) -> pd.DataFrame:
     """Entity × dyad: mentions, per 1,000 words, share of articles, tone toward it.
+
+    ``mentions`` are the mention rows, or (``counted``) the articles' mention
+    summary (``rollups.article_mentions``: a count ``n`` per article, entity
+    and written form), which gives the same table.
 
     ``per_1000_words`` is the entity's mentions over all words of the dyad's
     articles × 1,000; ``tone_en``/``tone_ar`` are the mean tone of the
@@ -107,10 +114,12 @@ def entity_rates(
     words = arts.groupby("dyad")["n_words"].sum().reindex(FOCAL_DYADS).fillna(0).astype(float)
     n_arts = arts.groupby("dyad").size().reindex(FOCAL_DYADS).fillna(0).astype(int)
     excluded = set(exclude)
+    if not counted:
+        mentions = rollups.article_mentions(mentions[isin(mentions["article_id"], dyad_of.index)])
     keep = isin(mentions["article_id"], dyad_of.index) & ~isin(mentions["entity_id"], excluded)
-    m = mentions.loc[keep, ["article_id", "entity_id", "surface", "type"]]
+    m = mentions.loc[keep, ["article_id", "entity_id", "surface", "type", "n"]]
     m["dyad"] = m["article_id"].map(dyad_of)
-    counts = m.groupby(["dyad", "entity_id"]).agg(n_mentions=("entity_id", "size"), n_articles=("article_id", "nunique"))
+    counts = m.groupby(["dyad", "entity_id"]).agg(n_mentions=("n", "sum"), n_articles=("article_id", "nunique"))
     lt = entity_tone_by_language(arts, entity_tone, entities)
     tone = lt.pivot_table(index=["dyad", "entity_id"], columns="language", values=["tone", "n_tone_sentences"], aggfunc="first")
     tone.columns = [f"{m}_{lang}" for m, lang in tone.columns]
@@ -130,7 +139,7 @@ def entity_rates(
     w = out["dyad"].map(words)
     out["per_1000_words"] = (out["n_mentions"] / w.where(w > 0) * 1000).astype(float)
     names = entity_names(entities)
-    by_form = m.groupby(["entity_id", "surface"]).size().rename("n").reset_index()
+    by_form = m.groupby(["entity_id", "surface"])["n"].sum().reset_index()
     surface = (  # each entity's most frequent written form (ties: alphabetical)
         by_form.sort_values(["entity_id", "n", "surface"], ascending=[True, False, True])
         .drop_duplicates("entity_id")
@@ -145,7 +154,7 @@ def entity_rates(
         best = best[best["n_mentions"] > 0]
         out = out[out["entity_id"].isin(set(best["entity_id"]))]
     words_of = arts.set_index("article_id")["n_words"].astype(float)
-    diff = dyad_differences(m, arts, out, key="entity_id", value="per_1000_words", denominator=words_of, scale=1000, seed=seed)
+    diff = dyad_differences(m, arts, out, key="entity_id", value="per_1000_words", count="n", denominator=words_of, scale=1000, seed=seed)
     out = out.merge(diff, on="entity_id", how="left")
     return out.sort_values(["dyad", "per_1000_words", "name"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
@@ -265,7 +274,7 @@ class EntitiesView:
 def entities_view(corpus) -> EntitiesView:
     """The Entities page's view of ``corpus`` (any mapping of table name → table)."""
     a = corpus["articles"]
-    rates = entity_rates(a, corpus["mentions"], corpus["entity_tone"], corpus["entities"])
+    rates = entity_rates(a, article_summary(corpus, "article_mentions"), corpus["entity_tone"], corpus["entities"], counted=True)
     return EntitiesView(
         n_focal=len(focal_articles(a)),
         rates=rates,

@@ -7,35 +7,20 @@ from typing import Literal
 
 import pandas as pd
 
+from lib.corpus import rollups
 from lib.views.common import (
     DIFF_COLUMNS,
     DYAD_LABELS,
     FOCAL_DYADS,
+    article_summary,
     dyad_differences,
     entity_names,
     focal_articles,
     isin,
 )
 
-ANONYMOUS = "anonymous source"
-UNKNOWN_COUNTRY = "(country not stated)"
-
-
-def _quote_rows(quotes: pd.DataFrame, entities: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Quotes with ``speaker_label`` and ``country``: a speaker resolved to an
-    entity is named by the entity ("the defence minister", "Akar" → Hulusi
-    Akar), so one person is one group."""
-    q = quotes.copy()
-    anon = q["anonymous"].fillna(False).astype(bool)
-    q["speaker_label"] = q["speaker"].astype("string").fillna("(unnamed)")
-    if entities is not None and "speaker_entity_id" in q.columns:
-        names = entity_names(entities)["name_en"].dropna()
-        resolved = q["speaker_entity_id"].map(names)
-        q["speaker_label"] = resolved.fillna(q["speaker_label"]).astype("string")
-    q.loc[anon, "speaker_label"] = ANONYMOUS
-    q["country"] = q["affiliation"].astype("string").fillna(UNKNOWN_COUNTRY)
-    q.loc[q["country"].str.strip() == "", "country"] = UNKNOWN_COUNTRY
-    return q
+ANONYMOUS = rollups.ANONYMOUS
+UNKNOWN_COUNTRY = rollups.UNKNOWN_COUNTRY
 
 
 def speakers_by_dyad(
@@ -45,8 +30,13 @@ def speakers_by_dyad(
     *,
     by: Literal["speaker", "country"] = "speaker",
     seed: int = 0,
+    counted: bool = False,
 ) -> pd.DataFrame:
     """Quotes per dyad grouped by speaker, or by the speaker's country.
+
+    ``quotes`` are the quote rows, or (``counted``) the articles' quote
+    summary (``rollups.article_quotes``: a count ``n`` per article, speaker
+    group, country and anonymity), which gives the same table.
 
     Anonymous speakers are one group, ``"anonymous source"``, in the speaker
     view; in the country view they count under the country the text gives
@@ -61,19 +51,17 @@ def speakers_by_dyad(
     cols = ["dyad", "dyad_label", "group", "group_label", "n_quotes", "n_anonymous", "share", "n_articles", "dyad_quotes", *DIFF_COLUMNS]
     arts = focal_articles(articles)
     dyad_of = arts.set_index("article_id")["dyad"]
-    q = _quote_rows(quotes[isin(quotes["article_id"], dyad_of.index)], entities)
+    q = quotes[isin(quotes["article_id"], dyad_of.index)]
+    q = q if counted else rollups.article_quotes(q, entities)
     if q.empty:
         return pd.DataFrame(columns=cols)
-    q["dyad"] = q["article_id"].map(dyad_of)
-    q["anon"] = q["anonymous"].fillna(False).astype(bool).astype(int)
+    q = q.assign(dyad=q["article_id"].map(dyad_of), anon=q["anonymous"].astype(int) * q["n"])
     key = "speaker_label" if by == "speaker" else "country"
     out = (
-        q.groupby(["dyad", key])
-        .agg(n_quotes=("article_id", "size"), n_anonymous=("anon", "sum"), n_articles=("article_id", "nunique"))
-        .reset_index()
+        q.groupby(["dyad", key]).agg(n_quotes=("n", "sum"), n_anonymous=("anon", "sum"), n_articles=("article_id", "nunique")).reset_index()
     )
     out = out.rename(columns={key: "group"})
-    totals = q.groupby("dyad").size()
+    totals = q.groupby("dyad")["n"].sum()
     out["dyad_quotes"] = out["dyad"].map(totals).astype(int)
     out["share"] = out["n_quotes"] / out["dyad_quotes"]
     if by == "country":
@@ -83,7 +71,7 @@ def speakers_by_dyad(
         out["group_label"] = out["group"].astype(str)
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
     q = q.rename(columns={key: "group"})
-    diff = dyad_differences(q, arts, out, key="group", value="share", denominator=q.groupby("article_id").size(), seed=seed)
+    diff = dyad_differences(q, arts, out, key="group", value="share", count="n", denominator=q.groupby("article_id")["n"].sum(), seed=seed)
     out = out.merge(diff, on="group", how="left")
     return out.sort_values(["dyad", "n_quotes", "group_label"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
@@ -97,7 +85,7 @@ def speaker_quotes(
     entities: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The quotes behind a speaker or a speaker's country count (pass ``entities`` as to speakers_by_dyad)."""
-    q = _quote_rows(quotes, entities)
+    q = rollups.quote_rows(quotes, entities)
     if speaker is not None:
         q = q[q["speaker_label"] == speaker]
     if country is not None:
@@ -125,8 +113,12 @@ class SpeakersView:
         return out
 
 
-def speakers_view(corpus, *, seed: int = 0) -> SpeakersView:
-    a, q, e = corpus["articles"], corpus["quotes"], corpus["entities"]
+def speakers_view(corpus, *, seed: int = 0, articles: pd.DataFrame | None = None) -> SpeakersView:
+    """Quotes per side by speaker and by country (``articles`` may give the corpus's
+    articles table, or the columns of it the view reads)."""
+    a = corpus["articles"] if articles is None else articles
+    q, e = article_summary(corpus, "article_quotes"), corpus["entities"]
     return SpeakersView(
-        speakers=speakers_by_dyad(a, q, e, by="speaker", seed=seed), countries=speakers_by_dyad(a, q, e, by="country", seed=seed)
+        speakers=speakers_by_dyad(a, q, e, by="speaker", seed=seed, counted=True),
+        countries=speakers_by_dyad(a, q, e, by="country", seed=seed, counted=True),
     )

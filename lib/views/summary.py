@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from lib.corpus import rollups
 from lib.views.common import (
     DIFF_COLUMNS,
     DYAD_LABELS,
@@ -44,15 +45,6 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def _sentence_stats(sentences: pd.DataFrame) -> pd.DataFrame:
-    """Per article: number of scored sentences, their tone sum and sum of squares."""
-    s = sentences[["article_id", "tone"]].copy()
-    s["tone"] = s["tone"].astype("Float64")
-    s = s[s["tone"].notna()]
-    s["tone_sq"] = s["tone"] ** 2
-    return s.groupby("article_id").agg(n_scored=("tone", "size"), tone_sum=("tone", "sum"), tone_sq=("tone_sq", "sum"))
-
-
 def languages_present(articles: pd.DataFrame) -> list[str]:
     """The scored languages of the compared articles, in LANGUAGE_LABELS order (English, Arabic)."""
     present = set(focal_articles(articles)["language"].dropna().astype(str))
@@ -60,8 +52,16 @@ def languages_present(articles: pd.DataFrame) -> list[str]:
 
 
 def dyad_summary(articles: pd.DataFrame, sentences: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
+    """One row per compared dyad and language: articles, sentences, tone and its spread
+    (``tone_summary`` of the sentences' article summary)."""
+    arts = focal_articles(articles)
+    return tone_summary(articles, rollups.article_tone(sentences[isin(sentences["article_id"], arts["article_id"])]), seed=seed)
+
+
+def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     """One row per compared dyad and language: articles, sentences, tone and its spread.
 
+    ``article_tone`` is the articles' tone summary (``rollups.article_tone``).
     Rows come in a fixed order (dyads as FOCAL_DYADS, languages as
     LANGUAGE_LABELS) for every language either dyad has, so both sides show
     the same rows. ``tone`` is the mean tone of the scored sentences (−1..1),
@@ -75,18 +75,12 @@ def dyad_summary(articles: pd.DataFrame, sentences: pd.DataFrame, *, seed: int =
     side (``common.difference_intervals``).
     """
     arts = focal_articles(articles).set_index("article_id")
-    # Only the columns needed, before filtering: sentences carry their text.
-    stats = _sentence_stats(sentences.loc[isin(sentences["article_id"], arts.index), ["article_id", "tone"]])
+    stats = article_tone.set_index("article_id")[["n_scored", "tone_sum", "tone_sq", "tone_methods"]]
     arts = arts.join(stats, how="left")
     arts["n_scored"] = arts["n_scored"].fillna(0)
-    method = (
-        sentences[["article_id", "tone_method"]]
-        .dropna(subset=["tone_method"])
-        .drop_duplicates()
-        .merge(arts[["language"]].reset_index(), on="article_id")
-        .groupby("language")["tone_method"]
-        .agg(lambda s: ", ".join(sorted(set(s.astype(str)))))
-    )
+    arts.loc[arts["n_scored"] == 0, ["tone_sum", "tone_sq"]] = float("nan")
+    used = arts["tone_methods"].dropna().str.split(", ").explode()
+    method = used.groupby(arts.loc[used.index, "language"]).agg(lambda s: ", ".join(sorted(set(s.astype(str)))))
     rows = []
     for d in FOCAL_DYADS:
         for lang in languages_present(articles):
@@ -185,14 +179,17 @@ class SummaryView:
         return self.volume.set_index("dyad").loc[dyad]
 
 
-def summary_view(articles: pd.DataFrame, sentences: pd.DataFrame, *, seed: int = 0) -> SummaryView:
-    """Counts and per-language tone of the two relationships."""
+def summary_view(
+    articles: pd.DataFrame, sentences: pd.DataFrame | None, *, seed: int = 0, article_tone: pd.DataFrame | None = None
+) -> SummaryView:
+    """Counts and per-language tone of the two relationships (from ``article_tone``, the
+    articles' tone summary, when given; else from ``sentences``)."""
     ok = articles["status"] == "ok"
     return SummaryView(
         n_articles=len(articles),
         n_focal=len(focal_articles(articles)),
         n_both=int(((articles["dyad"] == "both") & ok).sum()),
         volume=dyad_volume(articles),
-        tone=dyad_summary(articles, sentences, seed=seed),
+        tone=dyad_summary(articles, sentences, seed=seed) if article_tone is None else tone_summary(articles, article_tone, seed=seed),
         counts=article_counts(articles),
     )

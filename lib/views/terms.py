@@ -84,7 +84,7 @@ class TooFewForTerms(ValueError):
 
 
 def distinguishing_terms(
-    sentences: pd.DataFrame,
+    sentences: pd.DataFrame | None,
     articles: pd.DataFrame,
     *,
     language: Literal["en", "ar"],
@@ -297,9 +297,10 @@ class TermsView:
 def terms_view(corpus, *, counts: TermCounts | None = None) -> TermsView:
     """Distinguishing terms of ``corpus`` in every language (``counts``: ``count_terms`` of a superset)."""
     out: dict = {}
+    sentences = corpus["sentences"] if counts is None else None  # given counts, no sentence is read
     for lang in LANGUAGE_LABELS:
         try:
-            out[lang] = distinguishing_terms(corpus["sentences"], corpus["articles"], language=lang, counts=counts)
+            out[lang] = distinguishing_terms(sentences, corpus["articles"], language=lang, counts=counts)
         except TooFewForTerms as exc:
             out[lang] = str(exc)
     return TermsView(terms=out)

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from lib.views.common import DYAD_DEFINING_ENTITIES, DYAD_LABELS, FOCAL_DYADS, LANGUAGE_LABELS, focal_articles, isin, with_article
+from lib.corpus import rollups
+from lib.views.common import (
+    DYAD_DEFINING_ENTITIES,
+    DYAD_LABELS,
+    FOCAL_DYADS,
+    LANGUAGE_LABELS,
+    article_summary,
+    focal_articles,
+    isin,
+    with_article,
+)
 from lib.views.entities import entity_rates, entity_tone_by_language
 from lib.views.summary import dyad_summary, languages_present
 
@@ -51,8 +60,9 @@ def sentence_tone_values(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.
     return out.assign(tone=out["tone"].astype(float))[["dyad", "language", "tone"]]
 
 
-#: Width of a tone histogram bin: ten bins over −1..+1.
-TONE_BIN = 0.2
+#: Width of a tone histogram bin: ten bins over −1..+1 (as the articles' tone summaries count them).
+TONE_BIN = rollups.TONE_BIN
+BIN_COLUMNS = ["dyad", "dyad_label", "language", "language_label", "bin_start", "bin_end", "n_sentences"]
 
 
 def tone_bins(tones: pd.DataFrame, *, step: float = TONE_BIN) -> pd.DataFrame:
@@ -63,23 +73,39 @@ def tone_bins(tones: pd.DataFrame, *, step: float = TONE_BIN) -> pd.DataFrame:
     from these few rows instead of every sentence keeps the page light on a
     corpus of thousands of articles.
     """
-    cols = ["dyad", "dyad_label", "language", "language_label", "bin_start", "bin_end", "n_sentences"]
     if tones.empty:
-        return pd.DataFrame(columns=cols)
-    n_bins = round(2 / step)
-    # the small epsilon puts a tone on a bin edge (0.2) in the bin it starts,
-    # despite 1.2 / 0.2 = 5.999… in floating point
-    idx = np.clip(np.floor((tones["tone"].to_numpy(dtype=float) + 1) / step + 1e-9), 0, n_bins - 1).astype(int)
-    counts = tones.assign(bin=idx).groupby(["dyad", "language", "bin"]).size().rename("n_sentences").reset_index()
-    present = set(tones["language"].unique())
+        return pd.DataFrame(columns=BIN_COLUMNS)
+    idx = rollups.tone_bin_index(tones["tone"].to_numpy(dtype=float), step=step)
+    counts = tones.assign(bin=idx).groupby(["dyad", "language", "bin"]).size().rename("n_sentences")
+    return _full_bins(counts, set(tones["language"].unique()), n_bins=round(2 / step), step=step)
+
+
+def tone_bins_of(articles: pd.DataFrame, article_tone: pd.DataFrame) -> pd.DataFrame:
+    """``tone_bins`` summed from the articles' tone summaries (``rollups.article_tone``):
+    the same table, without reading a sentence."""
+    arts = focal_articles(articles)[["article_id", "dyad", "language"]]
+    t = article_tone[isin(article_tone["article_id"], arts["article_id"])]
+    t = t.loc[t["n_scored"] > 0, ["article_id", *rollups.TONE_BIN_COLUMNS]].merge(arts, on="article_id")
+    if t.empty:
+        return pd.DataFrame(columns=BIN_COLUMNS)
+    wide = t.groupby(["dyad", "language"])[rollups.TONE_BIN_COLUMNS].sum()
+    wide.columns = range(len(rollups.TONE_BIN_COLUMNS))
+    counts = wide.stack().rename("n_sentences")
+    counts.index.names = ["dyad", "language", "bin"]
+    return _full_bins(counts, set(t["language"]), n_bins=rollups.N_TONE_BINS, step=TONE_BIN)
+
+
+def _full_bins(counts: pd.Series, present: set, *, n_bins: int, step: float) -> pd.DataFrame:
+    """Sentence counts by (dyad, language, bin) as every (dyad, language, bin) row of the languages present (0 when empty)."""
     langs = [lang for lang in LANGUAGE_LABELS if lang in present]
     full = pd.MultiIndex.from_product([list(FOCAL_DYADS), langs, range(n_bins)], names=["dyad", "language", "bin"])
-    out = counts.set_index(["dyad", "language", "bin"]).reindex(full, fill_value=0).reset_index()
+    out = counts.reindex(full, fill_value=0).reset_index()
+    out["n_sentences"] = out["n_sentences"].astype("int64")
     out["bin_start"] = -1 + out["bin"] * step
     out["bin_end"] = out["bin_start"] + step
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
     out["language_label"] = out["language"].map(LANGUAGE_LABELS)
-    return out[cols]
+    return out[BIN_COLUMNS]
 
 
 def tone_by_group(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
@@ -136,8 +162,9 @@ def tone_view(corpus, *, seed: int = 0, summary: pd.DataFrame | None = None) -> 
     """
     a, s = corpus["articles"], corpus["sentences"]
     tones = sentence_tones(a, s)
+    mentions = article_summary(corpus, "article_mentions")
     rates = entity_rates(
-        a, corpus["mentions"], corpus["entity_tone"], corpus["entities"], top=TONE_ENTITIES, exclude=DYAD_DEFINING_ENTITIES
+        a, mentions, corpus["entity_tone"], corpus["entities"], top=TONE_ENTITIES, exclude=DYAD_DEFINING_ENTITIES, counted=True
     )
     return ToneView(
         n_focal=len(focal_articles(a)),

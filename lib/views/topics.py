@@ -12,6 +12,7 @@ from lib.views.common import (
     DYAD_LABELS,
     EVIDENCE_COLUMNS,
     FOCAL_DYADS,
+    article_summary,
     dyad_differences,
     focal_articles,
     isin,
@@ -27,9 +28,23 @@ def short_topic_label(label: str) -> str:
 def topic_shares_by_dyad(
     articles: pd.DataFrame, sentences: pd.DataFrame, sentence_topics: pd.DataFrame, taxonomy: pd.DataFrame, *, seed: int = 0
 ) -> pd.DataFrame:
+    """Topic × dyad: the share of the dyad's sentences assigned the topic (``topic_shares_of``
+    the sentences' per-article counts)."""
+    keys = ["article_id", "sentence_id", "topic_id"]
+    tagged = sentence_topics[keys].drop_duplicates()
+    per_topic = tagged.groupby(["article_id", "topic_id"]).size().rename("n_sentences").reset_index()
+    return topic_shares_of(articles, per_topic, sentences.groupby("article_id").size(), taxonomy, seed=seed)
+
+
+def topic_shares_of(
+    articles: pd.DataFrame, article_topics: pd.DataFrame, article_sentences: pd.Series, taxonomy: pd.DataFrame, *, seed: int = 0
+) -> pd.DataFrame:
     """Topic × dyad: the share of the dyad's sentences assigned the topic.
 
-    Every taxonomy topic appears for both dyads (share 0 when absent), so a
+    ``article_topics`` has one row per article and topic with its sentences
+    on the topic (``n_sentences``, as the corpus table ``topics``), and
+    ``article_sentences`` each article's sentences by article id. Every
+    taxonomy topic appears for both dyads (share 0 when absent), so a
     topic one side never mentions shows as absent rather than missing.
     ``diff``…``diff_note`` (the same on both dyads' rows of a topic) are
     US–Turkey minus Russia–Turkey share, with an interval from resampling
@@ -53,12 +68,13 @@ def topic_shares_by_dyad(
     if arts.empty or taxonomy.empty:
         return pd.DataFrame(columns=cols)
     dyad_of = arts.set_index("article_id")["dyad"]
-    s = sentences.loc[isin(sentences["article_id"], dyad_of.index), ["article_id"]]
-    total = s.groupby(s["article_id"].map(dyad_of)).size().reindex(FOCAL_DYADS).fillna(0).astype(int)
+    per_article = article_sentences.reindex(dyad_of.index).fillna(0)
+    total = per_article.groupby(dyad_of).sum().reindex(FOCAL_DYADS).fillna(0).astype(int)
     n_arts = arts.groupby("dyad").size().reindex(FOCAL_DYADS).fillna(0).astype(int)
-    st = sentence_topics[isin(sentence_topics["article_id"], dyad_of.index)][["article_id", "sentence_id", "topic_id"]].drop_duplicates()
-    st = st.assign(dyad=st["article_id"].map(dyad_of))
-    counts = st.groupby(["dyad", "topic_id"]).agg(n_sentences=("sentence_id", "size"), n_articles=("article_id", "nunique"))
+    st = article_topics.loc[isin(article_topics["article_id"], dyad_of.index), ["article_id", "topic_id", "n_sentences"]]
+    st = st[st["n_sentences"] > 0]
+    st = st.assign(dyad=st["article_id"].map(dyad_of), n_sentences=st["n_sentences"].astype("int64"))
+    counts = st.groupby(["dyad", "topic_id"]).agg(n_sentences=("n_sentences", "sum"), n_articles=("article_id", "nunique"))
     full = pd.MultiIndex.from_product([list(FOCAL_DYADS), taxonomy["topic_id"].astype(str).tolist()], names=["dyad", "topic_id"])
     out = counts.reindex(full).reset_index()
     out["n_sentences"] = out["n_sentences"].fillna(0).astype(int)
@@ -71,7 +87,9 @@ def topic_shares_by_dyad(
     out["label_ar"] = out["topic_id"].map(tax["label_ar"])
     out["short_label"] = out["label"].map(short_topic_label)
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
-    diff = dyad_differences(st, arts, out, key="topic_id", value="share", denominator=s.groupby("article_id").size(), seed=seed)
+    diff = dyad_differences(
+        st, arts, out, key="topic_id", value="share", count="n_sentences", denominator=per_article[per_article > 0], seed=seed
+    )
     out = out.merge(diff, on="topic_id", how="left")
     return out.sort_values(["dyad", "share", "label"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
@@ -98,11 +116,13 @@ class TopicsView:
         return self.shares.drop_duplicates("topic_id").set_index("topic_id")[col].to_dict()
 
 
-def topics_view(corpus, *, seed: int = 0) -> TopicsView:
-    """Topic shares of ``corpus`` (any mapping of table name → table)."""
-    a = corpus["articles"]
+def topics_view(corpus, *, seed: int = 0, articles: pd.DataFrame | None = None) -> TopicsView:
+    """Topic shares of ``corpus`` (any mapping of table name → table; ``articles`` may give
+    its articles table, or the columns of it the view reads)."""
+    a = corpus["articles"] if articles is None else articles
+    sentences = article_summary(corpus, "article_tone").set_index("article_id")["n_sentences"]
     return TopicsView(
         n_focal=len(focal_articles(a)),
-        shares=topic_shares_by_dyad(a, corpus["sentences"], corpus["sentence_topics"], corpus["topics_taxonomy"], seed=seed),
+        shares=topic_shares_of(a, corpus["topics"], sentences, corpus["topics_taxonomy"], seed=seed),
         taxonomy=corpus["topics_taxonomy"],
     )
