@@ -242,3 +242,14 @@ def isin(column: pd.Series, values) -> np.ndarray:
         vals = pa.array(kept, type=data.type)
         return np.asarray(pc.is_in(data, value_set=vals, skip_nulls=False).fill_null(False), dtype=bool)
     return column.isin(values).fillna(False).to_numpy(dtype=bool)
+
+
+def index_in(column: pd.Series, values) -> np.ndarray:
+    """The position of each value of ``column`` in ``values`` (distinct), −1 where absent:
+    fast for Arrow-backed strings (Arrow looks them up), as ``isin``."""
+    items = values.astype(object).tolist() if isinstance(values, (pd.Series, pd.Index)) else list(values)
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow" and all(isinstance(v, str) for v in items):
+        data = pa.array(column.array)
+        found = pc.index_in(data, value_set=pa.array(items, type=data.type))
+        return np.asarray(found.fill_null(-1), dtype=np.int64)
+    return pd.Index(items).get_indexer(column.astype(object))

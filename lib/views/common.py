@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from lib.corpus import rollups
-from lib.schema import isin
+from lib.schema import index_in, isin  # noqa: F401 (isin: the views import it from here)
 
 # --- dyads ----------------------------------------------------------------------------
 
@@ -242,16 +243,40 @@ def _resample_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarra
     return np.bincount(flat, minlength=n_boot * n).reshape(n_boot, n).astype(float)
 
 
-def _ratio_replicates(num: np.ndarray, den: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """``n_boot`` × k resampled ratios sum(num) / sum(den) over articles drawn with replacement.
+def _ratios(w: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``n_boot`` × k resampled ratios sum(num) / sum(den), given the resample counts ``w`` (n_boot × n).
 
     Drawing counts instead of indices turns the resample into one matrix
     product (n_boot × n) · (n × k): at 10,000 articles and the BOOT_BUDGET it
     stays well under a second for dozens of quantities at once.
     """
-    w = _resample_counts(len(den), n_boot, rng)
     with np.errstate(invalid="ignore", divide="ignore"):
         return (w @ num) / (w @ den)[:, None]
+
+
+#: Resample counts kept (``_paired_resamples``): one view compares the same two sets of articles
+#: in several quantities (entities, topics…), and each pair of count matrices is a few MB.
+RESAMPLES_KEPT = 2
+_resamples: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+_resamples_lock = threading.Lock()
+
+
+def _paired_resamples(n_a: int, n_b: int, n_boot: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The resample counts of two sides of ``n_a`` and ``n_b`` articles, drawn in that order from
+    ``seed`` (so the same for every quantity compared on the same sides), read-only."""
+    key = (n_a, n_b, n_boot, seed)
+    with _resamples_lock:
+        got = _resamples.get(key)
+    if got is None:
+        rng = np.random.default_rng(seed)
+        got = (_resample_counts(n_a, n_boot, rng), _resample_counts(n_b, n_boot, rng))
+        for w in got:
+            w.flags.writeable = False
+        with _resamples_lock:
+            _resamples[key] = got
+            while len(_resamples) > RESAMPLES_KEPT:
+                _resamples.pop(next(iter(_resamples)))
+    return got
 
 
 def difference_intervals(
@@ -307,8 +332,8 @@ def difference_intervals(
         out["diff_note"] = f"{based}: too few articles for an interval of the difference"
         return out[DIFF_COLUMNS]
     boot = max(MIN_BOOT, min(n_boot, BOOT_BUDGET // max(n_a, n_b)))
-    rng = np.random.default_rng(seed)
-    reps = _ratio_replicates(na, da, boot, rng) - _ratio_replicates(nb, db, boot, rng)
+    wa, wb = _paired_resamples(n_a, n_b, boot, seed)
+    reps = _ratios(wa, na, da) - _ratios(wb, nb, db)
     tail = (1 - level) / 2 * 100
     low, high = np.nanpercentile(reps, [tail, 100 - tail], axis=0)
     out["diff_low"] = low.astype(float)
@@ -331,12 +356,16 @@ def per_article_matrix(
 ) -> np.ndarray:
     """articles × keys matrix from long rows (article_id, key[, value]): the summed ``value``
     (or the number of rows) of each article for each key, 0 where it has none."""
+    out = np.zeros((len(article_ids), len(keys)))
     if rows.empty or not len(keys):
-        return np.zeros((len(article_ids), len(keys)))
-    r = rows[isin(rows[key], list(keys)) & isin(rows["article_id"], list(article_ids))]
-    vals = r[value].astype(float) if value else pd.Series(1.0, index=r.index)
-    table = vals.groupby([r["article_id"], r[key]]).sum().unstack(key, fill_value=0.0)
-    return table.reindex(index=list(article_ids), columns=list(keys), fill_value=0.0).fillna(0.0).to_numpy(dtype=float)
+        return out
+    kt = index_in(rows[key], keys)
+    r, kt = rows[kt >= 0], kt[kt >= 0]
+    at = index_in(r["article_id"], article_ids)
+    ok = at >= 0
+    vals = np.nan_to_num(r[value].to_numpy(dtype=float, na_value=np.nan)) if value else np.ones(len(r))
+    np.add.at(out, (at[ok], kt[ok]), vals[ok])
+    return out
 
 
 def dyad_differences(
