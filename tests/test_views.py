@@ -748,3 +748,26 @@ def test_isin_matches_pandas_for_both_string_storages(storage):
     for values in (["a1", "c3"], pd.Index(["c3", "zz"], dtype="string"), pd.Series(["b2"], dtype="string"), set(), [None, "a1"]):
         expected = col.isin(values).fillna(False).to_numpy(dtype=bool)
         np.testing.assert_array_equal(common.isin(col, values), expected)
+
+
+@pytest.mark.parametrize("storage", ["pyarrow", "python"])
+def test_index_in_gives_each_values_position_or_minus_one(storage):
+    from lib.schema import index_in
+
+    col = pd.Series(["a1", "b2", None, "c3", "a1"], dtype=pd.StringDtype(storage))
+    np.testing.assert_array_equal(index_in(col, ["c3", "a1"]), [1, -1, -1, 0, 1])
+    np.testing.assert_array_equal(index_in(col, pd.Index(["b2"], dtype="string")), [-1, 0, -1, -1, -1])
+    np.testing.assert_array_equal(index_in(col, []), [-1] * 5)
+
+
+def test_per_article_matrix_sums_values_per_article_and_key():
+    rows = pd.DataFrame(
+        {
+            "article_id": pd.array(["a", "a", "b", "c", "a"], dtype="string[pyarrow]"),
+            "k": ["x", "y", "x", "x", "x"],
+            "n": [1, 2, 3, 4, np.nan],
+        }
+    )
+    m = common.per_article_matrix(rows, article_ids=["b", "a"], keys=["x", "y"], key="k", value="n")
+    np.testing.assert_array_equal(m, [[3, 0], [1, 2]])  # c is not asked for; a missing value adds nothing
+    np.testing.assert_array_equal(common.per_article_matrix(rows, article_ids=["a"], keys=["x"], key="k"), [[2]])  # rows counted
