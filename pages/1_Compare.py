@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from lib.output import charts
 from lib.output.highlight import escape_markdown
 from lib.schema import PIPELINE_VERSION
 from lib.views import common
@@ -74,13 +73,13 @@ for dyad in common.FOCAL_DYADS:
                     width="content",
                 )
 
-downloads.altair_chart(name="compare-articles", chart_obj=downloads.spec_of(charts.article_compare_chart, summary.counts), theme=None)
-downloads.altair_chart(name="compare-tone", chart_obj=downloads.spec_of(charts.tone_summary_chart, summary.tone), theme=None)
+downloads.altair_chart(name="compare-articles", chart_obj=downloads.spec_of("article_compare_chart", summary.counts), theme=None)
+downloads.altair_chart(name="compare-tone", chart_obj=downloads.spec_of("tone_summary_chart", summary.tone), theme=None)
 for lang in common.LANGUAGE_LABELS:
     if (view.tone_bins["language"] == lang).any():
         downloads.altair_chart(
             name=f"compare-tone-distribution-{lang}",
-            chart_obj=downloads.spec_of(charts.tone_histogram, view.tone_bins, language=lang),
+            chart_obj=downloads.spec_of("tone_histogram", view.tone_bins, language=lang),
             theme=None,
         )
 
@@ -91,7 +90,7 @@ rates = view.entity_rates[~view.entity_rates["entity_id"].isin(common.DYAD_DEFIN
 event = downloads.altair_chart(
     name="compare-entities",
     chart_obj=downloads.spec_of(
-        charts.entity_compare_chart, rates, subtitle="The two countries of each relationship left out; click a bar for its sentences"
+        "entity_compare_chart", rates, subtitle="The two countries of each relationship left out; click a bar for its sentences"
     ),
     theme=None,
     on_select="rerun",
@@ -100,7 +99,7 @@ event = downloads.altair_chart(
 state.apply_selection(event, "entity_id", "entity", key="compare.entities")
 event = downloads.altair_chart(
     name="compare-topics",
-    chart_obj=downloads.spec_of(charts.topic_compare_chart, view.topics.shares),
+    chart_obj=downloads.spec_of("topic_compare_chart", view.topics.shares),
     theme=None,
     on_select="rerun",
     key="compare.topics",
@@ -132,7 +131,7 @@ with speakers_tab:
     else:
         event = downloads.altair_chart(
             name="compare-speakers",
-            chart_obj=downloads.spec_of(charts.speaker_compare_chart, view.speakers.speakers),
+            chart_obj=downloads.spec_of("speaker_compare_chart", view.speakers.speakers),
             theme=None,
             on_select="rerun",
             key="compare.speakers",
@@ -144,7 +143,7 @@ with countries_tab:
     else:
         downloads.altair_chart(
             name="compare-speaker-countries",
-            chart_obj=downloads.spec_of(charts.speaker_compare_chart, view.speakers.countries, by="country"),
+            chart_obj=downloads.spec_of("speaker_compare_chart", view.speakers.countries, by="country"),
             theme=None,
         )
 if speaker:
@@ -187,7 +186,7 @@ for lang, tab in zip(common.LANGUAGE_LABELS, st.tabs(list(common.LANGUAGE_LABELS
         if isinstance(terms, str):
             st.info(terms)
         else:
-            downloads.altair_chart(name=f"compare-terms-{lang}", chart_obj=downloads.spec_of(charts.term_compare_chart, terms), theme=None)
+            downloads.altair_chart(name=f"compare-terms-{lang}", chart_obj=downloads.spec_of("term_compare_chart", terms), theme=None)
             st.caption(
                 "Words are compared by how much more often one side uses them than the other, allowing for chance "
                 "(technically: the z-score of a log-odds ratio with an informative Dirichlet prior, Monroe et al. 2008)."

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from lib.output import charts
 from lib.views import common, entities
 from ui import data, downloads, state
 
@@ -26,7 +25,7 @@ entity = state.param_select(
 
 event = downloads.altair_chart(
     name="entities-by-dyad",
-    chart_obj=downloads.spec_of(charts.entity_compare_chart, view.rates, subtitle="Click a bar for the sentences behind it"),
+    chart_obj=downloads.spec_of("entity_compare_chart", view.rates, subtitle="Click a bar for the sentences behind it"),
     theme=None,
     on_select="rerun",
     key="entities.chart",
@@ -62,5 +61,5 @@ st.subheader("Which entities appear together")
 if view.pairs.empty:
     st.info("No two entities are named in the same sentence in the articles matching these filters.")
 else:
-    downloads.altair_chart(name="entity-cooccurrence", chart_obj=downloads.spec_of(charts.cooccurrence_chart, view.pairs), theme=None)
+    downloads.altair_chart(name="entity-cooccurrence", chart_obj=downloads.spec_of("cooccurrence_chart", view.pairs), theme=None)
 st.caption(f"Dyad colours: {common.DYAD_LABELS['us-turkey']} blue, {common.DYAD_LABELS['russia-turkey']} orange.")

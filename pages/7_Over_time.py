@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from lib.output import charts
 from lib.views import common, timeline
 from ui import data, downloads, state
 
@@ -29,7 +28,7 @@ every = state.param_select("Period", "every", {g: g.capitalize() for g in timeli
 
 event = downloads.altair_chart(
     name=f"time-articles-{view.granularity}",
-    chart_obj=downloads.spec_of(charts.timeline_articles_chart, view.volume, view.labels, granularity=view.granularity),
+    chart_obj=downloads.spec_of("timeline_articles_chart", view.volume, view.labels, granularity=view.granularity),
     theme=None,
     on_select="rerun",
     key="time.articles",
@@ -41,7 +40,7 @@ else:
     for lang in [x for x in common.LANGUAGE_LABELS if (view.tone["language"] == x).any()]:
         downloads.altair_chart(
             name=f"time-tone-{view.granularity}-{lang}",
-            chart_obj=downloads.spec_of(charts.timeline_tone_chart, view.tone, view.labels, granularity=view.granularity, language=lang),
+            chart_obj=downloads.spec_of("timeline_tone_chart", view.tone, view.labels, granularity=view.granularity, language=lang),
             theme=None,
         )
 

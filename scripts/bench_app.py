@@ -34,6 +34,7 @@ import os
 import re
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -90,15 +91,31 @@ def start_oneline(tmp: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("the one-line app did not start")
 
 
-def bench_seeds(tmp: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def bench_seeds(tmp: Path, repeat: int = 1) -> None:
+    """The first and second session, ``repeat`` times (fresh servers each time); prints each run and the medians."""
     from lib.corpus.runner import SerialRunner
 
     db = tmp / "seeds.sqlite"
     s = Store(db)
     fill_from_folder(s, ROOT / "seeds", runner=SerialRunner())  # the analysis is stored before the server starts
     print(f"seed store ready: {s.counts()['total']} articles, {len(s.pending())} pending")
+    runs = []
+    for i in range(repeat):
+        o1, a1, o2, a2, mem, loaded = _seed_sessions(tmp, db)
+        runs.append((a1 / o1, a2 / o2))
+        print(
+            f"run {i + 1}: first session {a1:.2f} s vs one-line app {o1:.2f} s ({a1 / o1:.1f}×); second {a2:.2f} s vs {o2:.2f} s ({a2 / o2:.1f}×)"
+        )
+    first, second = (statistics.median(r[k] for r in runs) for k in (0, 1))
+    print(f"first session:  request → findings {a1:.2f} s; one-line app {o1:.2f} s ({a1 / o1:.1f}×); median of {repeat} runs {first:.1f}×")
+    print(f"second session: request → findings {a2:.2f} s; one-line app {o2:.2f} s ({a2 / o2:.1f}×); median of {repeat} runs {second:.1f}×")
+    print(f"server memory after two sessions: {mem:.0f} MB (language models loaded: {'yes' if loaded else 'no'})")
+
+
+def _seed_sessions(tmp: Path, db: Path) -> tuple[float, float, float, float, float, bool]:
+    """(one-line app first, app first, one-line second, app second, app memory MB, models loaded) on fresh servers."""
+    from playwright.sync_api import sync_playwright
+
     one, one_url = start_oneline(tmp)
     app, app_url = start_app(ROOT / "seeds", db, tmp / "app.log")
     try:
@@ -114,9 +131,7 @@ def bench_seeds(tmp: Path) -> None:
     finally:
         stop_app(app)
         stop_app(one)
-    print(f"first session:  request → findings {a1:.2f} s; one-line app {o1:.2f} s ({a1 / o1:.1f}×)")
-    print(f"second session: request → findings {a2:.2f} s; one-line app {o2:.2f} s ({a2 / o2:.1f}×)")
-    print(f"server memory after two sessions: {mem:.0f} MB (language models loaded: {'yes' if loaded else 'no'})")
+    return o1, a1, o2, a2, mem, loaded
 
 
 # --- a large store ------------------------------------------------------------------------------
@@ -285,6 +300,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", action="store_true", help="first and second session on the seed store, against a one-line app")
     ap.add_argument("--size", type=int, default=None, help="a store of this many relevant articles")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of the first and second session (fresh servers each), medians printed")
     bench_dir = Path(tempfile.gettempdir()) / "coverage-bench-import"
     ap.add_argument(
         "--from-store",
@@ -298,7 +314,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-app-"))
     try:
         if args.seeds or args.size is None:
-            bench_seeds(tmp)
+            bench_seeds(tmp, repeat=args.repeat)
         if args.size:
             sources = args.from_store or [p for p in (bench_dir / "ar-2.sqlite", bench_dir / "en-2.sqlite") if p.is_file()]
             bench_size(tmp, args.size, sources)

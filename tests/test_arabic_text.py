@@ -61,3 +61,13 @@ def test_importing_the_page_layer_does_not_import_the_pipeline_or_its_models():
     )
     out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_ui_layer_imports_no_altair_until_a_chart_is_made():
+    """A page's text (Compare's findings) is sent before Altair (half a second) is imported:
+    the ui layer and the exports import it when a chart or a briefing is first made."""
+    import subprocess
+    import sys
+
+    code = "import sys, ui.data, ui.state, ui.downloads, lib.output.exports; sys.exit(1 if 'altair' in sys.modules else 0)"
+    assert subprocess.run([sys.executable, "-c", code], check=False, capture_output=True).returncode == 0

@@ -398,3 +398,11 @@ def test_shares_lie_in_0_1(articles):
     assert ((out["share"] > 0) & (out["share"] <= 1)).all()
     assert (out["n_sentences"] >= 1).all()
     assert not out.duplicated(["article_id", "topic_id"]).any()
+
+
+def test_the_taxonomy_table_read_for_pages_is_the_compiled_taxonomys_table(tmp_path):
+    from lib.analysis.topics import TaxonomyError, load_taxonomy_table
+
+    pd.testing.assert_frame_equal(load_taxonomy_table(), load_taxonomy().table)  # the snapshot key depends on it
+    with pytest.raises(TaxonomyError, match="cannot be read"):
+        load_taxonomy_table(tmp_path / "missing.csv")

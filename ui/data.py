@@ -34,7 +34,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.analysis.entities import load_entities_table
-from lib.analysis.topics import load_taxonomy
+from lib.analysis.topics import load_taxonomy_table
 from lib.corpus import curation
 from lib.corpus import store as store_lib
 from lib.corpus.tables import Corpus, LiveCorpus
@@ -99,7 +99,7 @@ def get_resources():
 @st.cache_resource(show_spinner=False)
 def _reference_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     """The gazetteer's entities and the topic taxonomy (tables: no matcher is compiled)."""
-    return load_entities_table(), load_taxonomy().table
+    return load_entities_table(), load_taxonomy_table()
 
 
 @st.cache_resource(show_spinner=False)

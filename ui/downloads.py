@@ -25,7 +25,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from lib.output import exports
+from lib.output import exports  # Altair is not imported with it: the briefing imports the charts when made
 from lib.views import common
 from ui import state
 
@@ -216,18 +216,18 @@ CHART_CACHE_ENTRIES = 256
 
 @st.cache_data(show_spinner=False, max_entries=CHART_CACHE_ENTRIES)
 def _spec(builder: str, args: tuple, kwargs: dict) -> dict:
-    from lib.output import charts
+    from lib.output import charts  # Altair is imported with the first chart, after the text above it is sent
 
     # The builders' specs are validated against the Vega-Lite schema by the chart tests; validating
     # again on every draw costs more than building them.
     return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
 
 
-def spec_of(builder: Callable, *args, **kwargs) -> dict:
-    """The Vega-Lite spec of ``builder(*args, **kwargs)`` (a ``lib.output.charts`` function),
-    made once per distinct input and reused by every session and rerun: a second
-    visitor, or a filter seen before, draws the same charts without building them."""
-    return _spec(builder.__name__, args, kwargs)
+def spec_of(builder: str, *args, **kwargs) -> dict:
+    """The Vega-Lite spec of ``lib.output.charts.<builder>(*args, **kwargs)``, made once per
+    distinct input and reused by every session and rerun: a second visitor, or a filter
+    seen before, draws the same charts without building them."""
+    return _spec(builder, args, kwargs)
 
 
 def altair_chart(chart_obj, *, name: str, **kwargs):

@@ -211,6 +211,19 @@ def _load_cached(path: str, mtime_ns: int) -> Taxonomy:
     return build_taxonomy(table)
 
 
+def load_taxonomy_table(path: str | Path | None = None) -> pd.DataFrame:
+    """The taxonomy as a checked table, without compiling its matchers (for pages that
+    only label topics: reading the CSV takes milliseconds, compiling most of a second)."""
+    p = Path(path) if path is not None else TAXONOMY_PATH
+    try:
+        table = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
+        return schema.validate("topics_taxonomy", table)
+    except OSError as exc:
+        raise TaxonomyError(f"topic taxonomy {p} cannot be read: {exc.strerror or exc}") from exc
+    except SchemaError as exc:
+        raise TaxonomyError(str(exc)) from exc
+
+
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """Load and compile the taxonomy (cached per file and modification time)."""
     p = Path(path) if path is not None else TAXONOMY_PATH

@@ -40,7 +40,6 @@ from typing import Any
 import pandas as pd
 
 from lib.errors import CoverageError
-from lib.output import charts
 from lib.views.common import (
     DYAD_DEFINING_ENTITIES,
     DYAD_LABELS,
@@ -618,6 +617,8 @@ def pdf_page_count(pdf: bytes) -> int:
 
 def briefing_charts(view: CompareView, *, top: int = BRIEFING_TOP) -> list:
     """The key Compare charts, drawn from the Compare view itself: tone by dyad and language, topics, entities."""
+    from lib.output import charts  # imported when a briefing is made: Altair is not needed to draw a page's text
+
     out = []
     tone = view.summary.tone
     if not tone.empty and (tone["n_sentences"] > 0).any():
