@@ -341,3 +341,37 @@ def test_briefing_charts_keep_their_own_offset_scales(briefing):
     of one chart by the other's bands)."""
     scales = briefing["resolve"]["scale"]
     assert scales["y"] == scales["yOffset"] == scales["xOffset"] == "independent"
+
+
+def test_a_chart_spec_is_built_once_per_distinct_input(monkeypatch):
+    """ui.downloads.spec_of: equal inputs (a second session, a filter seen before) reuse the spec;
+    other data builds another; the spec is the builder's own."""
+    from lib.output import charts
+    from ui import downloads
+
+    downloads._spec.clear()
+    built = []
+    real = charts.tone_histogram
+
+    def counting(*args, **kwargs):
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "tone_histogram", counting)
+    bins = pd.DataFrame(
+        {
+            "dyad": ["us-turkey", "russia-turkey"],
+            "dyad_label": ["US–Turkey", "Russia–Turkey"],
+            "language": ["en", "en"],
+            "language_label": ["English", "English"],
+            "bin_start": [-0.2, 0.0],
+            "bin_end": [0.0, 0.2],
+            "n_sentences": [3, 4],
+        }
+    )
+    first = downloads.spec_of("tone_histogram", bins, language="en")
+    again = downloads.spec_of("tone_histogram", bins.copy(), language="en")
+    assert len(built) == 1 and first == again
+    assert first == real(bins, language="en").to_dict()
+    downloads.spec_of("tone_histogram", bins.assign(n_sentences=[5, 4]), language="en")
+    assert len(built) == 2
