@@ -50,6 +50,8 @@ from lib.errors import ConfigError, CoverageError
 from lib.output import exports
 from lib.text import importers
 from lib.text.display import visible
+from lib.text.items import LIMIT_ENV_VARS, Limits
+from lib.text.tables import MAPPED_FIELDS
 
 #: Longest line printed about one file; a longer one ends with its length.
 MAX_LINE_CHARS = 2_000
@@ -181,15 +183,15 @@ def _parse_columns(pairs: list[str]) -> dict[str, str | None] | None:
     mapping: dict[str, str | None] = {}
     for pair in pairs:
         fld, sep, col = pair.partition("=")
-        if not sep or fld not in importers.MAPPED_FIELDS:
-            raise SystemExit(f"--column expects FIELD=COLUMN with FIELD one of {', '.join(importers.MAPPED_FIELDS)}; got {pair!r}")
+        if not sep or fld not in MAPPED_FIELDS:
+            raise SystemExit(f"--column expects FIELD=COLUMN with FIELD one of {', '.join(MAPPED_FIELDS)}; got {pair!r}")
         mapping[fld] = col or None
     return mapping
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     mapping = _parse_columns(args.column)
-    limits = importers.Limits.from_env()
+    limits = Limits.from_env()
     st = _open_store(args, verb="imported")
     if st is None:
         return 2
@@ -300,12 +302,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(p)
     p.set_defaults(func=cmd_analyze)
 
-    limits = importers.Limits()
+    limits = Limits()
     described = "; ".join(f"{k}: {v}" for k, v in limits.describe().items())
     p = sub.add_parser(
         "import",
         help="put article files into the dashboard's store, printing one outcome per article",
-        description=f"Limits (set by environment variables {', '.join(importers.LIMIT_ENV_VARS.values())}): {described}.",
+        description=f"Limits (set by environment variables {', '.join(LIMIT_ENV_VARS.values())}): {described}.",
     )
     p.add_argument("paths", nargs="+", help="files (.txt .md .html .csv .json .jsonl .zip) or folders of them")
     p.add_argument("--db", help=f"the store's file (default ${store.DB_ENV}, else {store.DEFAULT_DB})")
@@ -314,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="FIELD=COLUMN",
-        help=f"for CSV/JSON files: the column holding FIELD ({', '.join(importers.MAPPED_FIELDS)}); repeat for several (default: detected)",
+        help=f"for CSV/JSON files: the column holding FIELD ({', '.join(MAPPED_FIELDS)}); repeat for several (default: detected)",
     )
     p.add_argument("--quiet", action="store_true", help="print only rejected articles and the progress (for feeds of thousands)")
     _add_run_options(p)

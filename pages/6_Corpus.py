@@ -17,6 +17,8 @@ from lib.errors import ConfigError
 from lib.output.exports import short_fingerprint
 from lib.text import importers
 from lib.text.display import markdown_literal, visible
+from lib.text.items import ImportResult, Limits
+from lib.text.tables import MAPPED_FIELDS
 from ui import data, downloads
 
 K = "corpus."  # session-state namespace of this page
@@ -31,7 +33,7 @@ def shown(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(**{c: df[c].map(visible, na_action="ignore") for c in NAME_COLUMNS if c in df.columns})
 
 
-def read_upload(files: list[tuple[str, bytes]], limits: importers.Limits, mappings: dict) -> importers.ImportResult:
+def read_upload(files: list[tuple[str, bytes]], limits: Limits, mappings: dict) -> ImportResult:
     """What an upload holds, read once per upload and mapping and kept in this session
     (the latest two readings), not re-read on every rerun of the page."""
     key = repr((limits, sorted(mappings.items()))) + "".join(f"{n!r}:{hashlib.sha256(b).hexdigest()};" for n, b in files)
@@ -101,7 +103,7 @@ if uploaded:
     for t in detected.tables:
         st.markdown(f"**Columns of {markdown_literal(t.file)}** ({t.n_rows:,} rows) — detected; change any that is wrong:")
         chosen = {}
-        for fld, col in zip(importers.MAPPED_FIELDS, st.columns(len(importers.MAPPED_FIELDS)), strict=True):
+        for fld, col in zip(MAPPED_FIELDS, st.columns(len(MAPPED_FIELDS)), strict=True):
             options = [NO_COLUMN, *t.columns]
             current = t.mapping.get(fld)
             pick = col.selectbox(
@@ -112,7 +114,7 @@ if uploaded:
                 key=f"{K}map.{round_}.{t.file}.{fld}",
             )
             chosen[fld] = None if pick == NO_COLUMN else pick
-        if chosen != {fld: t.mapping.get(fld) for fld in importers.MAPPED_FIELDS}:
+        if chosen != {fld: t.mapping.get(fld) for fld in MAPPED_FIELDS}:
             mappings[t.file] = chosen
     preview = read_upload(files, limits, mappings) if mappings else detected
     n_ok = sum(1 for i in preview.items if i.ok)

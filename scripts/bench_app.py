@@ -272,7 +272,7 @@ def bench_size(tmp: Path, n: int, sources: list[Path]) -> None:
             print(f"restart (corpus snapshot): streamlit run → Compare drawn {cold:.1f} s ({before:,} US–Turkey articles counted)")
             code = (
                 "import sys; sys.path.insert(0, sys.argv[1]);"
-                "from lib.corpus.store import Store; from lib.corpus.runner import SerialRunner; from lib.text.importers import Item;"
+                "from lib.corpus.store import Store; from lib.corpus.runner import SerialRunner; from lib.text.items import Item;"
                 "s = Store(sys.argv[2]); (o,) = s.import_items([Item('new.txt', text=sys.argv[3])], origin='cli', runner=SerialRunner());"
                 "print(o.outcome, o.dyad)"
             )

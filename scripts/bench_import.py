@@ -39,12 +39,13 @@ sys.path.insert(0, str(ROOT))
 from lib.corpus import runner as runners  # noqa: E402
 from lib.corpus.store import Store  # noqa: E402
 from lib.text import importers  # noqa: E402
+from lib.text.items import Limits  # noqa: E402
 
 BENCH = ROOT.parent / "shared" / "bench"
 EN_ARCHIVE = BENCH / "dailymail_2020_md.tar.xz"
 AR_FOLDER = BENCH / "saudinewsnet_2015"
 #: Feeds are large: a day of SaudiNewsNet is one JSON array of ~1,700 articles.
-BENCH_LIMITS = importers.Limits(max_upload_bytes=2**31, max_file_bytes=2**31, max_unpacked_bytes=2**31, max_rows=1_000_000)
+BENCH_LIMITS = Limits(max_upload_bytes=2**31, max_file_bytes=2**31, max_unpacked_bytes=2**31, max_rows=1_000_000)
 
 
 class PeakMemory:

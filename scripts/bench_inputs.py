@@ -26,7 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from lib.analysis import quotes, tone  # noqa: E402
 from lib.analysis.pipeline import analyze_text, load_resources  # noqa: E402
-from lib.text.importers import html_to_text, import_files, strip_markdown  # noqa: E402
+from lib.text.html_text import html_to_text  # noqa: E402
+from lib.text.importers import import_files  # noqa: E402
+from lib.text.markdown import strip_markdown  # noqa: E402
 from lib.text.sentences import split_spans  # noqa: E402
 
 LONG_LINE = "the minister said that talks with Ankara did not go well and officials were not happy about it "

@@ -157,7 +157,7 @@ def test_deploy_doc_covers_the_files_a_host_reads():
         store.CORPUS_DIR_ENV,
     ):
         assert name in doc
-    from lib.text.importers import LIMIT_ENV_VARS
+    from lib.text.items import LIMIT_ENV_VARS
 
     for var in LIMIT_ENV_VARS.values():
         assert var in doc

@@ -17,21 +17,18 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lib.errors import ConfigError
+from lib.text.html_text import html_to_text
 from lib.text.importers import (
-    LIMIT_ENV_VARS,
-    MB,
-    Limits,
     _ArchiveTooLarge,
     _read_capped,
     collect_import_paths,
-    detect_mapping,
-    html_to_text,
     import_file,
     import_files,
     import_path,
-    normalise_language,
-    strip_markdown,
 )
+from lib.text.items import LIMIT_ENV_VARS, MB, Limits
+from lib.text.markdown import strip_markdown
+from lib.text.tables import detect_mapping, normalise_language
 
 ROOT = Path(__file__).resolve().parent.parent
 EN = "Turkish President Erdogan met US President Biden in Rome on Sunday to discuss the S-400."
@@ -252,7 +249,7 @@ def test_long_csv_cells_are_read_and_limited_per_article():
     [("a,b\n1,2", ","), ("a;b;c\n1,5;2;3", ";"), ("a\tb\n", "\t"), ("a|b", "|"), ("text\nx,y", ","), ("", ",")],
 )
 def test_csv_delimiter_is_read_from_the_header(text, delimiter):
-    from lib.text.importers import csv_delimiter
+    from lib.text.tables import csv_delimiter
 
     assert csv_delimiter(text) == delimiter
 

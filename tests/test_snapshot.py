@@ -9,7 +9,7 @@ from lib import schema
 from lib.corpus import rollups, snapshot
 from lib.corpus.store import Store
 from lib.corpus.tables import LiveCorpus
-from lib.text.importers import Item
+from lib.text.items import Item
 from tests.test_store import FakeAnalyze, items
 
 GAZ = schema.empty("entities")

@@ -25,7 +25,7 @@ from lib.corpus.store import (
     fill_from_folder,
 )
 from lib.errors import EmptyArticleError, OnlyBoilerplateError
-from lib.text.importers import Item
+from lib.text.items import Item
 from lib.text.reading import article_id_for, content_hash
 
 

@@ -21,7 +21,7 @@ from lib.corpus.store import (
     StoreVanishedError,
 )
 from lib.corpus.tables import LiveCorpus, from_store
-from lib.text.importers import Item
+from lib.text.items import Item
 from tests.test_store import FakeAnalyze, items
 
 # The layout of version 1 (analysis as JSON per article), as stores made before typed tables have it.

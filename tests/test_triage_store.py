@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lib.corpus.runner import SerialRunner, Task
 from lib.corpus.store import Store
-from lib.text.importers import Item
+from lib.text.items import Item
 
 OFF_TOPIC = (
     "Storm hits the coast\n\nHeavy rain flooded streets in Lisbon on Monday, and officials said that the schools "

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from lib.corpus.store import Store, import_files
-from lib.text.importers import Limits
 from lib.text.importers import import_files as preview
+from lib.text.items import Limits
 
 from .test_store import FakeAnalyze
 

@@ -39,6 +39,7 @@ from lib.corpus import curation
 from lib.corpus import store as store_lib
 from lib.corpus.tables import Corpus, LiveCorpus
 from lib.text import importers
+from lib.text.items import MB, Limits
 from lib.views import articles, common, compare, entities, outlets, speakers, terms, timeline, tone, topics
 from ui.state import Filters
 
@@ -260,9 +261,9 @@ def import_uploads(
         runner.close()
 
 
-def upload_limits() -> importers.Limits:
+def upload_limits() -> Limits:
     """Import limits: environment variables, and Streamlit's own upload limit."""
-    return importers.Limits.from_env(max_upload_bytes=int(st.get_option("server.maxUploadSize")) * importers.MB)
+    return Limits.from_env(max_upload_bytes=int(st.get_option("server.maxUploadSize")) * MB)
 
 
 # --- cached views (lib.views on the filtered corpus) ------------------------------------------

@@ -68,8 +68,9 @@ from lib.corpus.layout import (
     insert_analysis,
 )
 from lib.errors import ArticleError, CoverageError
-from lib.text.importers import Item, Limits, collect_import_paths, import_path
+from lib.text.importers import collect_import_paths, import_path
 from lib.text.importers import import_files as read_upload
+from lib.text.items import Item, Limits
 from lib.text.reading import content_hash
 
 #: Environment variable naming the store's file.
