@@ -73,6 +73,8 @@ for dyad in common.FOCAL_DYADS:
                     width="content",
                 )
 
+state.text_first("compare")  # a new session's first draw stops here; the charts follow a moment later
+
 downloads.altair_chart(name="compare-articles", chart_obj=downloads.spec_of("article_compare_chart", summary.counts), theme=None)
 downloads.altair_chart(name="compare-tone", chart_obj=downloads.spec_of("tone_summary_chart", summary.tone), theme=None)
 for lang in common.LANGUAGE_LABELS:

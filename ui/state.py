@@ -189,6 +189,36 @@ P_SCROLL = "show"
 EVIDENCE_ANCHOR = "evidence"
 
 
+#: Seconds after a session's first draw of a page before its charts are drawn (``text_first``).
+TEXT_FIRST_DELAY_S = 0.3
+
+
+def text_first(page: str) -> None:
+    """On a session's first draw of ``page``, stop here and draw the page in full a moment later.
+
+    The browser works through everything a script run sends before it paints: a
+    dozen charts and tables held Compare's findings back by about a second for
+    a new visitor. So the first run sends the text above this call and stops;
+    a fragment timer (the browser's, so only after it has drawn that text)
+    then reruns the app once, in full. Later runs (filters, clicks) draw
+    everything at once.
+    """
+    drawn, due = f"_drawn.{page}", f"_due.{page}"
+    if st.session_state.get(drawn):
+        return
+    st.session_state[drawn] = True
+    st.session_state[due] = False
+
+    @st.fragment(run_every=TEXT_FIRST_DELAY_S)
+    def _then_in_full() -> None:
+        if st.session_state.get(due):
+            st.rerun(scope="app")
+        st.session_state[due] = True
+
+    _then_in_full()
+    st.stop()
+
+
 def page_link(page: str, params: Mapping[str, str] | None = None, *, label: str, scroll: bool = False, icon: str | None = None) -> None:
     """A link to ``page`` (URL path) with ``params`` and the current filters, opened in the same tab.
 
