@@ -204,6 +204,8 @@ def server_rerender(db: Path) -> tuple[float, float, float]:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
     t = time.perf_counter()
     at.run()
+    if "_due.compare" in at.session_state:  # the first draw sent the text only; the browser's timer draws the rest
+        at.run()
     first = time.perf_counter() - t
     if at.exception:
         raise RuntimeError(at.exception[0].value)
