@@ -130,3 +130,8 @@ def _off_focal(c: Corpus) -> int:
     off = a.loc[~a["dyad"].isin(["us-turkey", "russia-turkey"]) | (a["status"] != "ok"), "article_id"]
     s = c["sentences"]
     return int(s.loc[s["article_id"].isin(off), "tone"].notna().sum())
+
+
+def test_each_summary_has_its_declared_columns(many):
+    for name, make in rollups.ARTICLE_SUMMARIES.items():
+        assert list(make(many.tables).columns) == rollups.SUMMARY_COLUMNS[name], name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow.feather as feather
 import pytest
 
 from lib import schema
@@ -135,3 +136,16 @@ def test_a_snapshot_is_never_read_for_another_store(store, tmp_path):
     folder.rename(snapshot.snapshot_dir(other.path) / folder.name)
     live = _live(other)
     assert len(live.current().articles) == 1 and live.source == "store"
+
+
+def test_a_snapshot_summary_of_other_columns_is_made_again(store):
+    first = _live(store)
+    corpus = first.current()
+    first.wait_for_snapshot()
+    folder = next(snapshot.snapshot_dir(store.path).iterdir())
+    old = feather.read_table(folder / "article_tone.arrow").to_pandas().rename(columns={"n_scored": "scored"})
+    feather.write_feather(old, folder / "article_tone.arrow")
+    again = _live(Store(store.path))
+    restarted = again.current()
+    assert again.source == "snapshot" and "article_tone" not in restarted._made
+    pd.testing.assert_frame_equal(restarted.article_summary("article_tone"), corpus.article_summary("article_tone"), check_dtype=False)

@@ -180,7 +180,7 @@ def article_tone(sentences: pd.DataFrame) -> pd.DataFrame:
 
 def article_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
     """Per article, entity and written form (and the type it was found as): the mentions (``n``)."""
-    cols = ["article_id", "entity_id", "surface", "type", "n"]
+    cols = SUMMARY_COLUMNS["article_mentions"]
     if mentions.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "n" else "string") for c in cols})
     m = mentions[["article_id", "entity_id", "surface", "type"]].dropna(subset=["article_id", "entity_id"])
@@ -212,13 +212,22 @@ def quote_rows(quotes: pd.DataFrame, entities: pd.DataFrame | None = None) -> pd
 
 def article_quotes(quotes: pd.DataFrame, entities: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per article, speaker group (``quote_rows``), country and anonymity: the quotes (``n``)."""
-    cols = ["article_id", "speaker_label", "country", "anonymous", "n"]
+    cols = SUMMARY_COLUMNS["article_quotes"]
     slim = quotes[[c for c in ("article_id", "speaker", "speaker_entity_id", "affiliation", "anonymous") if c in quotes.columns]]
     q = quote_rows(slim, entities)
     q["anonymous"] = q["anonymous"].fillna(False).astype(bool)
     out = q.groupby(["article_id", "speaker_label", "country", "anonymous"], sort=False, observed=True).size()
     return out.rename("n").reset_index()[cols]
 
+
+#: The columns of each article summary. A snapshot (``lib.corpus.snapshot``) keeps the summaries:
+#: one whose columns differ from these is made again, and a change to what a summary means
+#: must bump ``snapshot.SNAPSHOT_FORMAT``.
+SUMMARY_COLUMNS = {
+    "article_tone": ARTICLE_TONE_COLUMNS,
+    "article_mentions": ["article_id", "entity_id", "surface", "type", "n"],
+    "article_quotes": ["article_id", "speaker_label", "country", "anonymous", "n"],
+}
 
 #: The article summaries of a corpus (name → how it is made from the corpus's tables).
 ARTICLE_SUMMARIES: dict[str, Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame]] = {

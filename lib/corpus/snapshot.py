@@ -32,8 +32,9 @@ import pyarrow.feather as feather
 
 log = logging.getLogger(__name__)
 
-#: Bumped when the files' layout changes: older snapshots are then not read.
-SNAPSHOT_FORMAT = 1
+#: What a snapshot holds and how: bump when that changes (the corpus tables, the term counts,
+#: the article summaries of ``lib.corpus.rollups``); a snapshot of another format is ignored.
+SNAPSHOT_FORMAT = 2
 MANIFEST = "manifest.json"
 #: A half-written snapshot older than this is debris from a killed process.
 STALE_TEMP_S = 3600

@@ -270,7 +270,8 @@ class LiveCorpus:
             if got is not None:
                 tables, _ = got
                 counts = TermCounts.from_tables({n: tables.pop(n) for n in TERM_TABLES})
-                made = {n: tables.pop(n) for n in rollups.ARTICLE_SUMMARIES if n in tables}  # older snapshots have none
+                made = {n: tables.pop(n) for n in rollups.ARTICLE_SUMMARIES if n in tables}
+                made = {n: t for n, t in made.items() if list(t.columns) == rollups.SUMMARY_COLUMNS[n]}  # else made again
                 self._corpus = Corpus(tables, [counts], _made=made)
                 self._state = (gen, layout, max_seq)
                 self.source = "snapshot"
