@@ -202,8 +202,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     items = []
-    for j, path in enumerate(paths, start=1):
-        result = importers.import_path(path, limits=limits, mappings={importers.ALL_TABLES: mapping} if mapping else None)
+    try:
+        readers = runners.local_workers(args.workers)
+    except ValueError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    results = importers.import_paths(paths, limits=limits, mappings={importers.ALL_TABLES: mapping} if mapping else None, workers=readers)
+    for j, result in enumerate(results, start=1):
         for t in result.tables:
             shown = ", ".join(f"{f}={visible(c)}" for f, c in t.mapping.items() if c)
             say(f"[{j}/{len(paths)}] columns of {t.file} ({'detected' if t.auto else 'given'}): {shown or 'none recognised'}")

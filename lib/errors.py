@@ -30,6 +30,10 @@ class ArticleError(CoverageError):
         self.message = message
         super().__init__(f"{file}: {message}")
 
+    def __reduce__(self):
+        # rebuilt from (file, message), so it crosses to and from worker processes
+        return (type(self), (self.file, self.message), self.__dict__)
+
 
 class EmptyArticleError(ArticleError):
     reason = "empty"

@@ -87,14 +87,14 @@ def arabic_paths(tmp: Path) -> list[Path]:
     return importers.collect_import_paths([AR_FOLDER])
 
 
-def read_items(paths: list[Path], limit: int | None) -> tuple[list, float, int]:
+def read_items(paths: list[Path], limit: int | None, workers: int = 1) -> tuple[list, float, int]:
+    """The files' articles as ``python -m lib import`` reads them (``workers`` reading processes)."""
     started = time.perf_counter()
     items = []
-    for p in paths:
-        items.extend(importers.import_path(p, limits=BENCH_LIMITS).items)
-        if limit and len(items) >= limit:
-            items = items[:limit]
-            break
+    for result in importers.import_paths(paths[:limit] if limit else paths, limits=BENCH_LIMITS, workers=workers):
+        items.extend(result.items)
+    if limit:
+        items = items[:limit]
     chars = sum(len(it.text or "") for it in items)
     return items, time.perf_counter() - started, chars
 
@@ -149,12 +149,13 @@ def main() -> int:
     results = []
     for name in ["en", "ar"] if args.corpus == "both" else [args.corpus]:
         paths = corpora[name](args.tmp)
-        items, read_s, chars = read_items(paths, args.limit)
-        print(
-            f"\n{name}: {len(items):,} articles ({chars / 1e6:.1f} M characters) read from {len(paths):,} files in {read_s:.1f} s",
-            flush=True,
-        )
         for w in args.workers:
+            items, read_s, chars = read_items(paths, args.limit, workers=w)  # read as the import command reads them
+            print(
+                f"\n{name}: {len(items):,} articles ({chars / 1e6:.1f} M characters) read from {len(paths):,} files "
+                f"by {w} process(es) in {read_s:.1f} s",
+                flush=True,
+            )
             r = run(name, items, chars, read_s, w, args.tmp)
             results.append(r)
             print(

@@ -658,3 +658,26 @@ def test_markdown_of_200_kb_of_unmatched_marks_is_read(markup):
 )
 def test_markdown_marks_are_dropped(md, plain):
     assert strip_markdown(md) == plain
+
+
+def test_several_reading_processes_give_the_same_results_in_order(tmp_path, monkeypatch):
+    from lib.text import importers as imp
+
+    paths = []
+    for i in range(12):
+        p = tmp_path / f"{i:02d}.{'md' if i % 3 else 'txt'}"
+        p.write_text(f"# Title {i}\n\nTurkey and Russia met on day {i}. " * 3, encoding="utf-8")
+        paths.append(p)
+    (tmp_path / "bad.bin").write_bytes(b"\x00\x01" * 50)
+    paths.insert(5, tmp_path / "bad.bin")
+    serial = list(imp.import_paths(paths, workers=1))
+    monkeypatch.setattr(imp, "MIN_FILES_FOR_READERS", 2)
+    monkeypatch.setattr(imp, "READ_CHUNK", 3)
+    parallel = list(imp.import_paths(paths, workers=2))
+
+    def seen(results):
+        return [[(it.file, it.text, it.metadata, it.error and (it.error.reason, it.error.message)) for it in r.items] for r in results]
+
+    assert seen(parallel) == seen(serial)
+    assert [it.file for r in parallel for it in r.items] == [str(p) for p in paths]  # one result per file, in order
+    assert not parallel[5].items[0].ok  # the bad file is reported in its place

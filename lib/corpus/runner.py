@@ -250,6 +250,16 @@ class DaskRunner(_ExecutorRunner):
         return f"Dask cluster at {self.client.scheduler.address} ({self.workers} worker threads)"
 
 
+def local_workers(workers: int | None = None) -> int:
+    """Local worker processes: ``workers``, else ``$COVERAGE_WORKERS``, else one per core."""
+    if workers is None and os.environ.get(WORKERS_ENV):
+        try:
+            workers = int(os.environ[WORKERS_ENV])
+        except ValueError:
+            raise ValueError(f"{WORKERS_ENV}={os.environ[WORKERS_ENV]!r} is not a whole number of worker processes") from None
+    return workers if workers is not None else (os.cpu_count() or 1)
+
+
 def make_runner(*, workers: int | None = None, scheduler: str | None = None, use_spacy: bool = True, n_tasks: int | None = None) -> Runner:
     """The runner a command asks for: a Dask scheduler if one is named (argument or
     ``$COVERAGE_DASK_SCHEDULER``), else local processes (``workers``, or
@@ -258,12 +268,7 @@ def make_runner(*, workers: int | None = None, scheduler: str | None = None, use
     scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
     if scheduler:
         return DaskRunner(scheduler, use_spacy=use_spacy)
-    if workers is None and os.environ.get(WORKERS_ENV):
-        try:
-            workers = int(os.environ[WORKERS_ENV])
-        except ValueError:
-            raise ValueError(f"{WORKERS_ENV}={os.environ[WORKERS_ENV]!r} is not a whole number of worker processes") from None
-    n = workers if workers is not None else (os.cpu_count() or 1)
+    n = local_workers(workers)
     if n <= 1 or (n_tasks is not None and n_tasks < BATCH_SIZE):
         return SerialRunner(use_spacy=use_spacy)
     return ProcessRunner(n, use_spacy=use_spacy)
