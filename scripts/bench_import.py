@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -138,6 +139,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles of each corpus")
     ap.add_argument("--tmp", type=Path, default=Path(tempfile.gettempdir()) / "coverage-bench-import")
+    ap.add_argument("--single", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if not BENCH.is_dir():
         print(f"the bench corpora are not at {BENCH}", file=sys.stderr)
@@ -146,18 +148,27 @@ def main() -> int:
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
     corpora = {"en": english_paths, "ar": arabic_paths}
+    if args.single:  # one corpus and worker count, in a process of its own: print the result as JSON
+        (w,) = args.workers
+        paths = corpora[args.corpus](args.tmp)
+        items, read_s, chars = read_items(paths, args.limit, workers=w)  # read as the import command reads them
+        r = run(args.corpus, items, chars, read_s, w, args.tmp)
+        print(json.dumps({**r, "read_s": read_s, "files": len(paths)}, default=str))
+        return 0
     results = []
     for name in ["en", "ar"] if args.corpus == "both" else [args.corpus]:
-        paths = corpora[name](args.tmp)
         for w in args.workers:
-            items, read_s, chars = read_items(paths, args.limit, workers=w)  # read as the import command reads them
+            # each in a fresh process: its time and memory are not those of an earlier run
+            cmd = [sys.executable, __file__, "--single", "--corpus", name, "--workers", str(w), "--tmp", str(args.tmp)]
+            cmd += ["--limit", str(args.limit)] if args.limit else []
+            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            r = json.loads(out.strip().splitlines()[-1])
+            results.append(r)
             print(
-                f"\n{name}: {len(items):,} articles ({chars / 1e6:.1f} M characters) read from {len(paths):,} files "
-                f"by {w} process(es) in {read_s:.1f} s",
+                f"\n{name}: {r['articles']:,} articles ({r['raw_chars'] / 1e6:.1f} M characters) read from {r['files']:,} files "
+                f"by {w} process(es) in {r['read_s']:.1f} s",
                 flush=True,
             )
-            r = run(name, items, chars, read_s, w, args.tmp)
-            results.append(r)
             print(
                 f"  {w} worker(s): {r['seconds']:.0f} s, {r['per_s']:.1f} articles/s, peak memory {r['peak_mb']:.0f} MB; "
                 f"{r['full']:,} fully analysed {r['dyads']}, {r['triage']:,} cheap pass only; outcomes {r['outcomes']}; "
