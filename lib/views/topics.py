@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from lib.corpus import rollups
 from lib.views.common import (
     DIFF_COLUMNS,
     DYAD_LABELS,
@@ -29,10 +30,8 @@ def topic_shares_by_dyad(
     articles: pd.DataFrame, sentences: pd.DataFrame, sentence_topics: pd.DataFrame, taxonomy: pd.DataFrame, *, seed: int = 0
 ) -> pd.DataFrame:
     """Topic × dyad: the share of the dyad's sentences assigned the topic (``topic_shares_of``
-    the sentences' per-article counts)."""
-    keys = ["article_id", "sentence_id", "topic_id"]
-    tagged = sentence_topics[keys].drop_duplicates()
-    per_topic = tagged.groupby(["article_id", "topic_id"]).size().rename("n_sentences").reset_index()
+    the per-article counts the corpus table ``topics`` holds, ``rollups.topic_shares``)."""
+    per_topic = rollups.topic_shares(sentence_topics, sentences)
     return topic_shares_of(articles, per_topic, sentences.groupby("article_id").size(), taxonomy, seed=seed)
 
 
