@@ -82,7 +82,7 @@ def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> Co
     counts shared across filters).
     """
     a, tone = corpus["articles"][VIEW_ARTICLE_COLUMNS], article_summary(corpus, "article_tone")
-    summary = summary_view(a, None, seed=seed, article_tone=tone)
+    summary = summary_view(a, tone, seed=seed)
     topics = topics_view(corpus, seed=seed, articles=a)
     mentions = article_summary(corpus, "article_mentions")
     rates = entity_rates(a, mentions, corpus["entity_tone"], corpus["entities"], seed=seed, counted=True)

@@ -172,24 +172,22 @@ class SummaryView:
     n_focal: int  # analysed US–Turkey and Russia–Turkey articles
     n_both: int  # analysed articles on both relationships (in neither column)
     volume: pd.DataFrame  # dyad_volume
-    tone: pd.DataFrame  # dyad_summary: dyad × language
+    tone: pd.DataFrame  # tone_summary: dyad × language
     counts: pd.DataFrame  # article_counts: dyad × language × source
 
     def row(self, dyad: str) -> pd.Series:
         return self.volume.set_index("dyad").loc[dyad]
 
 
-def summary_view(
-    articles: pd.DataFrame, sentences: pd.DataFrame | None, *, seed: int = 0, article_tone: pd.DataFrame | None = None
-) -> SummaryView:
-    """Counts and per-language tone of the two relationships (from ``article_tone``, the
-    articles' tone summary, when given; else from ``sentences``)."""
+def summary_view(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: int = 0) -> SummaryView:
+    """Counts and per-language tone of the two relationships (``article_tone``: the articles'
+    tone summary, ``rollups.article_tone``)."""
     ok = articles["status"] == "ok"
     return SummaryView(
         n_articles=len(articles),
         n_focal=len(focal_articles(articles)),
         n_both=int(((articles["dyad"] == "both") & ok).sum()),
         volume=dyad_volume(articles),
-        tone=dyad_summary(articles, sentences, seed=seed) if article_tone is None else tone_summary(articles, article_tone, seed=seed),
+        tone=tone_summary(articles, article_tone, seed=seed),
         counts=article_counts(articles),
     )

@@ -23,7 +23,7 @@ from lib.views.common import (
     with_article,
 )
 from lib.views.entities import entity_rates, entity_tone_by_language
-from lib.views.summary import dyad_summary, languages_present
+from lib.views.summary import languages_present, tone_summary
 
 TONE_COLUMNS = [
     "article_id",
@@ -146,7 +146,7 @@ class ToneView:
 
     n_focal: int
     languages: list[str]
-    summary: pd.DataFrame  # summary.dyad_summary
+    summary: pd.DataFrame  # summary.tone_summary
     tones: pd.DataFrame  # sentence_tones
     bins: pd.DataFrame  # tone_bins
     by_language: pd.DataFrame  # tone_by_group
@@ -158,7 +158,7 @@ class ToneView:
 def tone_view(corpus, *, seed: int = 0, summary: pd.DataFrame | None = None) -> ToneView:
     """The Tone page's view of ``corpus`` (any mapping of table name → table).
 
-    ``summary`` may pass a ``dyad_summary`` already made on the same corpus.
+    ``summary`` may pass a ``tone_summary`` already made on the same corpus.
     """
     a, s = corpus["articles"], corpus["sentences"]
     tones = sentence_tones(a, s)
@@ -169,7 +169,7 @@ def tone_view(corpus, *, seed: int = 0, summary: pd.DataFrame | None = None) -> 
     return ToneView(
         n_focal=len(focal_articles(a)),
         languages=languages_present(a),
-        summary=dyad_summary(a, s, seed=seed) if summary is None else summary,
+        summary=tone_summary(a, article_summary(corpus, "article_tone"), seed=seed) if summary is None else summary,
         tones=tones,
         bins=tone_bins(tones),
         by_language=tone_by_group(a, s),
