@@ -223,6 +223,24 @@ def test_removing_an_upload_drops_its_edits_and_analysis(store, fake):
         assert con.execute("SELECT COUNT(*) FROM a_sentences").fetchone()[0] == 0
     (again,) = store.import_items(items("US text."), origin="upload", analyze=fake)
     assert again.outcome == "added"
+    with sqlite3.connect(store.path) as con:  # its analysis once, not beside the removed one's
+        assert con.execute("SELECT COUNT(*) FROM a_sentences").fetchone()[0] == 1
+
+
+def test_an_import_of_several_transactions_stores_each_articles_rows_once_in_order(store, fake, monkeypatch):
+    """Rows are written one statement per table per transaction, on one connection."""
+    import lib.corpus.store as store_module
+
+    monkeypatch.setattr(store_module, "COMMIT_EVERY", 7)
+    texts = [f"US and Turkey, report number {i}." for i in range(30)]
+    bad = {4: "BOILERPLATE only", 11: "CRASH here"}
+    outcomes = store.import_items(items(*[bad.get(i, t) for i, t in enumerate(texts)]), origin="cli", analyze=fake)
+    assert [o.outcome for o in outcomes] == ["rejected" if i in bad else "added" for i in range(30)]
+    loaded = store.load()
+    stored = [t for i, t in enumerate(texts) if i not in bad]
+    assert loaded.tables["sentences"]["text"].tolist() == stored
+    assert loaded.tables["articles"]["article_id"].tolist() == [article_id_for(t) for t in stored]
+    assert loaded.tables["sentences"]["article_id"].tolist() == [article_id_for(t) for t in stored]
 
 
 def test_fingerprint_follows_articles_and_edits_only(store, fake):

@@ -102,6 +102,8 @@ def exec_all(con: sqlite3.Connection, sql: str) -> None:
 
 
 def sql_value(v: object) -> object:
+    if type(v) is str or type(v) is int:  # most values, first
+        return v
     if v is None or v is pd.NA:
         return None
     if isinstance(v, float) and v != v:  # NaN
@@ -162,12 +164,28 @@ UPGRADES: dict[int, Callable[[sqlite3.Connection, str], None]] = {1: _upgrade_1_
 
 
 def insert_analysis(con: sqlite3.Connection, article_id: str, rows: ArticleRows, pipeline_version: str) -> None:
+    """Store (replacing) one article's analysis rows made by ``pipeline_version``."""
+    insert_analyses(con, [(article_id, rows)], pipeline_version)
+
+
+def insert_analyses(
+    con: sqlite3.Connection, analyses: list[tuple[str, ArticleRows]], pipeline_version: str, *, replace: bool = True
+) -> None:
+    """Store the analysis rows of several articles, one statement per table.
+
+    ``replace`` first deletes what the articles have from ``pipeline_version``;
+    articles inserted in the same transaction have nothing to delete (removing
+    an article deletes its analysis with it).
+    """
     for name in schema.PER_ARTICLE_TABLES:
-        con.execute(f"DELETE FROM a_{name} WHERE article_id = ? AND pipeline_version = ?", (article_id, pipeline_version))
-        part = rows.get(name) or []
-        if not part:
-            continue
+        if replace:
+            con.executemany(
+                f"DELETE FROM a_{name} WHERE article_id = ? AND pipeline_version = ?", [(aid, pipeline_version) for aid, _ in analyses]
+            )
         cols = [c for c in analysis_columns(name) if c != "article_id"]
-        names = ", ".join(f'"{c}"' for c in cols)
-        sql = f"INSERT INTO a_{name} (article_id, pipeline_version, {names}) VALUES ({', '.join('?' * (len(cols) + 2))})"
-        con.executemany(sql, [(article_id, pipeline_version, *(sql_value(r.get(c)) for c in cols)) for r in part])
+        values = [(aid, pipeline_version, *(sql_value(r.get(c)) for c in cols)) for aid, rows in analyses for r in rows.get(name) or ()]
+        if values:
+            names = ", ".join(f'"{c}"' for c in cols)
+            con.executemany(
+                f"INSERT INTO a_{name} (article_id, pipeline_version, {names}) VALUES ({', '.join('?' * (len(cols) + 2))})", values
+            )

@@ -65,6 +65,7 @@ from lib.corpus.layout import (
     analysis_ddl,
     dumps_json,
     exec_all,
+    insert_analyses,
     insert_analysis,
 )
 from lib.errors import ArticleError, CoverageError
@@ -420,11 +421,20 @@ class Store:
             raise StoreVanishedError(f"the store at {self.path} was deleted or replaced while the app ran")
         con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
-            con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            con.execute("PRAGMA foreign_keys = ON")
-            # FULL: a commit is on disk before the CLI prints "added".
-            con.execute("PRAGMA synchronous = FULL")
-            yield con
+            with self._errors():
+                con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+                con.execute("PRAGMA foreign_keys = ON")
+                # FULL: a commit is on disk before the CLI prints "added".
+                con.execute("PRAGMA synchronous = FULL")
+                yield con
+        finally:
+            con.close()
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """SQLite's errors as the store's: busy, full, corrupt (with what to do)."""
+        try:
+            yield
         except sqlite3.OperationalError as exc:
             msg = str(exc)
             if "locked" in msg or "busy" in msg:
@@ -438,8 +448,6 @@ class Store:
             raise CorruptStoreError(
                 f"the store at {self.path} is corrupt ({exc}); move it away (a new store will be made) or restore a backup"
             ) from exc
-        finally:
-            con.close()
 
     # -- meta ---------------------------------------------------------------------
 
@@ -518,7 +526,8 @@ class Store:
                 progress(done, n, outcome)
 
         # Refusals and exact duplicates (same raw text) need no analysis.
-        known = self._known_hashes({content_hash(it.text or "") for it in items if it.error is None})
+        hashes = [content_hash(it.text or "") if it.error is None else "" for it in items]
+        known = self._known_hashes({h for h in hashes if h})
         todo: list[int] = []
         first_of: dict[str, int] = {}
         copies: dict[int, int] = {}  # item -> the earlier item of this import with the same text
@@ -526,7 +535,7 @@ class Store:
             if it.error is not None:
                 settle(i, Outcome(it.file, "rejected", it.error.reason, it.error.message))
                 continue
-            h = content_hash(it.text or "")
+            h = hashes[i]
             if h in known:
                 settle(i, _duplicate(it.file, *known[h]))
             elif h in first_of:
@@ -536,18 +545,30 @@ class Store:
                 todo.append(i)
 
         results = self._analyse([items[i] for i in todo], analyze=analyze, runner=runner)
-        batch: list[tuple[int, Item, object]] = []
+        batch: list[tuple[int, Item, str, object]] = []
         last = time.monotonic()
         failure: StoreError | None = None
-        for i, result in zip(todo, results, strict=False):
-            if failure is not None:
-                break
-            batch.append((i, items[i], result))
-            if len(batch) >= COMMIT_EVERY or time.monotonic() - last > COMMIT_SECONDS:
-                failure = self._commit(batch, origin, settle)
-                batch, last = [], time.monotonic()
-        if batch and failure is None:
-            failure = self._commit(batch, origin, settle)
+        with contextlib.ExitStack() as stack:  # one connection for the whole import, opened with the first batch
+            con: sqlite3.Connection | None = None
+
+            def commit() -> StoreError | None:
+                nonlocal con
+                try:
+                    if con is None:
+                        con = stack.enter_context(self._connect())
+                except StoreError as exc:
+                    return exc
+                return self._commit(con, batch, origin, settle)
+
+            for i, result in zip(todo, results, strict=False):
+                if failure is not None:
+                    break
+                batch.append((i, items[i], hashes[i], result))
+                if len(batch) >= COMMIT_EVERY or time.monotonic() - last > COMMIT_SECONDS:
+                    failure = commit()
+                    batch, last = [], time.monotonic()
+            if batch and failure is None:
+                failure = commit()
         if failure is not None:
             reason = (
                 "store_busy"
@@ -587,17 +608,22 @@ class Store:
         for r in runner.map(Task(text=it.text or "", file=it.file, metadata=dict(it.metadata)) for it in items):
             yield (r.rows, r.reason, r.message)
 
-    def _commit(self, batch: list[tuple[int, Item, object]], origin: Origin, settle) -> StoreError | None:
+    def _commit(self, con: sqlite3.Connection, batch: list[tuple[int, Item, str, object]], origin: Origin, settle) -> StoreError | None:
         """Write a batch of analysed items in one transaction; settle each after the commit."""
         outcomes: list[tuple[int, Outcome]] = []
+        added: list[tuple[str, ArticleRows]] = []
         try:
-            with self._connect() as con, _write(con):
-                for i, item, (rows, reason, message) in batch:
+            with self._errors(), _write(con):
+                for i, item, text_hash, (rows, reason, message) in batch:
                     if rows is None:
                         outcomes.append((i, Outcome(item.file, "rejected", reason, message)))
                         continue
-                    outcomes.append((i, self._insert_article(con, item, rows, origin)))
-                if any(o.outcome in ("added", "not_analysed") for _, o in outcomes):
+                    outcome = self._insert_article(con, item, text_hash, rows, origin)
+                    if outcome.outcome in ("added", "not_analysed"):
+                        added.append((outcome.article_id or "", rows))
+                    outcomes.append((i, outcome))
+                if added:
+                    insert_analyses(con, added, self.pipeline_version, replace=False)  # new articles: nothing to replace
                     self._bump(con, layout=False)
         except (StoreBusyError, StoreFullError, StoreVanishedError, CorruptStoreError) as exc:
             return exc
@@ -605,7 +631,7 @@ class Store:
             settle(i, o)
         return None
 
-    def _insert_article(self, con: sqlite3.Connection, item: Item, rows: ArticleRows, origin: Origin) -> Outcome:
+    def _insert_article(self, con: sqlite3.Connection, item: Item, text_hash: str, rows: ArticleRows, origin: Origin) -> Outcome:
         art = rows["articles"][0]
         identity = art["article_id"]
         text = item.text or ""
@@ -615,7 +641,7 @@ class Store:
             (
                 identity,
                 identity,
-                content_hash(text),
+                text_hash,
                 text,
                 item.file,
                 origin,
@@ -628,7 +654,6 @@ class Store:
         if cur.rowcount == 0:  # the same cleaned text is stored (maybe from another format, or another session just now)
             row = con.execute("SELECT file, hidden FROM articles WHERE identity = ? OR article_id = ?", (identity, identity)).fetchone()
             return _duplicate(item.file, identity, row[0], row[1])
-        insert_analysis(con, identity, rows, self.pipeline_version)
         status = art.get("status") or "ok"
         kind = "not_analysed" if status == "not_analysed" else "added"
         return Outcome(
