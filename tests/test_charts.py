@@ -201,3 +201,65 @@ def test_no_mark_without_an_interval(toy):
         rows = _rows(chart.to_dict())
         assert not any(r.get("diff_supported") for r in rows), name  # 2 and 3 articles: nothing is marked
         assert all(r.get("diff_interval") == "no interval" for r in rows if "diff_interval" in r), name
+
+
+def _every_kind_of_column() -> pd.DataFrame:
+    import numpy as np
+
+    return pd.DataFrame(
+        {
+            "float": [1.5, np.nan, np.inf, -np.inf],
+            "int": np.array([1, 2, 3, 4], dtype="int64"),
+            "bool": [True, False, True, False],
+            "Int64": pd.array([1, None, 3, 4], dtype="Int64"),
+            "Float64": pd.array([0.5, None, 2.0, 1.0], dtype="Float64"),
+            "boolean": pd.array([True, None, False, True], dtype="boolean"),
+            "arrow_text": pd.array(["a", None, "ب", "d"], dtype="string[pyarrow]"),
+            "python_text": pd.array(["a", None, "c", "d"], dtype="string[python]"),
+            "category": pd.Categorical(["x", None, "y", "x"]),
+            "object": pd.Series([None, float("nan"), np.int64(7), np.array([1, 2])], dtype=object),
+            "mixed": pd.Series(["s", 1, 2.5, np.float64("nan")], dtype=object),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        _every_kind_of_column(),
+        _every_kind_of_column().iloc[:0],  # no rows
+        pd.DataFrame({"when": pd.to_datetime(["2024-01-02", None]), "n": [1, 2]}),  # dates: Altair's own way
+        pd.DataFrame(index=range(3)),  # rows without columns
+    ],
+    ids=["every-kind", "empty", "dates", "no-columns"],
+)
+def test_chart_values_are_altairs_own(frame):
+    """chart_data.to_values gives exactly the records of Altair's default data transformer."""
+    import altair as alt
+    from altair.vegalite.data import default_data_transformer
+
+    from lib.output import chart_data
+
+    ours = chart_data.to_values(frame)
+    theirs = default_data_transformer(frame)
+    assert json.dumps(ours, sort_keys=True) == json.dumps(theirs, sort_keys=True)
+    assert ours == theirs
+    assert alt.data_transformers.active == chart_data.NAME
+
+
+def test_chart_values_keep_altairs_row_limit():
+    from altair import MaxRowsError
+
+    from lib.output import chart_data
+
+    with pytest.raises(MaxRowsError):
+        chart_data.to_values(pd.DataFrame({"n": range(chart_data.MAX_ROWS + 1)}))
+
+
+def test_every_chart_is_the_spec_altairs_transformer_makes(toy):
+    import altair as alt
+
+    ours = {name: c.to_dict(validate=False) for name, c in _all_charts(toy).items()}
+    with alt.data_transformers.enable("default"):
+        theirs = {name: c.to_dict(validate=False) for name, c in _all_charts(toy).items()}
+    assert ours == theirs

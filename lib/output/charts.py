@@ -19,6 +19,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from lib.output import chart_data
 from lib.views.common import (
     DIFF_COLUMNS,
     DYAD_LABELS,
@@ -30,6 +31,8 @@ from lib.views.common import (
     interval_text,
     signed,
 )
+
+chart_data.enable()  # charts' data become Vega-Lite values as Altair's transformer makes them, faster
 
 # --- shared look --------------------------------------------------------------------------
 
@@ -57,14 +60,14 @@ def dyad_color(field: str = "dyad_label", *, legend: bool = True) -> alt.Color:
     return alt.Color(f"{field}:N", scale=dyad_scale(), title="Dyad", legend=alt.Legend(orient="top") if legend else None)
 
 
-def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Apply the shared fonts, title and axis configuration."""
-    return (
-        chart.configure(font=FONT)
-        .configure_title(
+def _config() -> alt.Config:
+    """The shared fonts, title, axis, legend and view configuration."""
+    return alt.Config(
+        font=FONT,
+        title=alt.TitleConfig(
             fontSize=14, fontStyle="normal", subtitleFontStyle="normal", anchor="start", subtitleFontSize=11, subtitleColor="#444"
-        )
-        .configure_axis(
+        ),
+        axis=alt.AxisConfig(
             labelFontSize=11,
             titleFontSize=12,
             labelFontStyle="normal",
@@ -72,10 +75,17 @@ def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
             labelLimit=LABEL_LIMIT,
             grid=True,
             gridOpacity=0.4,
-        )
-        .configure_legend(labelFontSize=11, titleFontSize=11)
-        .configure_view(stroke=None)
+        ),
+        legend=alt.LegendConfig(labelFontSize=11, titleFontSize=11),
+        view=alt.ViewConfig(stroke=None),
     )
+
+
+def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Apply the shared fonts, title and axis configuration (to ``chart`` itself: Altair's
+    ``configure_*`` methods copy a layered chart, all its layers, once per call)."""
+    chart.config = _config()
+    return chart
 
 
 def _title(text: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
@@ -252,7 +262,8 @@ def tone_summary_chart(summary: pd.DataFrame, *, legend_line: bool = True) -> al
                     SUPPORTED_LEGEND if legend_line else None,
                 ],
             ),
-        ).properties(height=CHROME_PX + SUBTITLE_LINE_PX * legend_line + 70 * n_rows)
+            height=CHROME_PX + SUBTITLE_LINE_PX * legend_line + 70 * n_rows,
+        )
     )
 
 
@@ -379,9 +390,13 @@ def _paired_bars(
     )
     marks = _supported_marks(d, key=key, x=x.shorthand.split(":")[0], y=y, tooltip=tooltip)
     return styled(
-        alt.layer(bars, marks, title=title)
-        .properties(height=_height(rows, row_px) + SUBTITLE_LINE_PX * legend_line)
-        .properties(padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX})
+        alt.layer(
+            bars,
+            marks,
+            title=title,
+            height=_height(rows, row_px) + SUBTITLE_LINE_PX * legend_line,
+            padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX},
+        )
     )
 
 
@@ -606,7 +621,8 @@ def scattertext_chart(terms: pd.DataFrame, *, n_labels: int = 12) -> alt.LayerCh
                 f"Distinguishing {lang} terms: rate in each dyad's coverage",
                 "Labelled: strongest log-odds z-scores (Monroe et al. 2008); dashed line: equal rates",
             ),
-        ).properties(height=CHROME_PX + 420)
+            height=CHROME_PX + 420,
+        )
     )
 
 
@@ -680,7 +696,8 @@ def timeline_tone_chart(tone: pd.DataFrame, labels: dict, *, granularity: str, l
                 f"Mean sentence tone per {granularity} in {LANGUAGE_LABELS.get(language, language)} articles, by dyad",
                 "−1 = negative, +1 = positive; dot size: sentences behind the mean",
             ),
-        ).properties(height=CHROME_PX + 150)
+            height=CHROME_PX + 150,
+        )
     )
 
 
