@@ -72,7 +72,9 @@ def to_values(data):
             return altair_to_values(data)
         columns.append(values)
     names = list(data.columns)
-    return {"values": [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)] if names else [{} for _ in range(len(data))]}
+    return {
+        "values": [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)] if names else [{} for _ in range(len(data))]
+    }
 
 
 def enable() -> None:
