@@ -37,7 +37,7 @@ for f in view.findings:
         state.page_link(f.page, f.params, label="Evidence", icon=":material/arrow_forward:", scroll=True)
 downloads.briefing(
     view,
-    articles=data.filtered_corpus(filters).articles,
+    articles=lambda: data.filtered_corpus(filters).articles,
     scope=filters.describe(),
     fingerprint=data.corpus_fingerprint(),
     pipeline_version=PIPELINE_VERSION,

@@ -117,6 +117,16 @@ def test_a_subset_filters_the_corpus_summaries_and_reads_no_sentence(many, engli
     fresh = many.subset(english.articles["article_id"])
     compare.compare_view(fresh, terms=terms.terms_view(fresh, counts=many.term_counts()))  # as the dashboard does
     assert "sentences" not in fresh.tables._done  # the comparison summed the summaries instead
+    assert "articles" not in fresh.tables._done  # nor filtered every article's text: only the columns it reads
+
+
+def test_a_subsets_columns_are_the_filtered_tables_columns(many, english):
+    cols = ["article_id", "language", "dyad"]
+    fresh = many.subset(english.articles["article_id"])
+    picked = fresh.columns("articles", cols)
+    pd.testing.assert_frame_equal(picked, fresh["articles"][cols])
+    assert len(picked) == len(english.articles)
+    pd.testing.assert_frame_equal(many.columns("articles", cols), many.articles[cols])
 
 
 def test_compare_view_reads_the_summaries_and_matches_the_row_views(english):

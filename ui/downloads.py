@@ -127,17 +127,18 @@ def chart(chart_obj, *, name: str, key: str) -> None:
         )
 
 
-def briefing(view, *, articles: pd.DataFrame, scope: str, fingerprint: str, pipeline_version: str, key: str) -> None:
+def briefing(view, *, articles: Callable[[], pd.DataFrame], scope: str, fingerprint: str, pipeline_version: str, key: str) -> None:
     """PDF and PNG buttons for the one-page briefing of the Compare ``view`` (A4 portrait, and a 16:9 slide).
 
-    ``articles`` is the filtered corpus's articles table the view was made from.
+    ``articles()`` is the filtered corpus's articles table the view was made from,
+    read only when a briefing is made (filtering it, texts and all, is not free).
     """
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     stem = f"briefing-{exports.short_fingerprint(fingerprint)}-{stamp}"
 
     def spec(layout: str) -> dict:
         return exports.briefing_for_view(
-            view, articles, fingerprint=fingerprint, pipeline_version=pipeline_version, scope=scope, layout=layout
+            view, articles(), fingerprint=fingerprint, pipeline_version=pipeline_version, scope=scope, layout=layout
         )
 
     with st.container(horizontal=True, gap="small"):

@@ -56,6 +56,19 @@ class _Filtered(Mapping):
                 )
             return self._done[name]
 
+    def columns(self, name: str, cols: list[str]) -> pd.DataFrame:
+        """Table ``name``'s ``cols`` for these articles, filtering only those columns
+        (the articles' texts are most of the articles table) unless the whole
+        table is filtered already."""
+        with self._lock:
+            if name in self._done:
+                return self._done[name][cols]
+            key = f"{name}\0" + "\0".join(cols)
+            if key not in self._done:
+                df = self._source(name)[cols]
+                self._done[key] = df[schema.isin(df["article_id"], self._keep)].reset_index(drop=True)
+            return self._done[key]
+
     def __iter__(self):
         return iter(self._names)
 
@@ -99,6 +112,14 @@ class Corpus:
             if name not in self._made:
                 self._made[name] = rollups.ARTICLE_SUMMARIES[name](self.tables)
             return self._made[name]
+
+    def columns(self, name: str, cols: list[str]) -> pd.DataFrame:
+        """Table ``name``'s columns ``cols`` (``cols`` must include ``article_id``): of a
+        subset, filtered without filtering the table's other columns."""
+        cols = list(cols)
+        if isinstance(self.tables, _Filtered):
+            return self.tables.columns(name, cols)
+        return self.tables[name][cols]
 
     def relabelled(self, tables: dict[str, pd.DataFrame]) -> Corpus:
         """This corpus with its entities relabelled (``lib.corpus.curation``): the

@@ -133,6 +133,18 @@ def focal_articles(articles: pd.DataFrame) -> pd.DataFrame:
     return articles[(articles["status"] == "ok") & articles["dyad"].isin(FOCAL_DYADS)]
 
 
+#: The article columns the comparison reads: filtering a few columns instead of the whole
+#: articles table (texts, titles, reasons, files… each an Arrow array) is most of a large corpus's time.
+VIEW_ARTICLE_COLUMNS = ["article_id", "status", "dyad", "language", "n_words", "source", "share_negative", "share_positive"]
+
+
+def table_columns(corpus, name: str, cols: list[str]) -> pd.DataFrame:
+    """Columns ``cols`` (with ``article_id``) of table ``name`` of ``corpus``: a ``Corpus``
+    subset filters only these columns (not, say, every article's text)."""
+    pick = getattr(corpus, "columns", None)
+    return pick(name, cols) if callable(pick) else corpus[name][cols]
+
+
 def article_summary(corpus, name: str) -> pd.DataFrame:
     """The article summary ``name`` (``rollups.ARTICLE_SUMMARIES``) of ``corpus``: the
     one a ``Corpus`` keeps (and filters for a subset), else made from the tables."""

@@ -13,7 +13,7 @@ from functools import partial
 
 import pandas as pd
 
-from lib.views.common import DYAD_DEFINING_ENTITIES, article_summary, difference_table
+from lib.views.common import DYAD_DEFINING_ENTITIES, VIEW_ARTICLE_COLUMNS, article_summary, difference_table, table_columns
 from lib.views.entities import entity_rates
 from lib.views.findings import Finding, findings
 from lib.views.speakers import SpeakersView, speakers_view
@@ -69,11 +69,6 @@ def differences_tables(
     }
 
 
-#: The article columns the comparison reads: filtering a few columns instead of the whole
-#: articles table (titles, reasons, files… each an Arrow array) is most of a large corpus's time.
-VIEW_ARTICLE_COLUMNS = ["article_id", "status", "dyad", "language", "n_words", "source", "share_negative", "share_positive"]
-
-
 def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> CompareView:
     """The Compare view of ``corpus`` (any mapping of table name → table).
 
@@ -81,7 +76,7 @@ def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> Co
     (they are the slowest part: the page computes them from per-article
     counts shared across filters).
     """
-    a, tone = corpus["articles"][VIEW_ARTICLE_COLUMNS], article_summary(corpus, "article_tone")
+    a, tone = table_columns(corpus, "articles", VIEW_ARTICLE_COLUMNS), article_summary(corpus, "article_tone")
     summary = summary_view(a, tone, seed=seed)
     topics = topics_view(corpus, seed=seed, articles=a)
     mentions = article_summary(corpus, "article_mentions")

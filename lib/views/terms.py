@@ -31,7 +31,16 @@ from lib.analysis.terms import (  # noqa: F401 (term rules, used by the pages th
 from lib.corpus.term_counts import TermCounts, count_terms
 from lib.text import arabic
 from lib.text.fold import fold
-from lib.views.common import DYAD_LABELS, FOCAL_DYADS, LANGUAGE_LABELS, focal_articles, isin, with_article
+from lib.views.common import (
+    DYAD_LABELS,
+    FOCAL_DYADS,
+    LANGUAGE_LABELS,
+    VIEW_ARTICLE_COLUMNS,
+    focal_articles,
+    isin,
+    table_columns,
+    with_article,
+)
 
 #: Informative Dirichlet prior (Monroe et al. 2008): α_i = PRIOR_SCALE × the
 #: term's count in the pooled two-dyad corpus, so α_0 = PRIOR_SCALE × the
@@ -298,9 +307,10 @@ def terms_view(corpus, *, counts: TermCounts | None = None) -> TermsView:
     """Distinguishing terms of ``corpus`` in every language (``counts``: ``count_terms`` of a superset)."""
     out: dict = {}
     sentences = corpus["sentences"] if counts is None else None  # given counts, no sentence is read
+    articles = table_columns(corpus, "articles", VIEW_ARTICLE_COLUMNS)
     for lang in LANGUAGE_LABELS:
         try:
-            out[lang] = distinguishing_terms(sentences, corpus["articles"], language=lang, counts=counts)
+            out[lang] = distinguishing_terms(sentences, articles, language=lang, counts=counts)
         except TooFewForTerms as exc:
             out[lang] = str(exc)
     return TermsView(terms=out)
