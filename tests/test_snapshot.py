@@ -149,3 +149,40 @@ def test_a_snapshot_summary_of_other_columns_is_made_again(store):
     restarted = again.current()
     assert again.source == "snapshot" and "article_tone" not in restarted._made
     pd.testing.assert_frame_equal(restarted.article_summary("article_tone"), corpus.article_summary("article_tone"), check_dtype=False)
+
+
+def _snapshots(store: Store) -> list:
+    d = snapshot.snapshot_dir(store.path)
+    return list(d.iterdir()) if d.is_dir() else []
+
+
+def test_the_snapshot_waits_so_the_page_runs_after_a_start_or_an_import_go_first(store):
+    """The writer shares the interpreter with the page runs: it starts only after the delay,
+    a newer corpus's snapshot replaces one still waiting, and ``wait_for_snapshot`` writes it at once."""
+    import time
+
+    live = _live(store)
+    live.snapshot_delay = 3600.0
+    live.current()
+    time.sleep(0.5)
+    assert _snapshots(store) == []  # not yet: pages draw first
+    store.import_items(items("Russia and Turkey met again."), origin="upload", analyze=FakeAnalyze())
+    grown = live.current()
+    assert live.source == "appended"
+    live.wait_for_snapshot()
+    assert len(_snapshots(store)) == 1  # the grown corpus's, written now; the first was never written
+    again = _live(Store(store.path))
+    _same(again.current(), grown)
+    assert again.source == "snapshot"
+
+
+def test_a_short_delay_writes_the_snapshot_by_itself(store):
+    import time
+
+    live = _live(store)
+    live.snapshot_delay = 0.1
+    live.current()
+    deadline = time.monotonic() + 60
+    while not any((d / snapshot.MANIFEST).is_file() for d in _snapshots(store)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert any((d / snapshot.MANIFEST).is_file() for d in _snapshots(store))

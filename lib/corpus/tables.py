@@ -234,6 +234,10 @@ def _append_rows(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return new if old.empty else old if new.empty else _concat(old, new)
 
 
+#: Seconds after a corpus is loaded or grown before its snapshot is written.
+SNAPSHOT_DELAY_S = 20.0
+
+
 class LiveCorpus:
     """The store's corpus, held once in memory and kept current cheaply.
 
@@ -254,7 +258,11 @@ class LiveCorpus:
         #: Whether the corpus is read from and written to a snapshot (``lib.corpus.snapshot``).
         self.snapshots = snapshots
         self._reference = snapshot.reference_digest(gazetteer_table, taxonomy_table) if snapshots else ""
-        self._writer: threading.Thread | None = None
+        self._writer: threading.Timer | None = None
+        self._writing = threading.Event()  # set once the pending snapshot has started to be written
+        self._save: Callable[[], None] | None = None
+        #: Seconds a snapshot waits before it is written (``SNAPSHOT_DELAY_S``).
+        self.snapshot_delay = SNAPSHOT_DELAY_S
         #: Where the current corpus came from: "snapshot", "store" or "appended".
         self.source = ""
 
@@ -304,15 +312,20 @@ class LiveCorpus:
         self._save_later()
 
     def _save_later(self) -> None:
-        """Write the current corpus's snapshot in the background (its term counts
-        and article summaries are made there if no view has asked for them yet)."""
+        """Write the current corpus's snapshot in the background, ``snapshot_delay`` seconds
+        from now (its term counts and article summaries are made there if no view has
+        asked for them yet). The writer shares the interpreter with the page runs that
+        follow a start or an import: waiting lets those draw first. A newer corpus's
+        snapshot replaces one not yet started."""
         if not self.snapshots or self.store.is_temporary:
             return
         corpus, (gen, layout, max_seq) = self._corpus, self._state
         store_id = self.store.state()[0]
         key = self._key(store_id, gen, layout, max_seq)
+        writing = threading.Event()
 
         def save() -> None:
+            writing.set()
             try:
                 summaries = {n: corpus.article_summary(n) for n in rollups.ARTICLE_SUMMARIES}  # made here if no view has yet
                 tables = {**corpus.tables, **corpus.term_counts().to_tables(), **summaries}
@@ -320,13 +333,22 @@ class LiveCorpus:
             except Exception:  # a cache: never let it break the dashboard
                 log.exception("corpus snapshot not written")
 
-        self._writer = threading.Thread(target=save, name="corpus-snapshot", daemon=True)
+        if self._writer is not None:
+            self._writer.cancel()  # a timer still waiting never writes its (older) corpus
+        self._writer, self._writing, self._save = threading.Timer(self.snapshot_delay, save), writing, save
+        self._writer.name, self._writer.daemon = "corpus-snapshot", True
         self._writer.start()
 
     def wait_for_snapshot(self, timeout: float | None = None) -> None:
-        """Wait until a snapshot being written is finished (tests, benchmarks, exit)."""
-        if self._writer is not None:
-            self._writer.join(timeout)
+        """Write the pending snapshot now, or wait until the one being written is
+        finished (tests, benchmarks, exit)."""
+        writer, save, writing = self._writer, self._save, self._writing
+        if writer is None or save is None:
+            return
+        writer.cancel()
+        writer.join(timeout)
+        if not writing.is_set():  # cancelled before it began: write it here
+            save()
 
     def _append(self) -> None:
         assert self._corpus is not None
