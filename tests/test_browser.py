@@ -221,9 +221,15 @@ def test_evidence_opens_in_the_same_tab_scrolled_to_its_table(seeds_server, page
     settle(page)
     assert len(page.context.pages) == n_pages  # no new tab, the same session
     assert_no_streamlit_error(page)
-    time.sleep(1.5)  # the scroll runs once the table is drawn
-    top = page.evaluate("() => document.getElementById('evidence').getBoundingClientRect().top")
-    assert 0 <= top < VIEWPORT["height"], top  # the evidence table is in view, not the top of the page
+    page.wait_for_selector("#evidence", state="attached")
+    top = None
+    deadline = time.monotonic() + 15  # the scroll runs once the table is drawn (later on a busy machine)
+    while time.monotonic() < deadline:
+        top = page.evaluate("() => document.getElementById('evidence').getBoundingClientRect().top")
+        if 0 <= top < VIEWPORT["height"]:
+            break
+        time.sleep(0.25)
+    assert top is not None and 0 <= top < VIEWPORT["height"], top  # the evidence table is in view, not the top of the page
     assert "Sentences on" in visible_text(page)
     screenshot(page, "evidence-topic")
 
