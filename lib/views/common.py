@@ -168,6 +168,13 @@ class Interval:
         return {"low": self.low, "high": self.high, "n": self.n, "note": self.note}
 
 
+def _floats(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    """``values`` as floats, anything not a number as NaN (a NumPy float array as it is)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return values.astype(float, copy=False)
+    return np.asarray(pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce"), dtype=float)
+
+
 def bootstrap_interval(
     values: Sequence[float],
     *,
@@ -185,8 +192,8 @@ def bootstrap_interval(
     values are dropped first. With fewer than ``min_n`` articles there is no
     interval, and the note says so.
     """
-    v = np.asarray(pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce"), dtype=float)
-    w = np.ones_like(v) if weights is None else np.asarray(pd.to_numeric(pd.Series(weights, dtype="object"), errors="coerce"), dtype=float)
+    v = _floats(values)
+    w = np.ones_like(v) if weights is None else _floats(weights)
     if len(w) != len(v):
         raise ValueError(f"values and weights differ in length ({len(v)} vs {len(w)})")
     ok = ~np.isnan(v) & ~np.isnan(w) & (w > 0)

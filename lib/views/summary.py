@@ -82,8 +82,9 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
     used = arts["tone_methods"].dropna().str.split(", ").explode()
     method = used.groupby(arts.loc[used.index, "language"]).agg(lambda s: ", ".join(sorted(set(s.astype(str)))))
     rows = []
+    langs = languages_present(articles)
     for d in FOCAL_DYADS:
-        for lang in languages_present(articles):
+        for lang in langs:
             a = arts[(arts["dyad"] == d) & (arts["language"] == lang)]
             n_scored = float(a["n_scored"].sum())
             tone = float(a["tone_sum"].sum() / n_scored) if n_scored else None
@@ -95,7 +96,7 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
             share_neg = float((a["share_negative"].astype(float).fillna(0) * w).sum() / n_scored) if n_scored else None
             share_pos = float((a["share_positive"].astype(float).fillna(0) * w).sum() / n_scored) if n_scored else None
             per_article = (a["tone_sum"] / a["n_scored"].where(a["n_scored"] > 0)).astype(float)
-            interval = bootstrap_interval(per_article.tolist(), weights=w.tolist(), seed=seed)
+            interval = bootstrap_interval(per_article.to_numpy(dtype=float), weights=w.to_numpy(dtype=float), seed=seed)
             rows.append(
                 {
                     "dyad": d,
@@ -117,7 +118,7 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
     out = pd.DataFrame(rows, columns=[c for c in SUMMARY_COLUMNS if c not in DIFF_COLUMNS])
     diffs = []
     a_dyad, b_dyad = FOCAL_DYADS
-    for lang in languages_present(articles):
+    for lang in langs:
         side = {d: arts[(arts["dyad"] == d) & (arts["language"] == lang)] for d in FOCAL_DYADS}
         diff = difference_intervals(
             side[a_dyad]["tone_sum"].fillna(0).to_numpy(),
