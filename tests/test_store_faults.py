@@ -201,6 +201,25 @@ def test_a_deleted_store_is_noticed(tmp_path):
         s.counts()
 
 
+def test_a_store_deleted_during_an_import_stores_nothing_more(tmp_path, monkeypatch):
+    """The import keeps one connection, yet a store deleted between its transactions is noticed:
+    the articles not yet committed are reported not stored, none is reported added."""
+    monkeypatch.setattr(store_mod, "COMMIT_EVERY", 5)
+    path = tmp_path / "s.sqlite"
+    s = Store(path)
+    fake = FakeAnalyze()
+
+    def analyse_then_delete(text: str, **kw) -> dict:
+        if len(fake.calls) == 7:  # after the first transaction (5 articles)
+            path.unlink()
+        return fake(text, **kw)
+
+    outs = s.import_items(items(*[f"US text number {i}." for i in range(20)]), origin="upload", analyze=analyse_then_delete)
+    assert [o.outcome for o in outs[:5]] == ["added"] * 5
+    assert {o.outcome for o in outs[5:]} == {"rejected"}
+    assert all("deleted" in o.message for o in outs[5:])
+
+
 def test_temporary_stores_are_removed_when_the_process_ends(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")

@@ -417,8 +417,7 @@ class Store:
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        if self._inode is not None and self.vanished():
-            raise StoreVanishedError(f"the store at {self.path} was deleted or replaced while the app ran")
+        self._require_present()
         con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
             with self._errors():
@@ -429,6 +428,10 @@ class Store:
                 yield con
         finally:
             con.close()
+
+    def _require_present(self) -> None:
+        if self._inode is not None and self.vanished():
+            raise StoreVanishedError(f"the store at {self.path} was deleted or replaced while the app ran")
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
@@ -556,6 +559,8 @@ class Store:
                 try:
                     if con is None:
                         con = stack.enter_context(self._connect())
+                    else:
+                        self._require_present()  # as a new connection would
                 except StoreError as exc:
                     return exc
                 return self._commit(con, batch, origin, settle)
