@@ -165,14 +165,16 @@ if speaker:
         },
     )
 
-with st.expander("Every difference in numbers, with its 90% interval"):
-    st.caption(
+# Drawn only when opened: its four tables cost more than the rest of the page on a large corpus.
+numbers = st.expander("Every difference in numbers, with its 90% interval", key="compare.differences", on_change="rerun")
+if numbers.open:
+    numbers.caption(
         f"{common.SUPPORTED_EXPLAINED}. The interval comes from resampling each relationship's articles; "
         "with fewer than "
         f"{common.MIN_ARTICLES_FOR_INTERVAL} articles on a side there is none. Tone is compared within a language only."
     )
     digits = {"Tone": 2, "Entities": 1, "Topics": 1, "Who is quoted": 1}  # points to 0.1: a bound near zero must not read "0"
-    for (question, table), tab in zip(view.differences.items(), st.tabs(list(view.differences)), strict=True):
+    for (question, table), tab in zip(view.differences.items(), numbers.tabs(list(view.differences)), strict=True):
         with tab:
             if table.empty:
                 st.info("Nothing to compare under these filters.")

@@ -234,6 +234,18 @@ def test_evidence_opens_in_the_same_tab_scrolled_to_its_table(seeds_server, page
     screenshot(page, "evidence-topic")
 
 
+def test_the_differences_in_numbers_are_drawn_when_opened(seeds_server, page):
+    visit(page, seeds_server)
+    box = page.locator('[data-testid="stExpander"]', has_text="Every difference in numbers")
+    assert box.locator('[data-testid="stDataFrame"]').count() == 0  # not drawn while closed
+    box.locator("summary").click()
+    box.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=PAGE_TIMEOUT_S * 1000)
+    settle(page)
+    assert_no_streamlit_error(page)
+    assert "The interval comes from resampling" in box.inner_text()
+    assert box.locator('[data-testid="stTab"]').count() == 4  # tone, entities, topics, who is quoted
+
+
 def test_the_reader_opens_at_the_sentence(seeds_server, page):
     from lib.corpus.tables import analyze_seeds
 
