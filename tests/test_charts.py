@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -204,8 +205,6 @@ def test_no_mark_without_an_interval(toy):
 
 
 def _every_kind_of_column() -> pd.DataFrame:
-    import numpy as np
-
     return pd.DataFrame(
         {
             "float": [1.5, np.nan, np.inf, -np.inf],
@@ -230,8 +229,10 @@ def _every_kind_of_column() -> pd.DataFrame:
         _every_kind_of_column().iloc[:0],  # no rows
         pd.DataFrame({"when": pd.to_datetime(["2024-01-02", None]), "n": [1, 2]}),  # dates: Altair's own way
         pd.DataFrame(index=range(3)),  # rows without columns
+        pd.DataFrame({"n": pd.array([1, None, 3], dtype="int64[pyarrow]"), "x": pd.array([0.5, None, 2.0], dtype="double[pyarrow]")}),
+        pd.DataFrame({"u": np.array([1, 2], dtype="uint8"), "f": np.array([0.5, np.nan], dtype="float32")}),
     ],
-    ids=["every-kind", "empty", "dates", "no-columns"],
+    ids=["every-kind", "empty", "dates", "no-columns", "arrow-numbers", "small-numpy-types"],
 )
 def test_chart_values_are_altairs_own(frame):
     """chart_data.to_values gives exactly the records of Altair's default data transformer."""

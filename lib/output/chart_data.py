@@ -43,9 +43,11 @@ def _column_values(s: pd.Series) -> list | None:
             else v
             for v in values
         ]
-    if name == "bool" or np.issubdtype(s.dtype, np.integer):
+    if not isinstance(s.dtype, np.dtype):  # another extension type (Arrow-backed numbers…): Altair's way
+        return None
+    if s.dtype.kind in "biu":
         return s.to_numpy().tolist()
-    if np.issubdtype(s.dtype, np.floating):
+    if s.dtype.kind == "f":
         return [v if math.isfinite(v) else None for v in s.to_numpy().tolist()]
     return None
 
