@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import schema
-from lib.views import articles, common, compare, entities, outlets, speakers, summary, terms, timeline, tone, topics
+from lib.views import articles, common, compare, entities, intervals, outlets, speakers, summary, terms, timeline, tone, topics
 from tests.toy import replicated, toy_tables
 
 
@@ -54,31 +54,31 @@ def test_date_span_and_sources(toy):
 
 
 def test_bootstrap_refuses_too_few():
-    iv = common.bootstrap_interval([0.1, 0.2])
+    iv = intervals.bootstrap_interval([0.1, 0.2])
     assert iv.low is None and iv.high is None and iv.n == 2
     assert "too few articles for an interval" in iv.note
 
 
 def test_bootstrap_is_deterministic_and_brackets_mean():
     vals = [0.1, 0.3, -0.2, 0.4, 0.0]
-    a = common.bootstrap_interval(vals, seed=1)
-    b = common.bootstrap_interval(vals, seed=1)
+    a = intervals.bootstrap_interval(vals, seed=1)
+    b = intervals.bootstrap_interval(vals, seed=1)
     assert a == b
     assert a.low <= np.mean(vals) <= a.high
     assert min(vals) <= a.low <= a.high <= max(vals)
 
 
 def test_bootstrap_drops_missing_and_checks_lengths():
-    iv = common.bootstrap_interval([0.1, None, 0.2, float("nan")])
+    iv = intervals.bootstrap_interval([0.1, None, 0.2, float("nan")])
     assert iv.n == 2 and iv.low is None
     with pytest.raises(ValueError, match="differ in length"):
-        common.bootstrap_interval([0.1, 0.2, 0.3], weights=[1, 2])
+        intervals.bootstrap_interval([0.1, 0.2, 0.3], weights=[1, 2])
 
 
 @given(st.lists(st.floats(-1, 1), min_size=3, max_size=30), st.integers(0, 1000))
 @settings(max_examples=40, deadline=None)
 def test_bootstrap_interval_within_range(values, seed):
-    iv = common.bootstrap_interval(values, n_boot=200, seed=seed)
+    iv = intervals.bootstrap_interval(values, n_boot=200, seed=seed)
     assert min(values) - 1e-9 <= iv.low <= iv.high <= max(values) + 1e-9
 
 
@@ -355,7 +355,7 @@ def test_bootstrap_budget_keeps_large_corpora_fast():
 
     values = np.random.default_rng(0).uniform(-1, 1, 20_000)
     t = time.perf_counter()
-    iv = common.bootstrap_interval(values)
+    iv = intervals.bootstrap_interval(values)
     assert time.perf_counter() - t < 2.0
     assert iv.low < values.mean() < iv.high and iv.high - iv.low < 0.05
 
@@ -442,38 +442,38 @@ def test_tone_finding_numbers_follow_its_words(toy, us, ru):
 def test_difference_interval_flags_a_clear_difference_and_not_identical_sides():
     rng = np.random.default_rng(0)
     a, b = rng.normal(0.3, 0.2, 200), rng.normal(-0.1, 0.2, 200)
-    clear = common.difference_intervals(a, np.ones(200), b, np.ones(200)).iloc[0]
+    clear = intervals.difference_intervals(a, np.ones(200), b, np.ones(200)).iloc[0]
     assert clear["diff_supported"] and clear["diff_low"] < a.mean() - b.mean() < clear["diff_high"] and clear["diff_low"] > 0
     assert "excludes zero" in clear["diff_note"]
-    same = common.difference_intervals(a, np.ones(200), a.copy(), np.ones(200)).iloc[0]
+    same = intervals.difference_intervals(a, np.ones(200), a.copy(), np.ones(200)).iloc[0]
     assert not same["diff_supported"] and same["diff_low"] < 0 < same["diff_high"] and "includes zero" in same["diff_note"]
     # deterministic for a seed
-    again = common.difference_intervals(a, np.ones(200), b, np.ones(200)).iloc[0]
+    again = intervals.difference_intervals(a, np.ones(200), b, np.ones(200)).iloc[0]
     assert again.equals(clear)
 
 
 def test_equal_constant_rates_are_no_difference():
     # every sentence at +0.2 on both sides, articles of different lengths: rounding is not a difference
     n_a, n_b = np.arange(1, 41, dtype=float), np.arange(3, 33, dtype=float)
-    d = common.difference_intervals(0.2 * n_a, n_a, 0.2 * n_b, n_b).iloc[0]
+    d = intervals.difference_intervals(0.2 * n_a, n_a, 0.2 * n_b, n_b).iloc[0]
     assert abs(d["diff"]) < 1e-12 and not d["diff_supported"]
 
 
 def test_difference_interval_needs_enough_articles_on_both_sides():
-    few = common.difference_intervals([1.0, 1.0], [1, 1], [0.0] * 50, [1] * 50).iloc[0]
+    few = intervals.difference_intervals([1.0, 1.0], [1, 1], [0.0] * 50, [1] * 50).iloc[0]
     assert pd.isna(few["diff_low"]) and pd.isna(few["diff_high"]) and not few["diff_supported"]
     assert few["diff"] == 1.0 and "too few articles" in few["diff_note"] and "2 US–Turkey and 50 Russia–Turkey" in few["diff_note"]
     # articles that add nothing to the denominator (no scored sentence) are not counted
-    none = common.difference_intervals([0.0, 0.5, 0.2, 0.3], [0, 1, 1, 1], [0.1] * 5, [1] * 5).iloc[0]
+    none = intervals.difference_intervals([0.0, 0.5, 0.2, 0.3], [0, 1, 1, 1], [0.1] * 5, [1] * 5).iloc[0]
     assert not pd.isna(none["diff_low"]) and "3 US–Turkey" in none["diff_note"]
     with pytest.raises(ValueError, match="differ in articles"):
-        common.difference_intervals([1.0, 2.0], [1], [1.0], [1])
+        intervals.difference_intervals([1.0, 2.0], [1], [1.0], [1])
 
 
 def test_difference_interval_is_a_pooled_ratio_per_column():
     num_a = np.array([[2.0, 0.0], [0.0, 1.0], [2.0, 1.0]])
     den_a = np.array([4.0, 2.0, 2.0])
-    d = common.difference_intervals(num_a, den_a, np.zeros((3, 2)), np.ones(3))
+    d = intervals.difference_intervals(num_a, den_a, np.zeros((3, 2)), np.ones(3))
     assert list(d.columns) == common.DIFF_COLUMNS and len(d) == 2
     assert d["diff"].tolist() == pytest.approx([4 / 8, 2 / 8])
 
@@ -482,10 +482,10 @@ def test_difference_intervals_stay_fast_at_10000_articles():
     import time
 
     rng = np.random.default_rng(0)
-    n, k = 5_000, common.MAX_DIFF_ITEMS
+    n, k = 5_000, intervals.MAX_DIFF_ITEMS
     a, b = (rng.random((n, k)) < 0.2).astype(float), (rng.random((n, k)) < 0.25).astype(float)
     t = time.perf_counter()
-    d = common.difference_intervals(a, np.ones(n), b, np.ones(n))
+    d = intervals.difference_intervals(a, np.ones(n), b, np.ones(n))
     assert time.perf_counter() - t < 3.0
     assert d["diff_supported"].mean() > 0.9  # a 5-point gap on 5,000 articles a side is found almost always
 
@@ -768,6 +768,6 @@ def test_per_article_matrix_sums_values_per_article_and_key():
             "n": [1, 2, 3, 4, np.nan],
         }
     )
-    m = common.per_article_matrix(rows, article_ids=["b", "a"], keys=["x", "y"], key="k", value="n")
+    m = intervals.per_article_matrix(rows, article_ids=["b", "a"], keys=["x", "y"], key="k", value="n")
     np.testing.assert_array_equal(m, [[3, 0], [1, 2]])  # c is not asked for; a missing value adds nothing
-    np.testing.assert_array_equal(common.per_article_matrix(rows, article_ids=["a"], keys=["x"], key="k"), [[2]])  # rows counted
+    np.testing.assert_array_equal(intervals.per_article_matrix(rows, article_ids=["a"], keys=["x"], key="k"), [[2]])  # rows counted

@@ -21,7 +21,6 @@ from lib.views.common import (
     FOCAL_DYADS,
     LANGUAGE_LABELS,
     article_summary,
-    dyad_differences,
     entity_names,
     focal_articles,
     isin,
@@ -29,6 +28,7 @@ from lib.views.common import (
     supported_label,
     with_article,
 )
+from lib.views.intervals import dyad_differences
 
 #: Tone columns of ``entity_rates``: one mean and its sentence count per language.
 TONE_COLUMNS = [c for lang in LANGUAGE_LABELS for c in (f"tone_{lang}", f"n_tone_sentences_{lang}")]
@@ -89,7 +89,7 @@ def entity_rates(
 
     ``diff``…``diff_note`` (the same on both dyads' rows of an entity) are
     US–Turkey minus Russia–Turkey mentions per 1,000 words, with an interval
-    from resampling each side's articles (``common.difference_intervals``;
+    from resampling each side's articles (``intervals.difference_intervals``;
     computed for the MAX_DIFF_ITEMS most mentioned or most different entities).
     """
     cols = [

@@ -13,11 +13,11 @@ from lib.views.common import (
     DYAD_LABELS,
     FOCAL_DYADS,
     article_summary,
-    dyad_differences,
     entity_names,
     focal_articles,
     isin,
 )
+from lib.views.intervals import dyad_differences
 
 ANONYMOUS = rollups.ANONYMOUS
 UNKNOWN_COUNTRY = rollups.UNKNOWN_COUNTRY
@@ -44,7 +44,7 @@ def speakers_by_dyad(
     of the dyad's quotes; ``n_anonymous`` counts anonymous quotes in a group.
     ``diff``…``diff_note`` (the same on both dyads' rows of a group) are
     US–Turkey minus Russia–Turkey share, with an interval from resampling
-    each side's articles that quote anyone (``common.difference_intervals``;
+    each side's articles that quote anyone (``intervals.difference_intervals``;
     for the MAX_DIFF_ITEMS largest or most different groups). A group one
     side never quotes has only that side's row.
     """

@@ -18,13 +18,12 @@ from lib.views.common import (
     DYAD_LABELS,
     FOCAL_DYADS,
     LANGUAGE_LABELS,
-    bootstrap_interval,
-    difference_intervals,
     focal_articles,
     isin,
     language_label,
     source_labels,
 )
+from lib.views.intervals import bootstrap_interval, difference_intervals
 
 SUMMARY_COLUMNS = [
     "dyad",
@@ -72,7 +71,7 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
     ``interval_note`` says why). ``diff``…``diff_note`` (the same on both
     dyads' rows of a language) give US–Turkey minus Russia–Turkey tone in
     that language, with its interval from resampling the articles of each
-    side (``common.difference_intervals``).
+    side (``intervals.difference_intervals``).
     """
     arts = focal_articles(articles).set_index("article_id")
     stats = article_tone.set_index("article_id")[["n_scored", "tone_sum", "tone_sq", "tone_methods"]]

@@ -14,11 +14,11 @@ from lib.views.common import (
     EVIDENCE_COLUMNS,
     FOCAL_DYADS,
     article_summary,
-    dyad_differences,
     focal_articles,
     isin,
     with_article,
 )
+from lib.views.intervals import dyad_differences
 
 
 def short_topic_label(label: str) -> str:
@@ -47,7 +47,7 @@ def topic_shares_of(
     topic one side never mentions shows as absent rather than missing.
     ``diff``…``diff_note`` (the same on both dyads' rows of a topic) are
     US–Turkey minus Russia–Turkey share, with an interval from resampling
-    each side's articles (``common.difference_intervals``).
+    each side's articles (``intervals.difference_intervals``).
     """
     cols = [
         "dyad",
