@@ -47,7 +47,7 @@ from lib.corpus import curation, store
 from lib.corpus import runner as runners
 from lib.corpus.tables import Corpus, analyze_paths, from_store
 from lib.errors import ConfigError, CoverageError
-from lib.output import exports
+from lib.output import briefing, exports
 from lib.text import importers
 from lib.text.display import visible
 from lib.text.items import LIMIT_ENV_VARS, Limits
@@ -271,8 +271,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     files.append(("stored_articles.csv", lambda: exports.to_csv_bytes(st.listing())))
     files.append(("curation_edits.csv", lambda: exports.to_csv_bytes(curation.Curation(st.path).edits())))
     if not args.no_briefing:
-        spec = exports.briefing_for(corpus, fingerprint=fingerprint, pipeline_version=st.pipeline_version)
-        files += [("briefing.png", partial(exports.briefing_png, spec)), ("briefing.pdf", partial(exports.briefing_pdf, spec))]
+        spec = briefing.briefing_for(corpus, fingerprint=fingerprint, pipeline_version=st.pipeline_version)
+        files += [("briefing.png", partial(briefing.briefing_png, spec)), ("briefing.pdf", partial(briefing.briefing_pdf, spec))]
     prov = exports.provenance(corpus.articles, fingerprint=fingerprint, pipeline_version=st.pipeline_version)
     files.append((exports.PROVENANCE_FILE, lambda: (json.dumps(prov.as_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")))
     try:

@@ -17,18 +17,16 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from lib import schema
+from lib.output import briefing as brief
 from lib.output import exports
+from lib.output.briefing import briefing_for, briefing_pdf, briefing_png, pdf_page_count
 from lib.output.exports import (
     EXPORT_FONT,
     ExportError,
-    briefing_for,
-    briefing_pdf,
-    briefing_png,
     chart_png,
     chart_spec,
     chart_svg,
     neutralise,
-    pdf_page_count,
     safe_cell,
     sheet_name,
     to_csv_bytes,
@@ -247,7 +245,7 @@ def test_briefing_renders_the_compare_view_it_is_given(seed_corpus):
     from lib.views.compare import compare_view
 
     view = compare_view(seed_corpus)
-    text = exports.briefing_text(
+    text = brief.briefing_text(
         view,
         seed_corpus.articles,
         scope="all articles",
@@ -333,7 +331,7 @@ def test_table_exports_carry_filters_and_provenance():
 
 
 def test_briefing_is_compiled_for_the_charts_vega_lite_version():
-    assert exports.BRIEFING_SCHEMA == alt.SCHEMA_URL  # an older schema mis-lays paired bars
+    assert brief.BRIEFING_SCHEMA == alt.SCHEMA_URL  # an older schema mis-lays paired bars
 
 
 def test_briefing_charts_keep_their_own_offset_scales(briefing):

@@ -25,7 +25,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from lib.output import exports  # Altair is not imported with it: the briefing imports the charts when made
+from lib.output import briefing as brief  # Altair is not imported with these: the briefing imports the charts when made
+from lib.output import exports
 from lib.views import common
 from ui import state
 
@@ -137,7 +138,7 @@ def briefing(view, *, articles: Callable[[], pd.DataFrame], scope: str, fingerpr
     stem = f"briefing-{exports.short_fingerprint(fingerprint)}-{stamp}"
 
     def spec(layout: str) -> dict:
-        return exports.briefing_for_view(
+        return brief.briefing_for_view(
             view, articles(), fingerprint=fingerprint, pipeline_version=pipeline_version, scope=scope, layout=layout
         )
 
@@ -145,7 +146,7 @@ def briefing(view, *, articles: Callable[[], pd.DataFrame], scope: str, fingerpr
         for layout, label in (("a4", "A4"), ("slide", "16:9 slide")):
             _button(
                 f"Briefing PDF ({label})",
-                lambda layout=layout: exports.briefing_pdf(spec(layout)),
+                lambda layout=layout: brief.briefing_pdf(spec(layout)),
                 file_name=f"{stem}-{layout}.pdf",
                 mime="application/pdf",
                 key=f"{key}.{layout}.pdf",
@@ -153,7 +154,7 @@ def briefing(view, *, articles: Callable[[], pd.DataFrame], scope: str, fingerpr
             )
             _button(
                 f"Briefing PNG ({label})",
-                lambda layout=layout: exports.briefing_png(spec(layout)),
+                lambda layout=layout: brief.briefing_png(spec(layout)),
                 file_name=f"{stem}-{layout}.png",
                 mime="image/png",
                 key=f"{key}.{layout}.png",
