@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.corpus import store as store_lib
 from lib.corpus.store import Store
-from lib.output.exports import pdf_page_count
+from lib.output.briefing import pdf_page_count
 
 from .appserver import launch_chromium, start_app, stop_app
 
