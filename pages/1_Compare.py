@@ -75,13 +75,23 @@ for dyad in common.FOCAL_DYADS:
 
 state.text_first("compare")  # a new session's first draw stops here; the charts follow a moment later
 
-downloads.altair_chart(name="compare-articles", chart_obj=downloads.spec_of("article_compare_chart", summary.counts), theme=None)
-downloads.altair_chart(name="compare-tone", chart_obj=downloads.spec_of("tone_summary_chart", summary.tone), theme=None)
+downloads.altair_chart(
+    name="compare-articles",
+    chart_obj=downloads.spec_of("article_compare_chart", summary.counts, key=data.view_key(filters, "compare", "counts")),
+    theme=None,
+)
+downloads.altair_chart(
+    name="compare-tone",
+    chart_obj=downloads.spec_of("tone_summary_chart", summary.tone, key=data.view_key(filters, "compare", "tone")),
+    theme=None,
+)
 for lang in common.LANGUAGE_LABELS:
     if (view.tone_bins["language"] == lang).any():
         downloads.altair_chart(
             name=f"compare-tone-distribution-{lang}",
-            chart_obj=downloads.spec_of("tone_histogram", view.tone_bins, language=lang),
+            chart_obj=downloads.spec_of(
+                "tone_histogram", view.tone_bins, language=lang, key=data.view_key(filters, "compare", "tone_bins")
+            ),
             theme=None,
         )
 
@@ -92,7 +102,10 @@ rates = view.entity_rates[~view.entity_rates["entity_id"].isin(common.DYAD_DEFIN
 event = downloads.altair_chart(
     name="compare-entities",
     chart_obj=downloads.spec_of(
-        "entity_compare_chart", rates, subtitle="The two countries of each relationship left out; click a bar for its sentences"
+        "entity_compare_chart",
+        rates,
+        subtitle="The two countries of each relationship left out; click a bar for its sentences",
+        key=data.view_key(filters, "compare", "entity_rates without the countries"),
     ),
     theme=None,
     on_select="rerun",
@@ -101,7 +114,7 @@ event = downloads.altair_chart(
 state.apply_selection(event, "entity_id", "entity", key="compare.entities")
 event = downloads.altair_chart(
     name="compare-topics",
-    chart_obj=downloads.spec_of("topic_compare_chart", view.topics.shares),
+    chart_obj=downloads.spec_of("topic_compare_chart", view.topics.shares, key=data.view_key(filters, "compare", "topic shares")),
     theme=None,
     on_select="rerun",
     key="compare.topics",
@@ -133,7 +146,7 @@ with speakers_tab:
     else:
         event = downloads.altair_chart(
             name="compare-speakers",
-            chart_obj=downloads.spec_of("speaker_compare_chart", view.speakers.speakers),
+            chart_obj=downloads.spec_of("speaker_compare_chart", view.speakers.speakers, key=data.view_key(filters, "compare", "speakers")),
             theme=None,
             on_select="rerun",
             key="compare.speakers",
@@ -145,7 +158,9 @@ with countries_tab:
     else:
         downloads.altair_chart(
             name="compare-speaker-countries",
-            chart_obj=downloads.spec_of("speaker_compare_chart", view.speakers.countries, by="country"),
+            chart_obj=downloads.spec_of(
+                "speaker_compare_chart", view.speakers.countries, by="country", key=data.view_key(filters, "compare", "speaker countries")
+            ),
             theme=None,
         )
 if speaker:
@@ -190,7 +205,11 @@ for lang, tab in zip(common.LANGUAGE_LABELS, st.tabs(list(common.LANGUAGE_LABELS
         if isinstance(terms, str):
             st.info(terms)
         else:
-            downloads.altair_chart(name=f"compare-terms-{lang}", chart_obj=downloads.spec_of("term_compare_chart", terms), theme=None)
+            downloads.altair_chart(
+                name=f"compare-terms-{lang}",
+                chart_obj=downloads.spec_of("term_compare_chart", terms, key=data.view_key(filters, "compare", "terms", lang)),
+                theme=None,
+            )
             st.caption(
                 "Words are compared by how much more often one side uses them than the other, allowing for chance "
                 "(technically: the z-score of a log-odds ratio with an informative Dirichlet prior, Monroe et al. 2008)."

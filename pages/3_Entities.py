@@ -25,7 +25,12 @@ entity = state.param_select(
 
 event = downloads.altair_chart(
     name="entities-by-dyad",
-    chart_obj=downloads.spec_of("entity_compare_chart", view.rates, subtitle="Click a bar for the sentences behind it"),
+    chart_obj=downloads.spec_of(
+        "entity_compare_chart",
+        view.rates,
+        subtitle="Click a bar for the sentences behind it",
+        key=data.view_key(filters, "entities", "rates"),
+    ),
     theme=None,
     on_select="rerun",
     key="entities.chart",
@@ -61,5 +66,9 @@ st.subheader("Which entities appear together")
 if view.pairs.empty:
     st.info("No two entities are named in the same sentence in the articles matching these filters.")
 else:
-    downloads.altair_chart(name="entity-cooccurrence", chart_obj=downloads.spec_of("cooccurrence_chart", view.pairs), theme=None)
+    downloads.altair_chart(
+        name="entity-cooccurrence",
+        chart_obj=downloads.spec_of("cooccurrence_chart", view.pairs, key=data.view_key(filters, "entities", "pairs")),
+        theme=None,
+    )
 st.caption(f"Dyad colours: {common.DYAD_LABELS['us-turkey']} blue, {common.DYAD_LABELS['russia-turkey']} orange.")

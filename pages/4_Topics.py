@@ -29,7 +29,7 @@ if shares.empty or shares["n_sentences"].sum() == 0:
 else:
     event = downloads.altair_chart(
         name="topics-by-dyad",
-        chart_obj=downloads.spec_of("topic_compare_chart", shares),
+        chart_obj=downloads.spec_of("topic_compare_chart", shares, key=data.view_key(filters, "topics", "shares")),
         theme=None,
         on_select="rerun",
         key="topics.chart",

@@ -21,10 +21,16 @@ if view.n_focal == 0 or view.tones.empty:
     st.info(f"No scored sentence in US–Turkey or Russia–Turkey articles matching these filters ({filters.describe(markdown=True)}).")
     st.stop()
 
-downloads.altair_chart(name="tone-by-dyad", chart_obj=downloads.spec_of("tone_summary_chart", view.summary), theme=None)
+downloads.altair_chart(
+    name="tone-by-dyad",
+    chart_obj=downloads.spec_of("tone_summary_chart", view.summary, key=data.view_key(filters, "tone", "summary")),
+    theme=None,
+)
 for lang in view.languages:
     downloads.altair_chart(
-        name=f"tone-histogram-{lang}", chart_obj=downloads.spec_of("tone_histogram", view.bins, language=lang), theme=None
+        name=f"tone-histogram-{lang}",
+        chart_obj=downloads.spec_of("tone_histogram", view.bins, language=lang, key=data.view_key(filters, "tone", "bins")),
+        theme=None,
     )
     downloads.altair_chart(
         name=f"tone-distribution-{lang}", chart_obj=charts.tone_distribution_chart(view.tones, language=lang), theme=None
@@ -75,7 +81,9 @@ if not view.entity_tone.empty:
     for lang in [x for x in view.languages if (view.entity_tone["language"] == x).any()]:
         event = downloads.altair_chart(
             name=f"tone-by-entity-{lang}",
-            chart_obj=downloads.spec_of("entity_tone_chart", view.entity_tone, language=lang),
+            chart_obj=downloads.spec_of(
+                "entity_tone_chart", view.entity_tone, language=lang, key=data.view_key(filters, "tone", "entity_tone")
+            ),
             theme=None,
             on_select="rerun",
             key=f"tone.entities.{lang}",

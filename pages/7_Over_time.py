@@ -28,7 +28,13 @@ every = state.param_select("Period", "every", {g: g.capitalize() for g in timeli
 
 event = downloads.altair_chart(
     name=f"time-articles-{view.granularity}",
-    chart_obj=downloads.spec_of("timeline_articles_chart", view.volume, view.labels, granularity=view.granularity),
+    chart_obj=downloads.spec_of(
+        "timeline_articles_chart",
+        view.volume,
+        view.labels,
+        granularity=view.granularity,
+        key=data.view_key(filters, "time", "volume", str(chosen)),
+    ),
     theme=None,
     on_select="rerun",
     key="time.articles",
@@ -40,7 +46,14 @@ else:
     for lang in [x for x in common.LANGUAGE_LABELS if (view.tone["language"] == x).any()]:
         downloads.altair_chart(
             name=f"time-tone-{view.granularity}-{lang}",
-            chart_obj=downloads.spec_of("timeline_tone_chart", view.tone, view.labels, granularity=view.granularity, language=lang),
+            chart_obj=downloads.spec_of(
+                "timeline_tone_chart",
+                view.tone,
+                view.labels,
+                granularity=view.granularity,
+                language=lang,
+                key=data.view_key(filters, "time", "tone", str(chosen)),
+            ),
             theme=None,
         )
 

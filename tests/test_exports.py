@@ -373,3 +373,15 @@ def test_a_chart_spec_is_built_once_per_distinct_input(monkeypatch):
     assert first == real(bins, language="en").to_dict()
     downloads.spec_of("tone_histogram", bins.assign(n_sentences=[5, 4]), language="en")
     assert len(built) == 2
+
+    # Named by a key, the tables are not hashed: the key alone (with the other arguments) finds the spec.
+    downloads._spec_named.clear()
+    named = downloads.spec_of("tone_histogram", bins, language="en", key=("corpus 1", ("en",), "tone_bins"))
+    assert len(built) == 3 and named == first
+    same_key = downloads.spec_of("tone_histogram", bins.assign(n_sentences=[9, 9]), language="en", key=("corpus 1", ("en",), "tone_bins"))
+    assert len(built) == 3 and same_key == first
+    other_key = downloads.spec_of("tone_histogram", bins.assign(n_sentences=[9, 9]), language="en", key=("corpus 2", ("en",), "tone_bins"))
+    assert len(built) == 4 and other_key != first
+    arabic = bins.assign(language=["ar", "ar"], language_label=["Arabic", "Arabic"])
+    downloads.spec_of("tone_histogram", arabic, language="ar", key=("corpus 1", ("en",), "tone_bins"))
+    assert len(built) == 5  # the other arguments still count

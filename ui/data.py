@@ -296,6 +296,13 @@ def compare_view(filters: Filters) -> compare.CompareView:
     return _compare_view(corpus_key(), filters.key())
 
 
+def view_key(filters: Filters, *part: str) -> tuple:
+    """What a view of the filtered corpus is made from (the corpus and the filters), and ``part``
+    naming one of its tables: a chart of that table is cached under this key
+    (``downloads.spec_of(..., key=...)``) instead of a hash of the table."""
+    return (corpus_key(), filters.key(), *part)
+
+
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _articles_view(key: str, fkey: tuple) -> pd.DataFrame:
     sub = _subset(key, fkey)

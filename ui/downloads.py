@@ -216,8 +216,7 @@ def display_frame(data: pd.DataFrame, column_config: dict | None = None, *, left
 CHART_CACHE_ENTRIES = 256
 
 
-@st.cache_data(show_spinner=False, max_entries=CHART_CACHE_ENTRIES)
-def _spec(builder: str, args: tuple, kwargs: dict) -> dict:
+def _build_spec(builder: str, args: tuple, kwargs: dict) -> dict:
     from lib.output import charts  # Altair is imported with the first chart, after the text above it is sent
 
     # The builders' specs are validated against the Vega-Lite schema by the chart tests; validating
@@ -225,11 +224,29 @@ def _spec(builder: str, args: tuple, kwargs: dict) -> dict:
     return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
 
 
-def spec_of(builder: str, *args, **kwargs) -> dict:
+@st.cache_data(show_spinner=False, max_entries=CHART_CACHE_ENTRIES)
+def _spec(builder: str, args: tuple, kwargs: dict) -> dict:
+    return _build_spec(builder, args, kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=CHART_CACHE_ENTRIES)
+def _spec_named(builder: str, key: tuple, kwargs: dict, _args: tuple) -> dict:
+    return _build_spec(builder, _args, kwargs)
+
+
+def spec_of(builder: str, *args, key: tuple | None = None, **kwargs) -> dict:
     """The Vega-Lite spec of ``lib.output.charts.<builder>(*args, **kwargs)``, made once per
     distinct input and reused by every session and rerun: a second visitor, or a filter
-    seen before, draws the same charts without building them."""
-    return _spec(builder, args, kwargs)
+    seen before, draws the same charts without building them.
+
+    ``key``, when given, names the tables in ``args`` instead of their contents, which are then
+    not hashed (hashing a large view's tables was a third of a cached rerun at 10,000 articles).
+    It must change whenever they do: ``ui.data.view_key`` (the corpus and filters a view was
+    made from) and which of the view's tables.
+    """
+    if key is None:
+        return _spec(builder, args, kwargs)
+    return _spec_named(builder, key, kwargs, args)
 
 
 def altair_chart(chart_obj, *, name: str, **kwargs):

@@ -85,17 +85,20 @@ class Curation:
         finally:
             con.close()
 
+    def _rows(self) -> list[tuple]:
+        with self._connect() as con:
+            return con.execute(f"SELECT {', '.join(EDIT_COLUMNS)} FROM curation_edits ORDER BY edit_id").fetchall()
+
     def edits(self) -> pd.DataFrame:
         """Every edit, oldest first (the table exported with the corpus)."""
-        with self._connect() as con:
-            rows = con.execute(f"SELECT {', '.join(EDIT_COLUMNS)} FROM curation_edits ORDER BY edit_id").fetchall()
-        return pd.DataFrame(rows, columns=EDIT_COLUMNS).astype({"edit_id": "int64"})
+        return pd.DataFrame(self._rows(), columns=EDIT_COLUMNS).astype({"edit_id": "int64"})
 
     def fingerprint(self) -> str:
-        """A hash of every edit: changes whenever an edit is added or removed."""
+        """A hash of every edit: changes whenever an edit is added or removed (read on every
+        page run, so straight from the rows, without a table)."""
         h = hashlib.sha256()
-        for row in self.edits().itertuples(index=False):
-            h.update(repr(tuple(row)).encode("utf-8"))
+        for row in self._rows():
+            h.update(repr(row).encode("utf-8"))
         return h.hexdigest()[:16]
 
     def add(
