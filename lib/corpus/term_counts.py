@@ -9,7 +9,7 @@ counted in about 9 s rather than 41 s; the counts equal those of
 
 ``TermCounts`` keeps the counts as codes (article, term, n) with the
 vocabulary beside them: summing any filtered subset of articles per side is
-a ``bincount``, with no string work. Each term is shown in the form the
+one sparse matrix product, with no string work. Each term is shown in the form the
 corpus writes it most often (``display``). ``concat`` adds the counts of
 newly imported articles; ``to_tables``/``from_tables`` round-trip through
 plain tables (the corpus snapshot).
@@ -17,6 +17,7 @@ plain tables (the corpus snapshot).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from scipy import sparse
 
 from lib.analysis import terms
 
@@ -70,13 +72,35 @@ class TermCounts:
     def __len__(self) -> int:
         return len(self.n)
 
+    @functools.cached_property
+    def _article_index(self) -> pd.Index:
+        return pd.Index(self.article_ids)
+
+    @functools.cached_property
+    def _matrix(self) -> sparse.csr_matrix:
+        """Articles × terms counts, made on first use: a side's sums are one sparse product
+        (a few ms at 10,000 articles, against 60 ms for masking the rows and counting)."""
+        shape = (len(self.article_ids), len(self.vocab))
+        return sparse.csr_matrix((self.n.astype(np.float64), (self.art, self.term)), shape=shape)
+
+    @functools.cached_property
+    def alphabetical(self) -> np.ndarray:
+        """Each term code's rank in the alphabetical order of the vocabulary."""
+        rank = np.empty(len(self.vocab), dtype=np.int64)
+        rank[np.argsort(self.vocab, kind="stable")] = np.arange(len(self.vocab))
+        return rank
+
+    @functools.cached_property
+    def shown(self) -> np.ndarray:
+        """Each term as shown: its most frequent written form, else the term itself (str)."""
+        return pd.Series(self.display, dtype=object).fillna(pd.Series(self.vocab, dtype=object)).astype(str).to_numpy(dtype=object)
+
     def sums(self, article_ids: Iterable[str]) -> np.ndarray:
         """Per term code, its count over ``article_ids`` (ids not counted here add nothing)."""
-        codes = pd.Index(self.article_ids).get_indexer(list(article_ids))
-        chosen = np.zeros(len(self.article_ids), dtype=bool)
-        chosen[codes[codes >= 0]] = True
-        rows = chosen[self.art]
-        return np.bincount(self.term[rows], weights=self.n[rows], minlength=len(self.vocab)).astype(np.int64)
+        codes = self._article_index.get_indexer(list(article_ids))
+        chosen = np.zeros(len(self.article_ids))
+        chosen[codes[codes >= 0]] = 1.0
+        return np.rint(chosen @ self._matrix).astype(np.int64)
 
     def frame(self) -> pd.DataFrame:
         """article_id, term, n — one row per article and term (for checks and exports)."""

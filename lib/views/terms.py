@@ -127,9 +127,9 @@ def distinguishing_terms(
     ya = counts.sums(arts.loc[arts["dyad"] == FOCAL_DYADS[0], "article_id"]).astype(float)
     yb = counts.sums(arts.loc[arts["dyad"] == FOCAL_DYADS[1], "article_id"]).astype(float)
     used = np.flatnonzero((ya + yb) > 0)
-    used = used[np.argsort(counts.vocab[used])]  # alphabetical, as log_odds_dirichlet orders them
+    used = used[np.argsort(counts.alphabetical[used])]  # alphabetical, as log_odds_dirichlet orders them
     out = _log_odds(counts.vocab[used], ya[used], yb[used], prior_scale=prior_scale)
-    out["display"] = pd.Series(counts.display[used], dtype=object).fillna(out["term"]).astype(str)
+    out["display"] = counts.shown[used]
     na, nb = max(ya.sum(), 1), max(yb.sum(), 1)
     out["per_1000_a"] = out["count_a"] / na * 1000
     out["per_1000_b"] = out["count_b"] / nb * 1000
@@ -139,7 +139,10 @@ def distinguishing_terms(
     out["n_articles_a"] = n_a
     out["n_articles_b"] = n_b
     out["significant"] = out["z"].abs() >= Z_SIGNIFICANT
-    return out.sort_values(["z", "term"], ascending=[False, True]).reset_index(drop=True)
+    # Highest z first, ties alphabetical (the rows are in alphabetical order already); NaN last.
+    z = out["z"].to_numpy(dtype=float)
+    order = np.lexsort((np.arange(len(out)), np.where(np.isnan(z), 0.0, -z), np.isnan(z)))
+    return out.take(order).reset_index(drop=True)
 
 
 def top_terms(terms: pd.DataFrame, *, n: int = 10) -> pd.DataFrame:
