@@ -125,6 +125,26 @@ def test_appended_counts_equal_counting_everything_at_once(seed_corpus):
     assert _as_counter(empty().concat(together)) == _as_counter(together)
 
 
+def test_appended_counts_sum_as_if_counted_at_once_when_their_matrix_was_in_use(seed_corpus):
+    """A corpus's sums use a sparse articles × terms matrix; appending articles to counts whose
+    matrix was already made extends it, and it must equal the matrix made from scratch."""
+    c = seed_corpus
+    s, a, m = c["sentences"], c.articles, c["mentions"]
+    ids = list(a["article_id"])
+    first = count_terms(s, a[a["article_id"].isin(ids[:3])], m)
+    first.sums(ids)  # the matrix is made
+    joined = first.concat(count_terms(s, a[a["article_id"].isin(ids[3:])], m)).concat(first)
+    assert "_matrix" in joined.__dict__
+    fresh = TermCounts.from_tables(joined.to_tables())
+    assert "_matrix" not in fresh.__dict__
+    assert (joined._matrix != fresh._matrix).nnz == 0 and joined._matrix.shape == fresh._matrix.shape
+    together = count_terms(s, a, m)
+    for subset in (ids, ids[:1], ids[3:], ids[1:4]):
+        got = dict(zip(joined.vocab, joined.sums(subset), strict=True))
+        want = dict(zip(together.vocab, together.sums(subset), strict=True))
+        assert got == want
+
+
 def test_counts_round_trip_through_tables(seed_corpus):
     c = seed_corpus
     got = count_terms(c["sentences"], c.articles, c["mentions"])

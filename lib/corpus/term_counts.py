@@ -150,7 +150,7 @@ class TermCounts:
         moved = other.surfaces.assign(term=remap[other.surfaces["term"].to_numpy()])
         surfaces = pd.concat([self.surfaces, moved], ignore_index=True)
         surfaces = surfaces.groupby(["term", "surface"], as_index=False, sort=False)["n"].sum()
-        return TermCounts(
+        out = TermCounts(
             article_ids=np.concatenate([self.article_ids, other.article_ids[fresh]]),
             vocab=vocab,
             display=_display(surfaces, vocab),
@@ -159,6 +159,16 @@ class TermCounts:
             n=np.concatenate([self.n, other.n[keep]]),
             surfaces=surfaces,
         )
+        if "_matrix" in self.__dict__:  # in use: extend it with the new articles' rows instead of making it again
+            mine = self._matrix.copy()
+            mine.resize((len(self.article_ids), len(vocab)))
+            added = (len(out.article_ids) - len(self.article_ids), len(vocab))
+            rows = sparse.csr_matrix(
+                (out.n[len(self.n) :].astype(np.float64), (out.art[len(self.n) :] - len(self.article_ids), out.term[len(self.n) :])),
+                shape=added,
+            )
+            out.__dict__["_matrix"] = sparse.vstack([mine, rows], format="csr")
+        return out
 
 
 def empty() -> TermCounts:
