@@ -760,14 +760,25 @@ def test_index_in_gives_each_values_position_or_minus_one(storage):
     np.testing.assert_array_equal(index_in(col, []), [-1] * 5)
 
 
-def test_per_article_matrix_sums_values_per_article_and_key():
+def test_coded_rows_sum_per_article_and_key_on_each_side():
+    from lib.views.coded import Coded, Sides
+
     rows = pd.DataFrame(
         {
-            "article_id": pd.array(["a", "a", "b", "c", "a"], dtype="string[pyarrow]"),
-            "k": ["x", "y", "x", "x", "x"],
-            "n": [1, 2, 3, 4, np.nan],
+            "article_id": pd.array(["a", "a", "b", "c", "a", "d", "b"], dtype="string[pyarrow]"),
+            "k": ["x", "y", "x", "x", "x", "z", "z"],
+            "n": [1, 2, 3, 4, np.nan, 5, 6],
         }
     )
-    m = intervals.per_article_matrix(rows, article_ids=["b", "a"], keys=["x", "y"], key="k", value="n")
-    np.testing.assert_array_equal(m, [[3, 0], [1, 2]])  # c is not asked for; a missing value adds nothing
-    np.testing.assert_array_equal(intervals.per_article_matrix(rows, article_ids=["a"], keys=["x"], key="k"), [[2]])  # rows counted
+    sides = Sides.of(pd.DataFrame({"article_id": ["b", "a", "d"], "dyad": ["us-turkey", "us-turkey", "russia-turkey"]}))
+    coded = Coded.of(rows, sides, key="k", count="n")
+    assert list(coded.keys) == ["x", "y", "z"]  # c is not a compared article
+    # side 0 (US–Turkey) is b then a: c is not asked for, a missing value adds nothing, w has no row
+    np.testing.assert_array_equal(coded.per_article(["x", "y", "w"], 0), [[3, 0, 0], [1, 2, 0]])
+    np.testing.assert_array_equal(coded.per_article(["z", "x"], 1), [[5, 0]])
+    np.testing.assert_array_equal(Coded.of(rows, sides, key="k").per_article(["x"], 0), [[1], [2]])  # rows counted
+    np.testing.assert_array_equal(coded.totals(), [[4, 2, 6], [0, 0, 5]])  # a missing count adds nothing
+    np.testing.assert_array_equal(coded.n_articles(), [[2, 1, 1], [0, 0, 1]])  # a's two x rows are one article
+    assert coded.first(rows, "n", ["z", "y", "q"]).to_dict() == {"y": 2.0, "z": 5.0}  # in row order
+    np.testing.assert_array_equal(sides.totals(np.array([1.0, 2.0, 4.0])), [3.0, 4.0])
+    np.testing.assert_array_equal(sides.aligned(pd.Series({"a": 7.0, "z": 1.0})), [0.0, 7.0, 0.0])

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from lib.corpus import rollups
+from lib.views.coded import Coded, Sides
 from lib.views.common import (
     DIFF_COLUMNS,
     DYAD_DEFINING_ENTITIES,
@@ -110,53 +112,73 @@ def entity_rates(
     arts = focal_articles(articles)
     if arts.empty:
         return pd.DataFrame(columns=cols)
-    dyad_of = arts.set_index("article_id")["dyad"]
-    words = arts.groupby("dyad")["n_words"].sum().reindex(FOCAL_DYADS).fillna(0).astype(float)
-    n_arts = arts.groupby("dyad").size().reindex(FOCAL_DYADS).fillna(0).astype(int)
-    excluded = set(exclude)
+    sides = Sides.of(arts)
+    words_of = arts["n_words"].to_numpy(dtype=float, na_value=np.nan)
+    words = sides.totals(np.nan_to_num(words_of))
+    n_arts = np.bincount(sides.side, minlength=2)
     if not counted:
-        mentions = rollups.article_mentions(mentions[isin(mentions["article_id"], dyad_of.index)])
-    keep = isin(mentions["article_id"], dyad_of.index) & ~isin(mentions["entity_id"], excluded)
-    m = mentions.loc[keep, ["article_id", "entity_id", "surface", "type", "n"]]
-    m["dyad"] = m["article_id"].map(dyad_of)
-    counts = m.groupby(["dyad", "entity_id"]).agg(n_mentions=("n", "sum"), n_articles=("article_id", "nunique"))
-    lt = entity_tone_by_language(arts, entity_tone, entities)
-    tone = lt.pivot_table(index=["dyad", "entity_id"], columns="language", values=["tone", "n_tone_sentences"], aggfunc="first")
-    tone.columns = [f"{m}_{lang}" for m, lang in tone.columns]
-    tone = tone.reindex(columns=TONE_COLUMNS)
-    ids = sorted(set(counts.index.get_level_values("entity_id")))
-    if not ids:
+        mentions = rollups.article_mentions(mentions[isin(mentions["article_id"], sides.ids)])
+    excluded = set(exclude)
+    m = Coded.of(mentions, sides, key="entity_id", count="n", keep=~isin(mentions["entity_id"], excluded) if excluded else None)
+    if not len(m.keys):
         return pd.DataFrame(columns=cols)
+    ids = [str(k) for k in m.keys]  # sorted
     full = pd.MultiIndex.from_product([list(FOCAL_DYADS), ids], names=["dyad", "entity_id"])
-    out = counts.reindex(full).join(tone, how="left").reset_index()
-    out["n_mentions"] = out["n_mentions"].fillna(0).astype(int)
-    out["n_articles"] = out["n_articles"].fillna(0).astype(int)
-    for lang in LANGUAGE_LABELS:
-        out[f"n_tone_sentences_{lang}"] = out[f"n_tone_sentences_{lang}"].fillna(0).astype(int)
-        out[f"tone_{lang}"] = out[f"tone_{lang}"].astype(float)
-    out["dyad_articles"] = out["dyad"].map(n_arts).astype(int)
+    out = pd.DataFrame(
+        {"n_mentions": m.totals().ravel().astype(np.int64), "n_articles": m.n_articles().ravel().astype(np.int64)}, index=full
+    )
+    for lang, (tone, n_tone) in _tone_toward(sides, entity_tone, ids).items():
+        out[f"tone_{lang}"], out[f"n_tone_sentences_{lang}"] = tone.ravel(), n_tone.ravel()
+    out = out.reset_index()
+    out["dyad_articles"] = np.repeat(n_arts, len(ids)).astype(int)
     out["share_articles"] = out["n_articles"] / out["dyad_articles"].where(out["dyad_articles"] > 0)
-    w = out["dyad"].map(words)
+    w = pd.Series(np.repeat(words, len(ids)), index=out.index)
     out["per_1000_words"] = (out["n_mentions"] / w.where(w > 0) * 1000).astype(float)
     names = entity_names(entities)
-    by_form = m.groupby(["entity_id", "surface"])["n"].sum().reset_index()
-    surface = (  # each entity's most frequent written form (ties: alphabetical)
-        by_form.sort_values(["entity_id", "n", "surface"], ascending=[True, False, True])
-        .drop_duplicates("entity_id")
-        .set_index("entity_id")["surface"]
-    )
-    out["name"] = out["entity_id"].map(names["name_en"]).fillna(out["entity_id"].map(surface)).fillna(out["entity_id"]).astype(str)
+    name = out["entity_id"].map(names["name_en"])
+    unnamed = sorted(set(out.loc[name.isna(), "entity_id"]))
+    if unnamed:  # the most frequent written form (ties: alphabetical) of entities the entities table does not name
+        rows = mentions.iloc[m.rows[m._wanted(unnamed)[m.key]]]
+        by_form = rows.groupby(["entity_id", "surface"])["n"].sum().reset_index()
+        surface = (
+            by_form.sort_values(["entity_id", "n", "surface"], ascending=[True, False, True])
+            .drop_duplicates("entity_id")
+            .set_index("entity_id")["surface"]
+        )
+        name = name.fillna(out["entity_id"].map(surface))
+    out["name"] = name.fillna(out["entity_id"]).astype(str)
     out["name_ar"] = out["entity_id"].map(names["name_ar"])
-    out["type"] = out["entity_id"].map(names["type"]).fillna(out["entity_id"].map(m.groupby("entity_id")["type"].first()))
+    etype = out["entity_id"].map(names["type"])
+    untyped = sorted(set(out.loc[etype.isna(), "entity_id"]))
+    out["type"] = etype.fillna(out["entity_id"].map(m.first(mentions, "type", untyped))) if untyped else etype
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
     if top is not None:
         best = out.sort_values("per_1000_words", ascending=False).groupby("dyad").head(top)
         best = best[best["n_mentions"] > 0]
         out = out[out["entity_id"].isin(set(best["entity_id"]))]
-    words_of = arts.set_index("article_id")["n_words"].astype(float)
-    diff = dyad_differences(m, arts, out, key="entity_id", value="per_1000_words", count="n", denominator=words_of, scale=1000, seed=seed)
+    diff = dyad_differences(m, arts, out, key="entity_id", value="per_1000_words", denominator=words_of, scale=1000, seed=seed)
     out = out.merge(diff, on="entity_id", how="left")
     return out.sort_values(["dyad", "per_1000_words", "name"], ascending=[True, False, True])[cols].reset_index(drop=True)
+
+
+def _tone_toward(sides: Sides, entity_tone: pd.DataFrame, ids: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per language: 2 × ``ids`` mean tone of the sentences naming each entity on each side
+    (weighted across articles by their number of such sentences; NaN where none), and that number."""
+    scored = entity_tone["tone"].notna().to_numpy(dtype=bool)
+    t = Coded.of(entity_tone, sides, key="entity_id", count="n_sentences", keep=scored & isin(entity_tone["entity_id"], ids))
+    col = pd.Index(ids, dtype=object).get_indexer(pd.Index(t.keys, dtype=object))[t.key] if len(t.rows) else t.key
+    w_row = np.nan_to_num(t.n)
+    tw_row = np.nan_to_num(entity_tone["tone"].iloc[t.rows].to_numpy(dtype=float) * t.n)
+    lang = sides.language[t.art]
+    k, out = len(ids), {}
+    for code in LANGUAGE_LABELS:
+        here = lang == code
+        cell = t.side[here] * k + col[here]
+        w = np.bincount(cell, weights=w_row[here], minlength=2 * k).reshape(2, k)
+        tw = np.bincount(cell, weights=tw_row[here], minlength=2 * k).reshape(2, k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[code] = (np.where(w > 0, tw / np.where(w > 0, w, 1), np.nan), w.astype(np.int64))
+    return out
 
 
 ENTITY_TABLE_MEASURES = {

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from lib.corpus import rollups
+from lib.views.coded import Coded, Sides
 from lib.views.common import (
     DIFF_COLUMNS,
     DYAD_LABELS,
@@ -50,19 +52,27 @@ def speakers_by_dyad(
     """
     cols = ["dyad", "dyad_label", "group", "group_label", "n_quotes", "n_anonymous", "share", "n_articles", "dyad_quotes", *DIFF_COLUMNS]
     arts = focal_articles(articles)
-    dyad_of = arts.set_index("article_id")["dyad"]
-    q = quotes[isin(quotes["article_id"], dyad_of.index)]
-    q = q if counted else rollups.article_quotes(q, entities)
-    if q.empty:
-        return pd.DataFrame(columns=cols)
-    q = q.assign(dyad=q["article_id"].map(dyad_of), anon=q["anonymous"].astype(int) * q["n"])
+    sides = Sides.of(arts)
+    if not counted:
+        quotes = rollups.article_quotes(quotes[isin(quotes["article_id"], sides.ids)], entities)
     key = "speaker_label" if by == "speaker" else "country"
-    out = (
-        q.groupby(["dyad", key]).agg(n_quotes=("n", "sum"), n_anonymous=("anon", "sum"), n_articles=("article_id", "nunique")).reset_index()
-    )
-    out = out.rename(columns={key: "group"})
-    totals = q.groupby("dyad")["n"].sum()
-    out["dyad_quotes"] = out["dyad"].map(totals).astype(int)
+    q = Coded.of(quotes, sides, key=key, count="n")
+    if not len(q.rows):
+        return pd.DataFrame(columns=cols)
+    quoted = q.per_side(np.ones(len(q.rows))).ravel() > 0  # the (side, group) cells quoted at all
+    side, group = np.divmod(np.flatnonzero(quoted), len(q.keys))
+    anonymous = quotes["anonymous"].iloc[q.rows].astype(int).to_numpy() * q.n
+    dyad_totals = q.sides.totals(q.per_article_total())
+    out = pd.DataFrame(
+        {
+            "dyad": pd.array(np.array(FOCAL_DYADS, dtype=object)[side], dtype=arts["dyad"].dtype),
+            "group": pd.array(q.keys[group], dtype=quotes[key].dtype),
+            "n_quotes": q.totals().ravel()[quoted].astype(np.int64),
+            "n_anonymous": q.per_side(anonymous).ravel()[quoted].astype(np.int64),
+            "n_articles": q.n_articles().ravel()[quoted].astype(np.int64),
+            "dyad_quotes": dyad_totals[side].astype(np.int64),
+        }
+    ).sort_values(["dyad", "group"], kind="stable", ignore_index=True)
     out["share"] = out["n_quotes"] / out["dyad_quotes"]
     if by == "country":
         names = entity_names(entities)["name_en"]
@@ -70,8 +80,7 @@ def speakers_by_dyad(
     else:
         out["group_label"] = out["group"].astype(str)
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
-    q = q.rename(columns={key: "group"})
-    diff = dyad_differences(q, arts, out, key="group", value="share", count="n", denominator=q.groupby("article_id")["n"].sum(), seed=seed)
+    diff = dyad_differences(q, arts, out, key="group", value="share", denominator=q.per_article_total(), seed=seed)
     out = out.merge(diff, on="group", how="left")
     return out.sort_values(["dyad", "n_quotes", "group_label"], ascending=[True, False, True])[cols].reset_index(drop=True)
 

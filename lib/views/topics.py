@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from lib.corpus import rollups
+from lib.views.coded import Coded, Sides
 from lib.views.common import (
     DIFF_COLUMNS,
     DYAD_LABELS,
@@ -15,7 +17,6 @@ from lib.views.common import (
     FOCAL_DYADS,
     article_summary,
     focal_articles,
-    isin,
     with_article,
 )
 from lib.views.intervals import dyad_differences
@@ -66,29 +67,32 @@ def topic_shares_of(
     arts = focal_articles(articles)
     if arts.empty or taxonomy.empty:
         return pd.DataFrame(columns=cols)
-    dyad_of = arts.set_index("article_id")["dyad"]
-    per_article = article_sentences.reindex(dyad_of.index).fillna(0)
-    total = per_article.groupby(dyad_of).sum().reindex(FOCAL_DYADS).fillna(0).astype(int)
-    n_arts = arts.groupby("dyad").size().reindex(FOCAL_DYADS).fillna(0).astype(int)
-    st = article_topics.loc[isin(article_topics["article_id"], dyad_of.index), ["article_id", "topic_id", "n_sentences"]]
-    st = st[st["n_sentences"] > 0]
-    st = st.assign(dyad=st["article_id"].map(dyad_of), n_sentences=st["n_sentences"].astype("int64"))
-    counts = st.groupby(["dyad", "topic_id"]).agg(n_sentences=("n_sentences", "sum"), n_articles=("article_id", "nunique"))
-    full = pd.MultiIndex.from_product([list(FOCAL_DYADS), taxonomy["topic_id"].astype(str).tolist()], names=["dyad", "topic_id"])
-    out = counts.reindex(full).reset_index()
-    out["n_sentences"] = out["n_sentences"].fillna(0).astype(int)
-    out["n_articles"] = out["n_articles"].fillna(0).astype(int)
-    out["dyad_sentences"] = out["dyad"].map(total).astype(int)
-    out["dyad_articles"] = out["dyad"].map(n_arts).astype(int)
+    sides = Sides.of(arts)
+    per_article = sides.aligned(article_sentences)
+    total = sides.totals(per_article).astype(int)
+    n_arts = np.bincount(sides.side, minlength=2)
+    on_topic = (article_topics["n_sentences"] > 0).to_numpy(dtype=bool, na_value=False)
+    st = Coded.of(article_topics, sides, key="topic_id", count="n_sentences", keep=on_topic)
+    topic_ids = taxonomy["topic_id"].astype(str).tolist()
+    full = pd.MultiIndex.from_product([list(FOCAL_DYADS), topic_ids], names=["dyad", "topic_id"])
+    code = st._codes(topic_ids)
+    known = code >= 0
+
+    def by_topic(values: np.ndarray) -> np.ndarray:  # 2 × keys → 2 × taxonomy topics, 0 for a topic no article has
+        if not len(st.keys):
+            return np.zeros(2 * len(topic_ids), dtype=np.int64)
+        return np.where(known, values[:, np.where(known, code, 0)], 0).ravel().astype(np.int64)
+
+    out = pd.DataFrame({"n_sentences": by_topic(st.totals()), "n_articles": by_topic(st.n_articles())}, index=full).reset_index()
+    out["dyad_sentences"] = np.repeat(total, len(topic_ids)).astype(int)
+    out["dyad_articles"] = np.repeat(n_arts, len(topic_ids)).astype(int)
     out["share"] = (out["n_sentences"] / out["dyad_sentences"].where(out["dyad_sentences"] > 0)).astype(float)
     tax = taxonomy.set_index("topic_id")
     out["label"] = out["topic_id"].map(tax["label_en"]).fillna(out["topic_id"]).astype(str)
     out["label_ar"] = out["topic_id"].map(tax["label_ar"])
     out["short_label"] = out["label"].map(short_topic_label)
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
-    diff = dyad_differences(
-        st, arts, out, key="topic_id", value="share", count="n_sentences", denominator=per_article[per_article > 0], seed=seed
-    )
+    diff = dyad_differences(st, arts, out, key="topic_id", value="share", denominator=per_article, seed=seed)
     out = out.merge(diff, on="topic_id", how="left")
     return out.sort_values(["dyad", "share", "label"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
