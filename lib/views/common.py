@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -74,11 +74,17 @@ def source_label(source: object) -> str:
     return text or UNKNOWN_SOURCE
 
 
+def mapped(values: pd.Series, fn: Callable[[object], str]) -> pd.Series:
+    """``values.map(fn)`` for a labelling ``fn``, called once per distinct value instead of once
+    per row (a column of 10,000 articles holds a handful of languages or sources)."""
+    codes, uniques = pd.factorize(values)  # a missing value is coded -1: the last label
+    labels = np.array([*(fn(u) for u in uniques), fn(None)], dtype=object)
+    out = pd.Series(labels[codes], index=values.index)
+    return out.astype(values.dtype) if isinstance(values.dtype, pd.StringDtype) else out
+
+
 def source_labels(articles: pd.DataFrame) -> pd.Series:
-    """``source_label`` of each article's source (worked out once per distinct source)."""
-    codes, sources = pd.factorize(articles["source"])  # missing sources are coded -1
-    labels = np.array([*(source_label(s) for s in sources), UNKNOWN_SOURCE], dtype=object)
-    return pd.Series(labels[codes], index=articles.index, dtype="string")
+    return mapped(articles["source"], source_label).astype("string")
 
 
 def filter_articles(

@@ -8,6 +8,7 @@ object, so nothing is computed twice and the two never disagree.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import partial
 
@@ -35,11 +36,16 @@ class CompareView:
     terms: TermsView
     findings: list[Finding]
     entity_names: dict  # entity_id → English name
-    differences: dict[str, pd.DataFrame]  # differences_tables: question → table with human headers
 
     @property
     def n_focal(self) -> int:
         return self.summary.n_focal
+
+    @functools.cached_property
+    def differences(self) -> dict[str, pd.DataFrame]:
+        """``differences_tables``: question → table with human headers. Made when first read: only
+        the "every difference" panel shows them, closed until someone opens it."""
+        return differences_tables(self.summary, self.entity_rates, self.topics, self.speakers)
 
 
 def differences_tables(
@@ -92,5 +98,4 @@ def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> Co
         terms=terms,
         findings=findings(summary, topics, rates, speakers, terms),
         entity_names=corpus["entities"].dropna(subset=["name_en"]).set_index("entity_id")["name_en"].astype(str).to_dict(),
-        differences=differences_tables(summary, rates, topics, speakers),
     )

@@ -87,7 +87,7 @@ def bootstrap_interval(
     n_boot = max(MIN_BOOT, min(n_boot, BOOT_BUDGET // n))
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, n, size=(n_boot, n))
-    means = (v[idx] * w[idx]).sum(axis=1) / w[idx].sum(axis=1)
+    means = (v * w)[idx].sum(axis=1) / w[idx].sum(axis=1)  # the same products, gathered once
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(means, [tail, 100 - tail])
     return Interval(float(low), float(high), n, f"based on {articles_phrase(n)}; {level:.0%} interval from resampling articles")

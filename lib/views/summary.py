@@ -21,6 +21,7 @@ from lib.views.common import (
     focal_articles,
     isin,
     language_label,
+    mapped,
     source_labels,
 )
 from lib.views.intervals import bootstrap_interval, difference_intervals
@@ -46,7 +47,7 @@ SUMMARY_COLUMNS = [
 
 def languages_present(articles: pd.DataFrame) -> list[str]:
     """The scored languages of the compared articles, in LANGUAGE_LABELS order (English, Arabic)."""
-    present = set(focal_articles(articles)["language"].dropna().astype(str))
+    present = {str(x) for x in focal_articles(articles)["language"].dropna().unique()}
     return [lang for lang in LANGUAGE_LABELS if lang in present]
 
 
@@ -78,8 +79,10 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
     arts = arts.join(stats, how="left")
     arts["n_scored"] = arts["n_scored"].fillna(0)
     arts.loc[arts["n_scored"] == 0, ["tone_sum", "tone_sq"]] = float("nan")
-    used = arts["tone_methods"].dropna().str.split(", ").explode()
-    method = used.groupby(arts.loc[used.index, "language"]).agg(lambda s: ", ".join(sorted(set(s.astype(str)))))
+    methods: dict[str, set[str]] = {}  # per language, every method that scored its sentences
+    for lang, text in arts[["language", "tone_methods"]].dropna().drop_duplicates().itertuples(index=False):
+        methods.setdefault(lang, set()).update(str(text).split(", "))
+    method = {lang: ", ".join(sorted(used)) for lang, used in methods.items()}
     rows = []
     langs = languages_present(articles)
     for d in FOCAL_DYADS:
@@ -138,7 +141,7 @@ def dyad_volume(articles: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for d in FOCAL_DYADS:
         a = arts[arts["dyad"] == d]
-        by_lang = a["language"].map(language_label).value_counts()
+        by_lang = mapped(a["language"], language_label).value_counts()
         rows.append(
             {
                 "dyad": d,
@@ -158,7 +161,7 @@ def article_counts(articles: pd.DataFrame) -> pd.DataFrame:
     a = focal_articles(articles)
     if a.empty:
         return pd.DataFrame(columns=cols)
-    a = a.assign(source_label=source_labels(a), language_label=a["language"].map(language_label))
+    a = a.assign(source_label=source_labels(a), language_label=mapped(a["language"], language_label))
     out = a.groupby(["dyad", "language", "language_label", "source_label"], observed=True).size().rename("n_articles").reset_index()
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
     return out[cols]
