@@ -217,10 +217,14 @@ CHART_CACHE_ENTRIES = 256
 
 
 def _build_spec(builder: str, args: tuple, kwargs: dict) -> dict:
-    from lib.output import charts  # Altair is imported with the first chart, after the text above it is sent
+    import altair as alt  # imported with the first chart, after the text above it is sent
 
-    # The builders' specs are validated against the Vega-Lite schema by the chart tests; validating
-    # again on every draw costs more than building them.
+    from lib.output import charts
+
+    # The builders' specs are validated against the Vega-Lite schema by the chart tests. Validating
+    # again on every draw, whole (to_dict) or object by object as they are made (Altair's debug
+    # mode), costs more than building them: Compare's 8 charts at 10,000 articles 0.69 -> 0.30 s.
+    alt.utils.schemapi.disable_debug_mode()
     return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
 
 
