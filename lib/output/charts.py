@@ -614,7 +614,11 @@ def scattertext_chart(terms: pd.DataFrame, *, n_labels: int = 12) -> alt.LayerCh
     labels = base.mark_text(align="left", dx=5, dy=-4, fontSize=11).encode(
         text=alt.Text("label:N"), color=alt.Color("favours_label:N", scale=dyad_scale(), legend=None)
     )
-    diag = alt.Chart(pd.DataFrame({"a": [0.0, top], "b": [0.0, top]})).mark_line(color="#aaa", strokeDash=[4, 3]).encode(x=alt.X("a:Q"), y=alt.Y("b:Q"))
+    diag = (
+        alt.Chart(pd.DataFrame({"a": [0.0, top], "b": [0.0, top]}))
+        .mark_line(color="#aaa", strokeDash=[4, 3])
+        .encode(x=alt.X("a:Q"), y=alt.Y("b:Q"))
+    )
     return styled(
         alt.layer(
             diag,
