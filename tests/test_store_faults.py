@@ -8,6 +8,7 @@ import threading
 import time
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from lib import schema
@@ -255,6 +256,11 @@ def test_live_corpus_appends_new_articles_and_reloads_after_edits(tmp_path):
     for name in full.tables:
         pd.testing.assert_frame_equal(appended.tables[name], full.tables[name], obj=name)
     assert len(appended.articles) == 3
+    for name, table in appended.tables.items():  # appended Arrow columns are one piece again (chunked ones are slow to filter)
+        for col in table.columns:
+            if isinstance(table[col].array, pd.arrays.ArrowExtensionArray):
+                data = pa.array(table[col].array)
+                assert not isinstance(data, pa.ChunkedArray) or data.num_chunks <= 1, (name, col)
     s.set_edit(appended.articles["article_id"][0], "dyad", "both")
     assert live.current().articles["dyad"][0] == "both"
 

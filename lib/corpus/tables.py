@@ -225,9 +225,16 @@ def analyze_seeds(*, resources: Resources | None = None) -> Corpus:
 def _concat(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     """``old`` then ``new``, each column in one piece: ``pd.concat`` leaves Arrow-backed
     columns in chunks, and pandas' take and isin on chunked columns are several
-    times slower (every view of the corpus takes and filters)."""
-    table = pa.Table.from_pandas(pd.concat([old, new], ignore_index=True), preserve_index=False)
-    return table.combine_chunks().to_pandas()
+    times slower (every view of the corpus takes and filters). Only those columns
+    are joined again (not the whole table through Arrow and back)."""
+    both = pd.concat([old, new], ignore_index=True)
+    for col in both.columns:
+        values = both[col].array
+        if isinstance(values, pd.arrays.ArrowExtensionArray):
+            data = pa.array(values)  # the column's own Arrow data, no copy
+            if isinstance(data, pa.ChunkedArray) and data.num_chunks > 1:
+                both[col] = pd.Series(type(values)(data.combine_chunks()), index=both.index, name=col)
+    return both
 
 
 def _append_rows(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:

@@ -147,13 +147,21 @@ class TermCounts:
         # The written forms' counts are corpus-wide and cannot be split by
         # article: appended counts are of new articles (LiveCorpus appends
         # only those), and ``display`` is a majority, not a figure shown.
+        # Only the terms the new articles write can change their counts or shown form: the others'
+        # rows are kept as they are (a corpus-wide regrouping was most of an import's append).
         moved = other.surfaces.assign(term=remap[other.surfaces["term"].to_numpy()])
-        surfaces = pd.concat([self.surfaces, moved], ignore_index=True)
-        surfaces = surfaces.groupby(["term", "surface"], as_index=False, sort=False)["n"].sum()
+        touched = np.zeros(len(vocab), dtype=bool)
+        touched[moved["term"].to_numpy()] = True
+        hit = touched[self.surfaces["term"].to_numpy()]
+        regrouped = pd.concat([self.surfaces[hit], moved], ignore_index=True)
+        regrouped = regrouped.groupby(["term", "surface"], as_index=False, sort=False)["n"].sum()
+        surfaces = pd.concat([self.surfaces[~hit], regrouped], ignore_index=True)
+        display = np.concatenate([self.display, new_terms]) if len(new_terms) else self.display.copy()
+        display[touched] = _display(regrouped, vocab)[touched]
         out = TermCounts(
             article_ids=np.concatenate([self.article_ids, other.article_ids[fresh]]),
             vocab=vocab,
-            display=_display(surfaces, vocab),
+            display=display,
             art=np.concatenate([self.art, art_map[other.art[keep]].astype(np.int32)]),
             term=np.concatenate([self.term, remap[other.term[keep]]]),
             n=np.concatenate([self.n, other.n[keep]]),
