@@ -228,6 +228,29 @@ def from_rows(name: str, rows: list[dict]) -> pd.DataFrame:
     return validate(name, df)
 
 
+def _arrow_strings(column: pd.Series) -> pa.Array | pa.ChunkedArray | None:
+    """The column's own Arrow data (no copy) when it holds Arrow-backed strings, else None."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        return pa.array(column.array)
+    return None
+
+
+def _string_set(values, type_: pa.DataType) -> pa.Array | None:
+    """``values`` as one Arrow array of strings (``None`` and NA as nulls), or None when they are not
+    all strings. Arrow-backed values are taken as they are and a list is converted by Arrow, not
+    value by value in Python (10,000 article ids, several times per view)."""
+    if isinstance(values, (pd.Series, pd.Index)):
+        arrow = _arrow_strings(pd.Series(values.array, copy=False))
+        if arrow is not None:
+            arrow = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+            return arrow if arrow.type == type_ else arrow.cast(type_)
+        values = values.astype(object).tolist()
+    try:
+        return pa.array(values if isinstance(values, list) else list(values), type=type_)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+
+
 def isin(column: pd.Series, values) -> np.ndarray:
     """``column.isin(values)`` as a boolean array, fast for Arrow-backed strings.
 
@@ -235,11 +258,12 @@ def isin(column: pd.Series, values) -> np.ndarray:
     the 10,000 article ids of a large corpus that is most of a view's time.
     Here the values become one Arrow array and Arrow tests membership.
     """
-    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
-        data = pa.array(column.array)  # no copy: the column's own Arrow data
-        items = values.astype(object).tolist() if isinstance(values, (pd.Series, pd.Index)) else list(values)
-        kept = [v for v in items if isinstance(v, str) or (v is None or v is pd.NA)]  # as pandas: other types never match
-        vals = pa.array(kept, type=data.type)
+    data = _arrow_strings(column)
+    if data is not None:
+        vals = _string_set(values, data.type)
+        if vals is None:  # values of other types: as pandas, they never match a string
+            items = values.astype(object).tolist() if isinstance(values, (pd.Series, pd.Index)) else list(values)
+            vals = pa.array([None if v is pd.NA else v for v in items if isinstance(v, str) or v is None or v is pd.NA], type=data.type)
         return np.asarray(pc.is_in(data, value_set=vals, skip_nulls=False).fill_null(False), dtype=bool)
     return column.isin(values).fillna(False).to_numpy(dtype=bool)
 
@@ -247,9 +271,10 @@ def isin(column: pd.Series, values) -> np.ndarray:
 def index_in(column: pd.Series, values) -> np.ndarray:
     """The position of each value of ``column`` in ``values`` (distinct), −1 where absent:
     fast for Arrow-backed strings (Arrow looks them up), as ``isin``."""
-    items = values.astype(object).tolist() if isinstance(values, (pd.Series, pd.Index)) else list(values)
-    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow" and all(isinstance(v, str) for v in items):
-        data = pa.array(column.array)
-        found = pc.index_in(data, value_set=pa.array(items, type=data.type))
+    data = _arrow_strings(column)
+    vals = _string_set(values, data.type) if data is not None else None
+    if vals is not None and vals.null_count == 0:
+        found = pc.index_in(data, value_set=vals)
         return np.asarray(found.fill_null(-1), dtype=np.int64)
+    items = values.astype(object).tolist() if isinstance(values, (pd.Series, pd.Index)) else list(values)
     return pd.Index(items).get_indexer(column.astype(object))

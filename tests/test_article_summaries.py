@@ -115,9 +115,18 @@ def test_a_subset_filters_the_corpus_summaries_and_reads_no_sentence(many, engli
         key = [c for c in made.columns if made[c].dtype.kind not in "fiub"]
         _same(kept.sort_values(key), made.sort_values(key))
     fresh = many.subset(english.articles["article_id"])
-    compare.compare_view(fresh, terms=terms.terms_view(fresh, counts=many.term_counts()))  # as the dashboard does
+    view = compare.compare_view(fresh, terms=terms.terms_view(fresh, counts=many.term_counts()))  # as the dashboard does
     assert "sentences" not in fresh.tables._done  # the comparison summed the summaries instead
     assert "articles" not in fresh.tables._done  # nor filtered every article's text: only the columns it reads
+    # The summaries and row tables it counts are the whole corpus's, unfiltered: each view keeps its articles' rows itself.
+    assert not fresh._summaries._done and not {"entity_tone", "topics", "quotes", "mentions"} & set(fresh.tables._done)
+    assert fresh.whole() is many and many.whole() is many and fresh.subset(english.articles["article_id"][:3]).whole() is many
+    same = compare.compare_view(english, terms=terms.terms_view(english, counts=english.term_counts()))
+    for name in ("entity_rates", "tone_bins"):
+        _same(getattr(view, name), getattr(same, name))
+    _same(view.summary.tone, same.summary.tone)
+    _same(view.topics.shares, same.topics.shares)
+    _same(view.speakers.speakers, same.speakers.speakers)
 
 
 def test_a_subsets_columns_are_the_filtered_tables_columns(many, english):

@@ -7,6 +7,7 @@ from collections import Counter
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -745,7 +746,19 @@ def test_term_counts_from_the_pipelines_mentions_equal_matching_again(seed_corpu
 @pytest.mark.parametrize("storage", ["pyarrow", "python"])
 def test_isin_matches_pandas_for_both_string_storages(storage):
     col = pd.Series(["a1", "b2", None, "c3", "a1"], dtype=pd.StringDtype(storage))
-    for values in (["a1", "c3"], pd.Index(["c3", "zz"], dtype="string"), pd.Series(["b2"], dtype="string"), set(), [None, "a1"]):
+    chunked = pd.concat([pd.Series(["zz"], dtype="string[pyarrow]"), pd.Series(["c3"], dtype="string[pyarrow]")], ignore_index=True)
+    for values in (
+        ["a1", "c3"],
+        pd.Index(["c3", "zz"], dtype="string"),
+        pd.Series(["b2"], dtype="string"),
+        set(),
+        [None, "a1"],
+        [pd.NA, "b2"],
+        [1, "a1", 2.5],  # other types never match a string
+        chunked,  # Arrow data in two pieces
+        pd.Series(["a1"], dtype=pd.ArrowDtype(pa.large_string())),
+        np.array(["c3", "b2"], dtype=object),
+    ):
         expected = col.isin(values).fillna(False).to_numpy(dtype=bool)
         np.testing.assert_array_equal(common.isin(col, values), expected)
 
@@ -758,6 +771,9 @@ def test_index_in_gives_each_values_position_or_minus_one(storage):
     np.testing.assert_array_equal(index_in(col, ["c3", "a1"]), [1, -1, -1, 0, 1])
     np.testing.assert_array_equal(index_in(col, pd.Index(["b2"], dtype="string")), [-1, 0, -1, -1, -1])
     np.testing.assert_array_equal(index_in(col, []), [-1] * 5)
+    chunked = pd.concat([pd.Series(["c3"], dtype="string[pyarrow]"), pd.Series(["b2", "a1"], dtype="string[pyarrow]")], ignore_index=True)
+    np.testing.assert_array_equal(index_in(col, chunked), [2, 1, -1, 0, 2])
+    np.testing.assert_array_equal(index_in(col, ("a1", 7)), [0, -1, -1, -1, 0])  # not all strings: looked up by pandas
 
 
 def test_coded_rows_sum_per_article_and_key_on_each_side():

@@ -93,6 +93,7 @@ class Corpus:
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
     _summaries: Mapping[str, pd.DataFrame] | None = field(default=None, compare=False, repr=False)
     _made: dict = field(default_factory=dict, compare=False, repr=False)
+    _whole: Corpus | None = field(default=None, compare=False, repr=False)
 
     def term_counts(self) -> TermCounts:
         """The term counts of every article (``lib.corpus.term_counts``), counted once."""
@@ -129,6 +130,12 @@ class Corpus:
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
 
+    def whole(self) -> Corpus:
+        """The corpus this one is a subset of (itself when it is not a subset): a view that keeps
+        only its own articles' rows reads the whole corpus's tables and summaries unfiltered,
+        instead of having them filtered first."""
+        return self._whole or self
+
     @property
     def articles(self) -> pd.DataFrame:
         return self.tables["articles"]
@@ -142,6 +149,7 @@ class Corpus:
         return Corpus(
             _Filtered(self.tables.__getitem__, self.tables, ids),
             _summaries=_Filtered(self.article_summary, rollups.ARTICLE_SUMMARIES, ids),
+            _whole=self.whole(),
         )
 
 

@@ -152,6 +152,14 @@ def table_columns(corpus, name: str, cols: list[str]) -> pd.DataFrame:
     return pick(name, cols) if callable(pick) else corpus[name][cols]
 
 
+def whole(corpus):
+    """The corpus ``corpus`` is a subset of (``Corpus.whole``; any other mapping: itself). A view
+    that keeps only its own articles' rows may read these tables instead: the same result,
+    without filtering hundreds of thousands of rows first."""
+    of = getattr(corpus, "whole", None)
+    return of() if callable(of) else corpus
+
+
 def article_summary(corpus, name: str) -> pd.DataFrame:
     """The article summary ``name`` (``rollups.ARTICLE_SUMMARIES``) of ``corpus``: the
     one a ``Corpus`` keeps (and filters for a subset), else made from the tables."""

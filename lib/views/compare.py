@@ -14,7 +14,7 @@ from functools import partial
 
 import pandas as pd
 
-from lib.views.common import DYAD_DEFINING_ENTITIES, VIEW_ARTICLE_COLUMNS, article_summary, difference_table, table_columns
+from lib.views.common import DYAD_DEFINING_ENTITIES, VIEW_ARTICLE_COLUMNS, article_summary, difference_table, table_columns, whole
 from lib.views.entities import entity_rates
 from lib.views.findings import Finding, findings
 from lib.views.speakers import SpeakersView, speakers_view
@@ -82,11 +82,14 @@ def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> Co
     (they are the slowest part: the page computes them from per-article
     counts shared across filters).
     """
-    a, tone = table_columns(corpus, "articles", VIEW_ARTICLE_COLUMNS), article_summary(corpus, "article_tone")
+    # Every view below keeps the rows of the articles ``a`` only: they read the whole corpus's
+    # tables and summaries rather than a subset's, which would be filtered first.
+    a, rows = table_columns(corpus, "articles", VIEW_ARTICLE_COLUMNS), whole(corpus)
+    tone = article_summary(rows, "article_tone")
     summary = summary_view(a, tone, seed=seed)
     topics = topics_view(corpus, seed=seed, articles=a)
-    mentions = article_summary(corpus, "article_mentions")
-    rates = entity_rates(a, mentions, corpus["entity_tone"], corpus["entities"], seed=seed, counted=True)
+    mentions = article_summary(rows, "article_mentions")
+    rates = entity_rates(a, mentions, rows["entity_tone"], corpus["entities"], seed=seed, counted=True)
     speakers = speakers_view(corpus, seed=seed, articles=a)
     terms = terms if terms is not None else terms_view(corpus)
     return CompareView(

@@ -18,6 +18,7 @@ from lib.views.common import (
     entity_names,
     focal_articles,
     isin,
+    whole,
 )
 from lib.views.intervals import dyad_differences
 
@@ -126,7 +127,7 @@ def speakers_view(corpus, *, seed: int = 0, articles: pd.DataFrame | None = None
     """Quotes per side by speaker and by country (``articles`` may give the corpus's
     articles table, or the columns of it the view reads)."""
     a = corpus["articles"] if articles is None else articles
-    q, e = article_summary(corpus, "article_quotes"), corpus["entities"]
+    q, e = article_summary(whole(corpus), "article_quotes"), corpus["entities"]  # speakers_by_dyad keeps the rows of ``a`` only
     return SpeakersView(
         speakers=speakers_by_dyad(a, q, e, by="speaker", seed=seed, counted=True),
         countries=speakers_by_dyad(a, q, e, by="country", seed=seed, counted=True),

@@ -184,7 +184,7 @@ class SummaryView:
 
 def summary_view(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: int = 0) -> SummaryView:
     """Counts and per-language tone of the two relationships (``article_tone``: the articles'
-    tone summary, ``rollups.article_tone``)."""
+    tone summary, ``rollups.article_tone``, of these articles or of any superset of them)."""
     ok = articles["status"] == "ok"
     return SummaryView(
         n_articles=len(articles),

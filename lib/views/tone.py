@@ -81,8 +81,8 @@ def tone_bins(tones: pd.DataFrame, *, step: float = TONE_BIN) -> pd.DataFrame:
 
 
 def tone_bins_of(articles: pd.DataFrame, article_tone: pd.DataFrame) -> pd.DataFrame:
-    """``tone_bins`` summed from the articles' tone summaries (``rollups.article_tone``):
-    the same table, without reading a sentence."""
+    """``tone_bins`` summed from the articles' tone summaries (``rollups.article_tone``, of these
+    articles or of any superset of them): the same table, without reading a sentence."""
     arts = focal_articles(articles)[["article_id", "dyad", "language"]]
     t = article_tone[isin(article_tone["article_id"], arts["article_id"])]
     t = t.loc[t["n_scored"] > 0, ["article_id", *rollups.TONE_BIN_COLUMNS]].merge(arts, on="article_id")

@@ -17,6 +17,7 @@ from lib.views.common import (
     FOCAL_DYADS,
     article_summary,
     focal_articles,
+    whole,
     with_article,
 )
 from lib.views.intervals import dyad_differences
@@ -123,9 +124,10 @@ def topics_view(corpus, *, seed: int = 0, articles: pd.DataFrame | None = None) 
     """Topic shares of ``corpus`` (any mapping of table name → table; ``articles`` may give
     its articles table, or the columns of it the view reads)."""
     a = corpus["articles"] if articles is None else articles
-    sentences = article_summary(corpus, "article_tone").set_index("article_id")["n_sentences"]
+    rows = whole(corpus)  # topic_shares_of keeps the rows of the articles ``a`` only
+    sentences = article_summary(rows, "article_tone").set_index("article_id")["n_sentences"]
     return TopicsView(
         n_focal=len(focal_articles(a)),
-        shares=topic_shares_of(a, corpus["topics"], sentences, corpus["topics_taxonomy"], seed=seed),
+        shares=topic_shares_of(a, rows["topics"], sentences, corpus["topics_taxonomy"], seed=seed),
         taxonomy=corpus["topics_taxonomy"],
     )
