@@ -195,6 +195,13 @@ def supported_label(supported: object, low: object) -> str:
     return f"{SUPPORTED_MARK} yes" if bool(supported) else "no"
 
 
+def dyad_wide(rows: pd.DataFrame, index: str | list[str], value: str) -> pd.DataFrame:
+    """Items × dyads: ``value`` of each item's row on each side (the first, where several), items
+    with no value on either side left out — ``pivot_table(aggfunc="first")`` in half the time."""
+    keys = [index] if isinstance(index, str) else list(index)
+    return rows.groupby([*keys, "dyad"])[value].first().unstack("dyad").dropna(how="all")
+
+
 def difference_table(
     rows: pd.DataFrame,
     *,
@@ -216,7 +223,7 @@ def difference_table(
     cols = [label_header, a, b, f"{a} − {b}", "90% interval, low", "90% interval, high", "Supported", "Measure", "Basis"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
-    wide = rows.pivot_table(index=key, columns="dyad", values=value, aggfunc="first").reindex(columns=list(FOCAL_DYADS))
+    wide = dyad_wide(rows, key, value).reindex(columns=list(FOCAL_DYADS))
     if absent is not None:
         wide = wide.fillna(absent)
     first = rows.drop_duplicates(key).set_index(key)

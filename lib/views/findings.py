@@ -27,6 +27,7 @@ from lib.views.common import (
     FOCAL_DYADS,
     LANGUAGE_LABELS,
     articles_phrase,
+    dyad_wide,
     interval_text,
     number,
     pct,
@@ -161,7 +162,7 @@ def topic_findings(topics: TopicsView, n: dict) -> list[Finding]:
     if shares.empty:
         return []
     out = []
-    wide = shares.pivot_table(index=["topic_id", "short_label"], columns="dyad", values="share", aggfunc="first").fillna(0)
+    wide = dyad_wide(shares, ["topic_id", "short_label"], "share").fillna(0)
     diffs = shares.drop_duplicates("topic_id").set_index("topic_id")
     seen: set[str] = set()
     for d, other in (FOCAL_DYADS, FOCAL_DYADS[::-1]):
@@ -201,7 +202,7 @@ def entity_findings(rates: pd.DataFrame, n: dict) -> list[Finding]:
     if rates.empty:
         return []
     out = []
-    wide = rates.pivot_table(index=["entity_id", "name"], columns="dyad", values="per_1000_words", aggfunc="first").fillna(0)
+    wide = dyad_wide(rates, ["entity_id", "name"], "per_1000_words").fillna(0)
     diffs = rates.drop_duplicates("entity_id").set_index("entity_id")
     for d, other in (FOCAL_DYADS, FOCAL_DYADS[::-1]):
         if d not in wide.columns:
