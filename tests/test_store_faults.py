@@ -21,7 +21,7 @@ from lib.corpus.store import (
     Store,
     StoreVanishedError,
 )
-from lib.corpus.tables import LiveCorpus, from_store
+from lib.corpus.tables import MAX_CHUNKS, LiveCorpus, from_store
 from lib.text.items import Item
 from tests.test_store import FakeAnalyze, items
 
@@ -256,13 +256,33 @@ def test_live_corpus_appends_new_articles_and_reloads_after_edits(tmp_path):
     for name in full.tables:
         pd.testing.assert_frame_equal(appended.tables[name], full.tables[name], obj=name)
     assert len(appended.articles) == 3
-    for name, table in appended.tables.items():  # appended Arrow columns are one piece again (chunked ones are slow to filter)
+    for name, table in appended.tables.items():  # appended Arrow columns are in few pieces (many are slow to take rows from)
         for col in table.columns:
             if isinstance(table[col].array, pd.arrays.ArrowExtensionArray):
                 data = pa.array(table[col].array)
-                assert not isinstance(data, pa.ChunkedArray) or data.num_chunks <= 1, (name, col)
+                assert not isinstance(data, pa.ChunkedArray) or data.num_chunks <= MAX_CHUNKS, (name, col)
     s.set_edit(appended.articles["article_id"][0], "dyad", "both")
     assert live.current().articles["dyad"][0] == "both"
+
+
+def test_appended_rows_keep_a_few_pieces_and_are_joined_beyond_them():
+    from lib.corpus.tables import _concat
+
+    def pieces(df: pd.DataFrame) -> int:
+        data = pa.array(df["s"].array)
+        return data.num_chunks if isinstance(data, pa.ChunkedArray) else 1
+
+    def frame(*texts: str) -> pd.DataFrame:
+        return pd.DataFrame({"s": pd.array(list(texts), dtype="string[pyarrow]"), "n": pd.array(range(len(texts)), dtype="Int64")})
+
+    table = frame("a", "b")
+    for i in range(MAX_CHUNKS - 1):
+        table = _concat(table, frame(f"x{i}"))
+    assert pieces(table) == MAX_CHUNKS  # each append added a piece, copying nothing
+    table = _concat(table, frame("y", None))
+    assert pieces(table) == 1  # one more would pass the limit: joined into one
+    expected = frame("a", "b", *(f"x{i}" for i in range(MAX_CHUNKS - 1)), "y", None)
+    pd.testing.assert_frame_equal(table, expected.assign(n=pd.array([0, 1, *([0] * (MAX_CHUNKS - 1)), 0, 1], dtype="Int64")))
 
 
 def test_load_since_returns_only_new_articles(tmp_path):
