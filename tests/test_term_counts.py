@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from lib.analysis import terms
+from lib.corpus import term_counts
 from lib.corpus.term_counts import GAZETTEER_METHODS, TermCounts, count_terms, empty
 
 
@@ -125,24 +126,32 @@ def test_appended_counts_equal_counting_everything_at_once(seed_corpus):
     assert _as_counter(empty().concat(together)) == _as_counter(together)
 
 
-def test_appended_counts_sum_as_if_counted_at_once_when_their_matrix_was_in_use(seed_corpus):
+def test_appended_counts_sum_as_if_counted_at_once_when_their_matrix_was_in_use(seed_corpus, monkeypatch):
     """A corpus's sums use a sparse articles × terms matrix; appending articles to counts whose
-    matrix was already made extends it, and it must equal the matrix made from scratch."""
+    matrix was already made adds a block of rows to it (stacked into one past MAX_BLOCKS), and it
+    must equal the matrix made from scratch."""
     c = seed_corpus
     s, a, m = c["sentences"], c.articles, c["mentions"]
     ids = list(a["article_id"])
-    first = count_terms(s, a[a["article_id"].isin(ids[:3])], m)
+    first = count_terms(s, a[a["article_id"].isin(ids[:2])], m)
     first.sums(ids)  # the matrix is made
-    joined = first.concat(count_terms(s, a[a["article_id"].isin(ids[3:])], m)).concat(first)
-    assert "_matrix" in joined.__dict__
+    joined = first.concat(count_terms(s, a[a["article_id"].isin(ids[2:3])], m)).concat(first)
+    joined = joined.concat(count_terms(s, a[a["article_id"].isin(ids[3:])], m))
+    assert len(joined._blocks) == 3  # each append of new articles added a block: nothing was copied
     fresh = TermCounts.from_tables(joined.to_tables())
-    assert "_matrix" not in fresh.__dict__
-    assert (joined._matrix != fresh._matrix).nnz == 0 and joined._matrix.shape == fresh._matrix.shape
+    assert "_blocks" not in fresh.__dict__
+    assert (joined.matrix() != fresh.matrix()).nnz == 0 and joined.matrix().shape == fresh.matrix().shape
     together = count_terms(s, a, m)
     for subset in (ids, ids[:1], ids[3:], ids[1:4]):
         got = dict(zip(joined.vocab, joined.sums(subset), strict=True))
         want = dict(zip(together.vocab, together.sums(subset), strict=True))
         assert got == want
+    monkeypatch.setattr(term_counts, "MAX_BLOCKS", 2)
+    many = first
+    for i in range(2, len(ids)):
+        many = many.concat(count_terms(s, a[a["article_id"] == ids[i]], m))
+        assert len(many._blocks) <= 2  # stacked into one past the limit
+    assert dict(zip(many.vocab, many.sums(ids), strict=True)) == dict(zip(together.vocab, together.sums(ids), strict=True))
 
 
 def test_counts_round_trip_through_tables(seed_corpus):
