@@ -311,9 +311,16 @@ def apply_selection(event, field: str, name: str, *, key: str, param: str = "pic
 # --- the shared sidebar ------------------------------------------------------------------------
 
 
-def _seed(key: str, value) -> None:
-    if key not in st.session_state:
-        st.session_state[key] = value
+def _seed(key: str, value, options: list | None = None) -> None:
+    """The filter widget ``key`` starts at ``value`` (from the URL) and keeps its value from run to
+    run: the value is set again before the widget is made (Streamlit's advice for widget state that
+    must last). Without it, a widget Streamlit took for a new one in some run fell back to its
+    default — no language, undated articles left out — as seen in full test runs. A multiselect's
+    values (``options`` given) keep only those still offered."""
+    kept = st.session_state.get(key, value)
+    if options is not None:
+        kept = [v for v in kept if v in options]
+    st.session_state[key] = kept
 
 
 def sidebar_filters(articles: pd.DataFrame, *, label: Callable[[str], str] | None = None) -> Filters:
@@ -325,8 +332,8 @@ def sidebar_filters(articles: pd.DataFrame, *, label: Callable[[str], str] | Non
     sources_present = common.source_options(articles)
     source_options = list(dict.fromkeys([*sources_present, *(url.sources or ())]))
 
-    _seed(_K + "lang", list(url.languages) if url.languages is not None else lang_options)
-    _seed(_K + "source", list(url.sources or ()))
+    _seed(_K + "lang", list(url.languages) if url.languages is not None else lang_options, lang_options)
+    _seed(_K + "source", list(url.sources or ()), source_options)
     _seed(_K + "undated", url.include_undated)
 
     st.sidebar.header("Filters")
