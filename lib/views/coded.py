@@ -114,18 +114,18 @@ class Coded:
 
     def first(self, frame: pd.DataFrame, column: str, keys: list) -> pd.Series:
         """For each of ``keys``, ``column`` of its first kept row with a value (pandas' ``first``)."""
-        chosen = np.flatnonzero(self._wanted(keys)[self.key])
+        chosen = np.flatnonzero(self.wanted(keys)[self.key])
         sub = frame[column].iloc[self.rows[chosen]]
         return sub.groupby(self.keys[self.key[chosen]]).first()
 
-    def _codes(self, keys: list) -> np.ndarray:
+    def codes_of(self, keys: list) -> np.ndarray:
         """The code of each of ``keys``, −1 for a key with no row."""
         return pd.Index(self.keys, dtype=object).get_indexer(pd.Index(list(keys), dtype=object))
 
-    def _wanted(self, keys: list) -> np.ndarray:
+    def wanted(self, keys: list) -> np.ndarray:
         """Per key code: whether it is one of ``keys``."""
         wanted = np.zeros(len(self.keys), dtype=bool)
-        codes = self._codes(keys)
+        codes = self.codes_of(keys)
         wanted[codes[codes >= 0]] = True
         return wanted
 
@@ -137,7 +137,7 @@ class Coded:
         if not len(items) or not len(self.rows):
             return out
         item_of = np.full(len(self.keys), -1, dtype=np.int64)
-        known = self._codes(items)
+        known = self.codes_of(items)
         item_of[known[known >= 0]] = np.flatnonzero(known >= 0)
         rank = np.full(len(self.sides), -1, dtype=np.int64)
         rank[members] = np.arange(len(members))

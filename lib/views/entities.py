@@ -138,7 +138,7 @@ def entity_rates(
     name = out["entity_id"].map(names["name_en"])
     unnamed = sorted(set(out.loc[name.isna(), "entity_id"]))
     if unnamed:  # the most frequent written form (ties: alphabetical) of entities the entities table does not name
-        rows = mentions.iloc[m.rows[m._wanted(unnamed)[m.key]]]
+        rows = mentions.iloc[m.rows[m.wanted(unnamed)[m.key]]]
         by_form = rows.groupby(["entity_id", "surface"])["n"].sum().reset_index()
         surface = (
             by_form.sort_values(["entity_id", "n", "surface"], ascending=[True, False, True])

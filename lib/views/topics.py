@@ -76,7 +76,7 @@ def topic_shares_of(
     st = Coded.of(article_topics, sides, key="topic_id", count="n_sentences", keep=on_topic)
     topic_ids = taxonomy["topic_id"].astype(str).tolist()
     full = pd.MultiIndex.from_product([list(FOCAL_DYADS), topic_ids], names=["dyad", "topic_id"])
-    code = st._codes(topic_ids)
+    code = st.codes_of(topic_ids)
     known = code >= 0
 
     def by_topic(values: np.ndarray) -> np.ndarray:  # 2 × keys → 2 × taxonomy topics, 0 for a topic no article has
