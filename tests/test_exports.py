@@ -341,6 +341,21 @@ def test_briefing_charts_keep_their_own_offset_scales(briefing):
     assert scales["y"] == scales["yOffset"] == scales["xOffset"] == "independent"
 
 
+def _two_bins() -> pd.DataFrame:
+    """A two-bin English tone histogram table, one bin per dyad."""
+    return pd.DataFrame(
+        {
+            "dyad": ["us-turkey", "russia-turkey"],
+            "dyad_label": ["US–Turkey", "Russia–Turkey"],
+            "language": ["en", "en"],
+            "language_label": ["English", "English"],
+            "bin_start": [-0.2, 0.0],
+            "bin_end": [0.0, 0.2],
+            "n_sentences": [3, 4],
+        }
+    )
+
+
 def test_a_chart_spec_is_built_once_per_distinct_input(monkeypatch):
     """ui.downloads.spec_of: equal inputs (a second session, a filter seen before) reuse the spec;
     other data builds another; the spec is the builder's own."""
@@ -356,21 +371,11 @@ def test_a_chart_spec_is_built_once_per_distinct_input(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(charts, "tone_histogram", counting)
-    bins = pd.DataFrame(
-        {
-            "dyad": ["us-turkey", "russia-turkey"],
-            "dyad_label": ["US–Turkey", "Russia–Turkey"],
-            "language": ["en", "en"],
-            "language_label": ["English", "English"],
-            "bin_start": [-0.2, 0.0],
-            "bin_end": [0.0, 0.2],
-            "n_sentences": [3, 4],
-        }
-    )
+    bins = _two_bins()
     first = downloads.spec_of("tone_histogram", bins, language="en")
     again = downloads.spec_of("tone_histogram", bins.copy(), language="en")
-    assert len(built) == 1 and first == again
-    assert first == real(bins, language="en").to_dict()
+    assert len(built) == 1 and first is again
+    assert first.spec == real(bins, language="en").to_dict()
     downloads.spec_of("tone_histogram", bins.assign(n_sentences=[5, 4]), language="en")
     assert len(built) == 2
 
@@ -385,3 +390,22 @@ def test_a_chart_spec_is_built_once_per_distinct_input(monkeypatch):
     arabic = bins.assign(language=["ar", "ar"], language_label=["Arabic", "Arabic"])
     downloads.spec_of("tone_histogram", arabic, language="ar", key=("corpus 1", ("en",), "tone_bins"))
     assert len(built) == 5  # the other arguments still count
+
+
+def test_a_kept_chart_is_drawn_from_arrow_tables_and_exported_from_its_rows():
+    """ChartSpec.drawn holds each table as the Arrow bytes Streamlit would send (so a rerun does
+    not convert them again), with the same rows as the inline tables the exports render."""
+    import pyarrow as pa
+
+    from ui import downloads
+
+    downloads._spec.clear()
+    bins = _two_bins().assign(language="ar", language_label="Arabic")
+    made = downloads.spec_of("tone_histogram", bins, language="ar")
+    assert made.spec["datasets"] and set(made.drawn["datasets"]) == set(made.spec["datasets"])
+    assert {k: v for k, v in made.drawn.items() if k != "datasets"} == {k: v for k, v in made.spec.items() if k != "datasets"}
+    for name, rows in made.spec["datasets"].items():
+        assert isinstance(rows, list) and rows
+        table = pa.ipc.open_stream(made.drawn["datasets"][name]).read_all()
+        got = [{k: v for k, v in row.items() if not k.startswith("__")} for row in table.to_pylist()]
+        assert got == rows

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
@@ -216,7 +217,33 @@ def display_frame(data: pd.DataFrame, column_config: dict | None = None, *, left
 CHART_CACHE_ENTRIES = 256
 
 
-def _build_spec(builder: str, args: tuple, kwargs: dict) -> dict:
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart made once and shared by every session and rerun (read-only: never mutate it).
+
+    ``spec`` is its Vega-Lite spec, tables inline (what the PNG/SVG exports render);
+    ``drawn`` is the same spec with each table already in the Arrow IPC bytes Streamlit
+    sends to the browser. Given a table as rows, ``st.vega_lite_chart`` converts it again
+    on every rerun (a third of a rerun of Compare with every chart cached, at 10,000 articles).
+    """
+
+    spec: dict
+    drawn: dict
+
+
+def _arrow_datasets(spec: dict) -> dict:
+    """``spec`` (shallow copy) with its named tables as Arrow IPC bytes, converted as
+    ``st.vega_lite_chart`` converts them (``dataframe_util.convert_anything_to_arrow_bytes``),
+    which takes bytes as they are."""
+    from streamlit import dataframe_util
+
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    return {**spec, "datasets": {name: dataframe_util.convert_anything_to_arrow_bytes(rows) for name, rows in datasets.items()}}
+
+
+def _build_spec(builder: str, args: tuple, kwargs: dict) -> ChartSpec:
     import altair as alt  # imported with the first chart, after the text above it is sent
 
     from lib.output import charts
@@ -225,22 +252,23 @@ def _build_spec(builder: str, args: tuple, kwargs: dict) -> dict:
     # again on every draw, whole (to_dict) or object by object as they are made (Altair's debug
     # mode), costs more than building them: Compare's 8 charts at 10,000 articles 0.69 -> 0.30 s.
     alt.utils.schemapi.disable_debug_mode()
-    return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+    spec = getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+    return ChartSpec(spec=spec, drawn=_arrow_datasets(spec))
 
 
-@st.cache_data(show_spinner=False, max_entries=CHART_CACHE_ENTRIES)
-def _spec(builder: str, args: tuple, kwargs: dict) -> dict:
+@st.cache_resource(show_spinner=False, max_entries=CHART_CACHE_ENTRIES)
+def _spec(builder: str, args: tuple, kwargs: dict) -> ChartSpec:
     return _build_spec(builder, args, kwargs)
 
 
-@st.cache_data(show_spinner=False, max_entries=CHART_CACHE_ENTRIES)
-def _spec_named(builder: str, key: tuple, kwargs: dict, _args: tuple) -> dict:
+@st.cache_resource(show_spinner=False, max_entries=CHART_CACHE_ENTRIES)
+def _spec_named(builder: str, key: tuple, kwargs: dict, _args: tuple) -> ChartSpec:
     return _build_spec(builder, _args, kwargs)
 
 
-def spec_of(builder: str, *args, key: tuple | None = None, **kwargs) -> dict:
-    """The Vega-Lite spec of ``lib.output.charts.<builder>(*args, **kwargs)``, made once per
-    distinct input and reused by every session and rerun: a second visitor, or a filter
+def spec_of(builder: str, *args, key: tuple | None = None, **kwargs) -> ChartSpec:
+    """The chart ``lib.output.charts.<builder>(*args, **kwargs)``, made once per
+    distinct input and shared by every session and rerun: a second visitor, or a filter
     seen before, draws the same charts without building them.
 
     ``key``, when given, names the tables in ``args`` instead of their contents, which are then
@@ -254,9 +282,15 @@ def spec_of(builder: str, *args, key: tuple | None = None, **kwargs) -> dict:
 
 
 def altair_chart(chart_obj, *, name: str, **kwargs):
-    """The chart (an Altair chart, or a spec from ``spec_of``) followed by PNG/SVG buttons;
-    returns what ``st.altair_chart`` returns."""
-    event = st.vega_lite_chart(spec=chart_obj, **kwargs) if isinstance(chart_obj, dict) else st.altair_chart(chart_obj, **kwargs)
+    """The chart (an Altair chart, a Vega-Lite dict, or a ``ChartSpec`` from ``spec_of``)
+    followed by PNG/SVG buttons; returns what ``st.altair_chart`` returns."""
+    if isinstance(chart_obj, ChartSpec):
+        event = st.vega_lite_chart(spec=chart_obj.drawn, **kwargs)
+        chart_obj = chart_obj.spec
+    elif isinstance(chart_obj, dict):
+        event = st.vega_lite_chart(spec=chart_obj, **kwargs)
+    else:
+        event = st.altair_chart(chart_obj, **kwargs)
     chart(chart_obj, name=name, key=f"dl.{name}")
     return event
 
