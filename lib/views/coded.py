@@ -12,6 +12,7 @@ over those codes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,11 @@ class Sides:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @cached_property
+    def id_array(self) -> np.ndarray:
+        """``ids`` as a NumPy array (object)."""
+        return np.asarray(self.ids, dtype=object)
 
     def members(self, s: int) -> np.ndarray:
         """Positions of side ``s``'s articles, in order."""

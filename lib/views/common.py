@@ -177,7 +177,7 @@ DIFF_COLUMNS = ["diff", "diff_low", "diff_high", "diff_supported", "diff_note"]
 #: What a difference column means, for table header tooltips.
 DIFF_HELP = (
     "US–Turkey minus Russia–Turkey; the 90% interval comes from resampling each side's articles "
-    "(2,000 resamples, fewer on large corpora), and the difference is supported when the interval excludes zero"
+    "(Poisson bootstrap, 2,000 resamples, fewer on large corpora), and the difference is supported when the interval excludes zero"
 )
 #: How a chart marks a supported difference, the subtitle line that explains
 #: it (short enough for a chart at 800 px), and the sentence for captions.

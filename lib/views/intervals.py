@@ -1,7 +1,15 @@
 """Resampling intervals: how sure a number, or a difference between the two relationships, is.
 
 Intervals come from resampling whole articles, never sentences (sentences of
-one article are not independent evidence): ``bootstrap_interval`` for one
+one article are not independent evidence). The resampling is a Poisson
+bootstrap (``article_weights``): in each resample every article counts a
+Poisson(1) number of times — 0, 1, 2… with the probabilities of drawing it
+that often among n draws from n articles, as n grows — and that number is fixed by the
+article's id, the resample and the seed. So an article weighs the same in a
+resample whatever else is compared with it: a filter gives the same interval
+as a corpus of just its articles, and the weights of a corpus's articles are
+drawn once and kept (``_WeightBank``), not drawn again for every filter.
+``bootstrap_interval`` for one
 side's weighted mean, ``difference_intervals`` for US–Turkey minus
 Russia–Turkey of many quantities at once (one matrix product per side), and
 ``dyad_differences`` for a paired view's items from per-article counts
@@ -13,6 +21,7 @@ and the note says so. The words and marks that present these intervals
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,10 +68,128 @@ def _floats(values: Sequence[float] | np.ndarray) -> np.ndarray:
     return np.asarray(pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce"), dtype=float)
 
 
+#: Largest resample weight drawn: Poisson(1) exceeds 12 with probability 1e-10.
+MAX_WEIGHT = 12
+#: P(weight ≤ k) for k = 0..MAX_WEIGHT − 1; a uniform draw's weight is how many of these it reaches.
+_POISSON_CDF = np.cumsum([math.exp(-1) / math.factorial(k) for k in range(MAX_WEIGHT)])
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX_1, _MIX_2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+#: Fixed key of the article-id hash (pandas' SipHash of each id's UTF-8 text).
+_HASH_KEY = "coverage-resampl"
+
+
+def _id_array(ids: Sequence) -> np.ndarray:
+    """``ids`` as a NumPy array of text (object)."""
+    if isinstance(ids, np.ndarray) and ids.dtype == object:
+        return ids
+    return np.asarray(pd.Index(ids).astype(str), dtype=object)
+
+
+def _id_hashes(ids: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each article id (text), the same in every process and run."""
+    return pd.util.hash_array(ids, hash_key=_HASH_KEY, categorize=False)
+
+
+def _poisson_weights(hashes: np.ndarray, first: int, stop: int, seed: int) -> np.ndarray:
+    """Articles × resamples ``first``..``stop`` − 1: each article's Poisson(1) weight, a function
+    of its hash, the resample's number and ``seed`` only (SplitMix64 of their sum, as a uniform)."""
+    r = np.arange(first, stop, dtype=np.uint64) + np.uint64(seed) * np.uint64(1_000_003)
+    with np.errstate(over="ignore"):
+        x = hashes[:, None] + (r[None, :] + np.uint64(1)) * _GOLDEN
+        x ^= x >> np.uint64(30)
+        x *= _MIX_1
+        x ^= x >> np.uint64(27)
+        x *= _MIX_2
+        x ^= x >> np.uint64(31)
+    u = (x >> np.uint64(11)).astype(np.float64) * 2.0**-53
+    return np.searchsorted(_POISSON_CDF, u, side="right").astype(np.uint8)
+
+
+class _WeightBank:
+    """Every compared article's resample weights, drawn once and kept (by article id).
+
+    One row of N_BOOT bytes per article, filled as deep as a side it was on
+    needed (a side of n articles draws max(MIN_BOOT, BOOT_BUDGET / n)
+    resamples), so a filter, or the same articles compared again, reads its
+    weights instead of drawing them: 2 KB per article, 20 MB at 10,000.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._lock = threading.Lock()
+        self._index = pd.Index([], dtype=object)
+        self._hashes = np.zeros(0, dtype=np.uint64)
+        self._depth = np.zeros(0, dtype=np.int64)  # per article: resamples drawn so far
+        self._weights = np.zeros((0, N_BOOT), dtype=np.uint8)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def weights(self, ids: np.ndarray, n_boot: int) -> np.ndarray:
+        """Articles × ``n_boot`` (≤ N_BOOT): each article's first ``n_boot`` resample weights."""
+        with self._lock:
+            pos = self._index.get_indexer(ids)
+            if (pos < 0).any():
+                self._add(pd.unique(ids[pos < 0]))
+                pos = self._index.get_indexer(ids)
+            short = pos[self._depth[pos] < n_boot]
+            if len(short):
+                short = np.unique(short)
+                first = int(self._depth[short].min())
+                self._weights[short, first:n_boot] = _poisson_weights(self._hashes[short], first, n_boot, self.seed)
+                self._depth[short] = n_boot
+            return self._weights[pos, :n_boot]
+
+    def _add(self, new: np.ndarray) -> None:
+        n, end = len(self._index), len(self._index) + len(new)
+        if end > len(self._weights):
+            grown = np.zeros((max(end, 2 * len(self._weights), 1024), N_BOOT), dtype=np.uint8)
+            grown[:n] = self._weights[:n]
+            self._weights = grown
+        self._index = self._index.append(pd.Index(new, dtype=object))
+        self._hashes = np.concatenate([self._hashes, _id_hashes(new)])
+        self._depth = np.concatenate([self._depth, np.zeros(len(new), dtype=np.int64)])
+
+
+#: A bank holding more articles than this is started afresh (a long-running server
+#: comparing ever new corpora): 2 KB per article.
+BANK_MAX_ARTICLES = 250_000
+_banks: dict[int, _WeightBank] = {}
+_banks_lock = threading.Lock()
+
+
+def _bank(seed: int) -> _WeightBank:
+    with _banks_lock:
+        bank = _banks.get(seed)
+        if bank is None or len(bank) > BANK_MAX_ARTICLES:
+            bank = _banks[seed] = _WeightBank(seed)
+        return bank
+
+
+def article_weights(ids: Sequence, n_boot: int, *, seed: int = 0) -> np.ndarray:
+    """Articles × ``n_boot``: how many times each article (by id) counts in each resample.
+
+    Each weight is a Poisson(1) draw fixed by the article's id, the resample's
+    number and ``seed``: the same article gets the same weights in any set of
+    articles (Poisson bootstrap; Hanley & MacGibbon 2006, Chamandy et al. 2012).
+    """
+    ids = _id_array(ids)
+    if n_boot > N_BOOT:
+        return _poisson_weights(_id_hashes(ids), 0, n_boot, seed)
+    return _bank(seed).weights(ids, n_boot)
+
+
+def _positions(n: int, side: str = "") -> np.ndarray:
+    """Ids for values given without them: their side and position ("A:0", "A:1", …; the two
+    sides of a difference are different articles, so their weights must differ too)."""
+    return np.asarray([f"{side}:{i}" for i in range(n)], dtype=object)
+
+
 def bootstrap_interval(
     values: Sequence[float],
     *,
     weights: Sequence[float] | None = None,
+    ids: Sequence | None = None,
     n_boot: int = N_BOOT,
     seed: int = 0,
     level: float = INTERVAL_LEVEL,
@@ -70,27 +197,31 @@ def bootstrap_interval(
 ) -> Interval:
     """Percentile interval of the (weighted) mean from resampling articles.
 
-    ``values`` holds one value per article (e.g. its mean sentence tone) and
+    ``values`` holds one value per article (e.g. its mean sentence tone),
     ``weights`` how much each article counts (e.g. its number of scored
-    sentences, which makes the statistic the pooled sentence mean). Missing
-    values are dropped first. With fewer than ``min_n`` articles there is no
-    interval, and the note says so.
+    sentences, which makes the statistic the pooled sentence mean) and ``ids``
+    the articles' ids, which fix their resample weights (``article_weights``;
+    without ids, their positions). Missing values are dropped first. With fewer
+    than ``min_n`` articles there is no interval, and the note says so.
     """
     v = _floats(values)
     w = np.ones_like(v) if weights is None else _floats(weights)
     if len(w) != len(v):
         raise ValueError(f"values and weights differ in length ({len(v)} vs {len(w)})")
+    ids = _positions(len(v)) if ids is None else _id_array(ids)
+    if len(ids) != len(v):
+        raise ValueError(f"values and ids differ in length ({len(v)} vs {len(ids)})")
     ok = ~np.isnan(v) & ~np.isnan(w) & (w > 0)
     v, w = v[ok], w[ok]
     n = len(v)
     if n < min_n:
         return Interval(None, None, n, f"based on {articles_phrase(n)}: too few articles for an interval")
     n_boot = max(MIN_BOOT, min(n_boot, BOOT_BUDGET // n))
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(n_boot, n))
-    means = (v * w)[idx].sum(axis=1) / w[idx].sum(axis=1)  # the same products, gathered once
+    draws = article_weights(ids[ok], n_boot, seed=seed).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = ((v * w) @ draws) / (w @ draws)  # a resample that drew no article has no mean (NaN, left out)
     tail = (1 - level) / 2 * 100
-    low, high = np.percentile(means, [tail, 100 - tail])
+    low, high = np.nanpercentile(means, [tail, 100 - tail])
     return Interval(float(low), float(high), n, f"based on {articles_phrase(n)}; {level:.0%} interval from resampling articles")
 
 
@@ -115,47 +246,14 @@ def diff_candidates(wide: pd.DataFrame, *, limit: int = MAX_DIFF_ITEMS) -> list:
 NOT_TESTED = "not among the most frequent or most different, so not tested"
 
 
-def _resample_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """``n_boot`` × ``n`` matrix: how often each of ``n`` articles is drawn in each resample of ``n``."""
-    idx = rng.integers(0, n, size=(n_boot, n))
-    flat = (idx + (np.arange(n_boot) * n)[:, None]).ravel()
-    return np.bincount(flat, minlength=n_boot * n).reshape(n_boot, n).astype(float)
-
-
 def _ratios(w: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """``n_boot`` × k resampled ratios sum(num) / sum(den), given the resample counts ``w`` (n_boot × n).
+    """``n_boot`` × k resampled ratios sum(num) / sum(den), given the articles' resample weights ``w`` (n × n_boot).
 
-    Drawing counts instead of indices turns the resample into one matrix
-    product (n_boot × n) · (n × k): at 10,000 articles and the BOOT_BUDGET it
-    stays well under a second for dozens of quantities at once.
+    One matrix product (n_boot × n) · (n × k) for dozens of quantities at once.
     """
+    w = w.astype(float).T
     with np.errstate(invalid="ignore", divide="ignore"):
         return (w @ num) / (w @ den)[:, None]
-
-
-#: Resample counts kept (``_paired_resamples``): one view compares the same two sets of articles
-#: in several quantities (entities, topics…), and each pair of count matrices is a few MB.
-RESAMPLES_KEPT = 2
-_resamples: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-_resamples_lock = threading.Lock()
-
-
-def _paired_resamples(n_a: int, n_b: int, n_boot: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The resample counts of two sides of ``n_a`` and ``n_b`` articles, drawn in that order from
-    ``seed`` (so the same for every quantity compared on the same sides), read-only."""
-    key = (n_a, n_b, n_boot, seed)
-    with _resamples_lock:
-        got = _resamples.get(key)
-    if got is None:
-        rng = np.random.default_rng(seed)
-        got = (_resample_counts(n_a, n_boot, rng), _resample_counts(n_b, n_boot, rng))
-        for w in got:
-            w.flags.writeable = False
-        with _resamples_lock:
-            _resamples[key] = got
-            while len(_resamples) > RESAMPLES_KEPT:
-                _resamples.pop(next(iter(_resamples)))
-    return got
 
 
 def difference_intervals(
@@ -164,6 +262,8 @@ def difference_intervals(
     num_b: np.ndarray,
     den_b: np.ndarray,
     *,
+    ids_a: Sequence | None = None,
+    ids_b: Sequence | None = None,
     n_boot: int = N_BOOT,
     seed: int = 0,
     level: float = INTERVAL_LEVEL,
@@ -176,9 +276,11 @@ def difference_intervals(
     an entity, its sentences on a topic…) and ``den`` the article's
     denominator (its scored sentences, 1, its sentences…), so each quantity
     is sum(num) / sum(den) — the pooled rate the charts show. Articles with
-    ``den`` ≤ 0 add nothing and are left out (and not counted). Articles are
-    resampled with replacement, each side on its own, and the interval is
-    the percentile interval of the difference A − B. ``diff_supported`` is
+    ``den`` ≤ 0 add nothing and are left out (and not counted). ``ids_a`` and
+    ``ids_b`` are the articles' ids, which fix their resample weights
+    (``article_weights``; without ids, their positions). Each side is
+    resampled on its own, and the interval is the percentile interval of the
+    difference A − B. ``diff_supported`` is
     True when the interval excludes zero; with fewer than ``min_n`` articles
     on either side there is no interval and no flag (False), and the note
     says so.
@@ -186,16 +288,19 @@ def difference_intervals(
     Returns k rows with DIFF_COLUMNS (in the order of the columns of ``num``).
     """
     sides = []
-    for num, den in ((num_a, den_a), (num_b, den_b)):
+    for side, num, den, ids in (("A", num_a, den_a, ids_a), ("B", num_b, den_b, ids_b)):
         num = np.asarray(num, dtype=float)
         den = np.asarray(den, dtype=float)
         if num.ndim == 1:
             num = num[:, None]
         if len(num) != len(den):
             raise ValueError(f"numerator and denominator differ in articles ({len(num)} vs {len(den)})")
+        ids = _positions(len(den), side) if ids is None else _id_array(ids)
+        if len(ids) != len(den):
+            raise ValueError(f"ids and denominator differ in articles ({len(ids)} vs {len(den)})")
         keep = den > 0
-        sides.append((np.nan_to_num(num[keep]), den[keep]))
-    (na, da), (nb, db) = sides
+        sides.append((np.nan_to_num(num[keep]), den[keep], ids[keep]))
+    (na, da, ia), (nb, db, ib) = sides
     k = na.shape[1]
     if nb.shape[1] != k:
         raise ValueError(f"the two sides have different quantities ({k} vs {nb.shape[1]})")
@@ -211,8 +316,7 @@ def difference_intervals(
         out["diff_note"] = f"{based}: too few articles for an interval of the difference"
         return out[DIFF_COLUMNS]
     boot = max(MIN_BOOT, min(n_boot, BOOT_BUDGET // max(n_a, n_b)))
-    wa, wb = _paired_resamples(n_a, n_b, boot, seed)
-    reps = _ratios(wa, na, da) - _ratios(wb, nb, db)
+    reps = _ratios(article_weights(ia, boot, seed=seed), na, da) - _ratios(article_weights(ib, boot, seed=seed), nb, db)
     tail = (1 - level) / 2 * 100
     low, high = np.nanpercentile(reps, [tail, 100 - tail], axis=0)
     out["diff_low"] = low.astype(float)
@@ -261,7 +365,9 @@ def dyad_differences(
     wide = dyad_wide(rates, key, value)
     items = diff_candidates(wide)
     num = [rows.per_article(items, side) * scale for side in SIDES]
-    dens = [den[rows.sides.members(side)] for side in SIDES]
-    diff = difference_intervals(num[0], dens[0], num[1], dens[1], seed=seed).assign(**{key: items})
+    members = [rows.sides.members(side) for side in SIDES]
+    dens = [den[m] for m in members]
+    ids = [rows.sides.id_array[m] for m in members]
+    diff = difference_intervals(num[0], dens[0], num[1], dens[1], ids_a=ids[0], ids_b=ids[1], seed=seed).assign(**{key: items})
     rest = [x for x in wide.index if x not in set(items)]
     return pd.concat([diff, no_differences(len(rest), NOT_TESTED).assign(**{key: rest})], ignore_index=True)

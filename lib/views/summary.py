@@ -98,7 +98,7 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
             share_neg = float((a["share_negative"].astype(float).fillna(0) * w).sum() / n_scored) if n_scored else None
             share_pos = float((a["share_positive"].astype(float).fillna(0) * w).sum() / n_scored) if n_scored else None
             per_article = (a["tone_sum"] / a["n_scored"].where(a["n_scored"] > 0)).astype(float)
-            interval = bootstrap_interval(per_article.to_numpy(dtype=float), weights=w.to_numpy(dtype=float), seed=seed)
+            interval = bootstrap_interval(per_article.to_numpy(dtype=float), weights=w.to_numpy(dtype=float), ids=a.index, seed=seed)
             rows.append(
                 {
                     "dyad": d,
@@ -127,6 +127,8 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
             side[a_dyad]["n_scored"].to_numpy(),
             side[b_dyad]["tone_sum"].fillna(0).to_numpy(),
             side[b_dyad]["n_scored"].to_numpy(),
+            ids_a=side[a_dyad].index,
+            ids_b=side[b_dyad].index,
             seed=seed,
         )
         diffs.append(diff.assign(language=lang))
