@@ -139,30 +139,38 @@ if entity or topic:
         downloads.sentences(rows, name=f"compare-topic-{topic}-sentences", extra={"evidence": "Why this topic"})
         state.page_link("topics", {"topic": topic}, label="All about this topic on Topics")
 
-speakers_tab, countries_tab = st.tabs(["Who is quoted", "Speakers' countries"])
-with speakers_tab:
+# Each tab draws its chart only while it is shown (another tab's click reruns the page).
+speakers_tab, countries_tab = st.tabs(["Who is quoted", "Speakers' countries"], key="compare.quoted", on_change="rerun")
+if speakers_tab.open:
     if view.speakers.speakers.empty:
-        st.info("No quotes found under these filters.")
+        speakers_tab.info("No quotes found under these filters.")
     else:
-        event = downloads.altair_chart(
-            name="compare-speakers",
-            chart_obj=downloads.spec_of("speaker_compare_chart", view.speakers.speakers, key=data.view_key(filters, "compare", "speakers")),
-            theme=None,
-            on_select="rerun",
-            key="compare.speakers",
-        )
+        with speakers_tab:
+            event = downloads.altair_chart(
+                name="compare-speakers",
+                chart_obj=downloads.spec_of(
+                    "speaker_compare_chart", view.speakers.speakers, key=data.view_key(filters, "compare", "speakers")
+                ),
+                theme=None,
+                on_select="rerun",
+                key="compare.speakers",
+            )
         state.apply_selection(event, "group", "speaker", key="compare.speakers")
-with countries_tab:
+if countries_tab.open:
     if view.speakers.countries.empty:
-        st.info("No quotes found under these filters.")
+        countries_tab.info("No quotes found under these filters.")
     else:
-        downloads.altair_chart(
-            name="compare-speaker-countries",
-            chart_obj=downloads.spec_of(
-                "speaker_compare_chart", view.speakers.countries, by="country", key=data.view_key(filters, "compare", "speaker countries")
-            ),
-            theme=None,
-        )
+        with countries_tab:
+            downloads.altair_chart(
+                name="compare-speaker-countries",
+                chart_obj=downloads.spec_of(
+                    "speaker_compare_chart",
+                    view.speakers.countries,
+                    by="country",
+                    key=data.view_key(filters, "compare", "speaker countries"),
+                ),
+                theme=None,
+            )
 if speaker:
     rows = data.speaker_quotes(filters, speaker)
     state.evidence_anchor(f"Quotes by {speaker} ({len(rows)})")
@@ -199,7 +207,11 @@ if numbers.open:
                 )
 
 st.subheader("Words that set the two relationships apart")
-for lang, tab in zip(common.LANGUAGE_LABELS, st.tabs(list(common.LANGUAGE_LABELS.values())), strict=True):
+for lang, tab in zip(
+    common.LANGUAGE_LABELS, st.tabs(list(common.LANGUAGE_LABELS.values()), key="compare.terms", on_change="rerun"), strict=True
+):
+    if not tab.open:
+        continue
     with tab:
         terms = view.terms.of(lang)
         if isinstance(terms, str):

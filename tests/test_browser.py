@@ -250,6 +250,23 @@ def test_the_differences_in_numbers_are_drawn_when_opened(seeds_server, page):
     assert page.url == url  # the filters are as they were
 
 
+def test_a_tab_draws_its_chart_when_it_is_shown(seeds_server, page):
+    """Compare's tabs draw only the chart shown; another tab's chart is drawn when it is clicked."""
+    visit(page, seeds_server)
+    titles = lambda: page.locator('[data-testid="stVegaLiteChart"]').all_inner_texts()  # noqa: E731
+    assert not any("speaker's country" in t for t in titles())
+    tab = page.locator('[data-testid="stTab"]', has_text="Speakers' countries")
+    tab.scroll_into_view_if_needed()
+    settle(page)
+    url = page.url
+    tab.click()
+    page.locator('[data-testid="stVegaLiteChart"]', has_text="by speaker's country").first.wait_for(timeout=PAGE_TIMEOUT_S * 1000)
+    settle(page)
+    assert_no_streamlit_error(page)
+    assert not any("by speaker: share" in t for t in titles())  # the other tab's chart is not drawn now
+    assert page.url == url
+
+
 def test_the_reader_opens_at_the_sentence(seeds_server, page):
     from lib.corpus.tables import analyze_seeds
 
