@@ -264,3 +264,64 @@ def test_every_chart_is_the_spec_altairs_transformer_makes(toy):
     with alt.data_transformers.enable("default"):
         theirs = {name: c.to_dict(validate=False) for name, c in _all_charts(toy).items()}
     assert ours == theirs
+
+
+# --- Vega-Lite specs written as dicts (lib.output.vl) --------------------------------------------
+
+
+def test_vl_specs_are_what_altair_makes_of_the_same_chart():
+    """A chart written with lib.output.vl equals Altair's spec of the same chart, view names aside."""
+    import altair as alt
+
+    from lib.output import vl
+
+    frame = pd.DataFrame({"item": ["a", "b"], "n": [3, 1], "dyad_label": ["US–Turkey", "Russia–Turkey"], "ok": [True, False]})
+    tip = [vl.tooltip("item:N", "Item"), vl.tooltip("n:Q", "Count", format="d")]
+    ours = vl.layer(
+        [
+            {"mark": {"type": "bar"}, "encoding": {"y": vl.field("item:N", title=None), "x": vl.field("n:Q"), "tooltip": tip}},
+            {
+                "mark": {"type": "text", "dx": 4},
+                "encoding": {"y": vl.field("item:N", title=None), "x": vl.field("n:Q"), "text": {"value": "◆"}},
+            },
+        ],
+        config=charts.CONFIG,
+        data=frame,
+        params=[{"name": "pick", "select": {"type": "point", "fields": ["item"]}}],
+        title=vl.title("Items", ["one line", None, "two lines"]),
+        height=120,
+    ).to_dict()
+    y = alt.Y("item:N", title=None)
+    bars = (
+        alt.Chart()
+        .mark_bar()
+        .encode(y=y, x=alt.X("n:Q"), tooltip=[alt.Tooltip("item:N", title="Item"), alt.Tooltip("n:Q", title="Count", format="d")])
+        .add_params(alt.selection_point(name="pick", fields=["item"]))
+    )
+    marks = alt.Chart().mark_text(dx=4).encode(y=y, x=alt.X("n:Q"), text=alt.TextValue("◆"))
+    theirs = charts.styled(
+        alt.layer(bars, marks, data=frame, title=alt.TitleParams(text="Items", subtitle=["one line", "two lines"]), height=120)
+    ).to_dict()
+    view = theirs["layer"][0].pop("name")
+    assert ours["layer"][0].pop("name") == ours["params"][0]["views"][0] and theirs["params"][0]["views"] == [view]
+    ours["params"][0]["views"] = theirs["params"][0]["views"] = []
+    assert ours == theirs
+
+
+def test_vl_spec_is_validated_and_a_shared_table_is_sent_once():
+    from jsonschema import ValidationError
+
+    from lib.output import vl
+
+    frame = pd.DataFrame({"x": [1.0, 2.0]})
+    spec = vl.layer(
+        [
+            {"data": frame, "mark": {"type": "rule"}, "encoding": {"x": vl.field("x:Q")}},
+            {"data": frame, "mark": {"type": "tick"}, "encoding": {"x": vl.field("x:Q")}},
+        ],
+        config=charts.CONFIG,
+    )
+    assert len(spec["datasets"]) == 1 and spec["layer"][0]["data"] == spec["layer"][1]["data"]
+    assert spec.properties(height=50).to_dict()["height"] == 50 and "height" not in spec
+    with pytest.raises(ValidationError):
+        vl.chart(frame, config=charts.CONFIG, mark={"type": "no such mark"}).to_dict()

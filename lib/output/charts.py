@@ -1,8 +1,12 @@
-"""Every chart of the dashboard, in Altair, with one colour per dyad.
+"""Every chart of the dashboard, with one colour per dyad.
 
-Each function takes a table from a view in ``lib.views`` and returns an Altair
-chart whose title and axis labels stand alone in a screenshot or an
-exported PNG/SVG (the title names the dyad, the measure and its scale).
+Each function takes a table from a view in ``lib.views`` and returns a chart
+whose title and axis labels stand alone in a screenshot or an exported
+PNG/SVG (the title names the dyad, the measure and its scale). The charts
+Compare draws on every filter change (articles, tone, tone bands, entities,
+topics, who is quoted, terms) are Vega-Lite specs written as dicts
+(``lib.output.vl``: the same specs as Altair's, in a third of the time); the
+others are Altair charts. Both have ``to_dict()`` and ``properties()``.
 US–Turkey and Russia–Turkey always have the same two colours
 (``DYAD_COLORS``). Charts that a page can click carry a point selection
 named ``SELECT_PARAM`` on the field the page drills down by.
@@ -16,10 +20,12 @@ come from a font that has them.
 
 from __future__ import annotations
 
+import copy
+
 import altair as alt
 import pandas as pd
 
-from lib.output import chart_data
+from lib.output import chart_data, vl
 from lib.views.common import (
     DIFF_COLUMNS,
     DYAD_LABELS,
@@ -51,48 +57,61 @@ TONE_DOMAIN = (-1.0, 1.0)
 MAX_BARS = 12
 
 
-def dyad_scale() -> alt.Scale:
+def _dyad_scale() -> dict:
     """The colour scale keyed on the dyad's display label (US–Turkey, Russia–Turkey)."""
-    return alt.Scale(domain=[DYAD_LABELS[d] for d in FOCAL_DYADS], range=[DYAD_COLORS[d] for d in FOCAL_DYADS])
+    return {"domain": [DYAD_LABELS[d] for d in FOCAL_DYADS], "range": [DYAD_COLORS[d] for d in FOCAL_DYADS]}
+
+
+def dyad_scale() -> alt.Scale:
+    """``_dyad_scale`` for an Altair chart."""
+    return alt.Scale(**_dyad_scale())
+
+
+def _dyad_color(field: str = "dyad_label", *, legend: bool = True, title: str = "Dyad") -> dict:
+    return vl.field(f"{field}:N", scale=_dyad_scale(), title=title, legend={"orient": "top"} if legend else None)
 
 
 def dyad_color(field: str = "dyad_label", *, legend: bool = True) -> alt.Color:
-    return alt.Color(f"{field}:N", scale=dyad_scale(), title="Dyad", legend=alt.Legend(orient="top") if legend else None)
+    """``_dyad_color`` for an Altair chart."""
+    return alt.Color(**_dyad_color(field, legend=legend))
 
 
-def _config() -> alt.Config:
-    """The shared fonts, title, axis, legend and view configuration."""
-    return alt.Config(
-        font=FONT,
-        title=alt.TitleConfig(
-            fontSize=14, fontStyle="normal", subtitleFontStyle="normal", anchor="start", subtitleFontSize=11, subtitleColor="#444"
-        ),
-        axis=alt.AxisConfig(
-            labelFontSize=11,
-            titleFontSize=12,
-            labelFontStyle="normal",
-            titleFontStyle="normal",
-            labelLimit=LABEL_LIMIT,
-            grid=True,
-            gridOpacity=0.4,
-        ),
-        legend=alt.LegendConfig(labelFontSize=11, titleFontSize=11),
-        view=alt.ViewConfig(stroke=None),
-    )
+#: The shared fonts, title, axis, legend and view configuration (with the view size
+#: Altair's default theme adds).
+CONFIG = {
+    "font": FONT,
+    "title": {
+        "fontSize": 14,
+        "fontStyle": "normal",
+        "subtitleFontStyle": "normal",
+        "anchor": "start",
+        "subtitleFontSize": 11,
+        "subtitleColor": "#444",
+    },
+    "axis": {
+        "labelFontSize": 11,
+        "titleFontSize": 12,
+        "labelFontStyle": "normal",
+        "titleFontStyle": "normal",
+        "labelLimit": LABEL_LIMIT,
+        "grid": True,
+        "gridOpacity": 0.4,
+    },
+    "legend": {"labelFontSize": 11, "titleFontSize": 11},
+    "view": {"continuousWidth": 300, "continuousHeight": 300, "stroke": None},
+}
 
 
 def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Apply the shared fonts, title and axis configuration (to ``chart`` itself: Altair's
     ``configure_*`` methods copy a layered chart, all its layers, once per call)."""
-    chart.config = _config()
+    chart.config = alt.Config(**copy.deepcopy(CONFIG))
     return chart
 
 
 def _title(text: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
-    """A title and its subtitle (a list: one line each, so a long explanation wraps at 800 px)."""
-    if isinstance(subtitle, list):
-        subtitle = [line for line in subtitle if line] or None
-    return alt.TitleParams(text=text, subtitle=subtitle or alt.Undefined)
+    """``vl.title`` for an Altair chart (a list: one line each, so a long explanation wraps at 800 px)."""
+    return alt.TitleParams(**vl.title(text, subtitle))
 
 
 # --- differences the data support -------------------------------------------------------------
@@ -121,26 +140,28 @@ def with_difference_text(d: pd.DataFrame, *, percent: bool = False, digits: int 
     )
 
 
-def _diff_tooltips() -> list:
+def _diff_tooltips() -> list[dict]:
     a, b = (DYAD_LABELS[x] for x in FOCAL_DYADS)
     return [
-        alt.Tooltip("diff_text:N", title=f"{a} − {b}"),
-        alt.Tooltip("diff_interval:N", title=f"{INTERVAL_LEVEL:.0%} interval of the difference"),
-        alt.Tooltip("diff_flag:N", title="Difference supported"),
-        alt.Tooltip("diff_note:N", title="Basis"),
+        vl.tooltip("diff_text:N", f"{a} − {b}"),
+        vl.tooltip("diff_interval:N", f"{INTERVAL_LEVEL:.0%} interval of the difference"),
+        vl.tooltip("diff_flag:N", "Difference supported"),
+        vl.tooltip("diff_note:N", "Basis"),
     ]
 
 
-def _supported_marks(*, key: str, x: str, y: alt.Y, tooltip: list) -> alt.Chart:
+def _supported_marks(*, key: str, x: dict, y: dict, tooltip: list) -> dict:
     """A ◆ just past the longer bar of each pair whose difference is supported (a layer over the
     bars' data, with their order and offsets, so it sits beside its bar at any width)."""
-    return (
-        alt.Chart()
-        .transform_joinaggregate(longest=f"max({x})", groupby=[key])
-        .transform_filter(f"datum.diff_supported && datum['{x}'] == datum.longest")
-        .mark_text(align="left", baseline="middle", dx=4, fontSize=13, color="#111")
-        .encode(y=y, yOffset=_dyad_offset(), x=alt.X(f"{x}:Q"), text=alt.TextValue(SUPPORTED_MARK), tooltip=tooltip)
-    )
+    field = x["field"]
+    return {
+        "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 4, "fontSize": 13, "color": "#111"},
+        "encoding": {"y": y, "yOffset": _dyad_offset(), "x": vl.field(f"{field}:Q"), "text": {"value": SUPPORTED_MARK}, "tooltip": tooltip},
+        "transform": [
+            {"joinaggregate": [{"op": "max", "field": field, "as": "longest"}], "groupby": [key]},
+            {"filter": f"datum.diff_supported && datum['{field}'] == datum.longest"},
+        ],
+    }
 
 
 #: Pixels a chart's title, subtitle and x axis take. Streamlit sizes charts
@@ -160,33 +181,35 @@ def _height(n: int, per: int = 22, minimum: int = 60) -> int:
 # --- articles -------------------------------------------------------------------------------
 
 
-def _dyad_offset(axis: str = "y"):
-    sort = [DYAD_LABELS[x] for x in FOCAL_DYADS]
-    return alt.YOffset("dyad_label:N", sort=sort) if axis == "y" else alt.XOffset("dyad_label:N", sort=sort)
+def _dyad_language_tooltips(*more: dict) -> list[dict]:
+    """Tooltip lines: the row's dyad and language, then ``more``."""
+    return [vl.tooltip("dyad_label:N", "Dyad"), vl.tooltip("language_label:N", "Language"), *more]
 
 
-def article_compare_chart(counts: pd.DataFrame) -> alt.Chart:
+def _dyad_offset() -> dict:
+    """The offset channel that puts a pair's two bars side by side, US–Turkey first."""
+    return vl.field("dyad_label:N", sort=[DYAD_LABELS[x] for x in FOCAL_DYADS])
+
+
+def article_compare_chart(counts: pd.DataFrame) -> vl.Spec:
     """Articles of both dyads by language and source, side by side on one scale."""
     d = counts.assign(group=counts["language_label"] + " · " + counts["source_label"])
     n = d.groupby("dyad_label")["n_articles"].sum().to_dict()
     sub = "; ".join(f"{DYAD_LABELS[x]}: {n.get(DYAD_LABELS[x], 0)}" for x in FOCAL_DYADS)
     order = d.groupby("group")["n_articles"].sum().sort_values(ascending=False, kind="stable").index.tolist()
-    return styled(
-        alt.Chart(d, title=_title("Articles by dyad, language and source", f"Articles in all — {sub}"))
-        .mark_bar()
-        .encode(
-            y=alt.Y("group:N", title=None, sort=order),
-            yOffset=_dyad_offset(),
-            x=alt.X("n_articles:Q", title="Articles", axis=alt.Axis(tickMinStep=1, format="d")),
-            color=dyad_color(),
-            tooltip=[
-                alt.Tooltip("dyad_label:N", title="Dyad"),
-                alt.Tooltip("language_label:N", title="Language"),
-                alt.Tooltip("source_label:N", title="Source"),
-                alt.Tooltip("n_articles:Q", title="Articles"),
-            ],
-        )
-        .properties(height=_height(len(order), 30))
+    return vl.chart(
+        d,
+        config=CONFIG,
+        title=vl.title("Articles by dyad, language and source", f"Articles in all — {sub}"),
+        mark={"type": "bar"},
+        encoding={
+            "y": vl.field("group:N", title=None, sort=order),
+            "yOffset": _dyad_offset(),
+            "x": vl.field("n_articles:Q", title="Articles", axis={"tickMinStep": 1, "format": "d"}),
+            "color": _dyad_color(),
+            "tooltip": _dyad_language_tooltips(vl.tooltip("source_label:N", "Source"), vl.tooltip("n_articles:Q", "Articles")),
+        },
+        height=_height(len(order), 30),
     )
 
 
@@ -197,7 +220,7 @@ def article_compare_chart(counts: pd.DataFrame) -> alt.Chart:
 TONE_MARK_DX = 40
 
 
-def tone_summary_chart(summary: pd.DataFrame, *, legend_line: bool = True) -> alt.LayerChart:
+def tone_summary_chart(summary: pd.DataFrame, *, legend_line: bool = True) -> vl.Spec:
     """Mean sentence tone per dyad and language with its resampling interval (where there is one).
 
     One row per language (each is scored by its own method), the two dyads
@@ -208,66 +231,76 @@ def tone_summary_chart(summary: pd.DataFrame, *, legend_line: bool = True) -> al
     d = with_difference_text(summary[summary["n_sentences"] > 0])
     d["basis"] = d["label"] + ": " + d["interval_note"]
     d["tone_text"] = d["tone"].map(signed)
-    y = alt.Y("language_label:N", title=None, sort=list(LANGUAGE_LABELS.values()), axis=alt.Axis(labelFontWeight="bold"))
-    y_offset = alt.YOffset("label:N", sort=[DYAD_LABELS[x] for x in FOCAL_DYADS])
-    base = alt.Chart(d).encode(
-        y=y, yOffset=y_offset, color=alt.Color("label:N", scale=dyad_scale(), title="Dyad", legend=alt.Legend(orient="top"))
-    )
+    y = vl.field("language_label:N", title=None, sort=list(LANGUAGE_LABELS.values()), axis={"labelFontWeight": "bold"})
+    base = {"y": y, "yOffset": vl.field("label:N", sort=[DYAD_LABELS[x] for x in FOCAL_DYADS]), "color": _dyad_color("label")}
     tooltip = [
-        alt.Tooltip("label:N", title="Dyad"),
-        alt.Tooltip("language_label:N", title="Language"),
-        alt.Tooltip("tone:Q", title="Mean sentence tone", format="+.2f"),
-        alt.Tooltip("tone_low:Q", title="Interval low", format="+.2f"),
-        alt.Tooltip("tone_high:Q", title="Interval high", format="+.2f"),
-        alt.Tooltip("n_articles:Q", title="Articles"),
-        alt.Tooltip("n_sentences:Q", title="Scored sentences"),
-        alt.Tooltip("tone_method:N", title="Method"),
-        alt.Tooltip("basis:N", title="Basis"),
+        vl.tooltip("label:N", "Dyad"),
+        vl.tooltip("language_label:N", "Language"),
+        vl.tooltip("tone:Q", "Mean sentence tone", format="+.2f"),
+        vl.tooltip("tone_low:Q", "Interval low", format="+.2f"),
+        vl.tooltip("tone_high:Q", "Interval high", format="+.2f"),
+        vl.tooltip("n_articles:Q", "Articles"),
+        vl.tooltip("n_sentences:Q", "Scored sentences"),
+        vl.tooltip("tone_method:N", "Method"),
+        vl.tooltip("basis:N", "Basis"),
         *_diff_tooltips()[:3],
     ]
-    x_scale = alt.Scale(domain=list(TONE_DOMAIN))
-    rule = base.mark_rule(strokeWidth=3).encode(x=alt.X("tone_low:Q", scale=x_scale), x2=alt.X2("tone_high:Q"), tooltip=tooltip)
-    point = base.mark_point(filled=True, size=120).encode(
-        x=alt.X("tone:Q", title="Mean sentence tone (−1 = negative, +1 = positive)", scale=x_scale), tooltip=tooltip
-    )
-    label = base.mark_text(align="left", dx=8, fontSize=11, color="#222").encode(x=alt.X("tone:Q"), text=alt.Text("tone_text:N"))
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#888", strokeDash=[4, 3]).encode(x=alt.X("x:Q"))
+    x_scale = {"domain": list(TONE_DOMAIN)}
+    rule = {
+        "data": d,
+        "mark": {"type": "rule", "strokeWidth": 3},
+        "encoding": {**base, "x": vl.field("tone_low:Q", scale=x_scale), "x2": vl.field("tone_high"), "tooltip": tooltip},
+    }
+    point = {
+        "data": d,
+        "mark": {"type": "point", "filled": True, "size": 120},
+        "encoding": {
+            **base,
+            "x": vl.field("tone:Q", title="Mean sentence tone (−1 = negative, +1 = positive)", scale=x_scale),
+            "tooltip": tooltip,
+        },
+    }
+    label = {
+        "data": d,
+        "mark": {"type": "text", "align": "left", "dx": 8, "fontSize": 11, "color": "#222"},
+        "encoding": {**base, "x": vl.field("tone:Q"), "text": vl.field("tone_text:N")},
+    }
+    zero = {
+        "data": pd.DataFrame({"x": [0.0]}),
+        "mark": {"type": "rule", "color": "#888", "strokeDash": [4, 3]},
+        "encoding": {"x": vl.field("x:Q")},
+    }
     # one ◆ per language row whose difference is supported, just past the row's rightmost
     # interval end or value label (TONE_MARK_DX clears a label like "+0.16")
     edge = d.assign(edge=d[["tone", "tone_high"]].max(axis=1)).groupby("language")["edge"].max()
     supported = d[d["diff_supported"]].drop_duplicates("language")
     supported = supported.assign(edge=supported["language"].map(edge))
-    mark = (
-        alt.Chart(supported)
-        .mark_text(align="left", baseline="middle", dx=TONE_MARK_DX, fontSize=14, color="#111")
-        .encode(
-            y=y,
-            x=alt.X("edge:Q", scale=x_scale),
-            text=alt.TextValue(SUPPORTED_MARK),
-            tooltip=[alt.Tooltip("language_label:N", title="Language"), *_diff_tooltips()],
-        )
-    )
+    mark = {
+        "data": supported,
+        "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": TONE_MARK_DX, "fontSize": 14, "color": "#111"},
+        "encoding": {
+            "y": y,
+            "x": vl.field("edge:Q", scale=x_scale),
+            "text": {"value": SUPPORTED_MARK},
+            "tooltip": [vl.tooltip("language_label:N", "Language"), *_diff_tooltips()],
+        },
+    }
     n_rows = max(1, d["language"].nunique())
-    return styled(
-        alt.layer(
-            zero,
-            rule,
-            point,
-            label,
-            mark,
-            title=_title(
-                "Mean sentence tone, by dyad within each language",
-                [
-                    "−1 = negative, +1 = positive. English: VADER; Arabic: lexicon method; compare within a row. Line: 90% interval",
-                    SUPPORTED_LEGEND if legend_line else None,
-                ],
-            ),
-            height=CHROME_PX + SUBTITLE_LINE_PX * legend_line + 70 * n_rows,
-        )
+    return vl.layer(
+        [zero, rule, point, label, mark],
+        config=CONFIG,
+        title=vl.title(
+            "Mean sentence tone, by dyad within each language",
+            [
+                "−1 = negative, +1 = positive. English: VADER; Arabic: lexicon method; compare within a row. Line: 90% interval",
+                SUPPORTED_LEGEND if legend_line else None,
+            ],
+        ),
+        height=CHROME_PX + SUBTITLE_LINE_PX * legend_line + 70 * n_rows,
     )
 
 
-def tone_histogram(bins: pd.DataFrame, *, language: str) -> alt.Chart:
+def tone_histogram(bins: pd.DataFrame, *, language: str) -> vl.Spec:
     """Distribution of sentence tone in one language's articles, both dyads side by side (from ``tone.tone_bins``).
 
     One chart per language (each is scored by its own method). Bars are the
@@ -286,29 +319,26 @@ def tone_histogram(bins: pd.DataFrame, *, language: str) -> alt.Chart:
         for lang in LANGUAGE_LABELS
         if n.get((dy, lang), 0)
     )
-    return styled(
-        alt.Chart(
-            d,
-            title=_title(
-                f"Sentence tone in {LANGUAGE_LABELS.get(language, language)} articles, by dyad",
-                f"Share of the dyad's scored sentences in each band. {sub}" if sub else "No scored sentences",
+    return vl.chart(
+        d,
+        config=CONFIG,
+        title=vl.title(
+            f"Sentence tone in {LANGUAGE_LABELS.get(language, language)} articles, by dyad",
+            f"Share of the dyad's scored sentences in each band. {sub}" if sub else "No scored sentences",
+        ),
+        mark={"type": "bar"},
+        encoding={
+            "x": vl.field("bin_label:N", title="Sentence tone (−1 = negative, +1 = positive)", sort=order, axis={"labelAngle": -40}),
+            "xOffset": _dyad_offset(),
+            "y": vl.field("share:Q", title="Share of sentences", axis={"format": "%"}),
+            "color": _dyad_color(),
+            "tooltip": _dyad_language_tooltips(
+                vl.tooltip("bin_label:N", "Tone"),
+                vl.tooltip("n_sentences:Q", "Sentences"),
+                vl.tooltip("share:Q", "Share of the dyad's sentences", format=".0%"),
             ),
-        )
-        .mark_bar()
-        .encode(
-            x=alt.X("bin_label:N", title="Sentence tone (−1 = negative, +1 = positive)", sort=order, axis=alt.Axis(labelAngle=-40)),
-            xOffset=_dyad_offset("x"),
-            y=alt.Y("share:Q", title="Share of sentences", axis=alt.Axis(format="%")),
-            color=dyad_color(),
-            tooltip=[
-                alt.Tooltip("dyad_label:N", title="Dyad"),
-                alt.Tooltip("language_label:N", title="Language"),
-                alt.Tooltip("bin_label:N", title="Tone"),
-                alt.Tooltip("n_sentences:Q", title="Sentences"),
-                alt.Tooltip("share:Q", title="Share of the dyad's sentences", format=".0%"),
-            ],
-        )
-        .properties(height=CHROME_PX + 120)
+        },
+        height=CHROME_PX + 120,
     )
 
 
@@ -374,58 +404,46 @@ def entity_tone_chart(entity_tone: pd.DataFrame, *, language: str) -> alt.Chart:
 # --- entities -------------------------------------------------------------------------------
 
 
-def _tone_tooltips() -> list:
-    return [alt.Tooltip(f"tone_{lang}:Q", title=f"Tone toward it ({label})", format="+.2f") for lang, label in LANGUAGE_LABELS.items()]
+def _tone_tooltips() -> list[dict]:
+    return [vl.tooltip(f"tone_{lang}:Q", f"Tone toward it ({label})", format="+.2f") for lang, label in LANGUAGE_LABELS.items()]
 
 
 def _paired_bars(
-    d: pd.DataFrame, *, key: str, x: alt.X, y: alt.Y, tooltip: list, title: alt.TitleParams, rows: int, row_px: int, legend_line: bool
-) -> alt.LayerChart:
+    d: pd.DataFrame, *, key: str, x: dict, y: dict, tooltip: list, title: dict, rows: int, row_px: int, legend_line: bool
+) -> vl.Spec:
     """Both dyads' bars per item (``key``, clickable) with ◆ where the difference is supported."""
-    bars = (
-        alt.Chart()
-        .mark_bar()
-        .encode(y=y, yOffset=_dyad_offset(), x=x, color=dyad_color(), tooltip=tooltip)
-        .add_params(alt.selection_point(name=SELECT_PARAM, fields=[key]))
-    )
-    marks = _supported_marks(key=key, x=x.shorthand.split(":")[0], y=y, tooltip=tooltip)
-    # The layers' one table is the layer's (not each layer's): Altair would otherwise print the
-    # table into a hash of each layer to name it (0.02 s per chart at 10,000 articles).
-    return styled(
-        alt.layer(
-            bars,
-            marks,
-            data=d,
-            title=title,
-            height=_height(rows, row_px) + SUBTITLE_LINE_PX * legend_line,
-            padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX},
-        )
+    bars = {"mark": {"type": "bar"}, "encoding": {"y": y, "yOffset": _dyad_offset(), "x": x, "color": _dyad_color(), "tooltip": tooltip}}
+    return vl.layer(
+        [bars, _supported_marks(key=key, x=x, y=y, tooltip=tooltip)],
+        config=CONFIG,
+        data=d,
+        params=[{"name": SELECT_PARAM, "select": {"type": "point", "fields": [key]}}],
+        title=title,
+        height=_height(rows, row_px) + SUBTITLE_LINE_PX * legend_line,
+        padding={"left": 5, "top": 5, "bottom": 5, "right": MARK_PAD_PX},
     )
 
 
-def entity_compare_chart(
-    rates: pd.DataFrame, *, top: int = MAX_BARS, subtitle: str | None = None, legend_line: bool = True
-) -> alt.LayerChart:
+def entity_compare_chart(rates: pd.DataFrame, *, top: int = MAX_BARS, subtitle: str | None = None, legend_line: bool = True) -> vl.Spec:
     """Mentions per 1,000 words of each entity in both dyads, side by side; ◆ marks a supported difference."""
     keep = rates.groupby("entity_id")["per_1000_words"].max().nlargest(top).index
     d = with_difference_text(rates[rates["entity_id"].isin(keep)], digits=1)
-    y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("per_1000_words", op="max", order="descending"))
     tooltip = [
-        alt.Tooltip("name:N", title="Entity"),
-        alt.Tooltip("dyad_label:N", title="Dyad"),
-        alt.Tooltip("per_1000_words:Q", title="Per 1,000 words", format=".1f"),
-        alt.Tooltip("n_mentions:Q", title="Mentions"),
-        alt.Tooltip("share_articles:Q", title="Share of the dyad's articles", format=".0%"),
+        vl.tooltip("name:N", "Entity"),
+        vl.tooltip("dyad_label:N", "Dyad"),
+        vl.tooltip("per_1000_words:Q", "Per 1,000 words", format=".1f"),
+        vl.tooltip("n_mentions:Q", "Mentions"),
+        vl.tooltip("share_articles:Q", "Share of the dyad's articles", format=".0%"),
         *_tone_tooltips(),
         *_diff_tooltips(),
     ]
     return _paired_bars(
         d,
         key="entity_id",
-        x=alt.X("per_1000_words:Q", title="Mentions per 1,000 words"),
-        y=y,
+        x=vl.field("per_1000_words:Q", title="Mentions per 1,000 words"),
+        y=vl.field("name:N", title=None, sort={"field": "per_1000_words", "op": "max", "order": "descending"}),
         tooltip=tooltip,
-        title=_title("Entities by dyad: mentions per 1,000 words", [subtitle, SUPPORTED_LEGEND if legend_line else None]),
+        title=vl.title("Entities by dyad: mentions per 1,000 words", [subtitle, SUPPORTED_LEGEND if legend_line else None]),
         rows=d["entity_id"].nunique(),
         row_px=34,
         legend_line=legend_line,
@@ -459,26 +477,25 @@ def cooccurrence_chart(pairs: pd.DataFrame, *, top: int = MAX_BARS) -> alt.Chart
 # --- topics ---------------------------------------------------------------------------------
 
 
-def topic_compare_chart(shares: pd.DataFrame, *, legend_line: bool = True) -> alt.LayerChart:
+def topic_compare_chart(shares: pd.DataFrame, *, legend_line: bool = True) -> vl.Spec:
     """Topic shares of both dyads side by side; ◆ marks a supported difference."""
     keep = shares.groupby("topic_id")["share"].max()
     d = with_difference_text(shares[shares["topic_id"].isin(keep[keep > 0].index)], percent=True)
-    y = alt.Y("short_label:N", title=None, sort=alt.EncodingSortField("share", op="max", order="descending"))
     tooltip = [
-        alt.Tooltip("label:N", title="Topic"),
-        alt.Tooltip("dyad_label:N", title="Dyad"),
-        alt.Tooltip("share:Q", title="Share of sentences", format=".0%"),
-        alt.Tooltip("n_sentences:Q", title="Sentences"),
-        alt.Tooltip("n_articles:Q", title="Articles"),
+        vl.tooltip("label:N", "Topic"),
+        vl.tooltip("dyad_label:N", "Dyad"),
+        vl.tooltip("share:Q", "Share of sentences", format=".0%"),
+        vl.tooltip("n_sentences:Q", "Sentences"),
+        vl.tooltip("n_articles:Q", "Articles"),
         *_diff_tooltips(),
     ]
     return _paired_bars(
         d,
         key="topic_id",
-        x=alt.X("share:Q", title="Share of the dyad's sentences", axis=alt.Axis(format="%")),
-        y=y,
+        x=vl.field("share:Q", title="Share of the dyad's sentences", axis={"format": "%"}),
+        y=vl.field("short_label:N", title=None, sort={"field": "share", "op": "max", "order": "descending"}),
         tooltip=tooltip,
-        title=_title(
+        title=vl.title(
             "Topics by dyad: share of sentences", ["A sentence can have several topics", SUPPORTED_LEGEND if legend_line else None]
         ),
         rows=d["topic_id"].nunique(),
@@ -490,30 +507,29 @@ def topic_compare_chart(shares: pd.DataFrame, *, legend_line: bool = True) -> al
 # --- who speaks -----------------------------------------------------------------------------
 
 
-def speaker_compare_chart(speakers: pd.DataFrame, *, by: str = "speaker", top: int = 8) -> alt.LayerChart:
+def speaker_compare_chart(speakers: pd.DataFrame, *, by: str = "speaker", top: int = 8) -> vl.Spec:
     """Quotes of both dyads by speaker (or the speaker's country), as shares of each dyad's quotes; ◆ marks a supported difference."""
     what = "speaker" if by == "speaker" else "speaker's country"
     keep = speakers.groupby("group_label")["share"].max().sort_values(ascending=False, kind="stable").head(top).index.tolist()
     d = with_difference_text(speakers[speakers["group_label"].isin(keep)], percent=True)
     n = speakers.drop_duplicates("dyad").set_index("dyad_label")["dyad_quotes"].to_dict()
     sub = "; ".join(f"{DYAD_LABELS[x]}: {n.get(DYAD_LABELS[x], 0)} quotes" for x in FOCAL_DYADS) + "; anonymous sources counted"
-    y = alt.Y("group_label:N", title=None, sort=keep)
     tooltip = [
-        alt.Tooltip("dyad_label:N", title="Dyad"),
-        alt.Tooltip("group_label:N", title=what.capitalize()),
-        alt.Tooltip("n_quotes:Q", title="Quotes"),
-        alt.Tooltip("share:Q", title="Share of the dyad's quotes", format=".0%"),
-        alt.Tooltip("n_anonymous:Q", title="Of them anonymous"),
-        alt.Tooltip("n_articles:Q", title="Articles"),
+        vl.tooltip("dyad_label:N", "Dyad"),
+        vl.tooltip("group_label:N", what.capitalize()),
+        vl.tooltip("n_quotes:Q", "Quotes"),
+        vl.tooltip("share:Q", "Share of the dyad's quotes", format=".0%"),
+        vl.tooltip("n_anonymous:Q", "Of them anonymous"),
+        vl.tooltip("n_articles:Q", "Articles"),
         *_diff_tooltips(),
     ]
     return _paired_bars(
         d,
         key="group",
-        x=alt.X("share:Q", title="Share of the dyad's quotes", axis=alt.Axis(format="%")),
-        y=y,
+        x=vl.field("share:Q", title="Share of the dyad's quotes", axis={"format": "%"}),
+        y=vl.field("group_label:N", title=None, sort=keep),
         tooltip=tooltip,
-        title=_title(f"Who is quoted, by {what}: share of each dyad's quotes", [sub, SUPPORTED_LEGEND]),
+        title=vl.title(f"Who is quoted, by {what}: share of each dyad's quotes", [sub, SUPPORTED_LEGEND]),
         rows=len(keep),
         row_px=30,
         legend_line=True,
@@ -523,7 +539,7 @@ def speaker_compare_chart(speakers: pd.DataFrame, *, by: str = "speaker", top: i
 # --- distinguishing terms -------------------------------------------------------------------
 
 
-def term_compare_chart(terms: pd.DataFrame, *, top: int = 10) -> alt.Chart:
+def term_compare_chart(terms: pd.DataFrame, *, top: int = 10) -> vl.Spec:
     """The words that most distinguish each dyad's coverage, on one diverging scale.
 
     Bars to the left lean Russia–Turkey, to the right US–Turkey (z-score of
@@ -534,29 +550,28 @@ def term_compare_chart(terms: pd.DataFrame, *, top: int = 10) -> alt.Chart:
     d = pd.concat([a, b], ignore_index=True)
     lang = LANGUAGE_LABELS.get(d["language"].iloc[0], "") if len(d) else ""
     order = d.sort_values("z", ascending=False)["display"].tolist()
-    return styled(
-        alt.Chart(
-            d,
-            title=_title(
-                f"Words that set the two dyads apart, in {lang}",
-                "← leans Russia–Turkey · leans US–Turkey →  Length: z-score of the log-odds ratio (Monroe et al. 2008); pale: not reliable (|z| < 1.96)",
-            ),
-        )
-        .mark_bar()
-        .encode(
-            y=alt.Y("display:N", title=None, sort=order),
-            x=alt.X("z:Q", title="How strongly the word leans to one side (z-score)"),
-            color=alt.Color("favours_label:N", scale=dyad_scale(), title="Leans towards", legend=alt.Legend(orient="top")),
-            opacity=alt.OpacityValue(0.45, condition={"test": "abs(datum.z) >= 1.96", "value": 1.0}),
-            tooltip=[
-                alt.Tooltip("display:N", title="Word"),
-                alt.Tooltip("z:Q", title="z (+ = US–Turkey)", format="+.2f"),
-                alt.Tooltip("count_a:Q", title="Count, US–Turkey"),
-                alt.Tooltip("count_b:Q", title="Count, Russia–Turkey"),
+    return vl.chart(
+        d,
+        config=CONFIG,
+        title=vl.title(
+            f"Words that set the two dyads apart, in {lang}",
+            "← leans Russia–Turkey · leans US–Turkey →  Length: z-score of the log-odds ratio (Monroe et al. 2008); pale: not reliable (|z| < 1.96)",
+        ),
+        mark={"type": "bar"},
+        encoding={
+            "y": vl.field("display:N", title=None, sort=order),
+            "x": vl.field("z:Q", title="How strongly the word leans to one side (z-score)"),
+            "color": _dyad_color("favours_label", title="Leans towards"),
+            "opacity": {"condition": {"test": "abs(datum.z) >= 1.96", "value": 1.0}, "value": 0.45},
+            "tooltip": [
+                vl.tooltip("display:N", "Word"),
+                vl.tooltip("z:Q", "z (+ = US–Turkey)", format="+.2f"),
+                vl.tooltip("count_a:Q", "Count, US–Turkey"),
+                vl.tooltip("count_b:Q", "Count, Russia–Turkey"),
             ],
-        )
-        .add_params(alt.selection_point(name=SELECT_PARAM, fields=["display"]))
-        .properties(height=_height(len(d), 20))
+        },
+        params=[{"name": SELECT_PARAM, "select": {"type": "point", "fields": ["display"]}}],
+        height=_height(len(d), 20),
     )
 
 
@@ -651,7 +666,7 @@ def timeline_articles_chart(volume: pd.DataFrame, labels: dict, *, granularity: 
         .mark_bar()
         .encode(
             x=_period_axis(labels, granularity.capitalize()),
-            xOffset=_dyad_offset("x"),
+            xOffset=alt.XOffset(**_dyad_offset()),
             y=alt.Y("n_articles:Q", title="Articles", axis=alt.Axis(tickMinStep=1, format="d")),
             color=dyad_color(),
             tooltip=[
