@@ -112,7 +112,8 @@ class TermCounts:
 
     def sums(self, article_ids: Iterable[str]) -> np.ndarray:
         """Per term code, its count over ``article_ids`` (ids not counted here add nothing)."""
-        codes = self._article_index.get_indexer(list(article_ids))
+        ids = article_ids.to_numpy(dtype=object) if isinstance(article_ids, pd.Series | pd.Index) else list(article_ids)
+        codes = self._article_index.get_indexer(ids)  # not list(): iterating Arrow-backed ids is value by value
         chosen = np.zeros(len(self.article_ids))
         chosen[codes[codes >= 0]] = 1.0
         out = np.zeros(len(self.vocab))

@@ -75,6 +75,12 @@ def differences_tables(
     }
 
 
+def _names(entities: pd.DataFrame) -> dict[str, str]:
+    """Entity id → English name, for every entity with one."""
+    named = entities.dropna(subset=["name_en"])
+    return dict(zip(named["entity_id"].to_numpy(dtype=object), named["name_en"].astype(str).to_numpy(dtype=object), strict=True))
+
+
 def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> CompareView:
     """The Compare view of ``corpus`` (any mapping of table name → table).
 
@@ -100,5 +106,5 @@ def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> Co
         speakers=speakers,
         terms=terms,
         findings=findings(summary, topics, rates, speakers, terms),
-        entity_names=corpus["entities"].dropna(subset=["name_en"]).set_index("entity_id")["name_en"].astype(str).to_dict(),
+        entity_names=_names(corpus["entities"]),
     )

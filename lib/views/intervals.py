@@ -369,5 +369,5 @@ def dyad_differences(
     dens = [den[m] for m in members]
     ids = [rows.sides.id_array[m] for m in members]
     diff = difference_intervals(num[0], dens[0], num[1], dens[1], ids_a=ids[0], ids_b=ids[1], seed=seed).assign(**{key: items})
-    rest = [x for x in wide.index if x not in set(items)]
+    rest = wide.index[~wide.index.isin(items)].tolist()
     return pd.concat([diff, no_differences(len(rest), NOT_TESTED).assign(**{key: rest})], ignore_index=True)

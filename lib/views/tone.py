@@ -92,7 +92,7 @@ def tone_bins_of(articles: pd.DataFrame, article_tone: pd.DataFrame) -> pd.DataF
     wide.columns = range(len(rollups.TONE_BIN_COLUMNS))
     counts = wide.stack().rename("n_sentences")
     counts.index.names = ["dyad", "language", "bin"]
-    return _full_bins(counts, set(t["language"]), n_bins=rollups.N_TONE_BINS, step=TONE_BIN)
+    return _full_bins(counts, set(t["language"].unique()), n_bins=rollups.N_TONE_BINS, step=TONE_BIN)
 
 
 def _full_bins(counts: pd.Series, present: set, *, n_bins: int, step: float) -> pd.DataFrame:
