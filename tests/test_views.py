@@ -396,7 +396,7 @@ def test_the_weight_bank_draws_each_article_once_as_deep_as_needed(monkeypatch):
     shallow = intervals.article_weights(ids[:30], 300)
     deep = intervals.article_weights(ids, 1_000)  # 20 new articles; 30 known ones drawn deeper
     again = intervals.article_weights(ids[::-1], 1_000)
-    assert drawn == [(30, 0, 300), (50, 0, 1_000)]  # the deeper draw starts at the shallowest article's depth
+    assert drawn == [(30, 0, 300), (20, 0, 1_000), (30, 300, 1_000)]  # each article drawn on from where it stopped
     np.testing.assert_array_equal(deep[:30, :300], shallow)
     np.testing.assert_array_equal(again, deep[::-1])
 
@@ -854,3 +854,37 @@ def test_coded_rows_sum_per_article_and_key_on_each_side():
     assert coded.first(rows, "n", ["z", "y", "q"]).to_dict() == {"y": 2.0, "z": 5.0}  # in row order
     np.testing.assert_array_equal(sides.totals(np.array([1.0, 2.0, 4.0])), [3.0, 4.0])
     np.testing.assert_array_equal(sides.aligned(pd.Series({"a": 7.0, "z": 1.0})), [0.0, 7.0, 0.0])
+
+
+def test_coded_rows_of_any_filter_match_coding_the_filtered_rows(monkeypatch):
+    """A table's article ids and keys are factorized once (coded.factorized) and every filter's
+    coding equals coding just its rows; another table object is factorized afresh."""
+    from lib.views import coded as coded_mod
+    from lib.views.coded import Coded, Sides
+
+    made = []
+    real = coded_mod.pd.factorize
+    monkeypatch.setattr(coded_mod.pd, "factorize", lambda *a, **k: made.append(len(a[0])) or real(*a, **k))
+    rng = np.random.default_rng(3)
+    n = 400
+    rows = pd.DataFrame(
+        {
+            "article_id": pd.array([f"a{i}" for i in rng.integers(0, 60, n)], dtype="string[pyarrow]"),
+            "k": pd.array([None if x == 0 else f"k{x}" for x in rng.integers(0, 9, n)], dtype="string[pyarrow]"),
+            "n": rng.integers(1, 5, n).astype(float),
+        }
+    )
+    for _ in range(5):
+        chosen = [f"a{i}" for i in rng.permutation(70)[:30]]  # some have no row
+        sides = Sides.of(pd.DataFrame({"article_id": chosen, "dyad": rng.choice(["us-turkey", "russia-turkey"], 30)}))
+        got = Coded.of(rows, sides, key="k", count="n")
+        pos = pd.Index(chosen).get_indexer(rows["article_id"].astype(object))
+        keep = np.flatnonzero((pos >= 0) & rows["k"].notna().to_numpy())
+        keys = sorted(set(rows["k"].iloc[keep]))
+        assert list(got.keys) == keys
+        np.testing.assert_array_equal(got.rows, keep)
+        np.testing.assert_array_equal(got.art, pos[keep])
+        np.testing.assert_array_equal(got.keys[got.key], rows["k"].iloc[keep].to_numpy(dtype=object))
+    assert made == [n, n]  # article ids and keys, once for the five filters
+    Coded.of(rows.copy(), sides, key="k", count="n")
+    assert made == [n, n, n, n]

@@ -11,6 +11,8 @@ over those codes.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -60,6 +62,34 @@ class Sides:
         return by_article.reindex(pd.Index(self.ids, dtype=object)).fillna(0).to_numpy(dtype=float)
 
 
+#: Factorized columns (``factorized``) kept: a few long tables of one or two corpora, a column or two each.
+FACTORIZED_KEPT = 32
+_factorized: dict[tuple[int, str], tuple[weakref.ref, np.ndarray, np.ndarray]] = {}
+_factorized_lock = threading.Lock()
+
+
+def factorized(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """(each row's code, the distinct values sorted) of ``frame[column]`` (a missing value: −1), made
+    once per table: the corpus's tables are shared and never changed, so the views of every filter
+    reuse them (kept while the table lives, at most FACTORIZED_KEPT)."""
+    key = (id(frame), column)
+    with _factorized_lock:
+        got = _factorized.get(key)
+    if got is not None and got[0]() is frame and len(got[1]) == len(frame):
+        return got[1], got[2]
+    codes, values = pd.factorize(frame[column], sort=True)
+    codes, values = codes.astype(np.int64), np.asarray(values, dtype=object)
+    for a in (codes, values):
+        a.flags.writeable = False
+    with _factorized_lock:
+        for k in [k for k, v in _factorized.items() if v[0]() is None]:
+            del _factorized[k]
+        _factorized[key] = (weakref.ref(frame), codes, values)
+        while len(_factorized) > FACTORIZED_KEPT:
+            _factorized.pop(next(iter(_factorized)))
+    return codes, values
+
+
 @dataclass(frozen=True)
 class Coded:
     """The rows of a long table that fall on the compared articles, as codes.
@@ -79,16 +109,24 @@ class Coded:
     @classmethod
     def of(cls, frame: pd.DataFrame, sides: Sides, *, key: str, count: str | None = None, keep: np.ndarray | None = None) -> Coded:
         """The rows of ``frame`` on ``sides``' articles (and in ``keep``, when given), coded by ``key``;
-        ``count`` names the column of what each row counts for (else each row counts 1)."""
-        pos = index_in(frame["article_id"], sides.ids) if len(frame) else np.zeros(0, dtype=np.int64)
+        ``count`` names the column of what each row counts for (else each row counts 1).
+
+        The article ids and keys of ``frame`` are factorized once per table (``factorized``): a
+        filter looks up only the table's distinct articles among its own."""
+        art, articles = factorized(frame, "article_id")
+        where = index_in(pd.Series(articles, dtype=object), sides.ids) if len(articles) else np.zeros(0, dtype=np.int64)
+        pos = np.where(art >= 0, where[np.maximum(art, 0)] if len(where) else -1, -1)
         ok = pos >= 0
         if keep is not None:
             ok &= keep
         rows = np.flatnonzero(ok)
-        codes, keys = pd.factorize(frame[key].iloc[rows], sort=True)
+        all_codes, all_keys = factorized(frame, key)
+        codes = all_codes[rows]
         rows, codes = rows[codes >= 0], codes[codes >= 0]  # a row without a key is left out, as pandas' groupby leaves it
+        present = np.zeros(len(all_keys), dtype=bool)
+        present[codes] = True
         n = frame[count].iloc[rows].to_numpy(dtype=float, na_value=np.nan) if count else np.ones(len(rows))
-        return cls(sides, rows, pos[rows], codes.astype(np.int64), np.asarray(keys, dtype=object), n)
+        return cls(sides, rows, pos[rows], (np.cumsum(present) - 1)[codes].astype(np.int64), all_keys[present], n)
 
     def cells(self) -> np.ndarray:
         """Each row's (side, key) cell, as side × keys + key (the layout of ``totals``)."""

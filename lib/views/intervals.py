@@ -132,12 +132,11 @@ class _WeightBank:
             if (pos < 0).any():
                 self._add(pd.unique(ids[pos < 0]))
                 pos = self._index.get_indexer(ids)
-            short = pos[self._depth[pos] < n_boot]
-            if len(short):
-                short = np.unique(short)
-                first = int(self._depth[short].min())
-                self._weights[short, first:n_boot] = _poisson_weights(self._hashes[short], first, n_boot, self.seed)
-                self._depth[short] = n_boot
+            short = np.unique(pos[self._depth[pos] < n_boot])
+            for depth in np.unique(self._depth[short]):  # each article drawn on from where it stopped
+                group = short[self._depth[short] == depth]
+                self._weights[group, depth:n_boot] = _poisson_weights(self._hashes[group], int(depth), n_boot, self.seed)
+            self._depth[short] = n_boot
             return self._weights[pos, :n_boot]
 
     def _add(self, new: np.ndarray) -> None:
