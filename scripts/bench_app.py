@@ -217,6 +217,11 @@ def server_rerender(db: Path) -> tuple[float, float, float]:
     t = time.perf_counter()
     at.sidebar.multiselect[0].set_value(everything).run()
     back = time.perf_counter() - t
+    from ui import data
+
+    # This process writes the corpus snapshot 20 s after loading it: written now, it is removed
+    # before the first start below, which must read the store (not a snapshot written meanwhile).
+    data._live(str(data.get_store().path)).wait_for_snapshot()
     return first, changed, back
 
 
