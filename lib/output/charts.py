@@ -5,7 +5,7 @@ whose title and axis labels stand alone in a screenshot or an exported
 PNG/SVG (the title names the dyad, the measure and its scale). The charts
 Compare draws on every filter change (articles, tone, tone bands, entities,
 topics, who is quoted, terms) are Vega-Lite specs written as dicts
-(``lib.output.vl``: the same specs as Altair's, in a third of the time); the
+(``lib.output.vl``: the same specs as Altair's, in about 60 % of the time); the
 others are Altair charts. Both have ``to_dict()`` and ``properties()``.
 US–Turkey and Russia–Turkey always have the same two colours
 (``DYAD_COLORS``). Charts that a page can click carry a point selection
