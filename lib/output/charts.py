@@ -71,9 +71,9 @@ def _dyad_color(field: str = "dyad_label", *, legend: bool = True, title: str = 
     return vl.field(f"{field}:N", scale=_dyad_scale(), title=title, legend={"orient": "top"} if legend else None)
 
 
-def dyad_color(field: str = "dyad_label", *, legend: bool = True) -> alt.Color:
+def dyad_color(field: str = "dyad_label", *, legend: bool = True, title: str = "Dyad") -> alt.Color:
     """``_dyad_color`` for an Altair chart."""
-    return alt.Color(**_dyad_color(field, legend=legend))
+    return alt.Color(**_dyad_color(field, legend=legend, title=title))
 
 
 #: The shared fonts, title, axis, legend and view configuration (with the view size
@@ -609,7 +609,7 @@ def scattertext_chart(terms: pd.DataFrame, *, n_labels: int = 12) -> alt.LayerCh
     top = float(max(d["per_1000_a"].max(), d["per_1000_b"].max(), 1.0)) if len(d) else 1.0
     d["label"] = _non_colliding_labels(d, top=top, n_labels=n_labels)
     sx = alt.Scale(type="sqrt", domain=[0, top])
-    color = alt.Color("favours_label:N", scale=dyad_scale(), title="Leans towards", legend=alt.Legend(orient="top"))
+    color = dyad_color("favours_label", title="Leans towards")
     tooltip = [
         alt.Tooltip("display:N", title="Term"),
         alt.Tooltip("count_a:Q", title="Count, US–Turkey"),
