@@ -80,7 +80,7 @@ sys.path.insert(0, str(ROOT))
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
 
 from lib.analysis import tone  # noqa: E402
-from lib.analysis.entities import GAZETTEER_PATH  # noqa: E402
+from lib.analysis.gazetteer import GAZETTEER_PATH  # noqa: E402
 
 DATA_CANDIDATES = (ROOT.parent / "shared" / "data", Path("/work/shared/data"))
 PARALLEL_FILES = {

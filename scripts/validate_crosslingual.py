@@ -27,7 +27,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib.analysis.entities import load_gazetteer, match_arabic, match_english  # noqa: E402
+from lib.analysis.entities import match_arabic, match_english  # noqa: E402
+from lib.analysis.gazetteer import load_gazetteer  # noqa: E402
 from lib.analysis.topics import assign_topics, load_taxonomy  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "parallel_ar_en_pud.tsv"

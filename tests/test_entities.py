@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.analysis import entities
-from lib.analysis.entities import build_gazetteer, find_mentions, match_arabic, match_english
+from lib.analysis import entities, gazetteer
+from lib.analysis.entities import find_mentions, match_arabic, match_english
+from lib.analysis.gazetteer import build_gazetteer
 from lib.text.fold import fold
 from lib.text.sentences import split_spans
 
@@ -224,7 +225,7 @@ def test_importing_the_project_never_imports_camel_tools_data():
 
 @pytest.fixture(scope="module")
 def full():
-    return entities.load_gazetteer()
+    return gazetteer.load_gazetteer()
 
 
 @pytest.mark.parametrize(
@@ -287,7 +288,7 @@ def test_ambiguous_rules_are_validated(tmp_path):
     bad = tmp_path / "amb.csv"
     bad.write_text("form,rule,entity_id,other_meaning\nحماس,sometimes,hamas,x\n", encoding="utf-8")
     with pytest.raises(ValueError, match="sometimes"):
-        entities.read_ambiguous(bad)
+        gazetteer.read_ambiguous(bad)
 
 
 def test_mentions_carry_subtype_for_the_dyad(full):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from babel import Locale
 
-from lib.analysis import entities
+from lib.analysis import entities, gazetteer
 from lib.text import arabic
 from lib.text.fold import fold
 
@@ -78,7 +78,7 @@ LOWERCASE_BRANDS = {"bianet", "dpa", "theintercept.com"}
 
 @pytest.fixture(scope="module")
 def df():
-    return entities.read_gazetteer_table()
+    return gazetteer.read_gazetteer_table()
 
 
 def _split(value):
@@ -143,7 +143,7 @@ def test_both_names_present_and_arabic_in_arabic_script(df):
 def test_no_alias_names_two_entities_after_the_matchers_folding(df):
     """Each language's keys are what the matcher looks up (folded English,
     normalised whitespace-free Arabic stems): one key, one entity."""
-    for lang, aliases in zip(("en", "ar"), entities.gazetteer_aliases(df), strict=True):
+    for lang, aliases in zip(("en", "ar"), gazetteer.gazetteer_aliases(df), strict=True):
         owners = defaultdict(set)
         for key, eid, _form in aliases:
             owners[key].add(eid)
@@ -152,12 +152,12 @@ def test_no_alias_names_two_entities_after_the_matchers_folding(df):
 
 
 def test_clash_check_catches_a_clash():
-    rows = entities.read_gazetteer_table().head(3).copy()
+    rows = gazetteer.read_gazetteer_table().head(3).copy()
     rows.loc[1, "aliases_en"] += "|Türkiye"  # folds to Turkiye, an alias of turkey
     rows.loc[2, "aliases_ar"] += "|أنقره"  # normalises like أنقرة
-    en, ar = entities.gazetteer_aliases(rows)
+    en, ar = gazetteer.gazetteer_aliases(rows)
     assert {e for k, e, _ in en if k == "Turkiye"} == {"turkey", rows.loc[1, "entity_id"]}
-    assert {e for k, e, _ in ar if k == entities.ar_key("أنقرة")} == {"turkey", rows.loc[2, "entity_id"]}
+    assert {e for k, e, _ in ar if k == gazetteer.ar_key("أنقرة")} == {"turkey", rows.loc[2, "entity_id"]}
 
 
 def test_no_bare_common_word_is_an_english_alias(df):
@@ -191,8 +191,8 @@ def test_country_names_agree_with_cldr(df):
             continue
         if r.entity_id in CLDR_AR_NOT_ALIAS:
             continue
-        ours = {entities.ar_key(f) for f in [r.name_ar, *_split(r.aliases_ar)]}
-        if entities.ar_key(ar_names[codes.pop()]) not in ours:
+        ours = {gazetteer.ar_key(f) for f in [r.name_ar, *_split(r.aliases_ar)]}
+        if gazetteer.ar_key(ar_names[codes.pop()]) not in ours:
             problems.append((r.entity_id, "Arabic", r.name_ar))
     assert not problems
 
@@ -201,13 +201,13 @@ def test_cldr_check_would_catch_a_wrong_country():
     en_names = {fold(n).casefold(): code for code, n in _cldr_names("en").items()}
     assert en_names.get("turkiye") == "TR"
     assert en_names.get("turkey") is None or en_names["turkey"] == "TR"
-    assert entities.ar_key(_cldr_names("ar")["TR"]) == entities.ar_key("تركيا")
-    assert entities.ar_key(_cldr_names("ar")["GR"]) != entities.ar_key("تركيا")
+    assert gazetteer.ar_key(_cldr_names("ar")["TR"]) == gazetteer.ar_key("تركيا")
+    assert gazetteer.ar_key(_cldr_names("ar")["GR"]) != gazetteer.ar_key("تركيا")
 
 
 def test_the_names_the_analysts_missed_are_there(df):
     """Names and variants found missing in real news (both languages)."""
-    gaz = entities.load_gazetteer()
+    gaz = gazetteer.load_gazetteer()
     en = [
         ("Hizbullah", "hezbollah"),
         ("TURKEY", "turkey"),
@@ -246,12 +246,12 @@ def test_the_names_the_analysts_missed_are_there(df):
 
 
 def test_every_ambiguous_arabic_form_is_an_alias_of_its_entity(df):
-    amb = pd.read_csv(entities.AR_AMBIGUOUS_PATH, dtype=str, keep_default_na=False, comment="#")
-    _en, ar = entities.gazetteer_aliases(df)
+    amb = pd.read_csv(gazetteer.AR_AMBIGUOUS_PATH, dtype=str, keep_default_na=False, comment="#")
+    _en, ar = gazetteer.gazetteer_aliases(df)
     owner = {key: eid for key, eid, _ in ar}
     wrong = [
-        (r.form, r.entity_id, owner.get(entities.ar_key(r.form)))
+        (r.form, r.entity_id, owner.get(gazetteer.ar_key(r.form)))
         for r in amb.itertuples()
-        if owner.get(entities.ar_key(r.form)) != r.entity_id
+        if owner.get(gazetteer.ar_key(r.form)) != r.entity_id
     ]
     assert not wrong

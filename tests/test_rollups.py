@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from lib import schema
-from lib.analysis.entities import load_gazetteer
+from lib.analysis.gazetteer import load_gazetteer
 from lib.corpus import rollups
 from lib.corpus.rollups import apply_edits, entities_table
 from lib.errors import SchemaError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib.analysis import entities
+from lib.analysis import entities, gazetteer
 from lib.analysis.pipeline import Resources, analyze_text
 from lib.analysis.triage import TurkeyScan
 
@@ -68,7 +68,7 @@ def test_depth_full_and_triage_are_honoured(resources):
 
 def test_the_scan_never_misses_a_turkish_name_the_gazetteer_knows():
     """Every Turkey-side alias, in a sentence, is seen by the scan (English and Arabic)."""
-    gaz = entities.load_gazetteer()
+    gaz = gazetteer.load_gazetteer()
     scan = TurkeyScan.from_gazetteer(gaz)
     turkish = {eid for eid, info in gaz.info.items() if eid == "turkey" or info.get("affiliation") == "turkey"}
     assert len(turkish) > 10

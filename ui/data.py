@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib.analysis.entities import load_entities_table
+from lib.analysis.gazetteer import load_entities_table
 from lib.analysis.topics import load_taxonomy_table
 from lib.corpus import curation
 from lib.corpus import store as store_lib

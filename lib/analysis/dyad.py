@@ -7,7 +7,7 @@ story's subject is stated there. Weapon systems, places and events are not
 counted: an S-400 in a US–Turkey story is the subject of the dispute, not a
 Russian actor in it. Nor are institutions that are not the state: media,
 think tanks, companies, NGOs, court cases, journalists and businesspeople
-(``entities.NON_STATE_SUBTYPES``) weigh nothing, so a story quoting The
+(``gazetteer.NON_STATE_SUBTYPES``) weigh nothing, so a story quoting The
 Washington Post or a Doha think tank is not made US- or Qatar-related by it.
 
 A user's override, when given, always wins; the computed dyad and its
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from lib.analysis.entities import NON_STATE_SUBTYPES
+from lib.analysis.gazetteer import NON_STATE_SUBTYPES
 from lib.schema import DYADS
 
 SIDE_ENTITY = {"us": "united-states", "russia": "russia", "turkey": "turkey"}

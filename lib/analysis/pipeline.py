@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Literal
 
 from lib import schema
-from lib.analysis import dyad, entities, quotes, target_tone, tone, topics
+from lib.analysis import dyad, entities, gazetteer, quotes, target_tone, tone, topics
 from lib.analysis.triage import TurkeyScan
 from lib.errors import ArticleError
 from lib.schema import LANGUAGES_ANALYSED, RELEVANT_DYADS
@@ -62,8 +62,8 @@ class Resources:
         return self._loaded[name]
 
     @property
-    def gazetteer(self) -> entities.Gazetteer:
-        return self._get("gazetteer", entities.load_gazetteer)
+    def gazetteer(self) -> gazetteer.Gazetteer:
+        return self._get("gazetteer", gazetteer.load_gazetteer)
 
     @property
     def turkey_scan(self) -> TurkeyScan:

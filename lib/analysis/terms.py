@@ -17,7 +17,8 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from lib.analysis.entities import load_gazetteer, match_arabic, match_english
+from lib.analysis.entities import match_arabic, match_english
+from lib.analysis.gazetteer import load_gazetteer
 from lib.text import arabic
 from lib.text.fold import fold
 
