@@ -11,16 +11,14 @@ over those codes.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from lib.schema import index_in
 from lib.views.common import FOCAL_DYADS
+from lib.views.keys import KeySet, article_keys, factorized, table_keys
 
 #: Side codes: 0 is FOCAL_DYADS[0] (US–Turkey), 1 is FOCAL_DYADS[1] (Russia–Turkey).
 SIDES = (0, 1)
@@ -30,7 +28,7 @@ SIDES = (0, 1)
 class Sides:
     """The compared articles (``focal_articles``), in their table's order, and each one's side."""
 
-    ids: list[str]
+    articles: KeySet  # the compared articles, as article keys (``lib.views.keys``)
     side: np.ndarray  # per article: 0 or 1
     language: np.ndarray  # per article: its language code (object), None where the table has none
 
@@ -39,15 +37,50 @@ class Sides:
         """``focal`` holds the compared articles only (``article_id``, ``dyad`` of FOCAL_DYADS, ``language``)."""
         side = (focal["dyad"] == FOCAL_DYADS[1]).to_numpy(dtype=bool).astype(np.int64)
         language = focal["language"].to_numpy(dtype=object, na_value=None) if "language" in focal else np.full(len(focal), None)
-        return cls(ids=focal["article_id"].astype(str).tolist(), side=side, language=language)
+        registry = article_keys()
+        codes, _ids = factorized(focal, "article_id")
+        return cls(articles=KeySet(registry, table_keys(focal, registry)[codes]), side=side, language=language)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.side)
 
     @cached_property
     def id_array(self) -> np.ndarray:
-        """``ids`` as a NumPy array (object)."""
-        return np.asarray(self.ids, dtype=object)
+        """The compared articles' ids (object array)."""
+        return self.articles.ids()
+
+    @cached_property
+    def ids(self) -> list[str]:
+        return self.id_array.tolist()
+
+    @cached_property
+    def _rank(self) -> np.ndarray:
+        rank = np.full(len(self.articles.registry), -1, dtype=np.int64)
+        rank[self.articles.keys] = np.arange(len(self))
+        return rank
+
+    def positions(self, keys: np.ndarray) -> np.ndarray:
+        """The position among the compared articles of each article key (of ``articles.registry``), −1 where not compared."""
+        rank = self._rank
+        out = np.full(len(keys), -1, dtype=np.int64)
+        known = keys < len(rank)
+        out[known] = rank[keys[known]]
+        return out
+
+    def of_rows(self, frame: pd.DataFrame) -> np.ndarray:
+        """For each row of ``frame`` (a table with ``article_id``), its article's position among the compared ones, −1 where not compared."""
+        codes, _ids = factorized(frame, "article_id")
+        where = self.positions(table_keys(frame, self.articles.registry))
+        return np.where(codes >= 0, where[np.maximum(codes, 0)] if len(where) else -1, -1)
+
+    def rows_in(self, frame: pd.DataFrame) -> np.ndarray:
+        """Each compared article's row in ``frame`` (a table of one row per article, such as an
+        article summary), −1 where it has none."""
+        pos = self.of_rows(frame)
+        out = np.full(len(self), -1, dtype=np.int64)
+        ok = pos >= 0
+        out[pos[ok]] = np.flatnonzero(ok)
+        return out
 
     def members(self, s: int) -> np.ndarray:
         """Positions of side ``s``'s articles, in order."""
@@ -59,35 +92,7 @@ class Sides:
 
     def aligned(self, by_article: pd.Series) -> np.ndarray:
         """``by_article`` (indexed by article id) as one float per compared article, 0 where absent."""
-        return by_article.reindex(pd.Index(self.ids, dtype=object)).fillna(0).to_numpy(dtype=float)
-
-
-#: Factorized columns (``factorized``) kept: a few long tables of one or two corpora, a column or two each.
-FACTORIZED_KEPT = 32
-_factorized: dict[tuple[int, str], tuple[weakref.ref, np.ndarray, np.ndarray]] = {}
-_factorized_lock = threading.Lock()
-
-
-def factorized(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
-    """(each row's code, the distinct values sorted) of ``frame[column]`` (a missing value: −1), made
-    once per table: the corpus's tables are shared and never changed, so the views of every filter
-    reuse them (kept while the table lives, at most FACTORIZED_KEPT)."""
-    key = (id(frame), column)
-    with _factorized_lock:
-        got = _factorized.get(key)
-    if got is not None and got[0]() is frame and len(got[1]) == len(frame):
-        return got[1], got[2]
-    codes, values = pd.factorize(frame[column], sort=True)
-    codes, values = codes.astype(np.int64), np.asarray(values, dtype=object)
-    for a in (codes, values):
-        a.flags.writeable = False
-    with _factorized_lock:
-        for k in [k for k, v in _factorized.items() if v[0]() is None]:
-            del _factorized[k]
-        _factorized[key] = (weakref.ref(frame), codes, values)
-        while len(_factorized) > FACTORIZED_KEPT:
-            _factorized.pop(next(iter(_factorized)))
-    return codes, values
+        return by_article.reindex(pd.Index(self.id_array, dtype=object)).fillna(0).to_numpy(dtype=float)
 
 
 @dataclass(frozen=True)
@@ -111,11 +116,9 @@ class Coded:
         """The rows of ``frame`` on ``sides``' articles (and in ``keep``, when given), coded by ``key``;
         ``count`` names the column of what each row counts for (else each row counts 1).
 
-        The article ids and keys of ``frame`` are factorized once per table (``factorized``): a
-        filter looks up only the table's distinct articles among its own."""
-        art, articles = factorized(frame, "article_id")
-        where = index_in(pd.Series(articles, dtype=object), sides.ids) if len(articles) else np.zeros(0, dtype=np.int64)
-        pos = np.where(art >= 0, where[np.maximum(art, 0)] if len(where) else -1, -1)
+        The article ids and keys of ``frame`` are factorized, and its articles keyed, once per table
+        (``lib.views.keys``): a filter only indexes arrays."""
+        pos = sides.of_rows(frame)
         ok = pos >= 0
         if keep is not None:
             ok &= keep

@@ -26,6 +26,7 @@ import pandas as pd
 
 from lib.corpus import rollups
 from lib.schema import index_in, isin  # noqa: F401 (isin: the views import it from here)
+from lib.views.keys import kept
 
 # --- dyads ----------------------------------------------------------------------------
 
@@ -136,8 +137,9 @@ def source_options(articles: pd.DataFrame) -> list[str]:
 
 
 def focal_articles(articles: pd.DataFrame) -> pd.DataFrame:
-    """Analysed articles of the two compared dyads."""
-    return articles[(articles["status"] == "ok") & articles["dyad"].isin(FOCAL_DYADS)]
+    """Analysed articles of the two compared dyads: made once per articles table and shared
+    (``keys.kept``; a view asks for them a dozen times), so never change the frame returned."""
+    return kept(articles, "focal articles", lambda: articles[(articles["status"] == "ok") & articles["dyad"].isin(FOCAL_DYADS)])
 
 
 #: The article columns the comparison reads: filtering a few columns instead of the whole

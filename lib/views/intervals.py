@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import threading
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,6 +43,7 @@ from lib.views.common import (
     articles_phrase,
     dyad_wide,
 )
+from lib.views.keys import ArticleKeys, KeySet
 
 #: An interval end closer to zero than this counts as zero: two sides with the
 #: same constant rate differ only by rounding (1e-17), which is no difference.
@@ -78,13 +80,6 @@ _MIX_1, _MIX_2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 _HASH_KEY = "coverage-resampl"
 
 
-def _id_array(ids: Sequence) -> np.ndarray:
-    """``ids`` as a NumPy array of text (object)."""
-    if isinstance(ids, np.ndarray) and ids.dtype == object:
-        return ids
-    return np.asarray(pd.Index(ids).astype(str), dtype=object)
-
-
 def _id_hashes(ids: np.ndarray) -> np.ndarray:
     """A 64-bit hash of each article id (text), the same in every process and run."""
     return pd.util.hash_array(ids, hash_key=_HASH_KEY, categorize=False)
@@ -106,32 +101,36 @@ def _poisson_weights(hashes: np.ndarray, first: int, stop: int, seed: int) -> np
 
 
 class _WeightBank:
-    """Every compared article's resample weights, drawn once and kept (by article id).
+    """Compared articles' resample weights, drawn once and kept (by article key, ``lib.views.keys``).
 
-    One row of N_BOOT bytes per article, filled as deep as a side it was on
-    needed (a side of n articles draws max(MIN_BOOT, BOOT_BUDGET / n)
-    resamples), so a filter, or the same articles compared again, reads its
-    weights instead of drawing them: 2 KB per article, 20 MB at 10,000.
+    One row of N_BOOT bytes per article ever compared, filled as deep as a
+    side it was on needed (a side of n articles draws max(MIN_BOOT,
+    BOOT_BUDGET / n) resamples), so a filter, or the same articles compared
+    again, reads its weights instead of drawing them: 2 KB per article, 20 MB
+    at 10,000. Finding an article's row is indexing an array by its key.
     """
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, registry: ArticleKeys, seed: int) -> None:
+        self.registry = registry
         self.seed = seed
         self._lock = threading.Lock()
-        self._index = pd.Index([], dtype=object)
-        self._hashes = np.zeros(0, dtype=np.uint64)
-        self._depth = np.zeros(0, dtype=np.int64)  # per article: resamples drawn so far
+        self._row_of = np.zeros(0, dtype=np.int64)  # per article key: its row, −1 before it is compared
+        self._hashes = np.zeros(0, dtype=np.uint64)  # per row
+        self._depth = np.zeros(0, dtype=np.int64)  # per row: resamples drawn so far
         self._weights = np.zeros((0, N_BOOT), dtype=np.uint8)
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._hashes)
 
-    def weights(self, ids: np.ndarray, n_boot: int) -> np.ndarray:
-        """Articles × ``n_boot`` (≤ N_BOOT): each article's first ``n_boot`` resample weights."""
+    def weights(self, keys: np.ndarray, n_boot: int) -> np.ndarray:
+        """Articles × ``n_boot`` (≤ N_BOOT): each article's (by key) first ``n_boot`` resample weights."""
         with self._lock:
-            pos = self._index.get_indexer(ids)
+            if len(self._row_of) < len(self.registry):
+                self._row_of = np.concatenate([self._row_of, np.full(len(self.registry) - len(self._row_of), -1, dtype=np.int64)])
+            pos = self._row_of[keys]
             if (pos < 0).any():
-                self._add(pd.unique(ids[pos < 0]))
-                pos = self._index.get_indexer(ids)
+                self._add(np.unique(keys[pos < 0]))
+                pos = self._row_of[keys]
             short = np.unique(pos[self._depth[pos] < n_boot])
             for depth in np.unique(self._depth[short]):  # each article drawn on from where it stopped
                 group = short[self._depth[short] == depth]
@@ -140,42 +139,44 @@ class _WeightBank:
             return self._weights[pos, :n_boot]
 
     def _add(self, new: np.ndarray) -> None:
-        n, end = len(self._index), len(self._index) + len(new)
+        n, end = len(self), len(self) + len(new)
         if end > len(self._weights):
             grown = np.zeros((max(end, 2 * len(self._weights), 1024), N_BOOT), dtype=np.uint8)
             grown[:n] = self._weights[:n]
             self._weights = grown
-        self._index = self._index.append(pd.Index(new, dtype=object))
-        self._hashes = np.concatenate([self._hashes, _id_hashes(new)])
+        self._row_of[new] = np.arange(n, end)
+        self._hashes = np.concatenate([self._hashes, _id_hashes(self.registry.ids(new))])
         self._depth = np.concatenate([self._depth, np.zeros(len(new), dtype=np.int64)])
 
 
-#: A bank holding more articles than this is started afresh (a long-running server
-#: comparing ever new corpora): 2 KB per article.
-BANK_MAX_ARTICLES = 250_000
 _banks: dict[int, _WeightBank] = {}
 _banks_lock = threading.Lock()
 
 
-def _bank(seed: int) -> _WeightBank:
+def _bank(registry: ArticleKeys, seed: int) -> _WeightBank:
+    """The weight bank of ``seed`` for ``registry``'s keys (a new one when the process's keys start afresh)."""
     with _banks_lock:
         bank = _banks.get(seed)
-        if bank is None or len(bank) > BANK_MAX_ARTICLES:
-            bank = _banks[seed] = _WeightBank(seed)
+        if bank is None or bank.registry is not registry:
+            bank = _banks[seed] = _WeightBank(registry, seed)
         return bank
 
 
-def article_weights(ids: Sequence, n_boot: int, *, seed: int = 0) -> np.ndarray:
-    """Articles × ``n_boot``: how many times each article (by id) counts in each resample.
+def article_weights(ids: Sequence | KeySet, n_boot: int, *, seed: int = 0) -> np.ndarray:
+    """Articles × ``n_boot``: how many times each article (by id, or key) counts in each resample.
 
     Each weight is a Poisson(1) draw fixed by the article's id, the resample's
     number and ``seed``: the same article gets the same weights in any set of
     articles (Poisson bootstrap; Hanley & MacGibbon 2006, Chamandy et al. 2012).
     """
-    ids = _id_array(ids)
+    articles = _key_set(ids)
     if n_boot > N_BOOT:
-        return _poisson_weights(_id_hashes(ids), 0, n_boot, seed)
-    return _bank(seed).weights(ids, n_boot)
+        return _poisson_weights(_id_hashes(articles.ids()), 0, n_boot, seed)
+    return _bank(articles.registry, seed).weights(articles.keys, n_boot)
+
+
+def _key_set(ids: Sequence | KeySet) -> KeySet:
+    return ids if isinstance(ids, KeySet) else KeySet.of(ids)
 
 
 def _positions(n: int, side: str = "") -> np.ndarray:
@@ -188,7 +189,7 @@ def bootstrap_interval(
     values: Sequence[float],
     *,
     weights: Sequence[float] | None = None,
-    ids: Sequence | None = None,
+    ids: Sequence | KeySet | None = None,
     n_boot: int = N_BOOT,
     seed: int = 0,
     level: float = INTERVAL_LEVEL,
@@ -207,7 +208,7 @@ def bootstrap_interval(
     w = np.ones_like(v) if weights is None else _floats(weights)
     if len(w) != len(v):
         raise ValueError(f"values and weights differ in length ({len(v)} vs {len(w)})")
-    ids = _positions(len(v)) if ids is None else _id_array(ids)
+    ids = KeySet.of(_positions(len(v))) if ids is None else _key_set(ids)
     if len(ids) != len(v):
         raise ValueError(f"values and ids differ in length ({len(v)} vs {len(ids)})")
     ok = ~np.isnan(v) & ~np.isnan(w) & (w > 0)
@@ -248,11 +249,25 @@ NOT_TESTED = "not among the most frequent or most different, so not tested"
 def _ratios(w: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """``n_boot`` × k resampled ratios sum(num) / sum(den), given the articles' resample weights ``w`` (n × n_boot).
 
-    One matrix product (n_boot × n) · (n × k) for dozens of quantities at once.
+    One matrix product (n_boot × n) · (n × (k + 1)) for dozens of quantities and their denominator at once.
     """
-    w = w.astype(float).T
+    sums = w.T.astype(float) @ np.column_stack([num, den])
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (w @ num) / (w @ den)[:, None]
+        return sums[:, :-1] / sums[:, -1:]
+
+
+def _percentiles(reps: np.ndarray, q: list[float]) -> np.ndarray:
+    """``np.nanpercentile(reps, q, axis=0)``, with NumPy's fast path for the columns without a missing value
+    (a resample with no article of a side has none): nanpercentile alone goes column by column."""
+    out = np.full((len(q), reps.shape[1]), np.nan)
+    gaps = np.isnan(reps).any(axis=0)
+    if not gaps.all():
+        out[:, ~gaps] = np.percentile(reps[:, ~gaps], q, axis=0)
+    if gaps.any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a column with no value at all stays NaN
+            out[:, gaps] = np.nanpercentile(reps[:, gaps], q, axis=0)
+    return out
 
 
 def difference_intervals(
@@ -261,8 +276,8 @@ def difference_intervals(
     num_b: np.ndarray,
     den_b: np.ndarray,
     *,
-    ids_a: Sequence | None = None,
-    ids_b: Sequence | None = None,
+    ids_a: Sequence | KeySet | None = None,
+    ids_b: Sequence | KeySet | None = None,
     n_boot: int = N_BOOT,
     seed: int = 0,
     level: float = INTERVAL_LEVEL,
@@ -294,7 +309,7 @@ def difference_intervals(
             num = num[:, None]
         if len(num) != len(den):
             raise ValueError(f"numerator and denominator differ in articles ({len(num)} vs {len(den)})")
-        ids = _positions(len(den), side) if ids is None else _id_array(ids)
+        ids = KeySet.of(_positions(len(den), side)) if ids is None else _key_set(ids)
         if len(ids) != len(den):
             raise ValueError(f"ids and denominator differ in articles ({len(ids)} vs {len(den)})")
         keep = den > 0
@@ -305,25 +320,30 @@ def difference_intervals(
         raise ValueError(f"the two sides have different quantities ({k} vs {nb.shape[1]})")
     with np.errstate(invalid="ignore", divide="ignore"):
         diff = na.sum(axis=0) / da.sum() - nb.sum(axis=0) / db.sum() if len(da) and len(db) else np.full(k, np.nan)
-    out = pd.DataFrame({"diff": np.asarray(diff, dtype=float)})
     n_a, n_b = len(da), len(db)
     based = f"based on {n_a} {DYAD_LABELS[FOCAL_DYADS[0]]} and {n_b} {DYAD_LABELS[FOCAL_DYADS[1]]} articles"
     if min(n_a, n_b) < min_n:
-        out["diff_low"] = np.nan
-        out["diff_high"] = np.nan
-        out["diff_supported"] = False
-        out["diff_note"] = f"{based}: too few articles for an interval of the difference"
-        return out[DIFF_COLUMNS]
+        return _diff_frame(diff, None, f"{based}: too few articles for an interval of the difference")
     boot = max(MIN_BOOT, min(n_boot, BOOT_BUDGET // max(n_a, n_b)))
     reps = _ratios(article_weights(ia, boot, seed=seed), na, da) - _ratios(article_weights(ib, boot, seed=seed), nb, db)
     tail = (1 - level) / 2 * 100
-    low, high = np.nanpercentile(reps, [tail, 100 - tail], axis=0)
-    out["diff_low"] = low.astype(float)
-    out["diff_high"] = high.astype(float)
-    out["diff_supported"] = (out["diff_low"] > SUPPORT_TOLERANCE) | (out["diff_high"] < -SUPPORT_TOLERANCE)
-    base = f"{based}; {level:.0%} interval of the difference from resampling articles"
-    out["diff_note"] = np.where(out["diff_supported"], base + ", excludes zero: supported", base + ", includes zero: not supported")
-    return out[DIFF_COLUMNS]
+    ends = _percentiles(reps, [tail, 100 - tail])
+    return _diff_frame(diff, ends, f"{based}; {level:.0%} interval of the difference from resampling articles")
+
+
+def _diff_frame(diff: np.ndarray, ends: np.ndarray | None, based: str) -> pd.DataFrame:
+    """DIFF_COLUMNS from the differences and their interval ends (2 × k; None: no interval, and ``based`` says why)."""
+    if ends is None:
+        low = high = np.full(len(diff), np.nan)
+        supported = np.zeros(len(diff), dtype=bool)
+        note = np.full(len(diff), based, dtype=object)
+    else:
+        low, high = np.asarray(ends[0], dtype=float), np.asarray(ends[1], dtype=float)
+        supported = (low > SUPPORT_TOLERANCE) | (high < -SUPPORT_TOLERANCE)
+        note = np.where(supported, based + ", excludes zero: supported", based + ", includes zero: not supported").astype(object)
+    return pd.DataFrame(
+        {"diff": np.asarray(diff, dtype=float), "diff_low": low, "diff_high": high, "diff_supported": supported, "diff_note": note}
+    )
 
 
 def no_differences(k: int, note: str) -> pd.DataFrame:
@@ -366,7 +386,7 @@ def dyad_differences(
     num = [rows.per_article(items, side) * scale for side in SIDES]
     members = [rows.sides.members(side) for side in SIDES]
     dens = [den[m] for m in members]
-    ids = [rows.sides.id_array[m] for m in members]
+    ids = [rows.sides.articles[m] for m in members]
     diff = difference_intervals(num[0], dens[0], num[1], dens[1], ids_a=ids[0], ids_b=ids[1], seed=seed).assign(**{key: items})
     rest = wide.index[~wide.index.isin(items)].tolist()
     return pd.concat([diff, no_differences(len(rest), NOT_TESTED).assign(**{key: rest})], ignore_index=True)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from lib.corpus import rollups
+from lib.views.coded import Sides
 from lib.views.common import (
     DIFF_COLUMNS,
     DYAD_LABELS,
@@ -74,31 +76,46 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
     that language, with its interval from resampling the articles of each
     side (``intervals.difference_intervals``).
     """
-    arts = focal_articles(articles).set_index("article_id")
-    stats = article_tone.set_index("article_id")[["n_scored", "tone_sum", "tone_sq", "tone_methods"]]
-    arts = arts.join(stats, how="left")
-    arts["n_scored"] = arts["n_scored"].fillna(0)
-    arts.loc[arts["n_scored"] == 0, ["tone_sum", "tone_sq"]] = float("nan")
+    focal = focal_articles(articles)
+    sides = Sides.of(focal)  # the compared articles, as arrays: one entry per article below
+    row = sides.rows_in(article_tone)
+    has = row >= 0
+
+    def of_article(column: str, **kind) -> np.ndarray:
+        values = article_tone[column].to_numpy(**kind)[np.maximum(row, 0)] if len(article_tone) else np.zeros(len(row), **kind)
+        values[~has] = kind.get("na_value")
+        return values
+
+    n_scored = np.nan_to_num(of_article("n_scored", dtype=float, na_value=np.nan))
+    scored = n_scored > 0
+    tone_sum = np.where(scored, of_article("tone_sum", dtype=float, na_value=np.nan), np.nan)
+    tone_sq = np.where(scored, of_article("tone_sq", dtype=float, na_value=np.nan), np.nan)
+    used = of_article("tone_methods", dtype=object, na_value=None)
+    shares = {name: focal[f"share_{name}"].to_numpy(dtype=float, na_value=np.nan) for name in ("negative", "positive")}
     methods: dict[str, set[str]] = {}  # per language, every method that scored its sentences
-    for lang, text in arts[["language", "tone_methods"]].dropna().drop_duplicates().itertuples(index=False):
+    for lang, text in {(lang, text) for lang, text in zip(sides.language, used, strict=True) if lang is not None and text is not None}:
         methods.setdefault(lang, set()).update(str(text).split(", "))
     method = {lang: ", ".join(sorted(used)) for lang, used in methods.items()}
     rows = []
     langs = languages_present(articles)
+
+    def part(d: str, lang: str) -> np.ndarray:
+        return (sides.side == FOCAL_DYADS.index(d)) & (sides.language == lang)
+
     for d in FOCAL_DYADS:
         for lang in langs:
-            a = arts[(arts["dyad"] == d) & (arts["language"] == lang)]
-            n_scored = float(a["n_scored"].sum())
-            tone = float(a["tone_sum"].sum() / n_scored) if n_scored else None
+            a = part(d, lang)
+            n = float(n_scored[a].sum())
+            tone = float(np.nansum(tone_sum[a]) / n) if n else None
             sd = None
-            if n_scored > 1 and tone is not None:
-                var = (float(a["tone_sq"].sum()) - n_scored * tone**2) / (n_scored - 1)
+            if n > 1 and tone is not None:
+                var = (float(np.nansum(tone_sq[a])) - n * tone**2) / (n - 1)
                 sd = math.sqrt(max(var, 0.0))
-            w = a["n_scored"].astype(float)
-            share_neg = float((a["share_negative"].astype(float).fillna(0) * w).sum() / n_scored) if n_scored else None
-            share_pos = float((a["share_positive"].astype(float).fillna(0) * w).sum() / n_scored) if n_scored else None
-            per_article = (a["tone_sum"] / a["n_scored"].where(a["n_scored"] > 0)).astype(float)
-            interval = bootstrap_interval(per_article.to_numpy(dtype=float), weights=w.to_numpy(dtype=float), ids=a.index, seed=seed)
+            w = n_scored[a]
+            share = {name: float((np.nan_to_num(v[a]) * w).sum() / n) if n else None for name, v in shares.items()}
+            with np.errstate(invalid="ignore", divide="ignore"):
+                per_article = tone_sum[a] / np.where(w > 0, w, np.nan)
+            interval = bootstrap_interval(per_article, weights=w, ids=sides.articles[a], seed=seed)
             rows.append(
                 {
                     "dyad": d,
@@ -106,12 +123,12 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
                     "language": lang,
                     "language_label": language_label(lang),
                     "tone_method": method.get(lang, ""),
-                    "n_articles": len(a),
-                    "n_sentences": int(n_scored),
+                    "n_articles": int(a.sum()),
+                    "n_sentences": int(n),
                     "tone": tone,
                     "tone_sd": sd,
-                    "share_negative": share_neg,
-                    "share_positive": share_pos,
+                    "share_negative": share["negative"],
+                    "share_positive": share["positive"],
                     "tone_low": interval.low,
                     "tone_high": interval.high,
                     "interval_note": interval.note,
@@ -119,16 +136,15 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
             )
     out = pd.DataFrame(rows, columns=[c for c in SUMMARY_COLUMNS if c not in DIFF_COLUMNS])
     diffs = []
-    a_dyad, b_dyad = FOCAL_DYADS
     for lang in langs:
-        side = {d: arts[(arts["dyad"] == d) & (arts["language"] == lang)] for d in FOCAL_DYADS}
+        a, b = (part(d, lang) for d in FOCAL_DYADS)
         diff = difference_intervals(
-            side[a_dyad]["tone_sum"].fillna(0).to_numpy(),
-            side[a_dyad]["n_scored"].to_numpy(),
-            side[b_dyad]["tone_sum"].fillna(0).to_numpy(),
-            side[b_dyad]["n_scored"].to_numpy(),
-            ids_a=side[a_dyad].index,
-            ids_b=side[b_dyad].index,
+            np.nan_to_num(tone_sum[a]),
+            n_scored[a],
+            np.nan_to_num(tone_sum[b]),
+            n_scored[b],
+            ids_a=sides.articles[a],
+            ids_b=sides.articles[b],
             seed=seed,
         )
         diffs.append(diff.assign(language=lang))

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from lib.corpus import rollups
+from lib.views.coded import Sides
 from lib.views.common import (
     DYAD_DEFINING_ENTITIES,
     DYAD_LABELS,
@@ -83,16 +85,25 @@ def tone_bins(tones: pd.DataFrame, *, step: float = TONE_BIN) -> pd.DataFrame:
 def tone_bins_of(articles: pd.DataFrame, article_tone: pd.DataFrame) -> pd.DataFrame:
     """``tone_bins`` summed from the articles' tone summaries (``rollups.article_tone``, of these
     articles or of any superset of them): the same table, without reading a sentence."""
-    arts = focal_articles(articles)[["article_id", "dyad", "language"]]
-    t = article_tone[isin(article_tone["article_id"], arts["article_id"])]
-    t = t.loc[t["n_scored"] > 0, ["article_id", *rollups.TONE_BIN_COLUMNS]].merge(arts, on="article_id")
-    if t.empty:
+    sides = Sides.of(focal_articles(articles))
+    row = sides.rows_in(article_tone)
+    scored = np.zeros(len(row), dtype=bool)
+    if len(article_tone):
+        scored = (row >= 0) & (article_tone["n_scored"].to_numpy(dtype=float, na_value=0.0)[np.maximum(row, 0)] > 0)
+    if not scored.any():
         return pd.DataFrame(columns=BIN_COLUMNS)
-    wide = t.groupby(["dyad", "language"])[rollups.TONE_BIN_COLUMNS].sum()
-    wide.columns = range(len(rollups.TONE_BIN_COLUMNS))
-    counts = wide.stack().rename("n_sentences")
-    counts.index.names = ["dyad", "language", "bin"]
-    return _full_bins(counts, set(t["language"].unique()), n_bins=rollups.N_TONE_BINS, step=TONE_BIN)
+    langs = [lang for lang in LANGUAGE_LABELS if (sides.language[scored] == lang).any()]
+    lang_code = np.full(len(row), -1, dtype=np.int64)
+    for i, lang in enumerate(langs):
+        lang_code[sides.language == lang] = i
+    scored &= lang_code >= 0  # as a groupby, an article of another language adds to no row
+    group = sides.side[scored] * len(langs) + lang_code[scored]
+    bins = article_tone[rollups.TONE_BIN_COLUMNS].to_numpy(dtype=np.int64)[row[scored]]
+    sums = np.zeros((2 * len(langs), rollups.N_TONE_BINS), dtype=np.int64)
+    np.add.at(sums, group, bins)
+    full = pd.MultiIndex.from_product([list(FOCAL_DYADS), langs, range(rollups.N_TONE_BINS)], names=["dyad", "language", "bin"])
+    counts = pd.Series(sums.ravel(), index=full, name="n_sentences")
+    return _full_bins(counts, set(langs), n_bins=rollups.N_TONE_BINS, step=TONE_BIN)
 
 
 def _full_bins(counts: pd.Series, present: set, *, n_bins: int, step: float) -> pd.DataFrame:
