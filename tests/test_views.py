@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import schema
+from lib.corpus import rollups
 from lib.views import articles, common, compare, entities, intervals, outlets, speakers, summary, terms, timeline, tone, topics
 from tests.toy import replicated, toy_tables
 
@@ -936,3 +937,18 @@ def test_coded_rows_of_any_filter_match_coding_the_filtered_rows(monkeypatch):
     assert made == [n, n]  # article ids and keys, once for the five filters
     Coded.of(rows.copy(), sides, key="k", count="n")
     assert [m for m in made if m == n] == [n, n, n, n]
+
+
+def test_tone_summary_of_articles_without_a_scored_sentence(toy):
+    """Articles whose sentences are all unscored, or absent from the tone summary, count with no tone."""
+    none = summary.tone_summary(toy["articles"], rollups.article_tone(toy["sentences"].iloc[0:0]))
+    assert len(none) == 4 and none["n_sentences"].tolist() == [0, 0, 0, 0]  # dyad × language rows all the same
+    assert none["tone"].isna().all() and none["tone_low"].isna().all() and none["diff"].isna().all()
+    assert none.groupby("dyad")["n_articles"].sum().to_dict() == {
+        d: int(((toy["articles"]["dyad"] == d) & (toy["articles"]["status"] == "ok")).sum()) for d in common.FOCAL_DYADS
+    }
+    some = toy["sentences"][toy["sentences"]["article_id"] != toy["articles"]["article_id"].iloc[0]]
+    part = summary.tone_summary(toy["articles"], rollups.article_tone(some))
+    full = summary.tone_summary(toy["articles"], rollups.article_tone(toy["sentences"]))
+    assert part["n_articles"].tolist() == full["n_articles"].tolist()  # an article without a row still counts as an article
+    assert part["n_sentences"].sum() < full["n_sentences"].sum()

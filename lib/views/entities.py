@@ -31,6 +31,7 @@ from lib.views.common import (
     with_article,
 )
 from lib.views.intervals import dyad_differences
+from lib.views.keys import kept
 
 #: Tone columns of ``entity_rates``: one mean and its sentence count per language.
 TONE_COLUMNS = [c for lang in LANGUAGE_LABELS for c in (f"tone_{lang}", f"n_tone_sentences_{lang}")]
@@ -164,16 +165,20 @@ def entity_rates(
 def _tone_toward(sides: Sides, entity_tone: pd.DataFrame, ids: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per language: 2 × ``ids`` mean tone of the sentences naming each entity on each side
     (weighted across articles by their number of such sentences; NaN where none), and that number."""
-    scored = entity_tone["tone"].notna().to_numpy(dtype=bool)
-    t = Coded.of(entity_tone, sides, key="entity_id", count="n_sentences", keep=scored & isin(entity_tone["entity_id"], ids))
+    tone = kept(entity_tone, "tone", lambda: entity_tone["tone"].to_numpy(dtype=float, na_value=np.nan))
+    scored = kept(entity_tone, "scored", lambda: ~np.isnan(tone))
+    t = Coded.of(entity_tone, sides, key="entity_id", count="n_sentences", keep=scored)
     col = pd.Index(ids, dtype=object).get_indexer(pd.Index(t.keys, dtype=object))[t.key] if len(t.rows) else t.key
-    w_row = np.nan_to_num(t.n)
-    tw_row = np.nan_to_num(entity_tone["tone"].iloc[t.rows].to_numpy(dtype=float) * t.n)
-    lang = sides.language[t.art]
+    named = col >= 0  # an entity not among ``ids`` adds nothing
+    col = col[named]
+    w_row = np.nan_to_num(t.n[named])
+    tw_row = np.nan_to_num(tone[t.rows[named]] * t.n[named])
+    lang = sides.language[t.art[named]]
+    side = t.side[named]
     k, out = len(ids), {}
     for code in LANGUAGE_LABELS:
         here = lang == code
-        cell = t.side[here] * k + col[here]
+        cell = side[here] * k + col[here]
         w = np.bincount(cell, weights=w_row[here], minlength=2 * k).reshape(2, k)
         tw = np.bincount(cell, weights=tw_row[here], minlength=2 * k).reshape(2, k)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -81,16 +81,19 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
     row = sides.rows_in(article_tone)
     has = row >= 0
 
-    def of_article(column: str, **kind) -> np.ndarray:
-        values = article_tone[column].to_numpy(**kind)[np.maximum(row, 0)] if len(article_tone) else np.zeros(len(row), **kind)
-        values[~has] = kind.get("na_value")
+    def of_article(column: str, dtype: type, missing: object) -> np.ndarray:
+        """``column`` of each compared article's row (``missing`` where it has none)."""
+        if not len(article_tone):
+            return np.full(len(row), missing, dtype=dtype)
+        values = article_tone[column].to_numpy(dtype=dtype, na_value=missing)[np.maximum(row, 0)]
+        values[~has] = missing
         return values
 
-    n_scored = np.nan_to_num(of_article("n_scored", dtype=float, na_value=np.nan))
+    n_scored = np.nan_to_num(of_article("n_scored", float, np.nan))
     scored = n_scored > 0
-    tone_sum = np.where(scored, of_article("tone_sum", dtype=float, na_value=np.nan), np.nan)
-    tone_sq = np.where(scored, of_article("tone_sq", dtype=float, na_value=np.nan), np.nan)
-    used = of_article("tone_methods", dtype=object, na_value=None)
+    tone_sum = np.where(scored, of_article("tone_sum", float, np.nan), np.nan)
+    tone_sq = np.where(scored, of_article("tone_sq", float, np.nan), np.nan)
+    used = of_article("tone_methods", object, None)
     shares = {name: focal[f"share_{name}"].to_numpy(dtype=float, na_value=np.nan) for name in ("negative", "positive")}
     methods: dict[str, set[str]] = {}  # per language, every method that scored its sentences
     for lang, text in {(lang, text) for lang, text in zip(sides.language, used, strict=True) if lang is not None and text is not None}:
