@@ -110,6 +110,8 @@ def test_sums_add_up_any_subset_of_articles(seed_corpus):
     parts = got.sums(ids[:2]) + got.sums(ids[2:])
     np.testing.assert_array_equal(parts, total)
     np.testing.assert_array_equal(got.sums(["not-an-article"]), np.zeros(len(got.vocab)))
+    groups = got.group_sums([ids[:2], pd.Series(ids[2:], dtype="string"), []])  # one product for every group
+    np.testing.assert_array_equal(groups, [got.sums(ids[:2]), got.sums(ids[2:]), np.zeros(len(got.vocab))])
 
 
 def test_appended_counts_equal_counting_everything_at_once(seed_corpus):

@@ -447,6 +447,10 @@ def test_the_compared_articles_find_their_rows_in_any_table():
     assert sides.rows_in(summary).tolist() == [2, 0, -1]  # s-d has no row
     assert sides.of_rows(summary).tolist() == [1, -1, 0]  # s-c is not compared
     assert sides.ids == ["s-b", "s-a", "s-d"] and sides.side.tolist() == [0, 1, 0]
+    summary["m"] = [np.nan, 5.0, 7.0]
+    assert sides.values_in(summary, "n").tolist() == [3.0, 1.0, 0.0]  # 0 without a row
+    assert sides.values_in(summary, "m").tolist() == [7.0, 0.0, 0.0]  # 0 without a value
+    assert sides.values_in(summary.iloc[0:0], "n").tolist() == [0.0, 0.0, 0.0]
 
 
 def test_a_resampling_interval_covers_the_true_mean_as_often_as_it_says():

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,13 +112,18 @@ class TermCounts:
 
     def sums(self, article_ids: Iterable[str]) -> np.ndarray:
         """Per term code, its count over ``article_ids`` (ids not counted here add nothing)."""
-        ids = article_ids.to_numpy(dtype=object) if isinstance(article_ids, pd.Series | pd.Index) else list(article_ids)
-        codes = self._article_index.get_indexer(ids)  # not list(): iterating Arrow-backed ids is value by value
-        chosen = np.zeros(len(self.article_ids))
-        chosen[codes[codes >= 0]] = 1.0
-        out = np.zeros(len(self.vocab))
+        return self.group_sums([article_ids])[0]
+
+    def group_sums(self, groups: Sequence[Iterable[str]]) -> np.ndarray:
+        """Groups × term codes: each group of article ids' counts (``sums``), in one sparse product per block."""
+        chosen = np.zeros((len(groups), len(self.article_ids)))
+        for g, article_ids in enumerate(groups):
+            ids = article_ids.to_numpy(dtype=object) if isinstance(article_ids, pd.Series | pd.Index) else list(article_ids)
+            codes = self._article_index.get_indexer(ids)  # not list(): iterating Arrow-backed ids is value by value
+            chosen[g, codes[codes >= 0]] = 1.0
+        out = np.zeros((len(groups), len(self.vocab)))
         for first, block in self._blocks:  # an older block has fewer terms: the vocabulary only grows at its end
-            out[: block.shape[1]] += chosen[first : first + block.shape[0]] @ block
+            out[:, : block.shape[1]] += chosen[:, first : first + block.shape[0]] @ block
         return np.rint(out).astype(np.int64)
 
     def frame(self) -> pd.DataFrame:

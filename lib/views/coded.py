@@ -82,6 +82,16 @@ class Sides:
         out[pos[ok]] = np.flatnonzero(ok)
         return out
 
+    def values_in(self, frame: pd.DataFrame, column: str) -> np.ndarray:
+        """``column`` of each compared article's row in ``frame`` (one row per article), as floats: 0 where
+        it has no row or no value."""
+        row = self.rows_in(frame)
+        if not len(frame):
+            return np.zeros(len(row))
+        values = frame[column].to_numpy(dtype=float, na_value=np.nan)[np.maximum(row, 0)]
+        values[row < 0] = 0.0
+        return np.nan_to_num(values)
+
     def members(self, s: int) -> np.ndarray:
         """Positions of side ``s``'s articles, in order."""
         return np.flatnonzero(self.side == s)

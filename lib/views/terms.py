@@ -72,9 +72,13 @@ def log_odds_dirichlet(counts_a: Counter, counts_b: Counter, *, prior_scale: flo
 
 def _log_odds(terms: np.ndarray, ya: np.ndarray, yb: np.ndarray, *, prior_scale: float) -> pd.DataFrame:
     """``log_odds_dirichlet`` on aligned arrays: the terms and their counts on each side."""
-    cols = ["term", "count_a", "count_b", "delta", "var", "z"]
     if not len(terms):
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=["term", "count_a", "count_b", "delta", "var", "z"])
+    return pd.DataFrame(_log_odds_columns(terms, ya, yb, prior_scale=prior_scale))
+
+
+def _log_odds_columns(terms: np.ndarray, ya: np.ndarray, yb: np.ndarray, *, prior_scale: float) -> dict[str, np.ndarray]:
+    """The columns of ``_log_odds``: term, count_a, count_b, delta, var, z."""
     alpha = prior_scale * (ya + yb)
     a0 = float(alpha.sum())
     na, nb = float(ya.sum()), float(yb.sum())
@@ -82,10 +86,11 @@ def _log_odds(terms: np.ndarray, ya: np.ndarray, yb: np.ndarray, *, prior_scale:
     # when the vocabulary is one term, and the floor keeps that case finite.
     rest_a = np.maximum(na + a0 - ya - alpha, OTHER_MASS_FLOOR)
     rest_b = np.maximum(nb + a0 - yb - alpha, OTHER_MASS_FLOOR)
-    delta = np.log((ya + alpha) / rest_a) - np.log((yb + alpha) / rest_b)
-    var = 1.0 / (ya + alpha) + 1.0 / (yb + alpha)
-    z = delta / np.sqrt(var)
-    return pd.DataFrame({"term": terms, "count_a": ya.astype(int), "count_b": yb.astype(int), "delta": delta, "var": var, "z": z})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = np.log((ya + alpha) / rest_a) - np.log((yb + alpha) / rest_b)
+        var = 1.0 / (ya + alpha) + 1.0 / (yb + alpha)
+        z = delta / np.sqrt(var)
+    return {"term": terms, "count_a": ya.astype(int), "count_b": yb.astype(int), "delta": delta, "var": var, "z": z}
 
 
 class TooFewForTerms(ValueError):
@@ -124,25 +129,32 @@ def distinguishing_terms(
         )
     if counts is None:
         counts = count_terms(sentences, arts)
-    ya = counts.sums(arts.loc[arts["dyad"] == FOCAL_DYADS[0], "article_id"]).astype(float)
-    yb = counts.sums(arts.loc[arts["dyad"] == FOCAL_DYADS[1], "article_id"]).astype(float)
+    ya, yb = counts.group_sums([arts.loc[arts["dyad"] == d, "article_id"] for d in FOCAL_DYADS]).astype(float)
     used = np.flatnonzero((ya + yb) > 0)
     used = used[np.argsort(counts.alphabetical[used])]  # alphabetical, as log_odds_dirichlet orders them
-    out = _log_odds(counts.vocab[used], ya[used], yb[used], prior_scale=prior_scale)
-    out["display"] = counts.shown[used]
+    cols = _log_odds_columns(counts.vocab[used], ya[used], yb[used], prior_scale=prior_scale)
+    # Highest z first, ties alphabetical (the terms are in alphabetical order already); NaN last. The
+    # columns are put in that order before the table is made: taking its text columns after costs more.
+    z = cols["z"]
+    order = np.lexsort((np.arange(len(z)), np.where(np.isnan(z), 0.0, -z), np.isnan(z)))
     na, nb = max(ya.sum(), 1), max(yb.sum(), 1)
-    out["per_1000_a"] = out["count_a"] / na * 1000
-    out["per_1000_b"] = out["count_b"] / nb * 1000
-    out["favours"] = np.where(out["z"] >= 0, FOCAL_DYADS[0], FOCAL_DYADS[1])
-    out["favours_label"] = out["favours"].map(DYAD_LABELS)
-    out["language"] = language
-    out["n_articles_a"] = n_a
-    out["n_articles_b"] = n_b
-    out["significant"] = out["z"].abs() >= Z_SIGNIFICANT
-    # Highest z first, ties alphabetical (the rows are in alphabetical order already); NaN last.
-    z = out["z"].to_numpy(dtype=float)
-    order = np.lexsort((np.arange(len(out)), np.where(np.isnan(z), 0.0, -z), np.isnan(z)))
-    return out.take(order).reset_index(drop=True)
+    favours = np.where(z >= 0, 0, 1)[order]
+    out = pd.DataFrame(
+        {
+            **{name: values[order] for name, values in cols.items()},
+            "display": counts.shown[used][order],
+            "per_1000_a": cols["count_a"][order] / na * 1000,
+            "per_1000_b": cols["count_b"][order] / nb * 1000,
+            "favours": np.asarray(FOCAL_DYADS, dtype=object)[favours],
+            "favours_label": np.asarray([DYAD_LABELS[d] for d in FOCAL_DYADS], dtype=object)[favours],
+            "language": language,
+            "n_articles_a": n_a,
+            "n_articles_b": n_b,
+            "significant": np.abs(z[order]) >= Z_SIGNIFICANT,
+        },
+        index=pd.RangeIndex(len(order)),
+    )
+    return out
 
 
 def top_terms(terms: pd.DataFrame, *, n: int = 10) -> pd.DataFrame:

@@ -34,17 +34,19 @@ def topic_shares_by_dyad(
     """Topic × dyad: the share of the dyad's sentences assigned the topic (``topic_shares_of``
     the per-article counts the corpus table ``topics`` holds, ``rollups.topic_shares``)."""
     per_topic = rollups.topic_shares(sentence_topics, sentences)
-    return topic_shares_of(articles, per_topic, sentences.groupby("article_id").size(), taxonomy, seed=seed)
+    per_article = sentences.groupby("article_id").size().rename("n_sentences").reset_index()
+    return topic_shares_of(articles, per_topic, per_article, taxonomy, seed=seed)
 
 
 def topic_shares_of(
-    articles: pd.DataFrame, article_topics: pd.DataFrame, article_sentences: pd.Series, taxonomy: pd.DataFrame, *, seed: int = 0
+    articles: pd.DataFrame, article_topics: pd.DataFrame, article_sentences: pd.DataFrame, taxonomy: pd.DataFrame, *, seed: int = 0
 ) -> pd.DataFrame:
     """Topic × dyad: the share of the dyad's sentences assigned the topic.
 
     ``article_topics`` has one row per article and topic with its sentences
     on the topic (``n_sentences``, as the corpus table ``topics``), and
-    ``article_sentences`` each article's sentences by article id. Every
+    ``article_sentences`` one row per article with its sentences (``n_sentences``, as the
+    article summary ``article_tone``). Every
     taxonomy topic appears for both dyads (share 0 when absent), so a
     topic one side never mentions shows as absent rather than missing.
     ``diff``…``diff_note`` (the same on both dyads' rows of a topic) are
@@ -69,7 +71,7 @@ def topic_shares_of(
     if arts.empty or taxonomy.empty:
         return pd.DataFrame(columns=cols)
     sides = Sides.of(arts)
-    per_article = sides.aligned(article_sentences)
+    per_article = sides.values_in(article_sentences, "n_sentences")
     total = sides.totals(per_article).astype(int)
     n_arts = np.bincount(sides.side, minlength=2)
     on_topic = (article_topics["n_sentences"] > 0).to_numpy(dtype=bool, na_value=False)
@@ -125,7 +127,7 @@ def topics_view(corpus, *, seed: int = 0, articles: pd.DataFrame | None = None) 
     its articles table, or the columns of it the view reads)."""
     a = corpus["articles"] if articles is None else articles
     rows = whole(corpus)  # topic_shares_of keeps the rows of the articles ``a`` only
-    sentences = article_summary(rows, "article_tone").set_index("article_id")["n_sentences"]
+    sentences = article_summary(rows, "article_tone")
     return TopicsView(
         n_focal=len(focal_articles(a)),
         shares=topic_shares_of(a, rows["topics"], sentences, corpus["topics_taxonomy"], seed=seed),
