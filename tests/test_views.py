@@ -909,7 +909,7 @@ def test_coded_rows_sum_per_article_and_key_on_each_side():
 
 
 def test_coded_rows_of_any_filter_match_coding_the_filtered_rows(monkeypatch):
-    """A table's article ids and keys are factorized once (keys.factorized) and every filter's
+    """A table's article ids, keys and pairs are factorized once (keys.factorized) and every filter's
     coding equals coding just its rows; another table object is factorized afresh."""
     from lib.views import coded as coded_mod
     from lib.views.coded import Coded, Sides
@@ -937,10 +937,15 @@ def test_coded_rows_of_any_filter_match_coding_the_filtered_rows(monkeypatch):
         np.testing.assert_array_equal(got.rows, keep)
         np.testing.assert_array_equal(got.art, pos[keep])
         np.testing.assert_array_equal(got.keys[got.key], rows["k"].iloc[keep].to_numpy(dtype=object))
+        kept_rows = pd.DataFrame({"a": pos[keep], "k": rows["k"].iloc[keep].to_numpy(dtype=object)}).drop_duplicates()
+        want = np.zeros((2, len(keys)), dtype=np.int64)  # articles per side and key, each article once
+        for (side, k), count in kept_rows.groupby([sides.side[kept_rows["a"]], "k"]).size().items():
+            want[side, keys.index(k)] = count
+        np.testing.assert_array_equal(got.n_articles(), want)
     made = [m for m in made if m == n]  # the rows' table, not each filter's compared articles
-    assert made == [n, n]  # article ids and keys, once for the five filters
+    assert made == [n, n, n]  # article ids, keys and (article, key) pairs, once for the five filters
     Coded.of(rows.copy(), sides, key="k", count="n")
-    assert [m for m in made if m == n] == [n, n, n, n]
+    assert [m for m in made if m == n] == [n] * 6
 
 
 def test_tone_summary_of_articles_without_a_scored_sentence(toy):

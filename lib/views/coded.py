@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lib.views.common import FOCAL_DYADS
-from lib.views.keys import KeySet, article_keys, factorized, table_keys
+from lib.views.keys import KeySet, article_keys, factorized, kept, table_keys
 
 #: Side codes: 0 is FOCAL_DYADS[0] (US–Turkey), 1 is FOCAL_DYADS[1] (Russia–Turkey).
 SIDES = (0, 1)
@@ -105,13 +105,27 @@ class Sides:
         return by_article.reindex(pd.Index(self.id_array, dtype=object)).fillna(0).to_numpy(dtype=float)
 
 
+def _pairs(frame: pd.DataFrame, key: str) -> tuple[np.ndarray, int]:
+    """(each row's (article, ``key``) pair number, how many pairs) of ``frame``, made once per table."""
+
+    def make() -> tuple[np.ndarray, int]:
+        art, _ids = factorized(frame, "article_id")
+        codes, keys = factorized(frame, key)
+        pair, distinct = pd.factorize((art + 1) * (len(keys) + 1) + codes + 1)
+        return pair.astype(np.int64), len(distinct)
+
+    return kept(frame, f"pairs\0{key}", make)
+
+
 @dataclass(frozen=True)
 class Coded:
     """The rows of a long table that fall on the compared articles, as codes.
 
     ``rows`` are the kept rows' positions in the table; ``art`` each one's
     article (a position in ``sides.ids``); ``key`` its key's code in
-    ``keys`` (the distinct keys, sorted); ``n`` what each row counts for.
+    ``keys`` (the distinct keys, sorted); ``n`` what each row counts for;
+    ``pair`` its (article, key) pair's number in the table (of ``n_pairs``),
+    so that the rows of one article and key count it once.
     """
 
     sides: Sides
@@ -120,6 +134,8 @@ class Coded:
     key: np.ndarray
     keys: np.ndarray
     n: np.ndarray
+    pair: np.ndarray
+    n_pairs: int
 
     @classmethod
     def of(cls, frame: pd.DataFrame, sides: Sides, *, key: str, count: str | None = None, keep: np.ndarray | None = None) -> Coded:
@@ -139,7 +155,8 @@ class Coded:
         present = np.zeros(len(all_keys), dtype=bool)
         present[codes] = True
         n = frame[count].iloc[rows].to_numpy(dtype=float, na_value=np.nan) if count else np.ones(len(rows))
-        return cls(sides, rows, pos[rows], (np.cumsum(present) - 1)[codes].astype(np.int64), all_keys[present], n)
+        pair, n_pairs = _pairs(frame, key)
+        return cls(sides, rows, pos[rows], (np.cumsum(present) - 1)[codes].astype(np.int64), all_keys[present], n, pair[rows], n_pairs)
 
     def cells(self) -> np.ndarray:
         """Each row's (side, key) cell, as side × keys + key (the layout of ``totals``)."""
@@ -163,11 +180,11 @@ class Coded:
         return self.per_side(self.n)
 
     def n_articles(self) -> np.ndarray:
-        """2 × keys: on each side, how many articles have a row of each key."""
+        """2 × keys: on each side, how many articles have a row of each key (an article's rows of one key are one pair)."""
         k = len(self.keys)
-        pairs = pd.unique(self.art * k + self.key)  # hashed, not sorted
-        art, key = np.divmod(pairs, k) if k else (pairs, pairs)
-        return np.bincount(self.sides.side[art] * k + key, minlength=2 * k).reshape(2, k)
+        cell = np.full(self.n_pairs, -1, dtype=np.int64)
+        cell[self.pair] = self.cells()  # every row of a pair has the pair's cell
+        return np.bincount(cell[cell >= 0], minlength=2 * k).reshape(2, k)
 
     def first(self, frame: pd.DataFrame, column: str, keys: list) -> pd.Series:
         """For each of ``keys``, ``column`` of its first kept row with a value (pandas' ``first``)."""
