@@ -43,7 +43,7 @@ from pathlib import Path
 
 from lib import schema
 from lib.analysis.pipeline import ArticleRows, load_resources
-from lib.corpus import curation, store
+from lib.corpus import curation, ingest, store
 from lib.corpus import runner as runners
 from lib.corpus.tables import Corpus, analyze_paths, from_store
 from lib.errors import ConfigError, CoverageError
@@ -160,7 +160,7 @@ def _seed(st: store.Store, args: argparse.Namespace) -> None:
         return
     folder = store.seed_folder()
     print(f"new store {st.path}: adding the articles of {folder} first", file=sys.stderr, flush=True)
-    store.fill_from_folder(st, folder, runner=runners.SerialRunner())
+    ingest.fill_from_folder(st, folder, runner=runners.SerialRunner())
 
 
 def _catch_up(st: store.Store, args: argparse.Namespace) -> None:
@@ -215,7 +215,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     rate = runners.Rate(total=len(items))
     last = [0.0]
 
-    def report(i: int, n: int, outcome: store.Outcome) -> None:
+    def report(i: int, n: int, outcome: ingest.Outcome) -> None:
         rate.step()
         if not args.quiet or outcome.outcome == "rejected":
             say(outcome.line())
@@ -226,7 +226,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     runner = _runner(args, n_tasks=sum(1 for it in items if it.ok))
     try:
-        outcomes = st.import_items(items, origin="cli", runner=runner, progress=report)
+        outcomes = ingest.import_items(st, items, origin="cli", runner=runner, progress=report)
     finally:
         runner.close()
     tally = Counter(o.outcome for o in outcomes)

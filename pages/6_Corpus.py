@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from lib import schema
-from lib.corpus.store import InvalidEditError, SeedProtectedError, StoreError, outcomes_table
+from lib.corpus.ingest import outcomes_table
+from lib.corpus.store import InvalidEditError, SeedProtectedError, StoreError
 from lib.errors import ConfigError
 from lib.output.exports import short_fingerprint
 from lib.text import importers

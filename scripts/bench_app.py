@@ -48,7 +48,8 @@ sys.path.insert(0, str(ROOT))
 
 from lib import schema  # noqa: E402
 from lib.corpus import snapshot  # noqa: E402
-from lib.corpus.store import Store, fill_from_folder  # noqa: E402
+from lib.corpus.ingest import fill_from_folder  # noqa: E402
+from lib.corpus.store import Store  # noqa: E402
 from tests.appserver import free_port, launch_chromium, start_app, stop_app  # noqa: E402
 
 FINDINGS = "text=The filtered corpus has"
@@ -279,8 +280,8 @@ def bench_size(tmp: Path, n: int, sources: list[Path]) -> None:
             print(f"restart (corpus snapshot): streamlit run → Compare drawn {cold:.1f} s ({before:,} US–Turkey articles counted)")
             code = (
                 "import sys; sys.path.insert(0, sys.argv[1]);"
-                "from lib.corpus.store import Store; from lib.corpus.runner import SerialRunner; from lib.text.items import Item;"
-                "s = Store(sys.argv[2]); (o,) = s.import_items([Item('new.txt', text=sys.argv[3])], origin='cli', runner=SerialRunner());"
+                "from lib.corpus.store import Store; from lib.corpus import ingest; from lib.corpus.runner import SerialRunner; from lib.text.items import Item;"
+                "s = Store(sys.argv[2]); (o,) = ingest.import_items(s, [Item('new.txt', text=sys.argv[3])], origin='cli', runner=SerialRunner());"
                 "print(o.outcome, o.dyad)"
             )
             text = NEW_ARTICLE.format(day="Monday", marker=time.time())

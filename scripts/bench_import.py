@@ -37,6 +37,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from lib.corpus import ingest  # noqa: E402
 from lib.corpus import runner as runners  # noqa: E402
 from lib.corpus.store import Store  # noqa: E402
 from lib.text import importers  # noqa: E402
@@ -110,7 +111,7 @@ def run(name: str, paths: list[Path], limit: int | None, workers: int, tmp: Path
         started = time.perf_counter()
         items, read_s, chars = read_items(paths, limit, workers=workers)
         runner = runners.make_runner(workers=workers)
-        outcomes = store.import_items(items, origin="cli", runner=runner)
+        outcomes = ingest.import_items(store, items, origin="cli", runner=runner)
         runner.close()
         elapsed = time.perf_counter() - started
     listing = store.listing()

@@ -122,7 +122,8 @@ def test_drilldown_charts_carry_the_selection(toy):
 
 
 def test_arabic_terms_export_to_svg():
-    vlc = pytest.importorskip("vl_convert")
+    import vl_convert as vlc
+
     toy = toy_tables()
     # Arabic terms on both sides: make one Russia–Turkey article Arabic.
     a = toy["articles"].copy()

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from lib import cli
-from lib.corpus import store
+from lib.corpus import ingest, store
 from lib.corpus.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,7 +200,7 @@ def test_kill_during_import_loses_nothing_committed(tmp_path):
     listing = s.listing()
     stored = set(listing.loc[listing["origin"] == "cli", "file"])
     assert set(added) <= stored  # every article reported as added survived
-    assert len(stored) <= len(added) + store.COMMIT_EVERY  # at most one batch committed before its lines were printed
+    assert len(stored) <= len(added) + ingest.COMMIT_EVERY  # at most one batch committed before its lines were printed
     assert len(stored) < n  # the kill did land mid-import
 
     # A restart finishes the job: stored articles are duplicates, the rest are added.

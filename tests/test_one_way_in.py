@@ -8,8 +8,9 @@ import io
 import json
 from pathlib import Path
 
+from lib.corpus.ingest import import_files
 from lib.corpus.runner import SerialRunner
-from lib.corpus.store import Store, import_files
+from lib.corpus.store import Store
 from lib.corpus.tables import analyze_paths
 
 TITLE = "Erdogan and Biden discuss the F-35"

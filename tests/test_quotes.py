@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.analysis.quotes import Span, clean_quote, extract_quotes, nationality, quote_spans
+from lib.analysis.quotes import extract_quotes
+from lib.analysis.quotes.speech import Span, clean_quote, nationality, quote_spans
 
 ROW_KEYS = {"sentence_index", "speaker", "speaker_entity_id", "affiliation", "anonymous", "quote", "kind"}
 

@@ -59,7 +59,8 @@ def test_two_local_worker_processes_give_identical_tables(folder, resources, ser
 
 
 def test_a_dask_cluster_gives_identical_tables(folder, resources, serial):
-    distributed = pytest.importorskip("dask.distributed")
+    from dask import distributed
+
     with (
         distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
         distributed.Client(cluster) as client,

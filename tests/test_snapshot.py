@@ -7,7 +7,7 @@ import pyarrow.feather as feather
 import pytest
 
 from lib import schema
-from lib.corpus import rollups, snapshot
+from lib.corpus import ingest, rollups, snapshot
 from lib.corpus.store import Store
 from lib.corpus.tables import LiveCorpus
 from lib.text.items import Item
@@ -24,8 +24,8 @@ def _live(s: Store, **kw) -> LiveCorpus:
 @pytest.fixture
 def store(tmp_path) -> Store:
     s = Store(tmp_path / "s.sqlite")
-    s.import_items(
-        items("US one talks with Turkey.", "Russia two.", "قالت تركيا إن الولايات المتحدة"), origin="upload", analyze=FakeAnalyze()
+    ingest.import_items(
+        s, items("US one talks with Turkey.", "Russia two.", "قالت تركيا إن الولايات المتحدة"), origin="upload", analyze=FakeAnalyze()
     )
     return s
 
@@ -79,7 +79,7 @@ def test_appended_articles_are_in_the_next_snapshot(store):
     live = _live(store)
     live.current().term_counts()
     live.wait_for_snapshot()
-    store.import_items([Item("n.txt", text="US three and Turkey.")], origin="upload", analyze=FakeAnalyze())
+    ingest.import_items(store, [Item("n.txt", text="US three and Turkey.")], origin="upload", analyze=FakeAnalyze())
     appended = live.current()
     assert live.source == "appended" and len(appended.articles) == 4
     assert {"article_tone", "article_mentions"} <= set(appended._made)  # appended, not made again
@@ -128,7 +128,7 @@ def test_a_snapshot_is_never_read_for_another_store(store, tmp_path):
     first.current()
     first.wait_for_snapshot()
     other = Store(tmp_path / "other.sqlite")
-    other.import_items(items("Russia only."), origin="upload", analyze=FakeAnalyze())
+    ingest.import_items(other, items("Russia only."), origin="upload", analyze=FakeAnalyze())
     # Our snapshot moved beside the other store, whose counters are the same: its id differs, so no key matches.
     assert other.generation() == store.generation()
     (folder,) = snapshot.snapshot_dir(store.path).iterdir()
@@ -166,7 +166,7 @@ def test_the_snapshot_waits_so_the_page_runs_after_a_start_or_an_import_go_first
     live.current()
     time.sleep(0.5)
     assert _snapshots(store) == []  # not yet: pages draw first
-    store.import_items(items("Russia and Turkey met again."), origin="upload", analyze=FakeAnalyze())
+    ingest.import_items(store, items("Russia and Turkey met again."), origin="upload", analyze=FakeAnalyze())
     grown = live.current()
     assert live.source == "appended"
     live.wait_for_snapshot()

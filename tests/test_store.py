@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib import schema
+from lib.corpus import ingest
+from lib.corpus.ingest import fill_from_folder
 from lib.corpus.rollups import apply_edits
 from lib.corpus.store import (
     DB_ENV,
@@ -22,7 +24,6 @@ from lib.corpus.store import (
     SeedProtectedError,
     Store,
     compute_fingerprint,
-    fill_from_folder,
 )
 from lib.errors import EmptyArticleError, OnlyBoilerplateError
 from lib.text.items import Item
@@ -104,7 +105,7 @@ def test_store_uses_wal_and_a_busy_timeout(store):
     ],
 )
 def test_each_item_gets_an_outcome(store, fake, item, outcome, reason):
-    (got,) = store.import_items([item], origin="upload", analyze=fake)
+    (got,) = ingest.import_items(store, [item], origin="upload", analyze=fake)
     assert (got.outcome, got.reason) == (outcome, reason)
     stored = store.counts()["total"]
     assert stored == (1 if outcome in ("added", "not_analysed") else 0)  # rejected: nothing else changes
@@ -113,14 +114,14 @@ def test_each_item_gets_an_outcome(store, fake, item, outcome, reason):
 
 def test_one_bad_item_does_not_stop_the_others(store, fake):
     batch = [Item("bad.txt", error=EmptyArticleError("bad.txt", "empty")), *items("One US text.", "CRASH", "Two Russia text.")]
-    outs = store.import_items(batch, origin="upload", analyze=fake)
+    outs = ingest.import_items(store, batch, origin="upload", analyze=fake)
     assert [o.outcome for o in outs] == ["rejected", "added", "rejected", "added"]
     assert store.counts()["upload"] == 2
 
 
 def test_duplicate_is_found_by_content_and_not_reanalysed(store, fake):
-    store.import_items(items("Same text."), origin="upload", analyze=fake)
-    (dup,) = store.import_items([Item("other-name.md", text="Same text.\r\n")], origin="cli", analyze=fake)
+    ingest.import_items(store, items("Same text."), origin="upload", analyze=fake)
+    (dup,) = ingest.import_items(store, [Item("other-name.md", text="Same text.\r\n")], origin="cli", analyze=fake)
     assert dup.outcome == "duplicate"
     assert "f0.txt" in dup.message
     assert len(fake.calls) == 1
@@ -129,7 +130,7 @@ def test_duplicate_is_found_by_content_and_not_reanalysed(store, fake):
 def test_unchanged_article_is_not_reanalysed_but_a_new_pipeline_version_is(tmp_path, fake):
     path = tmp_path / "s.sqlite"
     s1 = Store(path)
-    s1.import_items(items("US text.", "Russia text."), origin="upload", analyze=fake)
+    ingest.import_items(s1, items("US text.", "Russia text."), origin="upload", analyze=fake)
     assert len(fake.calls) == 2
     assert Store(path).pending() == []  # a restart: nothing to redo
     newer = Store(path, pipeline_version="99.0")
@@ -141,7 +142,7 @@ def test_unchanged_article_is_not_reanalysed_but_a_new_pipeline_version_is(tmp_p
 
 
 def test_edits_latest_wins_and_clear_restores(store, fake):
-    (o,) = store.import_items(items("US text.", date="2020-01-01", source="Wire"), origin="upload", analyze=fake)
+    (o,) = ingest.import_items(store, items("US text.", date="2020-01-01", source="Wire"), origin="upload", analyze=fake)
     store.set_edit(o.article_id, "date", "2021-02-03")
     store.set_edit(o.article_id, "date", "2021-02-04")
     store.set_edit(o.article_id, "dyad", "russia-turkey")
@@ -155,7 +156,7 @@ def test_edits_latest_wins_and_clear_restores(store, fake):
 
 
 def test_update_fields_writes_only_changes_and_all_or_nothing(store, fake):
-    (o,) = store.import_items(items("US text.", date="2020-01-01", source="Wire"), origin="upload", analyze=fake)
+    (o,) = ingest.import_items(store, items("US text.", date="2020-01-01", source="Wire"), origin="upload", analyze=fake)
     assert store.own_values(o.article_id) == {"date": "2020-01-01", "source": "Wire", "dyad": "us-turkey"}
     assert store.update_fields(o.article_id, {"date": "2020-01-01", "source": "Wire", "dyad": "us-turkey"}) == []
     assert store.update_fields(o.article_id, {"date": "2020-02-02", "source": "Wire", "dyad": "both"}) == ["date", "dyad"]
@@ -178,7 +179,7 @@ def test_update_fields_writes_only_changes_and_all_or_nothing(store, fake):
     ],
 )
 def test_bad_edits_are_refused_and_change_nothing(store, fake, fld, value, message):
-    (o,) = store.import_items(items("US text."), origin="upload", analyze=fake)
+    (o,) = ingest.import_items(store, items("US text."), origin="upload", analyze=fake)
     before = store.fingerprint()
     with pytest.raises(InvalidEditError, match=message):
         store.set_edit(o.article_id, fld, value)
@@ -213,7 +214,7 @@ def test_seeds_can_be_hidden_but_not_removed(store, fake, tmp_path):
 
 
 def test_removing_an_upload_drops_its_edits_and_analysis(store, fake):
-    (o,) = store.import_items(items("US text."), origin="upload", analyze=fake)
+    (o,) = ingest.import_items(store, items("US text."), origin="upload", analyze=fake)
     store.set_edit(o.article_id, "dyad", "both")
     store.remove(o.article_id)
     assert store.counts()["total"] == 0
@@ -221,7 +222,7 @@ def test_removing_an_upload_drops_its_edits_and_analysis(store, fake):
         assert con.execute("SELECT COUNT(*) FROM edits").fetchone()[0] == 0
         assert con.execute("SELECT COUNT(*) FROM a_articles").fetchone()[0] == 0
         assert con.execute("SELECT COUNT(*) FROM a_sentences").fetchone()[0] == 0
-    (again,) = store.import_items(items("US text."), origin="upload", analyze=fake)
+    (again,) = ingest.import_items(store, items("US text."), origin="upload", analyze=fake)
     assert again.outcome == "added"
     with sqlite3.connect(store.path) as con:  # its analysis once, not beside the removed one's
         assert con.execute("SELECT COUNT(*) FROM a_sentences").fetchone()[0] == 1
@@ -229,12 +230,11 @@ def test_removing_an_upload_drops_its_edits_and_analysis(store, fake):
 
 def test_an_import_of_several_transactions_stores_each_articles_rows_once_in_order(store, fake, monkeypatch):
     """Rows are written one statement per table per transaction, on one connection."""
-    import lib.corpus.store as store_module
 
-    monkeypatch.setattr(store_module, "COMMIT_EVERY", 7)
+    monkeypatch.setattr(ingest, "COMMIT_EVERY", 7)
     texts = [f"US and Turkey, report number {i}." for i in range(30)]
     bad = {4: "BOILERPLATE only", 11: "CRASH here"}
-    outcomes = store.import_items(items(*[bad.get(i, t) for i, t in enumerate(texts)]), origin="cli", analyze=fake)
+    outcomes = ingest.import_items(store, items(*[bad.get(i, t) for i, t in enumerate(texts)]), origin="cli", analyze=fake)
     assert [o.outcome for o in outcomes] == ["rejected" if i in bad else "added" for i in range(30)]
     loaded = store.load()
     stored = [t for i, t in enumerate(texts) if i not in bad]
@@ -245,7 +245,7 @@ def test_an_import_of_several_transactions_stores_each_articles_rows_once_in_ord
 
 def test_fingerprint_follows_articles_and_edits_only(store, fake):
     empty = store.fingerprint()
-    (o,) = store.import_items(items("US text."), origin="upload", analyze=fake)
+    (o,) = ingest.import_items(store, items("US text."), origin="upload", analyze=fake)
     one = store.fingerprint()
     assert one != empty
     store.set_edit(o.article_id, "source", "AP")
@@ -264,7 +264,7 @@ def test_fingerprint_is_order_independent():
 
 
 def test_listing_shows_hidden_articles_and_edits(store, fake):
-    outs = store.import_items(items("US text.", "Russia text.", title="T"), origin="upload", analyze=fake)
+    outs = ingest.import_items(store, items("US text.", "Russia text.", title="T"), origin="upload", analyze=fake)
     store.set_hidden(outs[1].article_id)
     store.set_edit(outs[0].article_id, "dyad", "both")
     df = store.listing()
@@ -306,7 +306,7 @@ def test_unwritable_location_falls_back_to_a_temporary_store(tmp_path):
 
 def test_read_only_store_is_copied_into_the_temporary_one(tmp_path, fake, monkeypatch):
     path = tmp_path / "ro.sqlite"
-    Store(path).import_items(items("US text."), origin="upload", analyze=fake)
+    ingest.import_items(Store(path), items("US text."), origin="upload", analyze=fake)
     original = Store.__post_init__
 
     def read_only_disk(self):  # root ignores file modes, so simulate the refusal
@@ -328,7 +328,9 @@ def test_concurrent_writers_and_readers_see_a_consistent_store(tmp_path, fake):
     def writer(k: int) -> None:
         try:
             s = Store(path)
-            s.import_items([Item(f"w{k}-{i}.txt", text=f"US text {k} {i}.") for i in range(15)], origin="upload", analyze=FakeAnalyze())
+            ingest.import_items(
+                s, [Item(f"w{k}-{i}.txt", text=f"US text {k} {i}.") for i in range(15)], origin="upload", analyze=FakeAnalyze()
+            )
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -363,7 +365,7 @@ def test_same_text_from_two_sessions_at_once_is_stored_once(tmp_path):
         return FakeAnalyze()(text, file=file, metadata=metadata)
 
     def go(k):
-        outcomes.extend(Store(path).import_items([Item(f"s{k}.txt", text="US same.")], origin="upload", analyze=slow_analyze))
+        outcomes.extend(ingest.import_items(Store(path), [Item(f"s{k}.txt", text="US same.")], origin="upload", analyze=slow_analyze))
 
     threads = [threading.Thread(target=go, args=(k,)) for k in range(4)]
     for t in threads:
@@ -397,7 +399,7 @@ def test_round_trip_through_a_restart(tmp_path_factory, batch, edits):
     path = tmp_path_factory.mktemp("rt") / "s.sqlite"
     s = Store(path)
     fake = FakeAnalyze()
-    outs = s.import_items([Item(f"f{i}.txt", text=t, metadata=m) for i, (t, m) in enumerate(batch)], origin="upload", analyze=fake)
+    outs = ingest.import_items(s, [Item(f"f{i}.txt", text=t, metadata=m) for i, (t, m) in enumerate(batch)], origin="upload", analyze=fake)
     ids = [o.article_id for o in outs if o.outcome in ("added", "not_analysed")]
     for k, (fld, value) in edits:
         with contextlib.suppress(InvalidEditError):  # random values may be invalid edits

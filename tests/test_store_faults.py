@@ -12,6 +12,7 @@ import pyarrow as pa
 import pytest
 
 from lib import schema
+from lib.corpus import ingest
 from lib.corpus import store as store_mod
 from lib.corpus.store import (
     APPLICATION_ID,
@@ -83,7 +84,7 @@ def test_a_store_of_the_json_layout_opens_and_upgrades(tmp_path):
     assert [a.article_id for a in s.pending()] == [ids[2]]
     assert s.integrity_problems() == [f"article {ids[2]} has no analysis"]
     # The upgraded store dedupes by the cleaned text it learnt from the old analysis.
-    (dup,) = s.import_items([Item("again.txt", text="US text one.\n\n")], origin="cli", analyze=fake)
+    (dup,) = ingest.import_items(s, [Item("again.txt", text="US text one.\n\n")], origin="cli", analyze=fake)
     assert dup.outcome == "duplicate"
     Store(path)  # opening again runs no upgrade and changes nothing
     assert Store(path).counts()["total"] == 3
@@ -117,7 +118,7 @@ def test_a_text_file_is_not_a_store(tmp_path):
 def test_a_damaged_store_is_called_corrupt(tmp_path):
     path = tmp_path / "s.sqlite"
     s = Store(path)
-    s.import_items(items(*[f"US text number {i}. " * 200 for i in range(40)]), origin="upload", analyze=FakeAnalyze())
+    ingest.import_items(s, items(*[f"US text number {i}. " * 200 for i in range(40)]), origin="upload", analyze=FakeAnalyze())
     with sqlite3.connect(path) as con:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page = 4096
@@ -138,14 +139,14 @@ def test_a_store_locked_by_another_program_is_waited_for_then_every_item_gets_a_
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        outs = s.import_items(items("US one.", "US two.", "Russia three."), origin="upload", analyze=FakeAnalyze())
+        outs = ingest.import_items(s, items("US one.", "US two.", "Russia three."), origin="upload", analyze=FakeAnalyze())
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert [o.outcome for o in outs] == ["rejected"] * 3
     assert {o.reason for o in outs} == {"store_busy"} and all("locked" in o.message for o in outs)
     assert s.counts()["total"] == 0
-    again = s.import_items(items("US one.", "US two.", "Russia three."), origin="upload", analyze=FakeAnalyze())
+    again = ingest.import_items(s, items("US one.", "US two.", "Russia three."), origin="upload", analyze=FakeAnalyze())
     assert [o.outcome for o in again] == ["added"] * 3
 
 
@@ -158,7 +159,7 @@ def test_opening_while_another_program_writes_waits_instead_of_a_temporary_store
     started = time.monotonic()
     s = Store.open(path)
     assert not s.is_temporary
-    s.import_items(items("US text."), origin="upload", analyze=FakeAnalyze())
+    ingest.import_items(s, items("US text."), origin="upload", analyze=FakeAnalyze())
     assert time.monotonic() - started >= 0.5  # it waited for the lock
     holder.close()
 
@@ -166,8 +167,8 @@ def test_opening_while_another_program_writes_waits_instead_of_a_temporary_store
 class TinyDisk(Store):
     """A store whose file may not grow past a few pages: SQLite's 'database or disk is full'."""
 
-    def _connect(self):
-        cm = super()._connect()
+    def connect(self):
+        cm = super().connect()
 
         class Wrapped:
             def __enter__(inner):
@@ -184,7 +185,7 @@ class TinyDisk(Store):
 def test_a_full_disk_gives_every_unstored_item_its_reason(tmp_path):
     s = TinyDisk(tmp_path / "s.sqlite")
     texts = [f"US text number {i}. " + "word " * 4000 for i in range(30)]
-    outs = s.import_items(items(*texts), origin="upload", analyze=FakeAnalyze())
+    outs = ingest.import_items(s, items(*texts), origin="upload", analyze=FakeAnalyze())
     reasons = {o.reason for o in outs if o.outcome == "rejected"}
     assert reasons == {"store_full"}
     added = [o for o in outs if o.outcome == "added"]
@@ -205,7 +206,7 @@ def test_a_deleted_store_is_noticed(tmp_path):
 def test_a_store_deleted_during_an_import_stores_nothing_more(tmp_path, monkeypatch):
     """The import keeps one connection, yet a store deleted between its transactions is noticed:
     the articles not yet committed are reported not stored, none is reported added."""
-    monkeypatch.setattr(store_mod, "COMMIT_EVERY", 5)
+    monkeypatch.setattr(ingest, "COMMIT_EVERY", 5)
     path = tmp_path / "s.sqlite"
     s = Store(path)
     fake = FakeAnalyze()
@@ -215,7 +216,7 @@ def test_a_store_deleted_during_an_import_stores_nothing_more(tmp_path, monkeypa
             path.unlink()
         return fake(text, **kw)
 
-    outs = s.import_items(items(*[f"US text number {i}." for i in range(20)]), origin="upload", analyze=analyse_then_delete)
+    outs = ingest.import_items(s, items(*[f"US text number {i}." for i in range(20)]), origin="upload", analyze=analyse_then_delete)
     assert [o.outcome for o in outs[:5]] == ["added"] * 5
     assert {o.outcome for o in outs[5:]} == {"rejected"}
     assert all("deleted" in o.message for o in outs[5:])
@@ -233,7 +234,7 @@ def test_temporary_stores_are_removed_when_the_process_ends(tmp_path):
 def test_generation_counts_appends_apart_from_other_changes(tmp_path):
     s = Store(tmp_path / "s.sqlite")
     g0, l0 = s.generation()
-    (o,) = s.import_items(items("US text."), origin="upload", analyze=FakeAnalyze())
+    (o,) = ingest.import_items(s, items("US text."), origin="upload", analyze=FakeAnalyze())
     g1, l1 = s.generation()
     assert g1 > g0 and l1 == l0
     s.set_edit(o.article_id, "source", "AP")
@@ -246,11 +247,11 @@ def test_live_corpus_appends_new_articles_and_reloads_after_edits(tmp_path):
     fake = FakeAnalyze()
     gaz = schema.empty("entities")
     tax = schema.empty("topics_taxonomy")
-    s.import_items(items("US one.", "Russia two."), origin="upload", analyze=fake)
+    ingest.import_items(s, items("US one.", "Russia two."), origin="upload", analyze=fake)
     live = LiveCorpus(s, gazetteer_table=gaz, taxonomy_table=tax)
     first = live.current()
     assert live.current() is first  # nothing changed: the same object, no copy
-    s.import_items([Item("n.txt", text="US three.")], origin="upload", analyze=fake)
+    ingest.import_items(s, [Item("n.txt", text="US three.")], origin="upload", analyze=fake)
     appended = live.current()
     full = from_store(s.load(), gazetteer_table=gaz, taxonomy_table=tax)
     for name in full.tables:
@@ -287,8 +288,8 @@ def test_appended_rows_keep_a_few_pieces_and_are_joined_beyond_them():
 
 def test_load_since_returns_only_new_articles(tmp_path):
     s = Store(tmp_path / "s.sqlite")
-    s.import_items(items("US one.", "Russia two."), origin="upload", analyze=FakeAnalyze())
+    ingest.import_items(s, items("US one.", "Russia two."), origin="upload", analyze=FakeAnalyze())
     first = s.load()
-    s.import_items([Item("n.txt", text="US three.")], origin="upload", analyze=FakeAnalyze())
+    ingest.import_items(s, [Item("n.txt", text="US three.")], origin="upload", analyze=FakeAnalyze())
     new = s.load(since_seq=first.max_seq)
     assert list(new.tables["articles"]["file"]) == ["n.txt"] and list(new.tables["sentences"]["text"]) == ["US three."]

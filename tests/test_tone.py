@@ -642,8 +642,9 @@ TINY_VOCAB = [
 
 @pytest.fixture(scope="module")
 def tiny_model_dir(tmp_path_factory) -> Path:
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
+    import torch
+    import transformers
+
     path = tmp_path_factory.mktemp("tiny_sentiment")
     vocab = path / "vocab.txt"
     vocab.write_text("\n".join(dict.fromkeys(TINY_VOCAB)) + "\n", encoding="utf-8")

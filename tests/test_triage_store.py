@@ -3,6 +3,7 @@ reason, and fully analysed once a user assigns them to a relationship."""
 
 from __future__ import annotations
 
+from lib.corpus import ingest
 from lib.corpus.runner import SerialRunner, Task
 from lib.corpus.store import Store
 from lib.text.items import Item
@@ -20,7 +21,7 @@ RELEVANT = (
 def test_a_feed_is_triaged_then_a_users_assignment_brings_the_full_analysis(tmp_path, resources):
     s = Store(tmp_path / "s.sqlite")
     runner = SerialRunner()
-    outs = s.import_items([Item("weather.txt", text=OFF_TOPIC), Item("f35.txt", text=RELEVANT)], origin="cli", runner=runner)
+    outs = ingest.import_items(s, [Item("weather.txt", text=OFF_TOPIC), Item("f35.txt", text=RELEVANT)], origin="cli", runner=runner)
     assert [o.outcome for o in outs] == ["added", "added"]
     counts = s.counts()
     assert (counts["full"], counts["triage"], counts["pending"]) == (1, 1, 0)

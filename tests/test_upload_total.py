@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lib.corpus.store import Store, import_files
+from lib.corpus.ingest import import_files
+from lib.corpus.store import Store
 from lib.text.importers import import_files as preview
 from lib.text.items import Limits
 

@@ -325,9 +325,6 @@ def test_lib_never_imports_streamlit():
 
 @pytest.fixture(scope="module")
 def seeds():
-    pytest.importorskip("lib.analysis.tone")
-    pytest.importorskip("lib.analysis.topics")
-    pytest.importorskip("lib.analysis.quotes")
     from lib.corpus.tables import analyze_seeds
 
     return analyze_seeds()

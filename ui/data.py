@@ -35,7 +35,7 @@ import streamlit as st
 
 from lib.analysis.gazetteer import load_entities_table
 from lib.analysis.topics import load_taxonomy_table
-from lib.corpus import curation
+from lib.corpus import curation, ingest
 from lib.corpus import store as store_lib
 from lib.corpus.tables import Corpus, LiveCorpus
 from lib.text import importers
@@ -175,7 +175,7 @@ def _fill_from_seeds(s: store_lib.Store) -> None:
     with box:
         runner = _runner_for(n)
         try:
-            store_lib.fill_from_folder(s, folder, runner=runner, progress=lambda i, total, o: step())
+            ingest.fill_from_folder(s, folder, runner=runner, progress=lambda i, total, o: step())
         finally:
             runner.close()
     box.update(label="Corpus ready", state="complete", expanded=False)
@@ -241,8 +241,8 @@ def import_uploads(
     files: Iterable[tuple[str, bytes]],
     *,
     mappings: dict[str, dict[str, str | None]] | None = None,
-    progress: Callable[[float, int, store_lib.Outcome], None] | None = None,
-) -> list[store_lib.Outcome]:
+    progress: Callable[[float, int, ingest.Outcome], None] | None = None,
+) -> list[ingest.Outcome]:
     """Store uploaded files; one outcome per article found, each after its commit.
 
     A large upload is analysed in worker processes, so the server stays
@@ -256,7 +256,7 @@ def import_uploads(
         with (
             st.spinner("Loading the language models (once per server start; a few seconds)…") if first_models else contextlib.nullcontext()
         ):
-            return get_store().import_items(items, origin="upload", runner=runner, progress=progress)
+            return ingest.import_items(get_store(), items, origin="upload", runner=runner, progress=progress)
     finally:
         runner.close()
 

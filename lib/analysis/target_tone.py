@@ -41,7 +41,7 @@ Arabic (``ar-scoped``)
 No parser: the sentence is cut into clauses at punctuation, at words that
 open a clause (ثم، بينما، لكن، غير أن، حيث، إذ، فيما ...) and at the
 complementisers أن/إن/بأن. A mention is a speaker when one of the speech
-verbs of ``lib.analysis.quotes`` (قال، أضاف، أكد، أشار، أعلن، صرح، أوضح ...)
+verbs of ``lib.analysis.quotes.arabic`` (قال، أضاف، أكد، أشار، أعلن، صرح، أوضح ...)
 comes up to four words before it or right after it, or when "according to"
 (بحسب، وفقا لـ ...) precedes it: its scope is the reporting clause, without
 what is said. Otherwise the scope is the mention's clause (the sentence, when
@@ -66,7 +66,8 @@ from typing import Any
 
 from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
 
-from lib.analysis import quotes, tone
+from lib.analysis import tone
+from lib.analysis.quotes.arabic import AR_COMPLEMENTISERS, AR_VERBS
 
 METHOD_EN = "targeted"
 METHOD_AR = "ar-scoped"
@@ -591,7 +592,7 @@ def score_english(
 
 _AR_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 #: A speech verb, with و/ف before it (the project's list, shared with quotes).
-_AR_SPEECH_RE = re.compile(rf"^[وف]?(?:{quotes.AR_VERBS})$")
+_AR_SPEECH_RE = re.compile(rf"^[وف]?(?:{AR_VERBS})$")
 #: "According to" cues (بحسب، حسب، وفقا لـ، طبقا لـ، نقلا عن), as one token.
 AR_SOURCE_CUES = frozenset({"بحسب", "حسب", "وبحسب", "وحسب", "وفقا", "طبقا", "نقلا"})
 #: Words that open a new clause (normalised): then, while, but, rather,
@@ -623,7 +624,7 @@ def _ar_boundaries(toks: Sequence[_ArToken]) -> list[int]:
     """Clause number of each token."""
     clause, out = 0, []
     for k, t in enumerate(toks):
-        opens = t.norm in AR_CLAUSE_WORDS or t.norm in quotes.AR_COMPLEMENTISERS
+        opens = t.norm in AR_CLAUSE_WORDS or t.norm in AR_COMPLEMENTISERS
         if t.norm == "ان" and k > 0 and toks[k - 1].norm == "غير":
             opens = True
         if t.norm in AR_CLAUSE_PUNCT or opens:
@@ -682,7 +683,7 @@ def _ar_speech_cue(toks: Sequence[_ArToken], a: int, b: int) -> tuple[int, int] 
         return None
     cue = cues[-1] if cues[-1] < a else cues[0]
     for k in range(max(cue, b), n):
-        if toks[k].norm in quotes.AR_COMPLEMENTISERS or toks[k].norm in ':«"“':
+        if toks[k].norm in AR_COMPLEMENTISERS or toks[k].norm in ':«"“':
             return cue, k
     return None
 

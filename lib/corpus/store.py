@@ -20,17 +20,18 @@ numbered function, in one transaction. A file that is not ours — another
 program's database, a text file — is refused before anything is written to
 it; a damaged one is reported as corrupt.
 
-Writes happen in short transactions (``BEGIN IMMEDIATE`` … ``COMMIT``), a
-batch of articles each, analysis included, so a kill loses nothing committed
-and never leaves half an article; an outcome says ``added`` only after its
-commit. A writer that finds the store locked waits (``BUSY_TIMEOUT_S``), then
-gives every remaining item its reason instead of a traceback. Each call opens
-its own connection, so Streamlit sessions on several threads and CLI
-processes can share one store; WAL lets readers see a consistent snapshot
-while a writer works.
+Writes happen in short transactions (``transaction``: ``BEGIN IMMEDIATE``
+… ``COMMIT``), so a kill loses nothing committed and never leaves half an
+article. Importing — deduplication, analysis, batches, the outcome of every
+item — is ``lib.corpus.ingest``; re-analysing stored articles, edits,
+hiding, removal and every read are here. A writer that finds the store
+locked waits (``BUSY_TIMEOUT_S``) and then raises ``StoreBusyError``; a full
+disk, a deleted file and a damaged one have their own errors, each saying
+what to do. Each call opens its own connection, so Streamlit sessions on
+several threads and CLI processes can share one store; WAL lets readers see
+a consistent snapshot while a writer works.
 
-The store never imports the pipeline: the caller passes an ``analyze``
-callable or a runner (``lib.corpus.runner``), so tests can inject a fake.
+The store never imports the pipeline: whoever re-analyses passes the rows.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ import os
 import shutil
 import sqlite3
 import tempfile
-import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -63,16 +63,10 @@ from lib.corpus.layout import (
     UPGRADES,
     analysis_columns,
     analysis_ddl,
-    dumps_json,
     exec_all,
-    insert_analyses,
     insert_analysis,
 )
 from lib.errors import ArticleError, CoverageError
-from lib.text.importers import collect_import_paths, import_path
-from lib.text.importers import import_files as read_upload
-from lib.text.items import Item, Limits
-from lib.text.reading import content_hash
 
 #: Environment variable naming the store's file.
 DB_ENV = "COVERAGE_DB"
@@ -81,24 +75,14 @@ DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "coverage.sqlite"
 #: Seconds a writer waits for another writer before giving up. Writes are a
 #: batch of articles each (well under a second), so 30 s means something is stuck.
 BUSY_TIMEOUT_S = 30.0
-#: Articles written per transaction during an import: one fsync per batch
-#: instead of per article, and no outcome waits long for its commit.
-COMMIT_EVERY = 64
-COMMIT_SECONDS = 2.0
-
 Origin = Literal["seed", "upload", "cli"]
 ORIGINS = ("seed", "upload", "cli")
 EDITABLE_FIELDS = ("date", "source", "dyad")
 #: Longest source name accepted in an edit.
 MAX_SOURCE_CHARS = 200
 
-#: What happened to one imported item.
-OUTCOMES = ("added", "not_analysed", "duplicate", "rejected")
-OUTCOME_COLUMNS = tuple(schema.STORE_TABLES["import_outcomes"])
-
 ArticleRows = dict[str, list[dict]]
 Analyze = Callable[..., ArticleRows]
-Progress = Callable[[int, int, "Outcome"], None]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -140,39 +124,6 @@ class StoreVanishedError(StoreError):
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """One imported item's fate: added, not_analysed, duplicate or rejected."""
-
-    file: str
-    outcome: str
-    reason: str | None = None
-    message: str | None = None
-    article_id: str | None = None
-    language: str | None = None
-    dyad: str | None = None
-    title: str | None = None
-
-    def as_row(self) -> dict:
-        return {c: getattr(self, c) for c in OUTCOME_COLUMNS}
-
-    def line(self) -> str:
-        """One line for the CLI."""
-        if self.outcome == "rejected":
-            return f"rejected  {self.file}: {self.reason} — {self.message}"
-        if self.outcome == "duplicate":
-            return f"duplicate {self.file}: {self.message}"
-        extra = f" ({self.language}, {self.dyad})" if self.language else ""
-        if self.outcome == "not_analysed":
-            return f"stored    {self.file}{extra}: {self.message}"
-        return f"added     {self.file}{extra}"
-
-
-def outcomes_table(outcomes: Iterable[Outcome]) -> pd.DataFrame:
-    """Outcomes as a table, one row per item, in the order given."""
-    return schema.from_rows("import_outcomes", [o.as_row() for o in outcomes])
-
-
-@dataclass(frozen=True)
 class StoredArticle:
     """An article as stored (raw text), for re-analysis."""
 
@@ -195,7 +146,8 @@ class Loaded:
     layout: int
 
 
-def _now() -> str:
+def timestamp() -> str:
+    """Now, in UTC, as ISO 8601 to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -314,7 +266,7 @@ class Store:
         self.path = Path(self.path)
         kind = _classify(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
+        with self.connect() as con:
             version = con.execute("PRAGMA user_version").fetchone()[0]
             mode = con.execute("PRAGMA journal_mode").fetchone()[0]
             if mode != "wal":  # needs the lock for a moment; only on a new or legacy file
@@ -332,7 +284,7 @@ class Store:
     def _prepare(self, con: sqlite3.Connection, kind: str) -> None:
         """Create, upgrade and widen the tables, in one transaction."""
         con.execute("PRAGMA foreign_keys = OFF")  # an upgrade rebuilds the table that edits refer to
-        with _write(con):
+        with transaction(con):
             if kind == "legacy":
                 for start in range(1, STORE_SCHEMA_VERSION):
                     UPGRADES[start](con, self.pipeline_version)
@@ -416,11 +368,11 @@ class Store:
         return (st.st_dev, st.st_ino) != self._inode
 
     @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        self._require_present()
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        self.require_present()
         con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
-            with self._errors():
+            with self.errors():
                 con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
                 con.execute("PRAGMA foreign_keys = ON")
                 # FULL: a commit is on disk before the CLI prints "added".
@@ -429,12 +381,12 @@ class Store:
         finally:
             con.close()
 
-    def _require_present(self) -> None:
+    def require_present(self) -> None:
         if self._inode is not None and self.vanished():
             raise StoreVanishedError(f"the store at {self.path} was deleted or replaced while the app ran")
 
     @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
+    def errors(self) -> Iterator[None]:
         """SQLite's errors as the store's: busy, full, corrupt (with what to do)."""
         try:
             yield
@@ -455,7 +407,7 @@ class Store:
     # -- meta ---------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
-        with self._connect() as con:
+        with self.connect() as con:
             row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
@@ -464,22 +416,22 @@ class Store:
         return self.get_meta("seeded_at") is not None
 
     def mark_seeded(self, source: str) -> None:
-        with self._connect() as con, _write(con):
-            con.execute("INSERT OR REPLACE INTO meta VALUES ('seeded_at', ?)", (_now(),))
+        with self.connect() as con, transaction(con):
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('seeded_at', ?)", (timestamp(),))
             con.execute("INSERT OR REPLACE INTO meta VALUES ('seeded_from', ?)", (source,))
 
     def generation(self) -> tuple[int, int]:
         """``(generation, layout)``: the first changes on every write; the second
         only when something other than an appended article changed (an edit,
         hiding, removal, re-analysis), so a reader can append instead of reload."""
-        with self._connect() as con:
+        with self.connect() as con:
             got = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'layout')").fetchall())
         return int(got.get("generation", 0)), int(got.get("layout", 0))
 
     def state(self) -> tuple[str, int, int, int]:
         """``(store id, generation, layout, last seq)`` in one read: names the exact
         content of the store (for the corpus snapshot, ``lib.corpus.snapshot``)."""
-        with self._connect() as con:
+        with self.connect() as con:
             con.execute("BEGIN")
             got = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'generation', 'layout')").fetchall())
             max_seq = con.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
@@ -487,205 +439,10 @@ class Store:
         return str(got.get("store_id", "")), int(got.get("generation", 0)), int(got.get("layout", 0)), int(max_seq)
 
     @staticmethod
-    def _bump(con: sqlite3.Connection, *, layout: bool) -> None:
+    def bump(con: sqlite3.Connection, *, layout: bool) -> None:
         keys = ("generation", "layout") if layout else ("generation",)
         for key in keys:
             con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?", (key,))
-
-    # -- import -------------------------------------------------------------------
-
-    def import_items(
-        self,
-        items: Iterable[Item],
-        *,
-        origin: Origin,
-        analyze: Analyze | None = None,
-        runner=None,
-        progress: Progress | None = None,
-        total: int | None = None,
-    ) -> list[Outcome]:
-        """Store each item; return one outcome per item, in order.
-
-        Items are analysed by ``runner`` (``lib.corpus.runner``; in parallel)
-        or, given ``analyze``, one by one in this process. Articles are
-        committed in small batches and an item's outcome — and
-        ``progress(i, n, outcome)`` — comes only once it is settled:
-        committed, found a duplicate, or rejected. When the store cannot be
-        written (locked for too long, disk full), every item not yet
-        committed gets that reason; nothing is reported stored that is not.
-        """
-        if origin not in ORIGINS:
-            raise ValueError(f"origin {origin!r} is not one of {ORIGINS}")
-        items = list(items)
-        n = total or len(items)
-        settled: list[Outcome | None] = [None] * len(items)
-        done = 0
-
-        def settle(i: int, outcome: Outcome) -> None:
-            nonlocal done
-            settled[i] = outcome
-            done += 1
-            if progress:
-                progress(done, n, outcome)
-
-        # Refusals and exact duplicates (same raw text) need no analysis.
-        hashes = [content_hash(it.text or "") if it.error is None else "" for it in items]
-        known = self._known_hashes({h for h in hashes if h})
-        todo: list[int] = []
-        first_of: dict[str, int] = {}
-        copies: dict[int, int] = {}  # item -> the earlier item of this import with the same text
-        for i, it in enumerate(items):
-            if it.error is not None:
-                settle(i, Outcome(it.file, "rejected", it.error.reason, it.error.message))
-                continue
-            h = hashes[i]
-            if h in known:
-                settle(i, _duplicate(it.file, *known[h]))
-            elif h in first_of:
-                copies[i] = first_of[h]
-            else:
-                first_of[h] = i
-                todo.append(i)
-
-        results = self._analyse([items[i] for i in todo], analyze=analyze, runner=runner)
-        batch: list[tuple[int, Item, str, object]] = []
-        last = time.monotonic()
-        failure: StoreError | None = None
-        with contextlib.ExitStack() as stack:  # one connection for the whole import, opened with the first batch
-            con: sqlite3.Connection | None = None
-
-            def commit() -> StoreError | None:
-                nonlocal con
-                try:
-                    if con is None:
-                        con = stack.enter_context(self._connect())
-                    else:
-                        self._require_present()  # as a new connection would
-                except StoreError as exc:
-                    return exc
-                return self._commit(con, batch, origin, settle)
-
-            for i, result in zip(todo, results, strict=False):
-                if failure is not None:
-                    break
-                batch.append((i, items[i], hashes[i], result))
-                if len(batch) >= COMMIT_EVERY or time.monotonic() - last > COMMIT_SECONDS:
-                    failure = commit()
-                    batch, last = [], time.monotonic()
-            if batch and failure is None:
-                failure = commit()
-        if failure is not None:
-            reason = (
-                "store_busy"
-                if isinstance(failure, StoreBusyError)
-                else "store_full"
-                if isinstance(failure, StoreFullError)
-                else "store_error"
-            )
-            for i in todo:
-                if settled[i] is None:
-                    settle(i, Outcome(items[i].file, "rejected", reason, f"not stored: {failure}"))
-        for i, j in copies.items():  # the same text twice in one import: the copy follows the first's fate
-            first = settled[j]
-            assert first is not None
-            if first.outcome in ("added", "not_analysed"):
-                settle(i, _duplicate(items[i].file, first.article_id or "", items[j].file, 0))
-            elif first.outcome == "duplicate":
-                settle(i, Outcome(items[i].file, "duplicate", "duplicate", first.message, first.article_id))
-            else:
-                settle(i, Outcome(items[i].file, "rejected", first.reason, f"the same text as {items[j].file}: {first.message}"))
-        return [o for o in settled if o is not None]
-
-    @staticmethod
-    def _analyse(items: list[Item], *, analyze: Analyze | None, runner) -> Iterator:
-        """One result per item, in order: ``(rows, None, None)`` or ``(None, reason, message)``."""
-        if analyze is not None:
-            for it in items:
-                try:
-                    yield (analyze(it.text or "", file=it.file, metadata=dict(it.metadata)), None, None)
-                except ArticleError as exc:
-                    yield (None, exc.reason, exc.message)
-                except Exception as exc:  # a pipeline bug on one article must not stop the batch
-                    yield (None, "analysis_failed", f"{it.file}: analysis failed ({type(exc).__name__}: {exc})")
-            return
-        from lib.corpus.runner import Task  # the runner imports the pipeline: only when one is used
-
-        for r in runner.map(Task(text=it.text or "", file=it.file, metadata=dict(it.metadata)) for it in items):
-            yield (r.rows, r.reason, r.message)
-
-    def _commit(self, con: sqlite3.Connection, batch: list[tuple[int, Item, str, object]], origin: Origin, settle) -> StoreError | None:
-        """Write a batch of analysed items in one transaction; settle each after the commit."""
-        outcomes: list[tuple[int, Outcome]] = []
-        added: list[tuple[str, ArticleRows]] = []
-        try:
-            with self._errors(), _write(con):
-                for i, item, text_hash, (rows, reason, message) in batch:
-                    if rows is None:
-                        outcomes.append((i, Outcome(item.file, "rejected", reason, message)))
-                        continue
-                    outcome = self._insert_article(con, item, text_hash, rows, origin)
-                    if outcome.outcome in ("added", "not_analysed"):
-                        added.append((outcome.article_id or "", rows))
-                    outcomes.append((i, outcome))
-                if added:
-                    insert_analyses(con, added, self.pipeline_version, replace=False)  # new articles: nothing to replace
-                    self._bump(con, layout=False)
-        except (StoreBusyError, StoreFullError, StoreVanishedError, CorruptStoreError) as exc:
-            return exc
-        for i, o in outcomes:
-            settle(i, o)
-        return None
-
-    def _insert_article(self, con: sqlite3.Connection, item: Item, text_hash: str, rows: ArticleRows, origin: Origin) -> Outcome:
-        art = rows["articles"][0]
-        identity = art["article_id"]
-        text = item.text or ""
-        cur = con.execute(
-            "INSERT INTO articles (article_id, identity, content_hash, text, file, origin, metadata, added_at, status, error)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (
-                identity,
-                identity,
-                text_hash,
-                text,
-                item.file,
-                origin,
-                dumps_json(item.metadata),
-                _now(),
-                art.get("status") or "ok",
-                art.get("error"),
-            ),
-        )
-        if cur.rowcount == 0:  # the same cleaned text is stored (maybe from another format, or another session just now)
-            row = con.execute("SELECT file, hidden FROM articles WHERE identity = ? OR article_id = ?", (identity, identity)).fetchone()
-            return _duplicate(item.file, identity, row[0], row[1])
-        status = art.get("status") or "ok"
-        kind = "not_analysed" if status == "not_analysed" else "added"
-        return Outcome(
-            item.file,
-            kind,
-            "unsupported_language" if kind == "not_analysed" else None,
-            art.get("error") if kind == "not_analysed" else None,
-            identity,
-            art.get("language"),
-            art.get("dyad"),
-            art.get("title"),
-        )
-
-    def _known_hashes(self, hashes: set[str]) -> dict[str, tuple[str, str, int]]:
-        """content_hash → (article_id, file, hidden) of stored articles among ``hashes``."""
-        if not hashes:
-            return {}
-        out = {}
-        with self._connect() as con:
-            hs = list(hashes)
-            for k in range(0, len(hs), 500):
-                part = hs[k : k + 500]
-                for h, aid, f, hidden in con.execute(
-                    f"SELECT content_hash, article_id, file, hidden FROM articles WHERE content_hash IN ({','.join('?' * len(part))})", part
-                ):
-                    out[h] = (aid, f, hidden)
-        return out
 
     # -- analysis of stored articles -----------------------------------------------
 
@@ -704,7 +461,7 @@ class Store:
         if limit:
             sql += " LIMIT ?"
             args += (limit,)
-        with self._connect() as con:
+        with self.connect() as con:
             rows = con.execute(sql, args).fetchall()
         return [StoredArticle(a, h, t, f, json.loads(m), dyad) for a, h, t, f, m, dyad in rows]
 
@@ -714,7 +471,7 @@ class Store:
     def save_analysis(self, results: Iterable[tuple[StoredArticle, ArticleRows | None, str | None]]) -> int:
         """Write re-made analysis (``rows``, or an error message) for stored articles; returns how many."""
         n = 0
-        with self._connect() as con, _write(con):
+        with self.connect() as con, transaction(con):
             for art, rows, error in results:
                 if rows is None:
                     rows = _error_rows(art, error or "analysis failed")
@@ -733,7 +490,7 @@ class Store:
                     )
                 n += 1
             if n:
-                self._bump(con, layout=True)
+                self.bump(con, layout=True)
         return n
 
     # -- edits, hiding, removal ----------------------------------------------------
@@ -741,10 +498,10 @@ class Store:
     def set_edit(self, article_id: str, fld: str, value: str | None) -> None:
         """Set (or, with None, clear) the user's value of ``fld`` for an article."""
         v = check_edit(fld, value)
-        with self._connect() as con, _write(con):
+        with self.connect() as con, transaction(con):
             self._require(con, article_id)
-            con.execute("INSERT INTO edits (article_id, field, value, edited_at) VALUES (?, ?, ?, ?)", (article_id, fld, v, _now()))
-            self._bump(con, layout=True)
+            con.execute("INSERT INTO edits (article_id, field, value, edited_at) VALUES (?, ?, ?, ?)", (article_id, fld, v, timestamp()))
+            self.bump(con, layout=True)
 
     def update_fields(self, article_id: str, values: dict[str, str | None]) -> list[str]:
         """Set several fields at once, as a form does; returns the fields that changed.
@@ -755,11 +512,11 @@ class Store:
         """
         checked = {fld: check_edit(fld, v) for fld, v in values.items()}
         changed = []
-        with self._connect() as con, _write(con):
+        with self.connect() as con, transaction(con):
             self._require(con, article_id)
             own = self._own_values(con, article_id)
             current = _effective_edits(con, visible_only=False).get(article_id, {})
-            now = _now()
+            now = timestamp()
             for fld, v in checked.items():
                 target = None if v == own.get(fld) else v
                 if target != current.get(fld):
@@ -768,7 +525,7 @@ class Store:
                     )
                     changed.append(fld)
             if changed:
-                self._bump(con, layout=True)
+                self.bump(con, layout=True)
         return changed
 
     def _own_values(self, con: sqlite3.Connection, article_id: str) -> dict[str, str | None]:
@@ -783,34 +540,34 @@ class Store:
 
     def own_values(self, article_id: str) -> dict[str, str | None]:
         """The article's date, source and dyad as read or computed (before edits)."""
-        with self._connect() as con:
+        with self.connect() as con:
             self._require(con, article_id)
             return self._own_values(con, article_id)
 
     def set_hidden(self, article_id: str, hidden: bool = True) -> None:
-        with self._connect() as con, _write(con):
+        with self.connect() as con, transaction(con):
             self._require(con, article_id)
             con.execute("UPDATE articles SET hidden = ? WHERE article_id = ?", (int(hidden), article_id))
-            self._bump(con, layout=True)
+            self.bump(con, layout=True)
 
     def set_hidden_origin(self, origin: Origin, hidden: bool = True) -> int:
         """Hide (or show) every article of one origin, e.g. all seeds; returns how many changed."""
-        with self._connect() as con, _write(con):
+        with self.connect() as con, transaction(con):
             cur = con.execute("UPDATE articles SET hidden = ? WHERE origin = ? AND hidden != ?", (int(hidden), origin, int(hidden)))
             if cur.rowcount:
-                self._bump(con, layout=True)
+                self.bump(con, layout=True)
             return cur.rowcount
 
     def remove(self, article_id: str) -> None:
         """Delete an uploaded article, its edits and its analysis. Seeds refuse."""
-        with self._connect() as con, _write(con):
+        with self.connect() as con, transaction(con):
             origin, _ = self._require(con, article_id)
             if origin == "seed":
                 raise SeedProtectedError(f"article {article_id} is a seed article: seeds can be hidden but not removed")
             con.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
             for name in schema.PER_ARTICLE_TABLES:
                 con.execute(f"DELETE FROM a_{name} WHERE article_id = ?", (article_id,))
-            self._bump(con, layout=True)
+            self.bump(con, layout=True)
 
     def _require(self, con: sqlite3.Connection, article_id: str) -> tuple[str, str]:
         row = con.execute("SELECT origin, content_hash FROM articles WHERE article_id = ?", (article_id,)).fetchone()
@@ -830,7 +587,7 @@ class Store:
         out (see :meth:`pending`).
         """
         v = self.pipeline_version
-        with self._connect() as con:
+        with self.connect() as con:
             con.execute("BEGIN")
             gen = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'layout')").fetchall())
             max_seq = con.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
@@ -868,7 +625,7 @@ class Store:
         gen = self.generation()[0]
         if self._fingerprint is not None and self._fingerprint[0] == gen:
             return self._fingerprint[1]
-        with self._connect() as con:
+        with self.connect() as con:
             con.execute("BEGIN")
             arts = con.execute("SELECT article_id, content_hash FROM articles WHERE hidden = 0").fetchall()
             edits = _effective_edits(con, visible_only=True)
@@ -880,7 +637,7 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Stored articles by origin and visibility, and visible ones by depth of analysis
         (``full``, ``triage`` — the cheap pass only — or ``pending``)."""
-        with self._connect() as con:
+        with self.connect() as con:
             con.execute("BEGIN")
             rows = con.execute("SELECT origin, hidden, COUNT(*) FROM articles GROUP BY origin, hidden").fetchall()
             depths = con.execute(
@@ -900,7 +657,7 @@ class Store:
 
     def listing(self) -> pd.DataFrame:
         """Every stored article (hidden too), with the fields the user can edit."""
-        with self._connect() as con:
+        with self.connect() as con:
             con.execute("BEGIN")
             rows = con.execute(
                 "SELECT a.article_id, a.file, a.origin, a.hidden, a.metadata, a.added_at, a.status, a.error,"
@@ -963,12 +720,12 @@ class Store:
         if article_id is not None:
             sql += " WHERE article_id = ?"
             args = (article_id,)
-        with self._connect() as con:
+        with self.connect() as con:
             rows = con.execute(sql + " ORDER BY edit_id", args).fetchall()
         return pd.DataFrame(rows, columns=["article_id", "field", "value", "edited_at"]).astype("string")
 
     def text_of(self, article_id: str) -> str:
-        with self._connect() as con:
+        with self.connect() as con:
             row = con.execute("SELECT text FROM articles WHERE article_id = ?", (article_id,)).fetchone()
         if row is None:
             raise ArticleNotFoundError(f"no stored article has the id {article_id!r}")
@@ -976,7 +733,7 @@ class Store:
 
     def integrity_problems(self) -> list[str]:
         """What is wrong with the file, if anything (empty list when sound)."""
-        with self._connect() as con:
+        with self.connect() as con:
             problems = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
             problems += [f"foreign key: {r}" for r in con.execute("PRAGMA foreign_key_check").fetchall()]
             orphans = con.execute(
@@ -1007,11 +764,6 @@ def _error_rows(article: StoredArticle, error: ArticleError | str) -> ArticleRow
     return rows
 
 
-def _duplicate(file: str, article_id: str, stored_file: str, hidden: int) -> Outcome:
-    note = " (hidden — show it on the Corpus page)" if hidden else ""
-    return Outcome(file, "duplicate", "duplicate", f"the same text is already stored as {stored_file}{note}", article_id)
-
-
 def _effective_edits(con: sqlite3.Connection, *, visible_only: bool) -> dict[str, dict[str, str]]:
     """Latest value of each edited field per article; cleared fields left out."""
     sql = (
@@ -1028,7 +780,7 @@ def _effective_edits(con: sqlite3.Connection, *, visible_only: bool) -> dict[str
 
 
 @contextlib.contextmanager
-def _write(con: sqlite3.Connection) -> Iterator[None]:
+def transaction(con: sqlite3.Connection) -> Iterator[None]:
     """One write transaction: BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error."""
     con.execute("BEGIN IMMEDIATE")
     try:
@@ -1056,33 +808,6 @@ def _copy_if_readable(source: Path, target: Path) -> None:
             target.unlink(missing_ok=True)
 
 
-def fill_from_folder(
-    store: Store,
-    folder: str | Path,
-    *,
-    analyze: Analyze | None = None,
-    runner=None,
-    limits: Limits | None = None,
-    progress: Progress | None = None,
-) -> list[Outcome]:
-    """On a store's first start, import every article in ``folder`` as a seed.
-
-    Runs once per store: afterwards the seeds are the user's to hide (never
-    to remove), and a later start leaves them alone. A start interrupted
-    half-way fills in the rest next time (stored seeds count as duplicates).
-    """
-    if store.is_seeded:
-        return []
-    root = Path(folder)
-    if not root.is_dir():
-        raise StoreError(f"the seed folder {root} does not exist; set COVERAGE_CORPUS_DIR to a folder of articles")
-    paths = collect_import_paths([root])
-    items = [item for p in paths for item in import_path(p, name=p.relative_to(root).as_posix(), limits=limits).items]
-    outcomes = store.import_items(items, origin="seed", analyze=analyze, runner=runner, progress=progress)
-    store.mark_seeded(str(root))
-    return outcomes
-
-
 #: Environment variable naming the folder a new store is filled from.
 CORPUS_DIR_ENV = "COVERAGE_CORPUS_DIR"
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
@@ -1105,23 +830,3 @@ def default_db_path() -> Path:
 def seed_folder() -> Path:
     """The folder a new store is filled from: ``$COVERAGE_CORPUS_DIR``, else ``seeds/``."""
     return Path(os.environ.get(CORPUS_DIR_ENV) or SEEDS_DIR)
-
-
-def import_files(
-    store: Store,
-    files: Iterable[tuple[str, bytes]],
-    *,
-    origin: Origin,
-    analyze: Analyze | None = None,
-    runner=None,
-    limits: Limits | None = None,
-    mappings: dict[str, dict[str, str | None]] | None = None,
-    progress: Callable[[float, int, Outcome], None] | None = None,
-) -> list[Outcome]:
-    """Read uploaded files and store every article in them; one outcome per article.
-
-    ``progress(done, n, outcome)`` after each article settles, ``n`` being
-    the number of articles found in all the files.
-    """
-    items = read_upload(files, limits=limits, mappings=mappings).items  # one upload: its files share the article limit
-    return store.import_items(items, origin=origin, analyze=analyze, runner=runner, progress=progress)
