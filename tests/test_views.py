@@ -436,6 +436,21 @@ def test_results_kept_per_table_are_made_once_while_the_table_lives():
     assert all(ref() is not None for ref, _ in keys._kept.values())
 
 
+def test_kept_results_drop_the_least_recently_used(monkeypatch):
+    from lib.views import keys
+
+    monkeypatch.setattr(keys, "_kept", {})
+    monkeypatch.setattr(keys, "MAX_KEPT", 2)
+    a, b, c = (pd.DataFrame({"x": [i]}) for i in range(3))
+    made = []
+    for t in (a, b, a, c):  # a is used again after b: b goes first
+        keys.kept(t, "n", lambda t=t: made.append(int(t["x"].iloc[0])) or len(made))
+    assert made == [0, 1, 2]
+    keys.kept(a, "n", lambda: made.append(0))
+    keys.kept(b, "n", lambda: made.append(1))
+    assert made == [0, 1, 2, 1]  # a was still kept, b was made again
+
+
 def test_the_compared_articles_find_their_rows_in_any_table():
     from lib.views.coded import Sides
 

@@ -39,6 +39,8 @@ class Sides:
         language = focal["language"].to_numpy(dtype=object, na_value=None) if "language" in focal else np.full(len(focal), None)
         registry = article_keys()
         codes, _ids = factorized(focal, "article_id")
+        if (codes < 0).any():
+            raise ValueError("every compared article needs an article_id")
         return cls(articles=KeySet(registry, table_keys(focal, registry)[codes]), side=side, language=language)
 
     def __len__(self) -> int:

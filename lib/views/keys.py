@@ -23,21 +23,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-#: Results kept per table (``kept``): a few tables of one or two corpora, a column or two each.
-KEPT_PER_TABLE = 48
+#: Results kept (``kept``), the least recently used dropped first: a few results for each of a
+#: corpus's long tables, and for the articles table of each filter the session keeps.
+MAX_KEPT = 64
 _kept: dict[tuple[int, str], tuple[weakref.ref, Any]] = {}
 _kept_lock = threading.Lock()
 
 
 def kept(frame: pd.DataFrame, name: str, make: Callable[[], Any], *, valid: Callable[[Any], bool] = lambda _: True) -> Any:
     """``make()``, made once per table ``frame`` and ``name`` and kept while the table lives
-    (at most KEPT_PER_TABLE results; ``valid`` says whether a kept one still holds).
+    (at most MAX_KEPT results in all; ``valid`` says whether a kept one still holds).
 
     Only for tables that are never changed (the corpus's, and frames made from them):
     what is kept describes the table as it was."""
     key = (id(frame), name)
     with _kept_lock:
         got = _kept.get(key)
+        if got is not None:
+            _kept[key] = _kept.pop(key)  # the most recently used is dropped last
     if got is not None and got[0]() is frame and valid(got[1]):
         return got[1]
     value = make()
@@ -45,7 +48,7 @@ def kept(frame: pd.DataFrame, name: str, make: Callable[[], Any], *, valid: Call
         for k in [k for k, v in _kept.items() if v[0]() is None]:
             del _kept[k]
         _kept[key] = (weakref.ref(frame), value)
-        while len(_kept) > KEPT_PER_TABLE:
+        while len(_kept) > MAX_KEPT:
             _kept.pop(next(iter(_kept)))
     return value
 
