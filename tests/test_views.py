@@ -973,3 +973,49 @@ def test_tone_summary_of_articles_without_a_scored_sentence(toy):
     full = summary.tone_summary(toy["articles"], rollups.article_tone(toy["sentences"]))
     assert part["n_articles"].tolist() == full["n_articles"].tolist()  # an article without a row still counts as an article
     assert part["n_sentences"].sum() < full["n_sentences"].sum()
+
+
+@given(
+    st.lists(st.sampled_from(["b", "d", "f", None]), max_size=30),
+    st.lists(st.sampled_from(["a", "b", "c", "f", "g", None]), min_size=1, max_size=30),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_factorized_column_extended_by_rows_equals_factorizing_it_whole(old, added):
+    from lib.views import keys
+
+    before = pd.Series(pd.array(old, dtype="string[pyarrow]"))
+    after = pd.Series(pd.array(old + added, dtype="string[pyarrow]"))
+    codes, values = pd.factorize(before, sort=True)
+    got_codes, got_values = keys._extended(codes.astype(np.int64), np.asarray(values, dtype=object), after.iloc[len(old) :])
+    want_codes, want_values = pd.factorize(after, sort=True)
+    np.testing.assert_array_equal(got_codes, want_codes)
+    assert list(got_values) == list(want_values)
+
+
+def test_an_appended_corpus_extends_the_factorized_columns_of_the_tables_it_grew(tmp_path, monkeypatch):
+    """After an append, a view's factorized columns of a grown table hash only the new rows,
+    and equal factorizing the whole table."""
+    from lib.corpus import ingest
+    from lib.corpus.store import Store
+    from lib.corpus.tables import LiveCorpus
+    from lib.text.items import Item
+    from lib.views import keys
+    from tests.test_store import FakeAnalyze, items
+
+    s = Store(tmp_path / "s.sqlite")
+    ingest.import_items(s, items("US one talks with Turkey.", "Russia two and Turkey."), origin="upload", analyze=FakeAnalyze())
+    live = LiveCorpus(s, gazetteer_table=schema.empty("entities"), taxonomy_table=schema.empty("topics_taxonomy"), snapshots=False)
+    before = live.current()["sentences"]
+    keys.factorized(before, "article_id")
+    ingest.import_items(s, [Item("n.txt", text="US three and Turkey. More.")], origin="upload", analyze=FakeAnalyze())
+    hashed = []
+    real = keys.pd.factorize
+    monkeypatch.setattr(keys.pd, "factorize", lambda values, **kw: hashed.append(len(values)) or real(values, **kw))
+    after = live.current()["sentences"]
+    assert live.source == "appended" and len(after) > len(before)
+    codes, values = keys.factorized(after, "article_id")
+    assert hashed == [len(after) - len(before)]  # only the new rows: the rest was extended at the append
+    monkeypatch.undo()
+    want_codes, want_values = pd.factorize(after["article_id"], sort=True)
+    np.testing.assert_array_equal(codes, want_codes)
+    assert list(values) == list(want_values)

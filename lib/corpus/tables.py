@@ -254,6 +254,25 @@ def _append_rows(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return new if old.empty else old if new.empty else _concat(old, new)
 
 
+_append_listeners: list[Callable[[pd.DataFrame, pd.DataFrame], None]] = []
+
+
+def on_append(listener: Callable[[pd.DataFrame, pd.DataFrame], None]) -> None:
+    """Call ``listener(before, after)`` whenever a ``LiveCorpus`` appends rows: ``after`` is the
+    table ``before`` with new rows at its end. A layer that made something from ``before``
+    (the views factorize long tables) can extend it instead of making it again."""
+    if listener not in _append_listeners:
+        _append_listeners.append(listener)
+
+
+def _tell_appended(grown: list[tuple[pd.DataFrame, pd.DataFrame]]) -> None:
+    for before, after in grown:
+        if after is before or before.empty or len(after) <= len(before):
+            continue
+        for listener in _append_listeners:
+            listener(before, after)
+
+
 #: Seconds after a corpus is loaded or grown before its snapshot is written.
 SNAPSHOT_DELAY_S = 20.0
 
@@ -396,6 +415,7 @@ class LiveCorpus:
             for n in ("article_tone", "article_mentions")
             if n in self._corpus._made
         }
+        _tell_appended([(old[n], tables[n]) for n in added] + [(self._corpus._made[n], made[n]) for n in made])
         self._corpus = Corpus(tables, counted, _made=made)
         self._state = (new.generation, new.layout, new.max_seq)
         self.source = "appended"

@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lib.corpus.tables import on_append
+
 #: Results kept (``kept``), the least recently used dropped first: a few results for each of a
 #: corpus's long tables, and for the articles table of each filter the session keeps.
 MAX_KEPT = 64
@@ -69,6 +71,44 @@ def factorized(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray
         return codes, values
 
     return kept(frame, f"factorized\0{column}", make, valid=lambda got: len(got[0]) == len(frame))
+
+
+def _extended(codes: np.ndarray, values: np.ndarray, added: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``factorized`` of a column that is the column of (``codes``, ``values``) with ``added`` at
+    its end: only the added rows are hashed, and the values they bring are put in their sorted
+    places (the old codes move up by how many of them sort before)."""
+    add_codes, add_values = pd.factorize(added, sort=True)
+    add_values = np.asarray(add_values, dtype=object)
+    at = np.searchsorted(values, add_values) if len(values) else np.zeros(len(add_values), dtype=np.int64)
+    known = (at < len(values)) & (values[np.minimum(at, len(values) - 1)] == add_values) if len(values) else np.zeros(len(at), dtype=bool)
+    merged = np.insert(values, at[~known], add_values[~known]) if (~known).any() else values
+    shift = np.searchsorted(np.sort(at[~known]), np.arange(len(values)), side="right")  # new values before each old one
+    old_codes = np.where(codes >= 0, codes + shift[np.maximum(codes, 0)] if len(shift) else -1, -1)
+    new_of = np.searchsorted(merged, add_values) if len(add_values) else np.zeros(0, dtype=np.int64)
+    add = np.where(add_codes >= 0, new_of[np.maximum(add_codes, 0)] if len(new_of) else -1, -1)
+    out = np.concatenate([old_codes, add]).astype(np.int64)
+    merged = np.asarray(merged, dtype=object)
+    _read_only(out, merged)
+    return out, merged
+
+
+def _extend_kept(before: pd.DataFrame, after: pd.DataFrame) -> None:
+    """``after`` is ``before`` with rows added at its end (``lib.corpus.tables.on_append``): the
+    factorized columns kept for ``before`` are extended to ``after`` instead of made again."""
+    with _kept_lock:
+        found = [
+            (name, got[1])
+            for (fid, name), got in _kept.items()
+            if fid == id(before) and got[0]() is before and name.startswith("factorized\0")
+        ]
+    for name, (codes, values) in found:
+        column = name.split("\0", 1)[1]
+        if column in after.columns and len(codes) == len(before):
+            grown = _extended(codes, values, after[column].iloc[len(before) :])
+            kept(after, name, lambda grown=grown: grown, valid=lambda got: len(got[0]) == len(after))
+
+
+on_append(_extend_kept)
 
 
 #: Article ids a process numbers before it starts afresh (a long-running server comparing
