@@ -9,7 +9,9 @@ table (``table_keys``), and every later lookup indexes an integer array.
 
 The corpus's tables are shared and never changed, so what is made from a
 table (``kept``: its factorized columns, its keys, its compared articles)
-is kept while the table lives.
+is kept while the table lives. When the live corpus appends articles, the
+factorized columns of each table it grew are extended to the grown table
+(``lib.corpus.tables.on_append``): only the new rows are hashed.
 """
 
 from __future__ import annotations
