@@ -1019,3 +1019,25 @@ def test_an_appended_corpus_extends_the_factorized_columns_of_the_tables_it_grew
     want_codes, want_values = pd.factorize(after["article_id"], sort=True)
     np.testing.assert_array_equal(codes, want_codes)
     assert list(values) == list(want_values)
+
+
+def test_a_failing_append_listener_is_logged_and_the_append_goes_on(tmp_path, monkeypatch, caplog):
+    from lib.corpus import ingest, tables
+    from lib.corpus.store import Store
+    from lib.corpus.tables import LiveCorpus
+    from lib.text.items import Item
+    from tests.test_store import FakeAnalyze, items
+
+    def broken(before, after):
+        raise RuntimeError("listener bug")
+
+    monkeypatch.setattr(tables, "_append_listeners", [broken])
+    s = Store(tmp_path / "s.sqlite")
+    ingest.import_items(s, items("US one talks with Turkey."), origin="upload", analyze=FakeAnalyze())
+    live = LiveCorpus(s, gazetteer_table=schema.empty("entities"), taxonomy_table=schema.empty("topics_taxonomy"), snapshots=False)
+    assert len(live.current().articles) == 1
+    ingest.import_items(s, [Item("n.txt", text="Russia two and Turkey.")], origin="upload", analyze=FakeAnalyze())
+    with caplog.at_level("ERROR"):
+        grown = live.current()
+    assert live.source == "appended" and len(grown.articles) == 2
+    assert "listener bug" in caplog.text

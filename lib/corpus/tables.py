@@ -266,11 +266,16 @@ def on_append(listener: Callable[[pd.DataFrame, pd.DataFrame], None]) -> None:
 
 
 def _tell_appended(grown: list[tuple[pd.DataFrame, pd.DataFrame]]) -> None:
+    """Tell the listeners of every table that grew. A listener only saves work later: one that
+    fails is logged and the append goes on (what it would have extended is made again when needed)."""
     for before, after in grown:
         if after is before or before.empty or len(after) <= len(before):
             continue
         for listener in _append_listeners:
-            listener(before, after)
+            try:
+                listener(before, after)
+            except Exception:
+                log.exception("append listener %r failed; the append goes on", listener)
 
 
 #: Seconds after a corpus is loaded or grown before its snapshot is written.
