@@ -98,7 +98,7 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
     methods: dict[str, set[str]] = {}  # per language, every method that scored its sentences
     for lang, text in {(lang, text) for lang, text in zip(sides.language, used, strict=True) if lang is not None and text is not None}:
         methods.setdefault(lang, set()).update(str(text).split(", "))
-    method = {lang: ", ".join(sorted(used)) for lang, used in methods.items()}
+    method = {lang: ", ".join(sorted(names)) for lang, names in methods.items()}
     rows = []
     langs = languages_present(articles)
 
