@@ -917,7 +917,8 @@ def test_coded_rows_sum_per_article_and_key_on_each_side():
     np.testing.assert_array_equal(coded.n_articles(), [[2, 1, 1], [0, 0, 1]])  # a's two x rows are one article
     assert coded.first(rows, "n", ["z", "y", "q"]).to_dict() == {"y": 2.0, "z": 5.0}  # in row order
     np.testing.assert_array_equal(sides.totals(np.array([1.0, 2.0, 4.0])), [3.0, 4.0])
-    np.testing.assert_array_equal(sides.aligned(pd.Series({"a": 7.0, "z": 1.0})), [0.0, 7.0, 0.0])
+    summary = pd.DataFrame({"article_id": pd.array(["a", "z"], dtype="string[pyarrow]"), "v": [7.0, 1.0]})
+    np.testing.assert_array_equal(sides.values_in(summary, "v"), [0.0, 7.0, 0.0])  # by position; 0 where absent
 
 
 def test_coded_rows_of_any_filter_match_coding_the_filtered_rows(monkeypatch):

@@ -102,10 +102,6 @@ class Sides:
         """Per side, the sum of ``values`` (one per article)."""
         return np.bincount(self.side, weights=np.asarray(values, dtype=float), minlength=2)
 
-    def aligned(self, by_article: pd.Series) -> np.ndarray:
-        """``by_article`` (indexed by article id) as one float per compared article, 0 where absent."""
-        return by_article.reindex(pd.Index(self.id_array, dtype=object)).fillna(0).to_numpy(dtype=float)
-
 
 def _pairs(frame: pd.DataFrame, key: str) -> tuple[np.ndarray, int]:
     """(each row's (article, ``key``) pair number, how many pairs) of ``frame``, made once per table."""

@@ -157,7 +157,7 @@ def entity_rates(
         best = out.sort_values("per_1000_words", ascending=False).groupby("dyad").head(top)
         best = best[best["n_mentions"] > 0]
         out = out[out["entity_id"].isin(set(best["entity_id"]))]
-    diff = dyad_differences(m, arts, out, key="entity_id", value="per_1000_words", denominator=words_of, scale=1000, seed=seed)
+    diff = dyad_differences(m, out, key="entity_id", value="per_1000_words", denominator=words_of, scale=1000, seed=seed)
     out = out.merge(diff, on="entity_id", how="left")
     return out.sort_values(["dyad", "per_1000_words", "name"], ascending=[True, False, True])[cols].reset_index(drop=True)
 

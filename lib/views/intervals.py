@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lib.views.coded import SIDES, Coded, Sides
+from lib.views.coded import SIDES, Coded
 from lib.views.common import (
     BOOT_BUDGET,
     DIFF_COLUMNS,
@@ -364,33 +364,25 @@ def no_differences(k: int, note: str) -> pd.DataFrame:
 
 
 def dyad_differences(
-    rows: pd.DataFrame | Coded,
-    articles: pd.DataFrame,
+    rows: Coded,
     rates: pd.DataFrame,
     *,
     key: str,
     value: str,
-    denominator: pd.Series | np.ndarray,
-    count: str | None = None,
+    denominator: np.ndarray,
     scale: float = 1.0,
     seed: int = 0,
 ) -> pd.DataFrame:
     """DIFF_COLUMNS per ``key`` of ``rates`` (item × dyad rows of ``value``), from per-article counts.
 
     ``rows`` are the long rows counted (one per mention, quote, topic
-    sentence…, with ``article_id`` and ``key``; or, given ``count``, rows
-    that carry how many each stands for, as the article summaries do), or
-    those rows already coded on the compared articles (``coded.Coded``).
-    ``articles`` are the compared articles (``article_id``, ``dyad``),
-    ``denominator`` each article's denominator (words, sentences, quotes) by
-    article id, or as one value per article of the coded rows' sides, so
-    that ``scale`` × counts / denominator pooled over a side is ``value``.
-    Only the items ``diff_candidates`` picks are resampled; the rest say
-    NOT_TESTED.
+    sentence…), coded on the compared articles (``coded.Coded``);
+    ``denominator`` is each compared article's denominator (words, sentences,
+    quotes), one per article of the rows' sides, so that ``scale`` × counts /
+    denominator pooled over a side is ``value``. Only the items
+    ``diff_candidates`` picks are resampled; the rest say NOT_TESTED.
     """
-    if not isinstance(rows, Coded):
-        rows = Coded.of(rows, Sides.of(articles[articles["dyad"].isin(FOCAL_DYADS)]), key=key, count=count)
-    den = rows.sides.aligned(denominator) if isinstance(denominator, pd.Series) else np.asarray(denominator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
     wide = dyad_wide(rates, key, value)
     items = diff_candidates(wide)
     num = [rows.per_article(items, side) * scale for side in SIDES]

@@ -81,7 +81,7 @@ def speakers_by_dyad(
     else:
         out["group_label"] = out["group"].astype(str)
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
-    diff = dyad_differences(q, arts, out, key="group", value="share", denominator=q.per_article_total(), seed=seed)
+    diff = dyad_differences(q, out, key="group", value="share", denominator=q.per_article_total(), seed=seed)
     out = out.merge(diff, on="group", how="left")
     return out.sort_values(["dyad", "n_quotes", "group_label"], ascending=[True, False, True])[cols].reset_index(drop=True)
 

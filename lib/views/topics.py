@@ -95,7 +95,7 @@ def topic_shares_of(
     out["label_ar"] = out["topic_id"].map(tax["label_ar"])
     out["short_label"] = out["label"].map(short_topic_label)
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
-    diff = dyad_differences(st, arts, out, key="topic_id", value="share", denominator=per_article, seed=seed)
+    diff = dyad_differences(st, out, key="topic_id", value="share", denominator=per_article, seed=seed)
     out = out.merge(diff, on="topic_id", how="left")
     return out.sort_values(["dyad", "share", "label"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
