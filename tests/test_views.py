@@ -910,9 +910,9 @@ def test_coded_rows_sum_per_article_and_key_on_each_side():
     coded = Coded.of(rows, sides, key="k", count="n")
     assert list(coded.keys) == ["x", "y", "z"]  # c is not a compared article
     # side 0 (US–Turkey) is b then a: c is not asked for, a missing value adds nothing, w has no row
-    np.testing.assert_array_equal(coded.per_article(["x", "y", "w"], 0), [[3, 0, 0], [1, 2, 0]])
-    np.testing.assert_array_equal(coded.per_article(["z", "x"], 1), [[5, 0]])
-    np.testing.assert_array_equal(Coded.of(rows, sides, key="k").per_article(["x"], 0), [[1], [2]])  # rows counted
+    np.testing.assert_array_equal(coded.per_article(coded.codes_of(["x", "y", "w"]), 0), [[3, 0, 0], [1, 2, 0]])
+    np.testing.assert_array_equal(coded.per_article(coded.codes_of(["z", "x"]), 1), [[5, 0]])
+    np.testing.assert_array_equal(Coded.of(rows, sides, key="k").per_article(np.array([0]), 0), [[1], [2]])  # rows counted
     np.testing.assert_array_equal(coded.totals(), [[4, 2, 6], [0, 0, 5]])  # a missing count adds nothing
     np.testing.assert_array_equal(coded.n_articles(), [[2, 1, 1], [0, 0, 1]])  # a's two x rows are one article
     assert coded.first(rows, "n", ["z", "y", "q"]).to_dict() == {"y": 2.0, "z": 5.0}  # in row order

@@ -201,16 +201,18 @@ class Coded:
         wanted[codes[codes >= 0]] = True
         return wanted
 
-    def per_article(self, items: list, side: int) -> np.ndarray:
-        """Side ``side``'s articles × ``items`` (keys): the summed counts of each article for each
-        item, 0 where none (an item with no row here is all zeros)."""
+    def per_article(self, codes: np.ndarray, side: int) -> np.ndarray:
+        """Side ``side``'s articles × items, given by their key ``codes`` (−1: a key with no row
+        here, all zeros; ``codes_of`` finds them for keys): the summed counts of each article for
+        each item, 0 where none."""
+        codes = np.asarray(codes, dtype=np.int64)
         members = self.sides.members(side)
-        out = np.zeros((len(members), len(items)))
-        if not len(items) or not len(self.rows):
+        out = np.zeros((len(members), len(codes)))
+        if not len(codes) or not len(self.rows):
             return out
         item_of = np.full(len(self.keys), -1, dtype=np.int64)
-        known = self.codes_of(items)
-        item_of[known[known >= 0]] = np.flatnonzero(known >= 0)
+        known = codes >= 0
+        item_of[codes[known]] = np.flatnonzero(known)
         rank = np.full(len(self.sides), -1, dtype=np.int64)
         rank[members] = np.arange(len(members))
         col = item_of[self.key]

@@ -30,7 +30,7 @@ from lib.views.common import (
     supported_label,
     with_article,
 )
-from lib.views.intervals import dyad_differences
+from lib.views.intervals import attach_differences, dyad_differences
 from lib.views.keys import kept
 
 #: Tone columns of ``entity_rates``: one mean and its sentence count per language.
@@ -131,6 +131,7 @@ def entity_rates(
     for lang, (tone, n_tone) in _tone_toward(sides, entity_tone, ids).items():
         out[f"tone_{lang}"], out[f"n_tone_sentences_{lang}"] = tone.ravel(), n_tone.ravel()
     out = out.reset_index()
+    cell = np.arange(2 * len(ids))  # each row's (side, entity): side × entities + the entity's position in ``ids``
     out["dyad_articles"] = np.repeat(n_arts, len(ids)).astype(int)
     out["share_articles"] = out["n_articles"] / out["dyad_articles"].where(out["dyad_articles"] > 0)
     w = pd.Series(np.repeat(words, len(ids)), index=out.index)
@@ -156,9 +157,12 @@ def entity_rates(
     if top is not None:
         best = out.sort_values("per_1000_words", ascending=False).groupby("dyad").head(top)
         best = best[best["n_mentions"] > 0]
-        out = out[out["entity_id"].isin(set(best["entity_id"]))]
-    diff = dyad_differences(m, out, key="entity_id", value="per_1000_words", denominator=words_of, scale=1000, seed=seed)
-    out = out.merge(diff, on="entity_id", how="left")
+        kept_rows = out["entity_id"].isin(set(best["entity_id"])).to_numpy()
+        out, cell = out[kept_rows], cell[kept_rows]
+    rates = np.full(2 * len(ids), np.nan)  # an entity left out above has no rate on either side
+    rates[cell] = out["per_1000_words"].to_numpy()
+    diff = dyad_differences(m, rates.reshape(2, -1), denominator=words_of, scale=1000, seed=seed)
+    attach_differences(out, diff, cell % len(ids))
     return out.sort_values(["dyad", "per_1000_words", "name"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
 

@@ -41,7 +41,6 @@ from lib.views.common import (
     MIN_BOOT,
     N_BOOT,
     articles_phrase,
-    dyad_wide,
 )
 from lib.views.keys import ArticleKeys, KeySet
 
@@ -233,15 +232,17 @@ def bootstrap_interval(
 MAX_DIFF_ITEMS = 40
 
 
-def diff_candidates(wide: pd.DataFrame, *, limit: int = MAX_DIFF_ITEMS) -> list:
-    """Index labels of ``wide`` (items × the two dyads' values) worth an interval: the
-    ``limit`` highest on either side, and the ``limit`` largest gaps."""
-    if len(wide) <= limit:
-        return list(wide.index)
-    w = wide.reindex(columns=list(FOCAL_DYADS)).fillna(0.0)
-    top = w.max(axis=1).nlargest(limit).index
-    gap = (w[FOCAL_DYADS[0]] - w[FOCAL_DYADS[1]]).abs().nlargest(limit).index
-    return list(dict.fromkeys([*top, *gap]))
+def diff_candidates(values: np.ndarray, *, limit: int = MAX_DIFF_ITEMS) -> np.ndarray:
+    """Positions of the items worth an interval, given ``values`` (2 × items: each item's value on
+    each side, NaN where it has none): the ``limit`` highest on either side, and the ``limit``
+    largest gaps (ties: the earlier item first). Items with no value on either side are left out."""
+    has = np.flatnonzero(~np.isnan(values).all(axis=0))
+    if len(has) <= limit:
+        return has
+    w = np.nan_to_num(values[:, has])
+    top = has[np.argsort(-w.max(axis=0), kind="stable")[:limit]]
+    gap = has[np.argsort(-np.abs(w[0] - w[1]), kind="stable")[:limit]]
+    return np.fromiter(dict.fromkeys([*top.tolist(), *gap.tolist()]), dtype=np.int64)
 
 
 NOT_TESTED = "not among the most frequent or most different, so not tested"
@@ -365,30 +366,42 @@ def no_differences(k: int, note: str) -> pd.DataFrame:
 
 def dyad_differences(
     rows: Coded,
-    rates: pd.DataFrame,
+    values: np.ndarray,
     *,
-    key: str,
-    value: str,
+    codes: np.ndarray | None = None,
     denominator: np.ndarray,
     scale: float = 1.0,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """DIFF_COLUMNS per ``key`` of ``rates`` (item × dyad rows of ``value``), from per-article counts.
+    """DIFF_COLUMNS per item of a paired view (one row per column of ``values``, in their order), from per-article counts.
 
-    ``rows`` are the long rows counted (one per mention, quote, topic
-    sentence…), coded on the compared articles (``coded.Coded``);
-    ``denominator`` is each compared article's denominator (words, sentences,
-    quotes), one per article of the rows' sides, so that ``scale`` × counts /
-    denominator pooled over a side is ``value``. Only the items
-    ``diff_candidates`` picks are resampled; the rest say NOT_TESTED.
+    ``values`` is 2 × items: each item's value on each side (US–Turkey, Russia–Turkey), NaN where
+    the view has no row for it. ``rows`` are the long rows counted (one per mention, quote, topic
+    sentence…), coded on the compared articles (``coded.Coded``); ``codes`` gives each item's key
+    code in ``rows.keys`` (−1: no row; default: item i is code i). ``denominator`` is each compared
+    article's denominator (words, sentences, quotes), one per article of the rows' sides, so that
+    ``scale`` × counts / denominator pooled over a side is the item's value. Only the items
+    ``diff_candidates`` picks are resampled; the rest say NOT_TESTED, and an item with no value on
+    either side has none of these columns (NaN).
     """
+    k = values.shape[1]
+    codes = np.arange(k) if codes is None else np.asarray(codes, dtype=np.int64)
     den = np.asarray(denominator, dtype=float)
-    wide = dyad_wide(rates, key, value)
-    items = diff_candidates(wide)
-    num = [rows.per_article(items, side) * scale for side in SIDES]
+    items = diff_candidates(values)
+    num = [rows.per_article(codes[items], side) * scale for side in SIDES]
     members = [rows.sides.members(side) for side in SIDES]
     dens = [den[m] for m in members]
     ids = [rows.sides.articles[m] for m in members]
-    diff = difference_intervals(num[0], dens[0], num[1], dens[1], ids_a=ids[0], ids_b=ids[1], seed=seed).assign(**{key: items})
-    rest = wide.index[~wide.index.isin(items)].tolist()
-    return pd.concat([diff, no_differences(len(rest), NOT_TESTED).assign(**{key: rest})], ignore_index=True)
+    tested = difference_intervals(num[0], dens[0], num[1], dens[1], ids_a=ids[0], ids_b=ids[1], seed=seed)
+    has = ~np.isnan(values).all(axis=0)
+    has[items] = False
+    rest = np.flatnonzero(has)
+    frame = pd.concat([tested, no_differences(len(rest), NOT_TESTED)], ignore_index=True)
+    return frame.set_axis(np.concatenate([items, rest])).reindex(np.arange(k))
+
+
+def attach_differences(out: pd.DataFrame, diff: pd.DataFrame, item: np.ndarray) -> pd.DataFrame:
+    """``out`` with the DIFF_COLUMNS of each row's item (``item``: its row in ``diff``), in place."""
+    for col in DIFF_COLUMNS:
+        out[col] = diff[col].to_numpy()[item]
+    return out

@@ -20,7 +20,7 @@ from lib.views.common import (
     isin,
     whole,
 )
-from lib.views.intervals import dyad_differences
+from lib.views.intervals import attach_differences, dyad_differences
 
 ANONYMOUS = rollups.ANONYMOUS
 UNKNOWN_COUNTRY = rollups.UNKNOWN_COUNTRY
@@ -60,8 +60,8 @@ def speakers_by_dyad(
     q = Coded.of(quotes, sides, key=key, count="n")
     if not len(q.rows):
         return pd.DataFrame(columns=cols)
-    quoted = q.per_side(np.ones(len(q.rows))).ravel() > 0  # the (side, group) cells quoted at all
-    side, group = np.divmod(np.flatnonzero(quoted), len(q.keys))
+    quoted = np.flatnonzero(q.per_side(np.ones(len(q.rows))).ravel() > 0)  # the (side, group) cells quoted at all
+    side, group = np.divmod(quoted, len(q.keys))
     anonymous = quotes["anonymous"].iloc[q.rows].astype(int).to_numpy() * q.n
     dyad_totals = q.sides.totals(q.per_article_total())
     out = pd.DataFrame(
@@ -73,7 +73,7 @@ def speakers_by_dyad(
             "n_articles": q.n_articles().ravel()[quoted].astype(np.int64),
             "dyad_quotes": dyad_totals[side].astype(np.int64),
         }
-    ).sort_values(["dyad", "group"], kind="stable", ignore_index=True)
+    )
     out["share"] = out["n_quotes"] / out["dyad_quotes"]
     if by == "country":
         names = entity_names(entities)["name_en"]
@@ -81,9 +81,11 @@ def speakers_by_dyad(
     else:
         out["group_label"] = out["group"].astype(str)
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
-    diff = dyad_differences(q, out, key="group", value="share", denominator=q.per_article_total(), seed=seed)
-    out = out.merge(diff, on="group", how="left")
-    return out.sort_values(["dyad", "n_quotes", "group_label"], ascending=[True, False, True])[cols].reset_index(drop=True)
+    shares = np.full(2 * len(q.keys), np.nan)
+    shares[quoted] = out["share"].to_numpy()
+    diff = dyad_differences(q, shares.reshape(2, -1), denominator=q.per_article_total(), seed=seed)
+    attach_differences(out, diff, group)
+    return out.sort_values(["dyad", "n_quotes", "group_label", "group"], ascending=[True, False, True, True])[cols].reset_index(drop=True)
 
 
 def speaker_quotes(

@@ -20,7 +20,7 @@ from lib.views.common import (
     whole,
     with_article,
 )
-from lib.views.intervals import dyad_differences
+from lib.views.intervals import attach_differences, dyad_differences
 
 
 def short_topic_label(label: str) -> str:
@@ -95,8 +95,8 @@ def topic_shares_of(
     out["label_ar"] = out["topic_id"].map(tax["label_ar"])
     out["short_label"] = out["label"].map(short_topic_label)
     out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
-    diff = dyad_differences(st, out, key="topic_id", value="share", denominator=per_article, seed=seed)
-    out = out.merge(diff, on="topic_id", how="left")
+    diff = dyad_differences(st, out["share"].to_numpy().reshape(2, -1), codes=code, denominator=per_article, seed=seed)
+    attach_differences(out, diff, np.tile(np.arange(len(topic_ids)), 2))
     return out.sort_values(["dyad", "share", "label"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
 
