@@ -19,6 +19,10 @@ class SchemaError(CoverageError):
     """A table does not have the columns or dtypes the schema declares."""
 
 
+class ToneError(CoverageError):
+    """The tone lexicon or model cannot be used."""
+
+
 class ArticleError(CoverageError):
     """One input article cannot be read or analysed."""
 

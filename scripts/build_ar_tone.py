@@ -12,7 +12,7 @@ What it fits (offline; the app only reads the resulting file):
    (-2.9) about half the time and gets about -1.3; في, aligned with nothing
    in particular, gets about 0. The valence is then shrunk toward 0 by the
    word's count, ``v * n / (n + SHRINK)``, so a word seen three times does
-   not weigh like one seen three hundred. Words are keyed by ``tone.light_stem``.
+   not weigh like one seen three hundred. Words are keyed by ``ar_tone.light_stem``.
    English words whose VADER sense is not their news sense (``NOT_TONE``:
    "United", "party", "like", "well" ...) are not projected, and no word of
    an Arabic name in the gazetteer (أنقرة، تركي، الناتو ...) is kept: naming
@@ -27,7 +27,7 @@ What it fits (offline; the app only reads the resulting file):
    Wikinews and Wikivoyage, and the PUD half, news and Wikipedia); UN
    resolutions, the bulk of the words' data, are a register of their own.
    No intercept: a sentence without tone words is not pulled to either side.
-3. The neutral band (``tone.calibrate``): the valence sum below which an
+3. The neutral band (``ar_tone.calibrate``): the valence sum below which an
    Arabic sentence is neutral, set so that the share of neutral sentences
    (|tone| < 0.05) equals that of VADER on the English side of the same pairs.
 4. Post words (``post_words``): words and emoji of social posts that occur in
@@ -79,7 +79,7 @@ sys.path.insert(0, str(ROOT))
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
 
-from lib.analysis import tone  # noqa: E402
+from lib.analysis import ar_tone, tone, tone_scale  # noqa: E402
 from lib.analysis.gazetteer import GAZETTEER_PATH  # noqa: E402
 
 DATA_CANDIDATES = (ROOT.parent / "shared" / "data", Path("/work/shared/data"))
@@ -192,13 +192,13 @@ _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 
 def arabic_keys(text: str) -> list[str]:
     """light_stem keys of the Arabic words of ``text`` (Latin words, digits, punctuation dropped)."""
-    tokens = tone._TOKEN_RE.findall(tone.normalise_fast(tone.prepare_arabic(text)))
-    return [tone.light_stem(t) for t in tokens if _ARABIC_WORD.fullmatch(t)]
+    tokens = ar_tone._TOKEN_RE.findall(ar_tone.normalise_fast(ar_tone.prepare_arabic(text)))
+    return [ar_tone.light_stem(t) for t in tokens if _ARABIC_WORD.fullmatch(t)]
 
 
 def post_keys(text: str) -> set[str]:
     """The keys a post can be scored by: light_stem keys of its Arabic words, and its emoji (symbols)."""
-    tokens = tone._TOKEN_RE.findall(tone.normalise_fast(tone.prepare_arabic(text)))
+    tokens = ar_tone._TOKEN_RE.findall(ar_tone.normalise_fast(ar_tone.prepare_arabic(text)))
     return set(arabic_keys(text)) | {t for t in tokens if len(t) == 1 and unicodedata.category(t) == "So"}
 
 
@@ -217,7 +217,7 @@ def sentiment_signs(root: Path, vader: SentimentIntensityAnalyzer) -> dict[str, 
     """
     df = _read(root / POST_PRIOR_FILE)
     df = df[~df.ar_form_nodiac.str.contains(" ")]
-    keys = df.ar_form_nodiac.map(lambda form: tone.light_stem(tone.normalise_fast(form)))
+    keys = df.ar_form_nodiac.map(lambda form: ar_tone.light_stem(ar_tone.normalise_fast(form)))
     signs = df.assign(key=keys, score=df.score.astype(float)).groupby("key").score.mean().to_dict()
     for emoji, name in vader.emojis.items():
         if is_emoji(emoji):
@@ -249,7 +249,7 @@ def fit_post_words(posts: pd.DataFrame, excluded: Callable[[str], bool], signs: 
 
 
 def cross_validated_posts(
-    posts: pd.DataFrame, lexicon: tone.ArabicLexicon, excluded: Callable[[str], bool], signs: dict[str, float]
+    posts: pd.DataFrame, lexicon: ar_tone.ArabicLexicon, excluded: Callable[[str], bool], signs: dict[str, float]
 ) -> dict:
     """Macro-F1 by sign (a missing score is a miss) of FOLDS-fold post word lists, against the lexicon without them."""
     fold = np.arange(len(posts)) % FOLDS
@@ -258,8 +258,8 @@ def cross_validated_posts(
         words = fit_post_words(posts[fold != k], excluded, signs)
         fitted = dataclasses.replace(lexicon, post_words={key: v for key, (v, _n) in words.items()})
         for i in np.flatnonzero(fold == k):
-            with_words[i] = _nan(tone.lexicon_score(posts.text.iat[i], fitted)[0])
-    without = np.array([_nan(tone.lexicon_score(t, lexicon)[0]) for t in posts.text])
+            with_words[i] = _nan(ar_tone.lexicon_score(posts.text.iat[i], fitted)[0])
+    without = np.array([_nan(ar_tone.lexicon_score(t, lexicon)[0]) for t in posts.text])
     return {
         "posts": len(posts),
         "folds": FOLDS,
@@ -348,11 +348,11 @@ def induce(
     return out
 
 
-def split_sums(texts: Sequence[str], lexicon: tone.ArabicLexicon) -> np.ndarray:
+def split_sums(texts: Sequence[str], lexicon: ar_tone.ArabicLexicon) -> np.ndarray:
     """Per text: (sum of curated valences, sum of induced valences) after the rules, at scale 1; NaN without evidence."""
     out = np.full((len(texts), 2), np.nan)
     for i, text in enumerate(texts):
-        hits = tone.arabic_hits(text, lexicon)
+        hits = ar_tone.arabic_hits(text, lexicon)
         if hits:
             out[i] = (
                 sum(h.valence for h in hits if h.source == "lexicon"),
@@ -368,11 +368,11 @@ def fit_scales(sums: np.ndarray, target: np.ndarray) -> tuple[float, float, floa
 
     def loss(p: np.ndarray) -> float:
         s = x @ p
-        return float(np.mean((s / np.sqrt(s * s + tone.VADER_ALPHA) - y) ** 2))
+        return float(np.mean((s / np.sqrt(s * s + tone_scale.VADER_ALPHA) - y) ** 2))
 
     a, b = minimize(loss, np.array([1.0, 1.0]), method="Nelder-Mead").x
     s = x @ np.array([a, b])
-    r = float(np.corrcoef(s / np.sqrt(s * s + tone.VADER_ALPHA), y)[0, 1])
+    r = float(np.corrcoef(s / np.sqrt(s * s + tone_scale.VADER_ALPHA), y)[0, 1])
     return float(a), float(b), r
 
 
@@ -380,28 +380,28 @@ def fit_neutral_band(sums: np.ndarray, scales: tuple[float, float], target: np.n
     """The |valence sum| quantile at which the Arabic neutral share equals the English one."""
     ok = ~np.isnan(sums[:, 0])
     totals = np.abs(sums[ok] @ np.array(scales))
-    english_neutral = float(np.mean(np.abs(target[ok]) < tone.POSITIVE_THRESHOLD))
+    english_neutral = float(np.mean(np.abs(target[ok]) < tone_scale.POSITIVE_THRESHOLD))
     return float(np.quantile(totals, english_neutral))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, default=None, help="the shared data folder (holds parallel_ar_en_pud.tsv)")
-    parser.add_argument("--out", type=Path, default=tone.MODEL_PATH)
+    parser.add_argument("--out", type=Path, default=ar_tone.MODEL_PATH)
     args = parser.parse_args(argv)
     root = data_dir(args.data_dir)
     start = time.perf_counter()
 
     df = read_training_pairs(root)
-    resources = tone.ToneResources(SentimentIntensityAnalyzer(), tone.load_lexicon(model_path=None), None)
+    resources = tone.ToneResources(SentimentIntensityAnalyzer(), ar_tone.load_lexicon(model_path=None), None)
     valences = dict(resources.vader.lexicon)
     df["vader"] = [row["tone"] for row in tone.score_sentences(list(df.en), "en", resources=resources)]
-    df = df[df.vader.notna() & df.ar.map(tone.has_arabic_letter)].reset_index(drop=True)
+    df = df[df.vader.notna() & df.ar.map(ar_tone.has_arabic_letter)].reset_index(drop=True)
     pairs = [(arabic_keys(ar), english_tone_words(en, valences)) for ar, en in zip(df.ar, df.en, strict=True)]
     print(f"{len(df)} training pairs from {root} ({', '.join(f'{k} {v}' for k, v in df.source.value_counts().items())})")
 
     names = name_keys()
-    curated = tone.load_lexicon(model_path=None)
+    curated = ar_tone.load_lexicon(model_path=None)
     fold = np.arange(len(df)) % FOLDS
     sums = np.full((len(df), 2), np.nan)
     for k in range(FOLDS):
@@ -440,10 +440,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{post_cv['macro_f1_by_sign']} (without them {post_cv['macro_f1_by_sign_without']}), coverage {post_cv['coverage']:.1%}"
     )
     model = {
-        "format": tone.MODEL_FORMAT,
+        "format": ar_tone.MODEL_FORMAT,
         "description": (
             "Arabic tone words induced from English VADER valences across parallel sentences (IBM Model 1), "
-            "keyed by lib.analysis.tone.light_stem, and the two scales calibrating curated and induced "
+            "keyed by lib.analysis.ar_tone.light_stem, and the two scales calibrating curated and induced "
             "valences to VADER's compound; post_words: words and emoji of social posts that no parallel pair "
             "holds, valued by labelled tweets where an independent lexicon agrees in sign; rebuilt by "
             "scripts/build_ar_tone.py"

@@ -31,7 +31,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 
 from lib.analysis import target_tone as tt  # noqa: E402
-from lib.analysis import tone  # noqa: E402
+from lib.analysis import tone, tone_scale  # noqa: E402
 
 #: ../shared/data beside the main checkout (a worktree sits one level deeper).
 DEFAULT_DATA = next(
@@ -70,7 +70,7 @@ def sentence_vader(rows: list[dict]) -> list[int]:
     out = []
     for r in rows:
         t = tone.score_sentences([r["sentence"]], "en", resources=res)[0]["tone"]
-        out.append(1 if t >= tone.POSITIVE_THRESHOLD else -1 if t <= tone.NEGATIVE_THRESHOLD else 0)
+        out.append(1 if t >= tone_scale.POSITIVE_THRESHOLD else -1 if t <= tone_scale.NEGATIVE_THRESHOLD else 0)
     return out
 
 

@@ -46,7 +46,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lib.analysis import tone
+from lib.analysis import ar_tone, tone, tone_scale
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = next(
@@ -89,9 +89,9 @@ def read_pairs(path: Path) -> pd.DataFrame:
 
 
 def sign(value: float) -> int:
-    if value >= tone.POSITIVE_THRESHOLD:
+    if value >= tone_scale.POSITIVE_THRESHOLD:
         return 1
-    if value <= tone.NEGATIVE_THRESHOLD:
+    if value <= tone_scale.NEGATIVE_THRESHOLD:
         return -1
     return 0
 
@@ -160,7 +160,7 @@ def macro_f1(labels: pd.Series, scores: pd.Series) -> dict:
     }
 
 
-def labelled_figures(root: Path, lexicon: tone.ArabicLexicon) -> dict:
+def labelled_figures(root: Path, lexicon: ar_tone.ArabicLexicon) -> dict:
     out = {}
     for name, rel, column in LABELLED:
         path = root / rel
@@ -169,7 +169,7 @@ def labelled_figures(root: Path, lexicon: tone.ArabicLexicon) -> dict:
             continue
         df = pd.read_csv(path, sep="\t", quoting=3, dtype=str, keep_default_na=False)
         df = df[df.label.isin(["positive", "negative"])]
-        scores = pd.Series([tone.lexicon_score(text, lexicon)[0] for text in df[column]], index=df.index, dtype=object)
+        scores = pd.Series([ar_tone.lexicon_score(text, lexicon)[0] for text in df[column]], index=df.index, dtype=object)
         out[name] = macro_f1(df.label, scores)
     return out
 
@@ -188,18 +188,18 @@ def english_figures(root: Path, resources: tone.ToneResources) -> dict:
     return out
 
 
-def arabic_speed(texts: list[str], lexicon: tone.ArabicLexicon) -> float:
+def arabic_speed(texts: list[str], lexicon: ar_tone.ArabicLexicon) -> float:
     """Arabic sentences scored per CPU second (one core): median of SPEED_PASSES passes, word caches emptied before each.
 
     CPU time, not wall time: on a shared machine other work would otherwise halve or double the figure.
     """
     speeds = []
     for _ in range(SPEED_PASSES):
-        tone.light_stem.cache_clear()
-        tone._splits.cache_clear()
+        ar_tone.light_stem.cache_clear()
+        ar_tone._splits.cache_clear()
         start = time.process_time()
         for text in texts:
-            tone.lexicon_score(text, lexicon)
+            ar_tone.lexicon_score(text, lexicon)
         speeds.append(len(texts) / (time.process_time() - start))
     return sorted(speeds)[len(speeds) // 2]
 
@@ -214,7 +214,7 @@ def report(fig: dict) -> None:
     print(f"  tuning half (even ids): r = {tuned['pearson_r']} (n = {tuned['n']})")
     print(f"  held-out half (odd ids): r = {held['pearson_r']} (n = {held['n']})")
     print(f"  with unscored sentences as 0: r = {fig['pearson_r_missing_as_0']}, held-out {fig['heldout_r_missing_as_0']}")
-    print(f"sign agreement (3-way at +/-{tone.POSITIVE_THRESHOLD}): {fig['sign_agreement']}")
+    print(f"sign agreement (3-way at +/-{tone_scale.POSITIVE_THRESHOLD}): {fig['sign_agreement']}")
     print(f"sign agreement where both non-neutral: {fig['sign_agreement_nonneutral']} (n = {fig['n_nonneutral']})")
     print(f"  held-out: 3-way {held['sign_agreement']}, non-neutral {held['sign_agreement_nonneutral']}")
     print(f"coverage (Arabic sentences with a tone word, so scored): {fig['coverage']} (held-out {fig.get('coverage_heldout')})")
@@ -234,10 +234,10 @@ def main(argv: list[str] | None = None) -> int:
     df["vader"] = [row["tone"] for row in tone.score_sentences(list(df.en), "en", resources=resources)]
 
     speed = arabic_speed(list(df.ar), lexicon)
-    df["lexicon"] = [tone.lexicon_score(text, lexicon)[0] for text in df.ar]
+    df["lexicon"] = [ar_tone.lexicon_score(text, lexicon)[0] for text in df.ar]
     coverage = float(df.lexicon.notna().mean())
-    curated = tone.load_lexicon(model_path=None)
-    df["curated"] = [tone.lexicon_score(text, curated)[0] for text in df.ar]
+    curated = ar_tone.load_lexicon(model_path=None)
+    df["curated"] = [ar_tone.lexicon_score(text, curated)[0] for text in df.ar]
 
     print(f"Data: {args.data} — {DATASET}. Credit: UD Arabic-PUD treebank.")
     print(f"{len(df)} pairs ({', '.join(f'{k} {v}' for k, v in df.domain.value_counts().items())})")
@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     curated_labelled = labelled_figures(args.data.parent, curated)
     for name, fig in labelled.items():
         print(
-            f"{name}: macro-F1 {fig['macro_f1']} at ±{tone.POSITIVE_THRESHOLD} (curated alone {curated_labelled[name]['macro_f1']}), "
+            f"{name}: macro-F1 {fig['macro_f1']} at ±{tone_scale.POSITIVE_THRESHOLD} (curated alone {curated_labelled[name]['macro_f1']}), "
             f"{fig['macro_f1_by_sign']} by sign alone (curated alone {curated_labelled[name]['macro_f1_by_sign']}); "
             f"coverage {fig['coverage']}, sign right {fig['sign_accuracy_where_polar']} where polar (n = {fig['n']})"
         )

@@ -8,8 +8,9 @@ import math
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from lib.analysis import ar_tone, tone, tone_scale
 from lib.analysis import target_tone as tt
-from lib.analysis import tone
+from lib.errors import ToneError
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +178,7 @@ def test_model_file_holds_no_sentences():
 def test_broken_model_file_is_an_error(tmp_path):
     bad = tmp_path / "m.json"
     bad.write_text('{"classes": [0, 1], "weights": {}, "intercept": [0, 0]}', encoding="utf-8")
-    with pytest.raises(tone.ToneError, match="cannot be used"):
+    with pytest.raises(ToneError, match="cannot be used"):
         tt.load_model(bad)
 
 
@@ -255,7 +256,7 @@ def test_arabic_speaker_forms(text, speaker):
 
 
 def test_arabic_scores_use_the_sentence_tone_scale():
-    res = tt.TargetResources(None, tt.load_model(), tone.ToneResources(SentimentIntensityAnalyzer(), tone.load_lexicon(), None))
+    res = tt.TargetResources(None, tt.load_model(), tone.ToneResources(SentimentIntensityAnalyzer(), ar_tone.load_lexicon(), None))
     spans = _spans(AR, "أردوغان", "روسيا", "واشنطن")
     mentions = [{"sentence_id": 0, "start": s, "end": e} for s, e in spans]
     erdogan, russia, washington = tt.score_mentions([AR], [(0, len(AR))], mentions, "ar", resources=res)
@@ -290,4 +291,4 @@ def test_seed_mentions_carry_target_tone(seed_corpus):
     assert set(m["tone_label"].dropna().astype(int)) <= {-1, 0, 1}
     assert {-1, 1} <= set(en["tone_label"].dropna().astype(int))  # not all neutral
     labelled = ar.dropna(subset=["tone"])
-    assert ((labelled["tone"] >= tone.POSITIVE_THRESHOLD) == (labelled["tone_label"] == 1)).all()
+    assert ((labelled["tone"] >= tone_scale.POSITIVE_THRESHOLD) == (labelled["tone_label"] == 1)).all()

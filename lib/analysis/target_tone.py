@@ -66,8 +66,9 @@ from typing import Any
 
 from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
 
-from lib.analysis import tone
+from lib.analysis import ar_tone, tone, tone_scale
 from lib.analysis.quotes.arabic import AR_COMPLEMENTISERS, AR_VERBS
+from lib.errors import ToneError
 
 METHOD_EN = "targeted"
 METHOD_AR = "ar-scoped"
@@ -162,9 +163,9 @@ WORD_REACH = 3
 #: A window of this many words either side of the mention.
 WINDOW = 4
 #: VADER's factor for a negated word (vaderSentiment.N_SCALAR).
-NEGATION_SCALAR = tone.VADER_NEGATION_SCALAR
+NEGATION_SCALAR = tone_scale.VADER_NEGATION_SCALAR
 #: VADER's compound normalisation constant.
-ALPHA = tone.VADER_ALPHA
+ALPHA = tone_scale.VADER_ALPHA
 _NEGATORS = frozenset(NEGATE) | {"n't", "no"}
 
 
@@ -531,7 +532,7 @@ def load_model(path: Path = MODEL_PATH) -> TargetToneModel:
         weights = {k: (float(v[0]), float(v[1]), float(v[2])) for k, v in data["weights"].items()}
         intercept = tuple(float(x) for x in data["intercept"])
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-        raise tone.ToneError(f"target tone model {path} cannot be used: {exc}") from exc
+        raise ToneError(f"target tone model {path} cannot be used: {exc}") from exc
     return TargetToneModel(weights, intercept, data.get("figures") or {})
 
 
@@ -617,7 +618,7 @@ class _ArToken:
 
 
 def _ar_tokens(text: str) -> list[_ArToken]:
-    return [_ArToken(m.start(), m.end(), tone.normalise_fast(m.group())) for m in _AR_TOKEN_RE.finditer(text)]
+    return [_ArToken(m.start(), m.end(), ar_tone.normalise_fast(m.group())) for m in _AR_TOKEN_RE.finditer(text)]
 
 
 def _ar_boundaries(toks: Sequence[_ArToken]) -> list[int]:
@@ -704,7 +705,7 @@ def _ar_row(row: dict) -> dict[str, Any]:
     value = row["tone"]
     if value is None:
         return {"tone": None, "tone_label": None, "tone_method": None}
-    label = 1 if value >= tone.POSITIVE_THRESHOLD else -1 if value <= tone.NEGATIVE_THRESHOLD else 0
+    label = 1 if value >= tone_scale.POSITIVE_THRESHOLD else -1 if value <= tone_scale.NEGATIVE_THRESHOLD else 0
     return {"tone": float(value), "tone_label": label, "tone_method": METHOD_AR}
 
 
