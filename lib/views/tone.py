@@ -133,8 +133,8 @@ def tone_by_group(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFra
     out["n_articles"] = g["article_id"].nunique()
     out["tone_method"] = g["tone_method"].agg(lambda x: ", ".join(sorted(set(x.dropna().astype(str)))))
     out = out.reset_index()
-    # Shares of negative/positive come from the articles table, which used the
-    # tone module's own threshold: pooled over sentences by weighting each
+    # Shares of negative/positive come from the articles table, counted at the
+    # ±0.05 thresholds (lib.analysis.tone_scale): pooled over sentences by weighting each
     # article by its scored sentences.
     per_art = s.groupby("article_id").size().rename("n")
     a = articles.set_index("article_id").join(per_art, how="inner")
