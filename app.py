@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data, state
+from ui import data, state, watch
 
 st.set_page_config(page_title="US–Turkey vs Russia–Turkey coverage", page_icon="📰", layout="wide")
 
@@ -30,6 +30,7 @@ PAGES = [
 navigation = st.navigation([st.Page(f, title=t, url_path=u, icon=i, default=(n == 0)) for n, (f, t, u, i) in enumerate(PAGES)])
 data.prepare()  # a new store, or articles pending analysis: progress shown in the frame, models load only now
 corpus = data.get_corpus()
+watch.start()  # under a server: articles imported by another process are appended, and views made, between page runs
 state.sidebar_filters(corpus.articles)
 st.sidebar.caption(
     f"Corpus: {len(corpus.articles)} article files. The view (page, filters, selection) is in the URL: copy it to share this view."

@@ -225,6 +225,12 @@ def _state() -> tuple[str, int, str]:
 def get_corpus() -> Corpus:
     """The analysed corpus the dashboard shows, curation applied (shared, read-only: never mutate it)."""
     prepare()
+    return _current()
+
+
+def _current() -> Corpus:
+    """The corpus as the store has it now (articles imported since are appended), curation applied;
+    what ``get_corpus`` returns once the store is prepared."""
     return _curated(*_state())
 
 
@@ -278,12 +284,12 @@ def _subset(key: str, fkey: tuple) -> Corpus:
     """The corpus ``key`` restricted to the filters ``fkey``: made once per filter
     combination and shared read-only (never mutated) by the views, the
     briefing export and every rerun, instead of re-filtering every table."""
-    corpus = get_corpus()
+    corpus = _current()  # the page run asking has prepared the store (app.py)
     return corpus.subset(Filters(*fkey).article_ids(corpus.articles))
 
 
 def _terms(key: str, fkey: tuple) -> terms.TermsView:
-    return terms.terms_view(_subset(key, fkey), counts=get_corpus().term_counts())
+    return terms.terms_view(_subset(key, fkey), counts=_current().term_counts())
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
@@ -296,7 +302,52 @@ def _compare_view(key: str, fkey: tuple) -> compare.CompareView:
 
 def compare_view(filters: Filters) -> compare.CompareView:
     """Everything the Compare page (and the briefing) draws, for the filtered corpus."""
+    _remember(filters.key())
     return _compare_view(corpus_key(), filters.key())
+
+
+#: Filter combinations whose Compare view ``refresh_views`` makes again when the corpus grows:
+#: the ones sessions asked for last.
+REFRESHED_FILTERS = 3
+
+
+@st.cache_resource(show_spinner=False)
+def _recent() -> dict:
+    """The filter combinations Compare was drawn for, most recent last (one list per process)."""
+    return {"lock": threading.Lock(), "keys": []}
+
+
+def _remember(fkey: tuple) -> None:
+    reg = _recent()
+    with reg["lock"]:
+        keys = [k for k in reg["keys"] if k != fkey]
+        reg["keys"] = [*keys, fkey][-REFRESHED_FILTERS:]
+
+
+def recent_filters() -> list[tuple]:
+    """The filter combinations Compare was last drawn for (at most REFRESHED_FILTERS), most recent last."""
+    reg = _recent()
+    with reg["lock"]:
+        return list(reg["keys"])
+
+
+def refresh_views() -> bool:
+    """Bring the corpus up to date with the store, and make the Compare view of the filters sessions
+    used last (``recent_filters``) for it, so that the next page run finds them made. Views of
+    earlier corpora are dropped: no page asks for them again. Runs outside any page (no output);
+    does nothing while the store has articles to analyse, which a page run does with its progress
+    bar. Returns whether views were made."""
+    s = get_store()
+    if not s.is_seeded or s.pending(limit=1):
+        return False
+    key = corpus_key()  # appends the articles imported since
+    wanted = recent_filters()
+    if not wanted:
+        return False
+    _compare_view.clear()
+    for fkey in wanted:
+        _compare_view(key, fkey)
+    return True
 
 
 def view_key(filters: Filters, *part: str) -> tuple:

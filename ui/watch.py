@@ -1,0 +1,103 @@
+"""Keep a running dashboard's corpus current between page runs.
+
+Articles reach the store from outside a page run too: ``python -m lib import``
+in a terminal while the dashboard runs, a second server on the same store,
+another session's upload. Each changes the store's generation (a counter,
+``Store.generation``). Without help, the next page run would append those
+articles and make its views again while the analyst waits (about 1.5 s at
+10,000 articles).
+
+``start()`` (called by ``app.py`` under a running server) starts one daemon
+thread per server process that reads the counter every ``WATCH_SECONDS`` (one
+small SQLite query). When it moves, the thread calls ``data.refresh_views``:
+the corpus appends the new articles and the Compare view of the filters
+sessions used last is made again, so a reload finds it made. A failure is
+logged and the thread goes on: it only saves the page runs work.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Hashable
+
+import streamlit as st
+from streamlit import runtime
+
+from ui import data
+
+log = logging.getLogger(__name__)
+
+#: Seconds between two looks at the store's change counter.
+WATCH_SECONDS = 1.0
+_NOTHING = object()  # before the first look
+
+
+class Watcher:
+    """Calls ``refresh()`` whenever ``changed()`` returns something new (looked at every ``interval`` seconds).
+
+    The first value seen is the starting point, not a change. An exception in
+    either function is logged, and the watcher goes on.
+    """
+
+    def __init__(self, changed: Callable[[], Hashable], refresh: Callable[[], object], *, interval: float = WATCH_SECONDS) -> None:
+        self._changed = changed
+        self._refresh = refresh
+        self.interval = interval
+        self._seen: object = _NOTHING
+        self._failing = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def check(self) -> bool:
+        """One look: refresh if the value moved since the last look. Returns whether it refreshed."""
+        try:
+            now = self._changed()
+        except Exception:
+            if not self._failing:  # once per run of failures, not every second
+                log.exception("could not read the store's change counter; will look again")
+            self._failing = True
+            return False
+        self._failing = False
+        before, self._seen = self._seen, now
+        if before is _NOTHING or now == before:
+            return False
+        try:
+            self._refresh()
+        except Exception:
+            log.exception("refreshing the views after a store change failed; the next page run makes them")
+        return True
+
+    def start(self) -> Watcher:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="corpus-watch", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float | None = None) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _run(self) -> None:
+        self.check()  # the starting point
+        while not self._stop.wait(self.interval):
+            self.check()
+
+
+@st.cache_resource(show_spinner=False)
+def _watcher(path: str) -> Watcher:
+    store = data.get_store()
+    return Watcher(store.generation, data.refresh_views).start()
+
+
+def start() -> Watcher | None:
+    """Watch the store this server shows (one thread per server process and store). Only under a
+    running server: a script run without one (tests, ``AppTest``) has no lasting process to keep."""
+    if not runtime.exists():
+        return None
+    return _watcher(str(data.get_store().path))
