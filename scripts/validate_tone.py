@@ -30,12 +30,17 @@ changed by the Arabic work; this checks that the English side stays as it was.
 Data: UD Arabic-PUD treebank (github.com/UniversalDependencies/UD_Arabic-PUD),
 CC BY-SA 3.0; ``arabic/`` beside it, as described in its README.
 
-    .venv/bin/python scripts/validate_tone.py [--data PATH] [--no-write]
+``--model PATH`` scores the Arabic with another model file than the app's
+(a candidate written by ``scripts/build_ar_tone.py --out``), to compare it
+before it replaces ``lib/analysis/data/ar_tone_model.json``.
+
+    .venv/bin/python scripts/validate_tone.py [--data PATH] [--model PATH] [--no-write]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -225,10 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="parallel TSV")
     parser.add_argument("--out", type=Path, default=tone.VALIDATION_PATH, help="JSON to write")
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--model", type=Path, default=None, help="Arabic tone model file to score with (default: the app's)")
     args = parser.parse_args(argv)
 
     df = read_pairs(args.data)
     resources = tone.load_tone_resources()
+    if args.model is not None:
+        resources = dataclasses.replace(resources, lexicon=ar_tone.load_lexicon(model_path=args.model.resolve()))
     lexicon = resources.lexicon
 
     df["vader"] = [row["tone"] for row in tone.score_sentences(list(df.en), "en", resources=resources)]
@@ -243,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(df)} pairs ({', '.join(f'{k} {v}' for k, v in df.domain.value_counts().items())})")
     print(f"Arabic tone speed: {speed:,.0f} sentences per CPU second on one core (median of {SPEED_PASSES} passes)")
     result = figures(df, "lexicon", tone.METHOD_AR_LEXICON, coverage)
+    if args.model is not None:
+        result["model"] = str(args.model)
     result["coverage_heldout"] = round(float(df.loc[df.heldout, "lexicon"].notna().mean()), 4)
     result["sentences_per_second"] = round(speed)
     held = df[df.heldout & df.lexicon.notna()]

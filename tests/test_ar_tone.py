@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import re
@@ -286,7 +287,7 @@ def _write_model(tmp_path: Path, **changes) -> Path:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"format": "ar-tone-model/1"}, "not an ar-tone-model/2"),
+        ({"format": "ar-tone-model/2"}, "not an ar-tone-model/3"),
         ({"lexicon_scale": "x"}, "not a number"),
         ({"stem_scale": float("nan")}, "not finite"),
         ({"stem_scale": 0}, "positive"),
@@ -300,6 +301,10 @@ def _write_model(tmp_path: Path, **changes) -> Path:
         ({"post_words": [["زفت كبير جدا", 1.0, 3, "posts"]]}, "expected"),
         ({"post_words": [["زفت", -4.5, 3, "posts"]]}, "outside -4..4"),
         ({"post_words": [["زفت", -1, 3, "posts"], ["زفت", -1, 3, "posts"]]}, "twice"),
+        ({"dictionary_words": {"جحيم": -3.6}}, "must be a list"),
+        ({"dictionary_words": [["😢", -2.0, 1, "cry"]]}, "expected"),  # an Arabic word, not an emoji
+        ({"dictionary_words": [["جحيم", -4.5, 1, "hell"]]}, "outside -4..4"),
+        ({"dictionary_words": [["جحيم", -3.6, 1, "hell"], ["جحيم", -3.6, 1, "hell"]]}, "twice"),
     ],
 )
 def test_bad_model_files_are_reported(tmp_path, changes, message):
@@ -443,6 +448,73 @@ def test_post_words_come_after_curated_and_induced(tmp_path):
     assert [h.source for h in ar_tone.arabic_hits("الدوء", lexicon)] == ["induced"]
     (hit,) = ar_tone.arabic_hits("والبطيخ", lexicon)  # clitics stripped as for induced words
     assert (hit.source, hit.valence) == ("post", -2.0)
+
+
+def test_dictionary_words_come_last_and_weigh_like_curated_words(tmp_path):
+    path = _write_model(
+        tmp_path,
+        lexicon_scale=0.5,
+        stems=[["دوء", 1.0, 9, "good"]],
+        post_words=[["بطيخ", -2.0, 3, "posts"]],
+        dictionary_words=[["حرب", 3.0, 1, "war"], ["جحيم", -3.6, 1, "hell"]],
+    )
+    lexicon = ar_tone.load_lexicon(model_path=path)
+    assert [h.source for h in ar_tone.arabic_hits("الحرب", lexicon)] == ["lexicon"]  # curated first
+    (hit,) = ar_tone.arabic_hits("والجحيم", lexicon)  # clitics stripped as for induced words
+    assert (hit.source, hit.valence) == ("dictionary", pytest.approx(-3.6 * 0.5))  # the curated scale
+    assert ar_tone.arabic_hits("لا جحيم", lexicon)[0].valence == pytest.approx(-3.6 * 0.5 * tone_scale.VADER_NEGATION_SCALAR)
+    for taken in (["دوء", 1.0, 1, "good"], ["بطيخ", 1.0, 1, "melon"]):  # one key, one list
+        with pytest.raises(ToneError, match="twice"):
+            ar_tone.load_model(
+                _write_model(tmp_path, stems=[["دوء", 1.0, 9, "good"]], post_words=[["بطيخ", -2.0, 3, "posts"]], dictionary_words=[taken])
+            )
+
+
+def test_dictionary_words_score_news_words_the_other_lists_lack(lexicon, curated):
+    for text, sign in (("الجحيم", -1), ("بالسخط", -1), ("الرخاء", 1)):
+        assert tone_of(text, curated) is None and ar_tone.light_stem(normalise(text)) not in MODEL.stems
+        (hit,) = ar_tone.arabic_hits(text, lexicon)
+        assert hit.source == "dictionary" and math.copysign(1, hit.valence) == sign
+
+
+def test_dictionary_word_list_is_well_formed():
+    rows = json.loads(ar_tone.MODEL_PATH.read_text(encoding="utf-8"))["dictionary_words"]
+    assert 300 <= len(rows) <= 5000 and len(rows) == len(MODEL.dictionary)  # words, not a sentence store
+    vader = SentimentIntensityAnalyzer().lexicon
+    for key, valence, senses, english in rows:
+        assert re.fullmatch(r"[\u0621-\u064a]{3,20}", key), key
+        assert 0.1 <= abs(valence) <= 4 and senses >= 1
+        assert english and all(word in vader for word in english.split())
+        assert key not in MODEL.stems and key not in MODEL.post_words
+
+
+def _build_script():
+    spec = importlib.util.spec_from_file_location("build_ar_tone", ROOT / "scripts" / "build_ar_tone.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_dictionary_valence_is_the_mean_vader_valence_over_a_words_senses(tmp_path):
+    build = _build_script()
+    columns = "synset_wn30\tpos\tar_form\tar_form_nodiac\tform_type\tswn_pos\tswn_neg\tin_swn_subset\ten_terms_swn"
+    rows = [
+        "1-n\tn\tجحيم\tجحيم\tlemma\t0\t0.5\t1\thell inferno",  # hell -3.6; inferno not in VADER
+        "2-n\tn\tجحيم\tجحيم\tlemma\t0\t0\t0\t",  # an objective sense counts 0
+        "3-n\tn\tحزب\tحزب\tlemma\t0.5\t0\t1\tparty",  # "party" is not tone in news (NOT_TONE)
+        "4-n\tn\tأنقرة\tأنقرة\tlemma\t0.5\t0\t1\tgood",  # a gazetteer name
+        "5-n\tn\tكارثة عظمى\tكارثة عظمى\tlemma\t0\t0.5\t1\tdisaster",  # a phrase
+    ]
+    path = tmp_path / build.SENSES_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join([columns, *rows]) + "\n", encoding="utf-8")
+    valences = SentimentIntensityAnalyzer().lexicon
+    found = build.dictionary_valences(tmp_path, valences, frozenset({ar_tone.light_stem(normalise("أنقرة"))}))
+    assert found == {"جحيم": (pytest.approx(valences["hell"] / 2), 2, "hell")}
+    # a key the pairs hold MIN_COUNT times is left to them
+    held = [(["جحيم"], [])] * build.MIN_COUNT
+    assert build.dictionary_words(found, held) == {}
+    assert build.dictionary_words(found, held[1:]) == found
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,9 @@
 """The Arabic lexicon method (``ar-lexicon``): sentence tone on VADER's scale.
 
 A curated lexicon (``lib/analysis/data/ar_tone_lexicon.csv``), a word list
-induced from English VADER across parallel sentences and a few post words
-(``lib/analysis/data/ar_tone_model.json``, rebuilt by
-``scripts/build_ar_tone.py``), and VADER's rules, on camel-tools-normalised
+induced from English VADER across parallel sentences, a few post words and
+words valued through Arabic WordNet (``lib/analysis/data/ar_tone_model.json``,
+rebuilt by ``scripts/build_ar_tone.py``), and VADER's rules, on camel-tools-normalised
 text. ``lexicon_score`` scores one sentence; ``lib.analysis.tone`` calls it
 for every Arabic sentence. VADER's scale and constants are in
 ``lib.analysis.tone_scale``.
@@ -52,10 +52,20 @@ How the Arabic scale was aligned with VADER
    that no parallel pair contains, valued by the log-odds of positive over
    negative SemEval-2017 training tweets and kept only where an independent
    lexicon agrees in sign (Arabic WordNet x SentiWordNet; for an emoji,
-   VADER's reading of its name). It is consulted last, so news sentences,
-   whose words the parallel pairs hold, are scored as without it.
+   VADER's reading of its name). It is consulted after the induced list, so
+   news sentences, whose words the parallel pairs hold, are scored as without it.
+   A fourth list (``dictionary_words``), consulted last, is step 1 done by a
+   bilingual dictionary for the words the pairs hold fewer than three times
+   (جحيم "hell", سخط "anger", رخاء "prosperity"): Arabic WordNet gives a
+   word's WordNet senses, SentiWordNet the English words of each sense, and
+   VADER their valences; a sense is valued at the mean valence of its VADER
+   words (0 for a sense without one: objective, or words VADER lacks) and the
+   word at the mean over its senses, as no sense is told from another. These
+   are VADER valences copied, as the curated ones are, so they take the
+   curated scale. Where the pairs hold a word three times or more, they decide
+   (WordNet's senses of علي، رئيس or مارس are not their news senses).
 5. Calibrated on parallel data, the news-like pairs (FLORES-200 and the
-   PUD half). Two factors, one on curated and one on induced valences
+   PUD half). Two factors, one on curated (and dictionary) and one on induced valences
    (``ToneModel.lexicon_scale``, ``stem_scale``), are fitted by least squares
    so that the normalised Arabic sum matches VADER's compound on the English
    side, with out-of-fold word lists. There is no intercept: a sentence is
@@ -71,8 +81,8 @@ How the Arabic scale was aligned with VADER
    The figures are in ``lib/analysis/data/tone_validation.json`` and in
    ``lib.analysis.tone.METHODS``.
 
-A sentence with Arabic letters but no tone word, curated or induced, has
-no tone (``None``): no evidence is not a neutral 0.
+A sentence with Arabic letters but no tone word, curated or from one of the
+model's lists, has no tone (``None``): no evidence is not a neutral 0.
 
 Arabic rules, on camel-tools-normalised text (``lib.text.arabic``)
 -------------------------------------------------------------
@@ -261,11 +271,18 @@ class ArabicLexicon:
     #: Sums of valence smaller than this are neutral (see ``calibrate``).
     neutral_band: float = 0.0
     #: The post word list (``light_stem`` key or emoji -> valence), consulted
-    #: last: words of posts and dialect that no parallel pair holds.
+    #: after the induced list: words of posts and dialect that no parallel pair holds.
     post_words: Mapping[str, float] = field(default_factory=dict)
+    #: The dictionary word list (``light_stem`` key -> valence, already scaled
+    #: like curated words), consulted last: words the parallel pairs hold fewer
+    #: than three times, valued by VADER through Arabic WordNet.
+    dictionary: Mapping[str, float] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # short: resources show up in test failures and logs
-        return f"ArabicLexicon({len(self.entries)} entries, {len(self.stems)} induced stems, {len(self.post_words)} post words)"
+        return (
+            f"ArabicLexicon({len(self.entries)} entries, {len(self.stems)} induced stems, "
+            f"{len(self.post_words)} post words, {len(self.dictionary)} dictionary words)"
+        )
 
 
 def _check_row(where: str, weight: float, kind: str) -> None:
@@ -364,10 +381,12 @@ STEM_SUFFIXES = (
     *("ه", "ي", "ت", "ا"),
 )
 MIN_STEM = 3
-#: Model file format this module reads (2 added ``post_words``).
-MODEL_FORMAT = "ar-tone-model/2"
+#: Model file format this module reads (2 added ``post_words``, 3 ``dictionary_words``).
+MODEL_FORMAT = "ar-tone-model/3"
 #: A post-word key: one normalised Arabic word, or one emoji / symbol.
 _POST_KEY_RE = re.compile(r"[\u0621-\u064a]{1,20}|[^\w\s]")
+#: A dictionary-word key: one normalised Arabic word.
+_ARABIC_KEY_RE = re.compile(r"[\u0621-\u064a]{1,20}")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -403,6 +422,9 @@ class ToneModel:
     info: Mapping[str, Any]
     #: light_stem key or emoji -> valence, already on the tone scale.
     post_words: Mapping[str, float] = field(default_factory=dict)
+    #: light_stem key -> VADER valence through Arabic WordNet, on the curated
+    #: words' scale (``lexicon_scale`` applies).
+    dictionary: Mapping[str, float] = field(default_factory=dict)
 
 
 def _finite(value: Any, where: str) -> float:
@@ -444,24 +466,35 @@ def load_model(path: Path = MODEL_PATH) -> ToneModel:
             raise ToneError(f"{path.name} stems[{n}]: {row[0]!r} appears twice")
         stems[key] = valence
         glosses[key] = str(row[3])
-    post_words = _read_post_words(data.get("post_words", []), path.name, set(stems))
-    info = {k: v for k, v in data.items() if k not in ("stems", "post_words")}
-    return ToneModel(stems, glosses, lexicon_scale, stem_scale, neutral_band, info, post_words)
+    post_words = _read_word_list(data, "post_words", path.name, set(stems))
+    dictionary = _read_word_list(data, "dictionary_words", path.name, set(stems) | set(post_words))
+    info = {k: v for k, v in data.items() if k not in ("stems", *_WORD_LISTS)}
+    return ToneModel(stems, glosses, lexicon_scale, stem_scale, neutral_band, info, post_words, dictionary)
 
 
-def _read_post_words(rows: Any, name: str, induced: set[str]) -> dict[str, float]:
-    """The model's ``post_words`` rows [key, valence, count, source], checked."""
+#: The model's one-word lists: field -> (key pattern, what a row holds, what a key is).
+_WORD_LISTS = {
+    "post_words": (_POST_KEY_RE, "[key, valence, count, source]", "one word or emoji"),
+    "dictionary_words": (_ARABIC_KEY_RE, "[key, valence, senses, English words]", "one Arabic word"),
+}
+
+
+def _read_word_list(data: Mapping[str, Any], list_name: str, name: str, taken: set[str]) -> dict[str, float]:
+    """The model's ``post_words`` or ``dictionary_words`` rows, checked (a missing list is empty); no key of ``taken``."""
+    key_re, columns, key_kind = _WORD_LISTS[list_name]
+    rows = data.get(list_name, [])
     if not isinstance(rows, list):
-        raise ToneError(f"{name}: 'post_words' must be a list of [key, valence, count, source]")
+        raise ToneError(f"{name}: {list_name!r} must be a list of {columns}")
     out: dict[str, float] = {}
     for n, row in enumerate(rows):
-        if not (isinstance(row, list) and len(row) == 4 and isinstance(row[0], str) and _POST_KEY_RE.fullmatch(row[0])):
-            raise ToneError(f"{name} post_words[{n}]: expected [one word or emoji, valence, count, source], got {row!r}")
-        valence = _finite(row[1], f"{name} post_words[{n}]")
+        where = f"{name} {list_name}[{n}]"
+        if not (isinstance(row, list) and len(row) == 4 and isinstance(row[0], str) and key_re.fullmatch(row[0])):
+            raise ToneError(f"{where}: expected [{key_kind}, {columns[len('[key, ') :]}, got {row!r}")
+        valence = _finite(row[1], where)
         if not -4 <= valence <= 4:
-            raise ToneError(f"{name} post_words[{n}]: valence {valence} outside -4..4")
-        if row[0] in out or row[0] in induced:
-            raise ToneError(f"{name} post_words[{n}]: {row[0]!r} appears twice")
+            raise ToneError(f"{where}: valence {valence} outside -4..4")
+        if row[0] in out or row[0] in taken:
+            raise ToneError(f"{where}: {row[0]!r} appears twice")
         out[row[0]] = valence
     return out
 
@@ -479,7 +512,8 @@ def load_lexicon(path: Path = LEXICON_PATH, model_path: Path | None = MODEL_PATH
         return ArabicLexicon(tuple(entries), compiled)
     model = load_model(model_path)
     stems = {k: v * model.stem_scale for k, v in model.stems.items()}
-    return ArabicLexicon(tuple(entries), compiled, stems, model.lexicon_scale, model.neutral_band, model.post_words)
+    dictionary = {k: v * model.lexicon_scale for k, v in model.dictionary.items()}
+    return ArabicLexicon(tuple(entries), compiled, stems, model.lexicon_scale, model.neutral_band, model.post_words, dictionary)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -541,7 +575,7 @@ class Hit:
     position: int
     clause: int
     valence: float = 0.0  # a word's contribution after the rules
-    source: str = "lexicon"  # "lexicon" (curated), "induced" or "post" (the model's two word lists)
+    source: str = "lexicon"  # "lexicon" (curated), "induced", "post" or "dictionary" (the model's three word lists)
 
 
 def _find_hits(lexicon: ArabicLexicon, text: str) -> list[Hit]:
@@ -575,6 +609,8 @@ def _find_hits(lexicon: ArabicLexicon, text: str) -> list[Hit]:
                 hits.append(Hit(raw_tokens[i], "word", induced, position, clause, source="induced"))
             elif post := lexicon.post_words.get(key):
                 hits.append(Hit(raw_tokens[i], "word", post, position, clause, source="post"))
+            elif known := lexicon.dictionary.get(key):
+                hits.append(Hit(raw_tokens[i], "word", known, position, clause, source="dictionary"))
             position += 1
             i += 1
             continue

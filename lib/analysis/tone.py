@@ -401,8 +401,9 @@ def _methods(validation: dict | None) -> dict[str, dict]:
             "label": "Arabic lexicon",
             "description": (
                 "this project's curated Arabic lexicon plus words whose VADER valence was projected from English "
-                "across parallel sentences (shrunk toward 0 for rare words), and a few post words and emoji of "
-                "social media that no parallel sentence holds, on camel-tools-normalised text with clitics "
+                "across parallel sentences (shrunk toward 0 for rare words), a few post words and emoji of "
+                "social media that no parallel sentence holds, and words the parallel sentences hardly hold valued "
+                "by VADER through Arabic WordNet's English senses, on camel-tools-normalised text with clitics "
                 "stripped and letter elongation undone; negation (also dialect مش، مو), intensifiers and contrast "
                 "as in VADER; two scales fitted on parallel pairs so that VADER's normalisation and ±0.05 "
                 "thresholds mean the same; no tone word, no score"
