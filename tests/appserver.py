@@ -42,6 +42,7 @@ def start_app(corpus_dir: Path, db: Path, log: Path, *, timeout: float = SERVER_
     """Start the app; return (process, base URL) once ``/_stcore/health`` answers ok."""
     port = free_port()
     env = {**os.environ, "COVERAGE_CORPUS_DIR": str(corpus_dir), "COVERAGE_DB": str(db)}
+    env.pop("COVERAGE_WATCH_SECONDS", None)  # the server watches its store as it would for a user
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port)]
     cmd += ["--browser.gatherUsageStats", "false"]
     with log.open("w") as out:

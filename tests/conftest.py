@@ -16,6 +16,9 @@ SEEDS = ROOT / "seeds"
 # every test process gets a fresh one, filled from the seeds on first use.
 # Tests that need their own store still set COVERAGE_DB themselves.
 os.environ["COVERAGE_DB"] = str(Path(tempfile.mkdtemp(prefix="coverage-tests-")) / "store.sqlite")
+# AppTest runs stand in a runtime for the process: no store watcher thread (ui/watch.py) is started
+# for their many short-lived stores. Servers that tests start (tests/appserver.py) watch as usual.
+os.environ["COVERAGE_WATCH_SECONDS"] = "0"
 
 
 @pytest.fixture(autouse=True)

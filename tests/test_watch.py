@@ -10,7 +10,7 @@ import pytest
 
 from lib.corpus import ingest
 from lib.corpus.runner import SerialRunner
-from lib.corpus.store import Store
+from lib.corpus.store import Store, StoreVanishedError
 from lib.text.items import Item
 from tests.test_app import assert_ok, run, texts
 from ui import watch
@@ -66,15 +66,88 @@ def test_the_thread_refreshes_when_the_value_moves_and_stops():
     assert not w.running
 
 
-def test_no_watcher_without_a_running_server():
-    """AppTest and plain scripts have no lasting server process: no thread is started."""
-    assert watch.start() is None
+def test_a_vanished_store_stops_the_watcher(caplog):
+    def changed():
+        raise StoreVanishedError("the store at x was deleted or replaced while the app ran")
+
+    w = watch.Watcher(changed, lambda: None)
+    with caplog.at_level(logging.WARNING, logger="ui.watch"):
+        assert w.check() is False
+    assert w.stopped
+    assert "stopped watching" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("raw", "seconds"), [("", watch.WATCH_SECONDS), ("0", 0.0), ("2.5", 2.5), ("-1", 0.0), ("soon", watch.WATCH_SECONDS)]
+)
+def test_the_interval_comes_from_the_environment(monkeypatch, raw, seconds):
+    monkeypatch.setenv(watch.WATCH_ENV, raw)
+    assert watch.interval() == seconds
+
+
+def test_no_watcher_without_a_running_server_or_when_turned_off(monkeypatch):
+    from streamlit.runtime import Runtime
+
+    monkeypatch.setattr(Runtime, "_instance", None)
+    monkeypatch.setenv(watch.WATCH_ENV, "1")
+    assert watch.start() is None  # a plain script: no lasting process
+    monkeypatch.setattr(Runtime, "_instance", object())
+    monkeypatch.setenv(watch.WATCH_ENV, "0")
+    assert watch.start() is None  # turned off (as for the test suite's AppTest runs)
+
+
+def test_the_server_thread_makes_compare_after_an_import_elsewhere(tmp_path, monkeypatch):
+    """The whole path under a server: the thread sees the store's counter move, the corpus
+    appends the article and Compare is made, so the next page run only draws it."""
+    from ui import data
+
+    db = tmp_path / "store.sqlite"
+    monkeypatch.setenv("COVERAGE_DB", str(db))
+    at = run("app.py")
+    assert_ok(at)
+    refreshed = threading.Event()
+    real_refresh = data.refresh_views
+    monkeypatch.setattr(data, "refresh_views", lambda: real_refresh() and refreshed.set())
+    from streamlit.runtime import Runtime
+
+    monkeypatch.setenv(watch.WATCH_ENV, "0.05")
+    monkeypatch.setattr(Runtime, "_instance", object())  # a server's (AppTest's stand-in lives only during a run)
+    w = watch.start()
+    try:
+        assert w is not None and w.running
+        _import_elsewhere(db)
+        assert refreshed.wait(60)
+        _assert_counted_without_making_compare(at, monkeypatch)
+    finally:
+        if w is not None:
+            w.stop(timeout=10)
+        watch._watcher.clear()
+
+
+def _assert_counted_without_making_compare(at, monkeypatch) -> None:
+    """The page run shows the third US–Turkey article without making the Compare view itself."""
+    from lib.views import compare
+
+    made_in_page = []
+    real = compare.compare_view
+    monkeypatch.setattr(compare, "compare_view", lambda *a, **k: made_in_page.append(1) or real(*a, **k))
+    at.run()
+    assert_ok(at)
+    assert "US–Turkey** · 3 articles" in texts(at)
+    assert made_in_page == []
+
+
+def _import_elsewhere(db: Path) -> None:
+    seed = next((ROOT / "seeds").glob("000_*.txt")).read_text(encoding="utf-8")
+    other = Store(str(db))  # another process's connection to the same file
+    item = Item("later.txt", text=seed + "\n\nA later paragraph about Ankara.\n")
+    (outcome,) = ingest.import_items(other, [item], origin="cli", runner=SerialRunner())
+    assert outcome.outcome == "added"
 
 
 def test_an_article_imported_elsewhere_is_counted_without_making_compare_in_the_page_run(tmp_path, monkeypatch):
     """What the watcher's thread does when the store changes: the corpus appends the article and
     Compare is made for the filters last used, so the next page run only draws it."""
-    from lib.views import compare
     from ui import data
 
     db = tmp_path / "store.sqlite"
@@ -84,21 +157,10 @@ def test_an_article_imported_elsewhere_is_counted_without_making_compare_in_the_
     assert "US–Turkey** · 2 articles" in texts(at)
     assert data.recent_filters()  # the page's filters are remembered
 
-    seed = next((ROOT / "seeds").glob("000_*.txt")).read_text(encoding="utf-8")
-    other = Store(str(db))  # another process's connection to the same file
-    (outcome,) = ingest.import_items(
-        other, [Item("later.txt", text=seed + "\n\nA later paragraph about Ankara.\n")], origin="cli", runner=SerialRunner()
-    )
-    assert outcome.outcome == "added"
-
+    _import_elsewhere(db)
     assert data.refresh_views() is True
-    made_in_page = []
-    real = compare.compare_view
-    monkeypatch.setattr(compare, "compare_view", lambda *a, **k: made_in_page.append(1) or real(*a, **k))
-    at.run()
-    assert_ok(at)
-    assert "US–Turkey** · 3 articles" in texts(at)
-    assert made_in_page == []
+    assert {key for key, _ in data._recent()["made"]} == {data.corpus_key()}  # views of the earlier corpus dropped
+    _assert_counted_without_making_compare(at, monkeypatch)
 
 
 def test_nothing_is_made_while_articles_wait_for_analysis(tmp_path, monkeypatch):

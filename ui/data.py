@@ -302,8 +302,9 @@ def _compare_view(key: str, fkey: tuple) -> compare.CompareView:
 
 def compare_view(filters: Filters) -> compare.CompareView:
     """Everything the Compare page (and the briefing) draws, for the filtered corpus."""
-    _remember(filters.key())
-    return _compare_view(corpus_key(), filters.key())
+    key = corpus_key()
+    _remember(key, filters.key())
+    return _compare_view(key, filters.key())
 
 
 #: Filter combinations whose Compare view ``refresh_views`` makes again when the corpus grows:
@@ -313,28 +314,39 @@ REFRESHED_FILTERS = 3
 
 @st.cache_resource(show_spinner=False)
 def _recent() -> dict:
-    """The filter combinations Compare was drawn for, most recent last (one list per process)."""
-    return {"lock": threading.Lock(), "keys": []}
+    """Per process: the filter combinations Compare was drawn for (most recent last), and the
+    (corpus, filters) pairs whose Compare view is cached (oldest first)."""
+    return {"lock": threading.Lock(), "filters": [], "made": []}
 
 
-def _remember(fkey: tuple) -> None:
+def _remember(key: str, fkey: tuple) -> None:
     reg = _recent()
     with reg["lock"]:
-        keys = [k for k in reg["keys"] if k != fkey]
-        reg["keys"] = [*keys, fkey][-REFRESHED_FILTERS:]
+        reg["filters"] = [*(f for f in reg["filters"] if f != fkey), fkey][-REFRESHED_FILTERS:]
+        reg["made"] = [*(m for m in reg["made"] if m != (key, fkey)), (key, fkey)][-VIEW_CACHE_ENTRIES:]
 
 
 def recent_filters() -> list[tuple]:
     """The filter combinations Compare was last drawn for (at most REFRESHED_FILTERS), most recent last."""
     reg = _recent()
     with reg["lock"]:
-        return list(reg["keys"])
+        return list(reg["filters"])
+
+
+def _forget_other_corpora(key: str) -> list[tuple[str, tuple]]:
+    """The (corpus, filters) pairs of cached Compare views not of corpus ``key``, no longer remembered."""
+    reg = _recent()
+    with reg["lock"]:
+        old = [m for m in reg["made"] if m[0] != key]
+        reg["made"] = [m for m in reg["made"] if m[0] == key]
+    return old
 
 
 def refresh_views() -> bool:
     """Bring the corpus up to date with the store, and make the Compare view of the filters sessions
-    used last (``recent_filters``) for it, so that the next page run finds them made. Views of
-    earlier corpora are dropped: no page asks for them again. Runs outside any page (no output);
+    used last (``recent_filters``) for it, so that the next page run finds them made; then drop the
+    Compare views of earlier corpora, which no page asks for again. A page run asking for a view
+    being made here waits for it (one computation per view). Runs outside any page (no output);
     does nothing while the store has articles to analyse, which a page run does with its progress
     bar. Returns whether views were made."""
     s = get_store()
@@ -342,12 +354,12 @@ def refresh_views() -> bool:
         return False
     key = corpus_key()  # appends the articles imported since
     wanted = recent_filters()
-    if not wanted:
-        return False
-    _compare_view.clear()
     for fkey in wanted:
+        _remember(key, fkey)
         _compare_view(key, fkey)
-    return True
+    for old in _forget_other_corpora(key):
+        _compare_view.clear(*old)
+    return bool(wanted)
 
 
 def view_key(filters: Filters, *part: str) -> tuple:

@@ -18,18 +18,23 @@ logged and the thread goes on: it only saves the page runs work.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Hashable
 
 import streamlit as st
 from streamlit import runtime
 
+from lib.corpus.store import StoreVanishedError
 from ui import data
 
 log = logging.getLogger(__name__)
 
 #: Seconds between two looks at the store's change counter.
 WATCH_SECONDS = 1.0
+#: Environment variable overriding WATCH_SECONDS; 0 turns the watcher off (the test suite does, as
+#: its many short-lived stores need no watching).
+WATCH_ENV = "COVERAGE_WATCH_SECONDS"
 _NOTHING = object()  # before the first look
 
 
@@ -50,9 +55,15 @@ class Watcher:
         self._thread: threading.Thread | None = None
 
     def check(self) -> bool:
-        """One look: refresh if the value moved since the last look. Returns whether it refreshed."""
+        """One look: refresh if the value moved since the last look. Returns whether it refreshed.
+        A store deleted or replaced stops the watcher: the next page run opens the new one and
+        watches that."""
         try:
             now = self._changed()
+        except StoreVanishedError as exc:
+            log.warning("stopped watching: %s", exc)
+            self._stop.set()
+            return False
         except Exception:
             if not self._failing:  # once per run of failures, not every second
                 log.exception("could not read the store's change counter; will look again")
@@ -88,16 +99,38 @@ class Watcher:
         while not self._stop.wait(self.interval):
             self.check()
 
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+
+def interval() -> float:
+    """Seconds between two looks (``$COVERAGE_WATCH_SECONDS``, else WATCH_SECONDS); 0: no watching."""
+    raw = os.environ.get(WATCH_ENV, "").strip()
+    if not raw:
+        return WATCH_SECONDS
+    try:
+        return max(float(raw), 0.0)
+    except ValueError:
+        log.warning("%s=%r is not a number of seconds; watching every %s s", WATCH_ENV, raw, WATCH_SECONDS)
+        return WATCH_SECONDS
+
 
 @st.cache_resource(show_spinner=False)
-def _watcher(path: str) -> Watcher:
-    store = data.get_store()
-    return Watcher(store.generation, data.refresh_views).start()
+def _watcher(path: str, seconds: float) -> Watcher:
+    return Watcher(data.get_store().generation, data.refresh_views, interval=seconds).start()
 
 
 def start() -> Watcher | None:
-    """Watch the store this server shows (one thread per server process and store). Only under a
-    running server: a script run without one (tests, ``AppTest``) has no lasting process to keep."""
-    if not runtime.exists():
+    """Watch the store this server shows: one thread per server process and store, started on the
+    first page run. None under no running server (a plain script has no lasting process to keep
+    current) or with ``$COVERAGE_WATCH_SECONDS`` 0."""
+    seconds = interval()
+    if seconds <= 0 or not runtime.exists():
         return None
-    return _watcher(str(data.get_store().path))
+    path = str(data.get_store().path)
+    watcher = _watcher(path, seconds)
+    if watcher.stopped:  # its store vanished: watch the one now at that path
+        _watcher.clear(path, seconds)
+        watcher = _watcher(path, seconds)
+    return watcher
