@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
+import weakref
 from pathlib import Path
 
 import pytest
@@ -111,8 +113,9 @@ def test_the_server_thread_makes_compare_after_an_import_elsewhere(tmp_path, mon
     from streamlit.runtime import Runtime
 
     monkeypatch.setenv(watch.WATCH_ENV, "0.05")
-    monkeypatch.setattr(Runtime, "_instance", object())  # a server's (AppTest's stand-in lives only during a run)
+    monkeypatch.setattr(Runtime, "_instance", object())  # as under a server (AppTest's stand-in lives only during a run)
     w = watch.start()
+    monkeypatch.setattr(Runtime, "_instance", None)  # the thread runs on without it
     try:
         assert w is not None and w.running
         _import_elsewhere(db)
@@ -159,8 +162,26 @@ def test_an_article_imported_elsewhere_is_counted_without_making_compare_in_the_
 
     _import_elsewhere(db)
     assert data.refresh_views() is True
-    assert {key for key, _ in data._recent()["made"]} == {data.corpus_key()}  # views of the earlier corpus dropped
     _assert_counted_without_making_compare(at, monkeypatch)
+
+
+def test_what_was_cached_for_the_earlier_corpus_is_let_go_after_an_import(tmp_path, monkeypatch):
+    """Each import used to keep one more corpus, its filtered copies and views alive in the caches."""
+    from ui import data
+    from ui.state import Filters
+
+    db = tmp_path / "store.sqlite"
+    monkeypatch.setenv("COVERAGE_DB", str(db))
+    assert_ok(run("app.py"))
+    english = Filters(languages=("en",)).key()  # not the page's filters, whose view the page run still holds
+    key = data.corpus_key()
+    old_subset, old_view = weakref.ref(data._subset(key, english)), weakref.ref(data._compare_view(key, english))
+    assert data._compare_view(key, english) is old_view()  # cached while the corpus is the same
+    _import_elsewhere(db)
+    assert data.corpus_key() != key
+    gc.collect()
+    assert old_subset() is None
+    assert old_view() is None
 
 
 def test_nothing_is_made_while_articles_wait_for_analysis(tmp_path, monkeypatch):

@@ -201,12 +201,46 @@ def _analyse_pending(s: store_lib.Store, pending: list[store_lib.StoredArticle])
     box.update(label="Analysis up to date", state="complete", expanded=False)
 
 
+#: Cached functions whose entries belong to one corpus (the store's state: path, generation,
+#: curation edits), registered by ``_per_corpus``: their entries are dropped when it changes.
+_PER_CORPUS: list = []
+
+
+def _per_corpus(cached):
+    """Register a cached function whose entries are made from one corpus (``corpus_key``, or the
+    state itself): no page asks for them once the corpus has changed, so ``_follow`` drops them."""
+    _PER_CORPUS.append(cached)
+    return cached
+
+
+@st.cache_resource(show_spinner=False)
+def _followed() -> dict:
+    return {"lock": threading.Lock(), "state": None}
+
+
+def _follow(state: tuple) -> None:
+    """Note the corpus every page run (and the store watcher) reads. When it has changed (articles
+    imported, the store replaced, the curation edited), the cached entries of earlier corpora are
+    dropped: without this, every import kept one more copy of the corpus and its views alive (about
+    120 MB each at 10,000 articles). This happens once per change, under a lock and before anything
+    is made for the new corpus, so nothing made for it is thrown away."""
+    reg = _followed()
+    with reg["lock"]:
+        if reg["state"] == state:
+            return
+        if reg["state"] is not None:
+            for cached in _PER_CORPUS:
+                cached.clear()
+        reg["state"] = state
+
+
 @st.cache_resource(show_spinner=False)
 def get_curation(path: str) -> curation.Curation:
     """The analyst's entity links, merges and new entities, kept in the store's file."""
     return curation.Curation(Path(path))
 
 
+@_per_corpus
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _curated(path: str, generation: int, curation_fp: str) -> Corpus:
     """The live corpus with the curation edits applied (made once per corpus and set of edits)."""
@@ -219,7 +253,9 @@ def _state() -> tuple[str, int, str]:
     path = str(get_store().path)
     live = _live(path)
     live.current()
-    return path, live.generation, get_curation(path).fingerprint()
+    state = (path, live.generation, get_curation(path).fingerprint())
+    _follow(state)
+    return state
 
 
 def get_corpus() -> Corpus:
@@ -279,6 +315,7 @@ def upload_limits() -> Limits:
 SUBSET_CACHE_ENTRIES = 8
 
 
+@_per_corpus
 @st.cache_resource(show_spinner=False, max_entries=SUBSET_CACHE_ENTRIES)
 def _subset(key: str, fkey: tuple) -> Corpus:
     """The corpus ``key`` restricted to the filters ``fkey``: made once per filter
@@ -292,6 +329,7 @@ def _terms(key: str, fkey: tuple) -> terms.TermsView:
     return terms.terms_view(_subset(key, fkey), counts=_current().term_counts())
 
 
+@_per_corpus
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _compare_view(key: str, fkey: tuple) -> compare.CompareView:
     """Kept as made and shared (read-only: never mutate it), not pickled and copied for every rerun
@@ -302,9 +340,8 @@ def _compare_view(key: str, fkey: tuple) -> compare.CompareView:
 
 def compare_view(filters: Filters) -> compare.CompareView:
     """Everything the Compare page (and the briefing) draws, for the filtered corpus."""
-    key = corpus_key()
-    _remember(key, filters.key())
-    return _compare_view(key, filters.key())
+    _remember(filters.key())
+    return _compare_view(corpus_key(), filters.key())
 
 
 #: Filter combinations whose Compare view ``refresh_views`` makes again when the corpus grows:
@@ -314,16 +351,14 @@ REFRESHED_FILTERS = 3
 
 @st.cache_resource(show_spinner=False)
 def _recent() -> dict:
-    """Per process: the filter combinations Compare was drawn for (most recent last), and the
-    (corpus, filters) pairs whose Compare view is cached (oldest first)."""
-    return {"lock": threading.Lock(), "filters": [], "made": []}
+    """The filter combinations Compare was drawn for, most recent last (one list per process)."""
+    return {"lock": threading.Lock(), "filters": []}
 
 
-def _remember(key: str, fkey: tuple) -> None:
+def _remember(fkey: tuple) -> None:
     reg = _recent()
     with reg["lock"]:
         reg["filters"] = [*(f for f in reg["filters"] if f != fkey), fkey][-REFRESHED_FILTERS:]
-        reg["made"] = [*(m for m in reg["made"] if m != (key, fkey)), (key, fkey)][-VIEW_CACHE_ENTRIES:]
 
 
 def recent_filters() -> list[tuple]:
@@ -333,32 +368,20 @@ def recent_filters() -> list[tuple]:
         return list(reg["filters"])
 
 
-def _forget_other_corpora(key: str) -> list[tuple[str, tuple]]:
-    """The (corpus, filters) pairs of cached Compare views not of corpus ``key``, no longer remembered."""
-    reg = _recent()
-    with reg["lock"]:
-        old = [m for m in reg["made"] if m[0] != key]
-        reg["made"] = [m for m in reg["made"] if m[0] == key]
-    return old
-
-
 def refresh_views() -> bool:
-    """Bring the corpus up to date with the store, and make the Compare view of the filters sessions
-    used last (``recent_filters``) for it, so that the next page run finds them made; then drop the
-    Compare views of earlier corpora, which no page asks for again. A page run asking for a view
-    being made here waits for it (one computation per view). Runs outside any page (no output);
-    does nothing while the store has articles to analyse, which a page run does with its progress
-    bar. Returns whether views were made."""
+    """Bring the corpus up to date with the store (which drops what was cached for the earlier one,
+    ``_follow``), and make the Compare view of the filters sessions used last (``recent_filters``),
+    so that the next page run finds them made. A page run asking for a view being made here waits
+    for it (one computation per view). Runs outside any page (no output); does nothing while the
+    store has articles to analyse, which a page run does with its progress bar. Returns whether
+    views were made."""
     s = get_store()
     if not s.is_seeded or s.pending(limit=1):
         return False
     key = corpus_key()  # appends the articles imported since
     wanted = recent_filters()
     for fkey in wanted:
-        _remember(key, fkey)
         _compare_view(key, fkey)
-    for old in _forget_other_corpora(key):
-        _compare_view.clear(*old)
     return bool(wanted)
 
 
@@ -369,6 +392,7 @@ def view_key(filters: Filters, *part: str) -> tuple:
     return (corpus_key(), filters.key(), *part)
 
 
+@_per_corpus
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _articles_view(key: str, fkey: tuple) -> pd.DataFrame:
     sub = _subset(key, fkey)
@@ -391,6 +415,7 @@ def article_detail(article_id: str) -> dict | None:
     return {"article": a.iloc[0], **pick, "entity_names": names}
 
 
+@_per_corpus
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _entities_view(key: str, fkey: tuple) -> entities.EntitiesView:
     return entities.entities_view(_subset(key, fkey))
@@ -401,6 +426,7 @@ def entities_view(filters: Filters) -> entities.EntitiesView:
     return _entities_view(corpus_key(), filters.key())
 
 
+@_per_corpus
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _entity_sentences(key: str, fkey: tuple, entity_id: str) -> pd.DataFrame:
     sub = _subset(key, fkey)
@@ -411,6 +437,7 @@ def entity_sentences(filters: Filters, entity_id: str) -> pd.DataFrame:
     return _entity_sentences(corpus_key(), filters.key(), entity_id)
 
 
+@_per_corpus
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _topics_view(key: str, fkey: tuple) -> tuple[topics.TopicsView, terms.TermsView]:
     return topics.topics_view(_subset(key, fkey)), _terms(key, fkey)
@@ -421,6 +448,7 @@ def topics_view(filters: Filters) -> tuple[topics.TopicsView, terms.TermsView]:
     return _topics_view(corpus_key(), filters.key())
 
 
+@_per_corpus
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _topic_sentences(key: str, fkey: tuple, topic_id: str) -> pd.DataFrame:
     sub = _subset(key, fkey)
@@ -431,6 +459,7 @@ def topic_sentences(filters: Filters, topic_id: str) -> pd.DataFrame:
     return _topic_sentences(corpus_key(), filters.key(), topic_id)
 
 
+@_per_corpus
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _kwic(key: str, fkey: tuple, term: str, language: str) -> pd.DataFrame:
     sub = _subset(key, fkey)
@@ -442,6 +471,7 @@ def kwic(filters: Filters, term: str, language: str) -> pd.DataFrame:
     return _kwic(corpus_key(), filters.key(), term, language)
 
 
+@_per_corpus
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _tone_view(key: str, fkey: tuple) -> tone.ToneView:
     return tone.tone_view(_subset(key, fkey))
@@ -452,6 +482,7 @@ def tone_view(filters: Filters) -> tone.ToneView:
     return _tone_view(corpus_key(), filters.key())
 
 
+@_per_corpus
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _speaker_quotes(key: str, fkey: tuple, speaker: str) -> pd.DataFrame:
     sub = _subset(key, fkey)
@@ -463,6 +494,7 @@ def speaker_quotes(filters: Filters, speaker: str) -> pd.DataFrame:
     return _speaker_quotes(corpus_key(), filters.key(), speaker)
 
 
+@_per_corpus
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _timeline_view(key: str, fkey: tuple, granularity: str | None) -> timeline.TimelineView:
     return timeline.timeline_view(_subset(key, fkey), granularity=granularity)
@@ -473,6 +505,7 @@ def timeline_view(filters: Filters, granularity: str | None = None) -> timeline.
     return _timeline_view(corpus_key(), filters.key(), granularity)
 
 
+@_per_corpus
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _period_sentences(key: str, fkey: tuple, period: str, granularity: str) -> pd.DataFrame:
     sub = _subset(key, fkey)
@@ -484,6 +517,7 @@ def period_sentences(filters: Filters, period: str, granularity: str) -> pd.Data
     return _period_sentences(corpus_key(), filters.key(), period, granularity)
 
 
+@_per_corpus
 @st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _outlets_view(key: str, fkey: tuple) -> outlets.OutletsView:
     return outlets.outlets_view(_subset(key, fkey))
