@@ -314,6 +314,20 @@ def test_describe_escapes_only_for_markdown():
 # --- an upload widens an unset date range --------------------------------------------------------
 
 
+def test_a_store_deleted_while_the_app_runs_is_replaced_with_a_notice(tmp_path, monkeypatch):
+    """The next run opens a new store (filled from the seeds) and says why, instead of failing on
+    the live corpus, curation and views still bound to the deleted file."""
+    db = tmp_path / "store.sqlite"
+    monkeypatch.setenv("COVERAGE_DB", str(db))
+    at = run("app.py")
+    assert_ok(at)
+    db.unlink()
+    at.run()
+    assert_ok(at)
+    assert any("deleted or replaced while the app ran" in str(w.value) for w in at.sidebar.warning)
+    assert "US–Turkey** · 2 articles" in texts(at)
+
+
 def test_an_upload_extends_an_unset_date_range(tmp_path, monkeypatch):
     """After an upload of a later article, a date range the user never set follows the new span:
     the URL pins no ``to=`` and Compare counts the new article."""

@@ -76,10 +76,22 @@ def get_store() -> store_lib.Store:
         if s is not None and s.vanished():
             reg["notice"] = f"the store at {s.path} was deleted or replaced while the app ran; a new one was started"
             s = None
+            _forget_store()
         if s is None:
             s = store_lib.Store.open(key[0] or None)
             reg["open"][key] = s
     return s
+
+
+def _forget_store() -> None:
+    """Drop everything made from a store that was deleted or replaced: its live corpus and
+    curation (bound to the old file) and the corpora and views cached from it."""
+    _live.clear()
+    get_curation.clear()
+    with _followed()["lock"]:
+        for cached in _PER_CORPUS:
+            cached.clear()
+        _followed()["state"] = None
 
 
 def store_notice() -> str | None:
@@ -226,9 +238,10 @@ def _follow(state: tuple) -> None:
     is made for the new corpus, so nothing made for it is thrown away."""
     reg = _followed()
     with reg["lock"]:
-        if reg["state"] == state:
-            return
-        if reg["state"] is not None:
+        seen = reg["state"]
+        if seen == state or (seen is not None and seen[0] == state[0] and state[1] < seen[1]):
+            return  # the same corpus, or a run that read the store just before the last change
+        if seen is not None:
             for cached in _PER_CORPUS:
                 cached.clear()
         reg["state"] = state
