@@ -328,6 +328,25 @@ def test_a_store_deleted_while_the_app_runs_is_replaced_with_a_notice(tmp_path, 
     assert "US–Turkey** · 2 articles" in texts(at)
 
 
+def test_the_compare_views_kept_are_bounded(tmp_path, monkeypatch):
+    """A Compare view holds every term of both languages: at 10,000 articles 64 of them took the
+    server past 1.5 GB. Twenty filter combinations later, the first one's view is let go."""
+    import gc
+    import weakref
+
+    from ui import data
+    from ui.state import Filters
+
+    monkeypatch.setenv("COVERAGE_DB", str(tmp_path / "store.sqlite"))
+    assert_ok(run("app.py"))
+    key = data.corpus_key()
+    first = weakref.ref(data._compare_view(key, Filters(date_from="2000-01-01").key()))
+    for day in range(2, 22):
+        data._compare_view(key, Filters(date_from=f"2000-01-{day:02d}").key())
+    gc.collect()
+    assert first() is None
+
+
 def test_an_upload_extends_an_unset_date_range(tmp_path, monkeypatch):
     """After an upload of a later article, a date range the user never set follows the new span:
     the URL pins no ``to=`` and Compare counts the new article."""

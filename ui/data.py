@@ -342,8 +342,14 @@ def _terms(key: str, fkey: tuple) -> terms.TermsView:
     return terms.terms_view(_subset(key, fkey), counts=_current().term_counts())
 
 
+#: Compare views kept: each holds every term of both languages and the views' tables, about
+#: 12 MB at 10,000 articles, so 64 of them (VIEW_CACHE_ENTRIES) took the server past 1.5 GB
+#: (908 MB -> 1,410 MB over 40 filter combinations). Sixteen keep a few users' recent filters.
+COMPARE_CACHE_ENTRIES = 16
+
+
 @_per_corpus
-@st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=COMPARE_CACHE_ENTRIES)
 def _compare_view(key: str, fkey: tuple) -> compare.CompareView:
     """Kept as made and shared (read-only: never mutate it), not pickled and copied for every rerun
     as ``cache_data`` would (a quarter of a new filter's time at 10,000 articles: its terms tables
