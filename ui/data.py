@@ -19,7 +19,11 @@ models load, once per process, in worker processes for large batches.
 memory read-only and shared by every session (``LiveCorpus``). Each rerun
 costs one small query of the store's change counter; an import appends its
 articles, any other change reloads. The ``*_view`` functions are cached
-wrappers of ``lib.views``, keyed by the store's generation and the filters.
+wrappers of ``lib.views``, keyed by the store's generation and the filters;
+when the corpus changes, what was cached for the earlier one is dropped
+(``_follow``), and a running server's store watcher (``ui.watch``) makes
+Compare for the new corpus before the next page run asks
+(``refresh_views``).
 """
 
 from __future__ import annotations
