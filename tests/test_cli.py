@@ -175,7 +175,9 @@ def _articles(folder: Path, n: int) -> None:
 
 
 def test_kill_during_import_loses_nothing_committed(tmp_path):
-    n = 60
+    # More than two batches (COMMIT_EVERY articles, or COMMIT_SECONDS): with 60, a fast machine
+    # analysed them all within one batch, and the kill came after everything was committed.
+    n = 2 * ingest.COMMIT_EVERY + 8
     folder = tmp_path / "many"
     _articles(folder, n)
     db = tmp_path / "kill.sqlite"
