@@ -198,6 +198,25 @@ def test_paired_charts_mark_the_differences_an_interval_supports():
     assert [r["language"] for r in tone_rows] == ["en"]  # English differs (supported); Arabic has one side only
 
 
+def test_tone_value_labels_are_outlined_so_a_line_beneath_them_does_not_hide_a_minus_sign(toy):
+    """A mean near 0 puts its label on the dashed zero line (and one inside its interval on the
+    interval's line): the label is drawn over a white outline of itself."""
+    layers = charts.tone_summary_chart(compare.compare_view(toy).summary.tone).to_dict()["layer"]
+    texts = [
+        i
+        for i, layer in enumerate(layers)
+        if layer["mark"]["type"] == "text" and layer["encoding"].get("text", {}).get("field") == "tone_text"
+    ]
+    assert len(texts) == 2
+    halo, label = (layers[i] for i in texts)
+    assert texts[0] < texts[1]  # the outline first, beneath
+    assert halo["mark"]["stroke"] == "white" and halo["mark"]["strokeWidth"] >= 2 and "stroke" not in label["mark"]
+    assert "color" not in halo["encoding"]  # white, not the dyad's colour
+    assert halo["encoding"] == {k: v for k, v in label["encoding"].items() if k != "color"} and halo["mark"]["dx"] == label["mark"]["dx"]
+    rules = [i for i, layer in enumerate(layers) if layer["mark"]["type"] == "rule"]
+    assert max(rules) < texts[0]  # both lines (zero, interval) are drawn before the labels
+
+
 def test_no_mark_without_an_interval(toy):
     for name, chart in _paired(toy).items():
         rows = _rows(chart.to_dict())

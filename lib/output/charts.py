@@ -78,6 +78,10 @@ def dyad_color(field: str = "dyad_label", *, legend: bool = True, title: str = "
 
 #: The shared fonts, title, axis, legend and view configuration (with the view size
 #: Altair's default theme adds).
+#: A text mark drawn in white with a white outline, beneath the same text: a halo that keeps a
+#: label readable where it crosses a rule or a line (on the page's beige as on an export's white).
+LABEL_HALO = {"color": "white", "stroke": "white", "strokeWidth": 5, "strokeOpacity": 0.9, "strokeJoin": "round"}
+
 CONFIG = {
     "font": FONT,
     "title": {
@@ -265,6 +269,9 @@ def tone_summary_chart(summary: pd.DataFrame, *, legend_line: bool = True) -> vl
         "mark": {"type": "text", "align": "left", "dx": 8, "fontSize": 11, "color": "#222"},
         "encoding": {**base, "x": vl.field("tone:Q"), "text": vl.field("tone_text:N")},
     }
+    # the same labels outlined in white beneath them: a value near 0 sits on the dashed zero line,
+    # and one inside its interval on the interval's line, which hid its minus sign
+    halo = {**label, "mark": {**label["mark"], **LABEL_HALO}, "encoding": {k: v for k, v in label["encoding"].items() if k != "color"}}
     zero = {
         "data": pd.DataFrame({"x": [0.0]}),
         "mark": {"type": "rule", "color": "#888", "strokeDash": [4, 3]},
@@ -287,7 +294,7 @@ def tone_summary_chart(summary: pd.DataFrame, *, legend_line: bool = True) -> vl
     }
     n_rows = max(1, d["language"].nunique())
     return vl.layer(
-        [zero, rule, point, label, mark],
+        [zero, rule, point, halo, label, mark],
         config=CONFIG,
         title=vl.title(
             "Mean sentence tone, by dyad within each language",
