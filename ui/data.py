@@ -92,10 +92,7 @@ def _forget_store() -> None:
     curation (bound to the old file) and the corpora and views cached from it."""
     _live.clear()
     get_curation.clear()
-    with _followed()["lock"]:
-        for cached in _PER_CORPUS:
-            cached.clear()
-        _followed()["state"] = None
+    _follow(None)
 
 
 def store_notice() -> str | None:
@@ -234,16 +231,17 @@ def _followed() -> dict:
     return {"lock": threading.Lock(), "state": None}
 
 
-def _follow(state: tuple) -> None:
+def _follow(state: tuple | None) -> None:
     """Note the corpus every page run (and the store watcher) reads. When it has changed (articles
     imported, the store replaced, the curation edited), the cached entries of earlier corpora are
     dropped: without this, every import kept one more copy of the corpus and its views alive (about
     120 MB each at 10,000 articles). This happens once per change, under a lock and before anything
-    is made for the new corpus, so nothing made for it is thrown away."""
+    is made for the new corpus, so nothing made for it is thrown away. ``None``: the store itself
+    is gone (``_forget_store``); whatever is read next is a new corpus."""
     reg = _followed()
     with reg["lock"]:
         seen = reg["state"]
-        if seen == state or (seen is not None and seen[0] == state[0] and state[1] < seen[1]):
+        if seen == state or (seen is not None and state is not None and seen[0] == state[0] and state[1] < seen[1]):
             return  # the same corpus, or a run that read the store just before the last change
         if seen is not None:
             for cached in _PER_CORPUS:
@@ -258,7 +256,7 @@ def get_curation(path: str) -> curation.Curation:
 
 
 @_per_corpus
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _curated(path: str, generation: int, curation_fp: str) -> Corpus:
     """The live corpus with the curation edits applied (made once per corpus and set of edits)."""
     base = _live(path).current()
