@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from lib import schema
 from lib.corpus import ingest
+from lib.corpus.curation import Curation
 from lib.corpus.ingest import fill_from_folder
 from lib.corpus.rollups import apply_edits
 from lib.corpus.store import (
@@ -23,6 +24,7 @@ from lib.corpus.store import (
     InvalidEditError,
     SeedProtectedError,
     Store,
+    StoreVanishedError,
     compute_fingerprint,
 )
 from lib.errors import EmptyArticleError, OnlyBoilerplateError
@@ -427,3 +429,22 @@ def test_default_store_location_is_git_ignored():
     root = Path(__file__).resolve().parent.parent
     rel = DEFAULT_DB.relative_to(root)
     assert subprocess.run(["git", "check-ignore", "-q", str(rel)], cwd=root, check=False).returncode == 0
+
+
+def test_data_version_moves_when_another_connection_commits_and_only_then(store, fake):
+    v = store.data_version()
+    assert store.data_version() == v  # reading does not move it
+    other = Store(str(store.path))  # another connection (a CLI import, another session)
+    ingest.import_items(other, items("US text."), origin="upload", analyze=fake)
+    moved = store.data_version()
+    assert moved != v
+    Curation(store.path).add("create", "Hakan Fidan", name_en="Hakan Fidan", etype="person")  # a curation edit is a change too
+    assert store.data_version() != moved
+
+
+def test_data_version_of_a_deleted_store_says_so(tmp_path):
+    s = Store(tmp_path / "gone.sqlite")
+    s.data_version()
+    (tmp_path / "gone.sqlite").unlink()
+    with pytest.raises(StoreVanishedError):
+        s.data_version()

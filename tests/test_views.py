@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections import Counter
 
@@ -431,9 +432,14 @@ def test_results_kept_per_table_are_made_once_while_the_table_lives():
     assert key in keys._kept
     del table
     gc.collect()
-    other = pd.DataFrame()
-    keys.kept(other, "other", lambda: None)  # a new entry drops those of tables that are gone
-    assert all(ref() is not None for ref, _ in keys._kept.values())
+    gc.disable()  # a table of an earlier test dying in an automatic collection after the purge would fail the check
+    try:
+        other = pd.DataFrame()
+        keys.kept(other, "other", lambda: None)  # a new entry drops those of tables that are gone
+        dead = [k for k, (ref, _) in keys._kept.items() if ref() is None]
+    finally:
+        gc.enable()
+    assert dead == []
 
 
 def test_kept_results_drop_the_least_recently_used(monkeypatch):
@@ -1042,3 +1048,49 @@ def test_a_failing_append_listener_is_logged_and_the_append_goes_on(tmp_path, mo
         grown = live.current()
     assert live.source == "appended" and len(grown.articles) == 2
     assert "listener bug" in caplog.text
+
+
+def test_speakers_countries_are_made_when_first_read_and_equal_the_direct_table(toy, monkeypatch):
+    calls = []
+    real = speakers.speakers_by_dyad
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("by", "speaker"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(speakers, "speakers_by_dyad", counted)
+    view = compare.compare_view(toy)
+    assert calls == ["speaker"]  # the countries tab is closed until opened: nothing made for it yet
+    direct = real(toy["articles"], toy["quotes"], toy["entities"], by="country")
+    pd.testing.assert_frame_equal(view.speakers.countries, direct)
+    assert view.speakers.countries is view.speakers.countries  # made once
+    assert calls == ["speaker", "country"]
+
+
+def test_resampled_sums_run_on_one_blas_thread(monkeypatch):
+    seen = []
+
+    class Controller:
+        def limit(self, *, limits, user_api):
+            seen.append((limits, user_api))
+            return contextlib.nullcontext()
+
+    monkeypatch.setattr(intervals, "_BLAS", Controller())
+    w = np.array([[1, 0, 2], [0, 1, 1]], dtype=np.uint8)  # 2 articles × 3 resamples
+    values = np.array([[1.0, 10.0], [2.0, 20.0]])
+    np.testing.assert_allclose(intervals._resampled_sums(w, values), [[1, 10], [2, 20], [4, 40]])
+    assert seen == [(1, "blas")]
+
+
+def test_notes_of_untested_items_are_text_and_follow_their_item():
+    frame = intervals._diff_frame(np.array([0.1, -0.2]), np.array([[0.05, -0.3], [0.2, 0.1]]), "based on 5 and 6 articles")
+    assert frame["diff_note"].tolist() == [
+        "based on 5 and 6 articles, excludes zero: supported",
+        "based on 5 and 6 articles, includes zero: not supported",
+    ]
+    none = intervals.no_differences(3, intervals.NOT_TESTED)
+    assert none["diff_note"].tolist() == [intervals.NOT_TESTED] * 3 and none["diff_supported"].tolist() == [False] * 3
+    assert isinstance(none["diff_note"].dtype, pd.StringDtype) and none.columns.tolist() == common.DIFF_COLUMNS
+    out = pd.DataFrame({"item": ["a", "b", "d", "a"]})
+    intervals.attach_differences(out, frame.reindex([0, 1, 0, 1]).reset_index(drop=True), np.array([0, 1, 2, 0]))
+    assert out["diff_note"].tolist()[:2] == frame["diff_note"].tolist() and out["diff_note"].iloc[3] == frame["diff_note"].iloc[0]

@@ -145,7 +145,7 @@ def _import_elsewhere(db: Path) -> None:
     other = Store(str(db))  # another process's connection to the same file
     item = Item("later.txt", text=seed + "\n\nA later paragraph about Ankara.\n")
     (outcome,) = ingest.import_items(other, [item], origin="cli", runner=SerialRunner())
-    assert outcome.outcome == "added"
+    assert outcome.outcome == "added", outcome
 
 
 def test_an_article_imported_elsewhere_is_counted_without_making_compare_in_the_page_run(tmp_path, monkeypatch):
@@ -191,6 +191,29 @@ def test_nothing_is_made_while_articles_wait_for_analysis(tmp_path, monkeypatch)
     assert_ok(run("app.py"))
     monkeypatch.setattr(Store, "pending", lambda self, limit=None: [object()])
     assert data.refresh_views() is False
+
+
+def test_a_page_run_reads_the_store_counters_only_when_the_file_changed(tmp_path, monkeypatch):
+    """Every view and chart key names the corpus: reading the counters and the curation each time was
+    a dozen SQLite connections per page run."""
+    from lib.corpus.curation import Curation
+    from ui import data
+
+    db = tmp_path / "store.sqlite"
+    monkeypatch.setenv("COVERAGE_DB", str(db))
+    assert_ok(run("app.py"))
+    reads = []
+    generation = Store.generation
+    monkeypatch.setattr(Store, "generation", lambda self: reads.append(1) or generation(self))
+    key = data.corpus_key()
+    assert [data.corpus_key() for _ in range(5)] == [key] * 5
+    assert reads == []  # nothing changed in the file: nothing read again
+    _import_elsewhere(db)
+    imported = data.corpus_key()
+    assert imported != key and reads  # an import elsewhere is seen at once
+    assert data.corpus_key() == imported
+    Curation(db).add("create", "Hakan Fidan", name_en="Hakan Fidan", etype="person")
+    assert data.corpus_key() != imported  # so is a curation edit (another connection's commit)
 
 
 @pytest.fixture(autouse=True)

@@ -264,11 +264,31 @@ def _curated(path: str, generation: int, curation_fp: str) -> Corpus:
     return base if edits.empty else base.relabelled(curation.apply_edits(base.tables, edits))
 
 
+@st.cache_resource(show_spinner=False)
+def _last_state() -> dict:
+    return {"lock": threading.Lock(), "seen": None}
+
+
 def _state() -> tuple[str, int, str]:
-    path = str(get_store().path)
-    live = _live(path)
-    live.current()
-    state = (path, live.generation, get_curation(path).fingerprint())
+    """(store path, generation, curation fingerprint): the corpus every cache key names.
+
+    A page run asks a dozen times (every view and chart key). The counters and the curation are
+    read again only when the store's file has changed since the last read (``Store.data_version``:
+    microseconds, where reading them took about 1 ms each time)."""
+    s = get_store()
+    version = s.data_version()
+    reg = _last_state()
+    with reg["lock"]:
+        seen = reg["seen"]
+    if seen is not None and seen[0] is s and seen[1] == version:
+        state = seen[2]
+    else:
+        path = str(s.path)
+        live = _live(path)
+        live.current()
+        state = (path, live.generation, get_curation(path).fingerprint())
+        with reg["lock"]:
+            reg["seen"] = (s, version, state)  # read before the counters: a change meanwhile is read again next time
     _follow(state)
     return state
 

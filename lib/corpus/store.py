@@ -44,6 +44,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -246,6 +247,10 @@ def _remove_temporary_stores() -> None:
         shutil.rmtree(d, ignore_errors=True)
 
 
+#: Guards the stores' ``data_version`` connections (shared by the threads of a server).
+_PROBE_LOCK = threading.Lock()
+
+
 @dataclass
 class Store:
     """One SQLite file of articles, edits and their analysis.
@@ -261,6 +266,7 @@ class Store:
     journal_mode: str = field(default="", init=False)
     _inode: tuple[int, int] | None = field(default=None, init=False, repr=False)
     _fingerprint: tuple[int, str] | None = field(default=None, init=False, repr=False)
+    _probe: sqlite3.Connection | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
@@ -419,6 +425,19 @@ class Store:
         with self.connect() as con, transaction(con):
             con.execute("INSERT OR REPLACE INTO meta VALUES ('seeded_at', ?)", (timestamp(),))
             con.execute("INSERT OR REPLACE INTO meta VALUES ('seeded_from', ?)", (source,))
+
+    def data_version(self) -> int:
+        """A number that changes whenever anything in the file is committed by another connection
+        (an import, an edit, a curation edit, from this process or another): SQLite's ``PRAGMA
+        data_version`` on one read connection kept open for it. A few microseconds, against about
+        0.3 ms for opening a connection to read the counters: a page run asks many times whether
+        the corpus changed."""
+        self.require_present()
+        with _PROBE_LOCK:
+            if self._probe is None:
+                self._probe = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+            with self.errors():
+                return int(self._probe.execute("PRAGMA data_version").fetchone()[0])
 
     def generation(self) -> tuple[int, int]:
         """``(generation, layout)``: the first changes on every write; the second

@@ -389,9 +389,14 @@ def titles(articles: pd.DataFrame) -> pd.Series:
 
 
 def entity_names(entities: pd.DataFrame) -> pd.DataFrame:
-    """Entities indexed by id: name_en, name_ar, type, affiliation."""
-    e = entities[["entity_id", "name_en", "name_ar", "type", "affiliation"]].drop_duplicates("entity_id")
-    return e.set_index("entity_id")
+    """Entities indexed by id: name_en, name_ar, type, affiliation (made once per entities table,
+    shared: never mutate it)."""
+
+    def make() -> pd.DataFrame:
+        e = entities[["entity_id", "name_en", "name_ar", "type", "affiliation"]].drop_duplicates("entity_id")
+        return e.set_index("entity_id")
+
+    return kept(entities, "entity_names", make)
 
 
 #: Columns of every table of sentences behind a number (entity, topic, period…).

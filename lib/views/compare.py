@@ -17,6 +17,7 @@ import pandas as pd
 from lib.views.common import DYAD_DEFINING_ENTITIES, VIEW_ARTICLE_COLUMNS, article_summary, difference_table, table_columns, whole
 from lib.views.entities import entity_rates
 from lib.views.findings import Finding, findings
+from lib.views.keys import kept
 from lib.views.speakers import SpeakersView, speakers_view
 from lib.views.summary import SummaryView, summary_view
 from lib.views.terms import TermsView, terms_view
@@ -76,9 +77,13 @@ def differences_tables(
 
 
 def _names(entities: pd.DataFrame) -> dict[str, str]:
-    """Entity id → English name, for every entity with one."""
-    named = entities.dropna(subset=["name_en"])
-    return dict(zip(named["entity_id"].to_numpy(dtype=object), named["name_en"].astype(str).to_numpy(dtype=object), strict=True))
+    """Entity id → English name, for every entity with one (made once per entities table, shared)."""
+
+    def make() -> dict[str, str]:
+        named = entities.dropna(subset=["name_en"])
+        return dict(zip(named["entity_id"].to_numpy(dtype=object), named["name_en"].astype(str).to_numpy(dtype=object), strict=True))
+
+    return kept(entities, "names_en", make)
 
 
 def compare_view(corpus, *, seed: int = 0, terms: TermsView | None = None) -> CompareView:

@@ -124,21 +124,35 @@ def entity_rates(
     if not len(m.keys):
         return pd.DataFrame(columns=cols)
     ids = [str(k) for k in m.keys]  # sorted
-    full = pd.MultiIndex.from_product([list(FOCAL_DYADS), ids], names=["dyad", "entity_id"])
+    k = len(ids)
+    # Rows: every entity on US–Turkey, then every entity on Russia–Turkey. Each column is made per
+    # entity (k values) and taken for both sides: looking 2k rows up by id (``Series.map``) and
+    # building a two-level index to flatten were a third of this function's time at 10,000 articles.
+    side_of, entity_of = np.repeat([0, 1], k), np.tile(np.arange(k), 2)
+    names = entity_names(entities)
+    at = names.index.get_indexer(pd.Index(ids, dtype=object))
+
+    def from_names(column: str) -> pd.api.extensions.ExtensionArray:
+        return names[column].array.take(at, allow_fill=True).take(entity_of)
+
+    entity_id = pd.array(ids, dtype="str")
     out = pd.DataFrame(
-        {"n_mentions": m.totals().ravel().astype(np.int64), "n_articles": m.n_articles().ravel().astype(np.int64)}, index=full
+        {
+            "dyad": pd.array(list(FOCAL_DYADS), dtype="str").take(side_of),
+            "entity_id": entity_id.take(entity_of),
+            "n_mentions": m.totals().ravel().astype(np.int64),
+            "n_articles": m.n_articles().ravel().astype(np.int64),
+        }
     )
     for lang, (tone, n_tone) in _tone_toward(sides, entity_tone, ids).items():
         out[f"tone_{lang}"], out[f"n_tone_sentences_{lang}"] = tone.ravel(), n_tone.ravel()
-    out = out.reset_index()
-    cell = np.arange(2 * len(ids))  # each row's (side, entity): side × entities + the entity's position in ``ids``
-    out["dyad_articles"] = np.repeat(n_arts, len(ids)).astype(int)
+    cell = np.arange(2 * k)  # each row's (side, entity): side × entities + the entity's position in ``ids``
+    out["dyad_articles"] = np.repeat(n_arts, k).astype(int)
     out["share_articles"] = out["n_articles"] / out["dyad_articles"].where(out["dyad_articles"] > 0)
-    w = pd.Series(np.repeat(words, len(ids)), index=out.index)
+    w = pd.Series(np.repeat(words, k), index=out.index)
     out["per_1000_words"] = (out["n_mentions"] / w.where(w > 0) * 1000).astype(float)
-    names = entity_names(entities)
-    name = out["entity_id"].map(names["name_en"])
-    unnamed = sorted(set(out.loc[name.isna(), "entity_id"]))
+    name = pd.Series(names["name_en"].array.take(at, allow_fill=True))  # per entity
+    unnamed = [ids[i] for i in np.flatnonzero(name.isna().to_numpy())]
     if unnamed:  # the most frequent written form (ties: alphabetical) of entities the entities table does not name
         rows = mentions.iloc[m.rows[m.wanted(unnamed)[m.key]]]
         by_form = rows.groupby(["entity_id", "surface"])["n"].sum().reset_index()
@@ -147,13 +161,15 @@ def entity_rates(
             .drop_duplicates("entity_id")
             .set_index("entity_id")["surface"]
         )
-        name = name.fillna(out["entity_id"].map(surface))
-    out["name"] = name.fillna(out["entity_id"]).astype(str)
-    out["name_ar"] = out["entity_id"].map(names["name_ar"])
-    etype = out["entity_id"].map(names["type"])
-    untyped = sorted(set(out.loc[etype.isna(), "entity_id"]))
-    out["type"] = etype.fillna(out["entity_id"].map(m.first(mentions, "type", untyped))) if untyped else etype
-    out["dyad_label"] = out["dyad"].map(DYAD_LABELS)
+        name = name.fillna(pd.Series(entity_id).map(surface))
+    out["name"] = name.fillna(pd.Series(entity_id)).astype(str).array.take(entity_of)
+    out["name_ar"] = from_names("name_ar")
+    etype = pd.Series(names["type"].array.take(at, allow_fill=True))  # per entity
+    untyped = [ids[i] for i in np.flatnonzero(etype.isna().to_numpy())]
+    if untyped:
+        etype = etype.fillna(pd.Series(entity_id).map(m.first(mentions, "type", untyped)))
+    out["type"] = etype.array.take(entity_of)
+    out["dyad_label"] = pd.array([DYAD_LABELS[d] for d in FOCAL_DYADS], dtype="str").take(side_of)
     if top is not None:
         best = out.sort_values("per_1000_words", ascending=False).groupby("dyad").head(top)
         best = best[best["n_mentions"] > 0]

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import ThreadpoolController
 
 from lib.views.coded import SIDES, Coded
 from lib.views.common import (
@@ -248,6 +249,10 @@ def diff_candidates(values: np.ndarray, *, limit: int = MAX_DIFF_ITEMS) -> np.nd
 NOT_TESTED = "not among the most frequent or most different, so not tested"
 
 
+#: The BLAS library NumPy multiplies with, whose threads ``_resampled_sums`` keeps to one.
+_BLAS = ThreadpoolController()
+
+
 def _resampled_sums(w: np.ndarray, values: np.ndarray) -> np.ndarray:
     """``n_boot`` × k: the sum of each column of ``values`` (n × k) in each resample, given the
     articles' resample weights ``w`` (n × n_boot): one matrix product (n_boot × n) · (n × k).
@@ -256,8 +261,14 @@ def _resampled_sums(w: np.ndarray, values: np.ndarray) -> np.ndarray:
     (exact), and the sums are off by about 1e-7 of the summed magnitudes, thousands of times
     less than the resampling's own spread. Computed as (k × n) · (n × n_boot), which reads both
     matrices in their memory order (a third faster than multiplying the transposed weights).
+
+    On one BLAS thread: these products are small (a few milliseconds), and on a server whose
+    other core is busy (another session, an import) OpenBLAS's second thread waits for it. At
+    10,000 articles, with the other core loaded, one product took 10.5 ms (median) and up to
+    176 ms on two threads, 4.6 ms and at most 13 ms on one.
     """
-    return (values.astype(np.float32).T @ w.astype(np.float32)).T.astype(float)
+    with _BLAS.limit(limits=1, user_api="blas"):
+        return (values.astype(np.float32).T @ w.astype(np.float32)).T.astype(float)
 
 
 def _ratios(w: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -348,21 +359,33 @@ def _diff_frame(diff: np.ndarray, ends: np.ndarray | None, based: str) -> pd.Dat
     if ends is None:
         low = high = np.full(len(diff), np.nan)
         supported = np.zeros(len(diff), dtype=bool)
-        note = np.full(len(diff), based, dtype=object)
+        note = _repeated([based], np.zeros(len(diff), dtype=np.intp))
     else:
         low, high = np.asarray(ends[0], dtype=float), np.asarray(ends[1], dtype=float)
         supported = (low > SUPPORT_TOLERANCE) | (high < -SUPPORT_TOLERANCE)
-        note = np.where(supported, based + ", excludes zero: supported", based + ", includes zero: not supported").astype(object)
+        note = _repeated([based + ", excludes zero: supported", based + ", includes zero: not supported"], np.where(supported, 0, 1))
     return pd.DataFrame(
         {"diff": np.asarray(diff, dtype=float), "diff_low": low, "diff_high": high, "diff_supported": supported, "diff_note": note}
     )
 
 
+def _repeated(texts: list[str], which: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A text column of ``texts[which[i]]``, taken from a text array of the few ``texts``: a note
+    repeated over thousands of items is not converted from Python strings one by one."""
+    return pd.array(texts, dtype="str").take(which)
+
+
 def no_differences(k: int, note: str) -> pd.DataFrame:
     """k rows of DIFF_COLUMNS with no difference and no interval (e.g. one side has no article)."""
     return pd.DataFrame(
-        {"diff": np.nan, "diff_low": np.nan, "diff_high": np.nan, "diff_supported": False, "diff_note": note}, index=range(k)
-    )[DIFF_COLUMNS]
+        {
+            "diff": np.full(k, np.nan),
+            "diff_low": np.full(k, np.nan),
+            "diff_high": np.full(k, np.nan),
+            "diff_supported": np.zeros(k, dtype=bool),
+            "diff_note": _repeated([note], np.zeros(k, dtype=np.intp)),
+        }
+    )
 
 
 def dyad_differences(
@@ -404,5 +427,5 @@ def dyad_differences(
 def attach_differences(out: pd.DataFrame, diff: pd.DataFrame, item: np.ndarray) -> pd.DataFrame:
     """``out`` with the DIFF_COLUMNS of each row's item (``item``: its row in ``diff``), in place."""
     for col in DIFF_COLUMNS:
-        out[col] = diff[col].to_numpy()[item]
+        out[col] = diff[col].array.take(item)  # the text column stays text: no conversion of each note
     return out

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -113,7 +114,15 @@ class SpeakersView:
     """Quotes per side grouped by speaker and by the speaker's country."""
 
     speakers: pd.DataFrame  # speakers_by_dyad(by="speaker")
-    countries: pd.DataFrame  # speakers_by_dyad(by="country")
+    #: What ``countries`` is made from: (articles, article quote summary, entities, seed).
+    inputs: tuple = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def countries(self) -> pd.DataFrame:
+        """speakers_by_dyad(by="country"), made when first read: Compare shows it in a tab that is
+        closed until someone opens it, and its intervals were a tenth of a new filter's views."""
+        a, q, e, seed = self.inputs
+        return speakers_by_dyad(a, q, e, by="country", seed=seed, counted=True)
 
     def anonymous(self) -> dict[str, tuple[int, int]]:
         """Per dyad: (anonymous quotes, all quotes)."""
@@ -130,7 +139,4 @@ def speakers_view(corpus, *, seed: int = 0, articles: pd.DataFrame | None = None
     articles table, or the columns of it the view reads)."""
     a = corpus["articles"] if articles is None else articles
     q, e = article_summary(whole(corpus), "article_quotes"), corpus["entities"]  # speakers_by_dyad keeps the rows of ``a`` only
-    return SpeakersView(
-        speakers=speakers_by_dyad(a, q, e, by="speaker", seed=seed, counted=True),
-        countries=speakers_by_dyad(a, q, e, by="country", seed=seed, counted=True),
-    )
+    return SpeakersView(speakers=speakers_by_dyad(a, q, e, by="speaker", seed=seed, counted=True), inputs=(a, q, e, seed))

@@ -132,22 +132,26 @@ def distinguishing_terms(
     ya, yb = counts.group_sums([arts.loc[arts["dyad"] == d, "article_id"] for d in FOCAL_DYADS]).astype(float)
     used = np.flatnonzero((ya + yb) > 0)
     used = used[np.argsort(counts.alphabetical[used])]  # alphabetical, as log_odds_dirichlet orders them
-    cols = _log_odds_columns(counts.vocab[used], ya[used], yb[used], prior_scale=prior_scale)
+    vocab, shown = counts.text_arrays
+    cols = _log_odds_columns(vocab.take(used), ya[used], yb[used], prior_scale=prior_scale)
     # Highest z first, ties alphabetical (the terms are in alphabetical order already); NaN last. The
     # columns are put in that order before the table is made: taking its text columns after costs more.
+    # Text is taken from pandas text arrays (the vocabulary's, made once; the two dyads'): converting
+    # a language's tens of thousands of terms from Python strings was half of this function's time.
     z = cols["z"]
     order = np.lexsort((np.arange(len(z)), np.where(np.isnan(z), 0.0, -z), np.isnan(z)))
     na, nb = max(ya.sum(), 1), max(yb.sum(), 1)
     favours = np.where(z >= 0, 0, 1)[order]
     out = pd.DataFrame(
         {
+            "term": cols.pop("term").take(order),
             **{name: values[order] for name, values in cols.items()},
-            "display": counts.shown[used][order],
+            "display": shown.take(used[order]),
             "per_1000_a": cols["count_a"][order] / na * 1000,
             "per_1000_b": cols["count_b"][order] / nb * 1000,
-            "favours": np.asarray(FOCAL_DYADS, dtype=object)[favours],
-            "favours_label": np.asarray([DYAD_LABELS[d] for d in FOCAL_DYADS], dtype=object)[favours],
-            "language": language,
+            "favours": pd.array(FOCAL_DYADS, dtype="str").take(favours),
+            "favours_label": pd.array([DYAD_LABELS[d] for d in FOCAL_DYADS], dtype="str").take(favours),
+            "language": pd.array([language], dtype="str").take(np.zeros(len(order), dtype=np.intp)),
             "n_articles_a": n_a,
             "n_articles_b": n_b,
             "significant": np.abs(z[order]) >= Z_SIGNIFICANT,
