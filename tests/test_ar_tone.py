@@ -8,6 +8,7 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -59,9 +60,9 @@ def tone_of(text: str, lexicon: ar_tone.ArabicLexicon) -> float | None:
         # negation
         ("نجح الاجتماع", 1),
         ("لم ينجح الاجتماع", -1),
-        ("لا يوجد تعاون بين البلدين", -1),
+        ("لا يوجد سلام بين البلدين", -1),  # تعاون "cooperation" here reads neutral: its curated factor is x0.35
         ("ولم ينجح الاجتماع", -1),  # a negator after the conjunction
-        ("فلا يوجد تعاون", -1),
+        ("فلا يوجد سلام", -1),
         ("على وشك النجاح", 1),  # و+شك is not شك "doubt"
         ("لن يهدد الاتفاق أحدا", 1),
         ("عدم الاستقرار في المنطقة", -1),
@@ -182,7 +183,7 @@ def test_hits_explain_the_score(lexicon, curated):
     assert hit.valence == pytest.approx(2.6 * 1.3)
     hits = ar_tone.arabic_hits(SEED_POSITIVE, lexicon)
     (hit,) = [h for h in hits if h.source == "lexicon"]
-    assert hit.valence == pytest.approx(2.6 * MODEL.lexicon_scale * 1.3)
+    assert hit.valence == pytest.approx(2.6 * MODEL.curated_factors.get("إيجابي", 1.0) * MODEL.lexicon_scale * 1.3)
     assert all(h.source == "induced" and h.kind == "word" for h in hits if h is not hit)
     total = sum(h.valence for h in hits)
     assert ar_tone.lexicon_score(SEED_POSITIVE, lexicon) == (pytest.approx(ar_tone.calibrate(total, MODEL.neutral_band)), len(hits))
@@ -243,7 +244,7 @@ def test_induced_words_take_clitics_negation_and_modifiers(lexicon, curated):
 def test_curated_entries_come_before_induced_words(lexicon):
     hits = ar_tone.arabic_hits("الحرب", lexicon)
     assert [(h.term, h.source) for h in hits] == [("حرب", "lexicon")]
-    assert hits[0].valence == pytest.approx(-2.9 * MODEL.lexicon_scale)
+    assert hits[0].valence == pytest.approx(-2.9 * MODEL.curated_factors.get("حرب", 1.0) * MODEL.lexicon_scale)
 
 
 def test_model_file_is_well_formed():
@@ -287,7 +288,8 @@ def _write_model(tmp_path: Path, **changes) -> Path:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"format": "ar-tone-model/2"}, "not an ar-tone-model/3"),
+        ({"format": "ar-tone-model/2"}, "not an ar-tone-model/4"),
+        ({"format": "ar-tone-model/3"}, "not an ar-tone-model/4"),  # no curated factors: rebuild it
         ({"lexicon_scale": "x"}, "not a number"),
         ({"stem_scale": float("nan")}, "not finite"),
         ({"stem_scale": 0}, "positive"),
@@ -305,6 +307,13 @@ def _write_model(tmp_path: Path, **changes) -> Path:
         ({"dictionary_words": [["😢", -2.0, 1, "cry"]]}, "expected"),  # an Arabic word, not an emoji
         ({"dictionary_words": [["جحيم", -4.5, 1, "hell"]]}, "outside -4..4"),
         ({"dictionary_words": [["جحيم", -3.6, 1, "hell"], ["جحيم", -3.6, 1, "hell"]]}, "twice"),
+        ({"curated_factors": {"حرب": 0.5}}, "must be a list"),
+        ({"curated_factors": [["حرب", 0.5]]}, "expected"),
+        ({"curated_factors": [["", 0.5, 3]]}, "expected"),
+        ({"curated_factors": [["حرب", "x", 3]]}, "not a number"),
+        ({"curated_factors": [["حرب", float("inf"), 3]]}, "not finite"),
+        ({"curated_factors": [["حرب", -0.5, 3]]}, "outside 0..4"),
+        ({"curated_factors": [["حرب", 0.5, 3], ["حرب", 0.6, 3]]}, "twice"),
     ],
 )
 def test_bad_model_files_are_reported(tmp_path, changes, message):
@@ -318,11 +327,60 @@ def test_missing_model_file_is_reported(tmp_path):
 
 
 def test_the_model_files_scales_are_applied(tmp_path):
-    path = _write_model(tmp_path, lexicon_scale=2.0, stem_scale=0.5, neutral_band=0.0, stems=[["دوء", 1.0, 9, "good"]])
+    path = _write_model(tmp_path, lexicon_scale=2.0, stem_scale=0.5, neutral_band=0.0, stems=[["دوء", 1.0, 9, "good"]], curated_factors=[])
     lexicon = ar_tone.load_lexicon(model_path=path)
     assert (lexicon.scale, lexicon.neutral_band, dict(lexicon.stems)) == (2.0, 0.0, {"دوء": 0.5})
     assert ar_tone.lexicon_score("حرب", lexicon)[0] == pytest.approx(tone_scale.vader_normalise(-2.9 * 2.0))
     assert ar_tone.lexicon_score("الدوء", lexicon)[0] == pytest.approx(tone_scale.vader_normalise(0.5))
+
+
+def test_curated_factors_weigh_on_curated_words(tmp_path, curated):
+    factors = [["حرب", 0.5, 10], ["أزمة", 2.0, 10]]  # أزمة -3.1 x 2 is kept at -4
+    path = _write_model(tmp_path, lexicon_scale=2.0, neutral_band=0.0, stems=[["دوء", 1.0, 9, "good"]], curated_factors=factors)
+    lexicon = ar_tone.load_lexicon(model_path=path)
+    assert ar_tone.lexicon_score("حرب", lexicon)[0] == pytest.approx(tone_scale.vader_normalise(-2.9 * 0.5 * 2.0))
+    assert [h.valence for h in ar_tone.arabic_hits("الأزمات", lexicon)] == [pytest.approx(-4.0 * 2.0)]
+    assert [h.valence for h in ar_tone.arabic_hits("الفشل", lexicon)] == [pytest.approx(-2.3 * 2.0)]  # no factor: 1
+    # the lexicon file, and the lexicon read without a model, keep the copied valences
+    assert [h.valence for h in ar_tone.arabic_hits("حرب", curated)] == [pytest.approx(-2.9)]
+    rows = {e.term: e.weight for e in ar_tone.read_lexicon_rows()}
+    assert (rows["حرب"], rows["أزمة"]) == (-2.9, -3.1)
+
+
+def test_a_curated_factor_for_a_word_the_lexicon_lacks_is_reported(tmp_path):
+    path = _write_model(tmp_path, curated_factors=[["بطيخ", 0.5, 3]])
+    with pytest.raises(ToneError, match="no word of the lexicon"):
+        ar_tone.load_lexicon(model_path=path)
+
+
+def test_the_models_curated_factors_are_well_formed(curated):
+    words = {e.term for e in curated.entries if e.kind == "word"}
+    assert 100 <= len(MODEL.curated_factors) <= len(words)
+    assert set(MODEL.curated_factors) <= words
+    assert all(0 <= f <= ar_tone.MAX_CURATED_FACTOR for f in MODEL.curated_factors.values())
+    assert min(MODEL.curated_factors.values()) < 0.5 < 1.25 < max(MODEL.curated_factors.values())
+    assert MODEL.info["out_of_fold"]["pearson_r"] > MODEL.info["out_of_fold"]["pearson_r_without_curated_factors"]
+
+
+def test_curated_factors_are_fitted_against_the_english_tone():
+    build = _build_script()
+    # "a" holds 2.0 where English says half as much, "b" 2.0 where English agrees; "c" only where
+    # there is no evidence at all (a NaN row), so it gets no factor.
+    terms = [{"a": 2.0}] * 100 + [{"b": 2.0}] * 100 + [{"c": 2.0}]
+    rest = np.zeros((201, 2))
+    rest[200] = np.nan
+    target = np.array([tone_scale.vader_normalise(1.0)] * 100 + [tone_scale.vader_normalise(2.0)] * 100 + [0.0])
+    factors = build.fit_curated_factors(terms, rest, target, np.ones(201), ridge=0.01)
+    assert set(factors) == {"a", "b"}
+    assert factors["a"] / factors["b"] == pytest.approx(0.5, abs=0.02)
+    # a strong ridge keeps every factor at 1
+    assert build.fit_curated_factors(terms, rest, target, np.ones(201), ridge=1e6) == {
+        "a": pytest.approx(1, abs=1e-3),
+        "b": pytest.approx(1, abs=1e-3),
+    }
+    # the factor multiplies the word's valence after the rules, beside the dictionary (column 0) and induced (column 1) sums
+    sums = build.curated_sums([{"a": 2.0, "b": 1.0}, {}], np.array([[0.5, 1.0], [np.nan, np.nan]]), {"a": 0.5})
+    assert sums[0].tolist() == [2.5, 1.0] and np.isnan(sums[1]).all()
 
 
 def test_calibration_neutral_band():

@@ -13,7 +13,8 @@ How the Arabic scale was aligned with VADER
 1. Same valences, copied. A tone word carries a weight on VADER's -4..+4
    valence scale. Where the English gloss of the Arabic word is in VADER's
    lexicon (``SentimentIntensityAnalyzer().lexicon``) the weight is VADER's
-   value for that gloss, copied, not tuned: حرب "war" -2.9, أزمة "crisis"
+   value for that gloss, copied, not tuned (step 5 puts a factor fitted on
+   parallel pairs on each word): حرب "war" -2.9, أزمة "crisis"
    -3.1, نجاح "success" +2.7, يقتل "kills" -2.5, حرية "freedom" +3.2,
    غني "rich" +2.6, أسلحة "weapons" -1.9. Each inflected form is valued as
    its own English form (يرغب "wishes" +0.6, رغبة "desire" +1.7); a word
@@ -69,7 +70,14 @@ How the Arabic scale was aligned with VADER
    (``ToneModel.lexicon_scale``, ``stem_scale``), are fitted by least squares
    so that the normalised Arabic sum matches VADER's compound on the English
    side, with out-of-fold word lists. There is no intercept: a sentence is
-   pulled to a side only by its words. Then a neutral band
+   pulled to a side only by its words. With them, each curated word gets a
+   factor of its own on its copied valence (``ToneModel.curated_factors``),
+   fitted on all the pairs with a ridge toward 1: the pairs lower words whose
+   English side mostly holds no VADER word (تعاون "cooperation", مرض
+   "disease"; أسلحة, as often "arms" as "weapons") and raise a few (دعم
+   "support", أمن "security"); a word they seldom hold keeps about its VADER
+   valence. The lexicon file keeps the copied valences (``load_lexicon``
+   applies the factors; ``model_path=None`` reads the file as it is). Then a neutral band
    (``ToneModel.neutral_band``, see ``calibrate``) is set so that as many
    Arabic sentences fall within +/-0.05 as English ones do under VADER; the
    curve stays continuous and increasing, so "more negative" keeps its order.
@@ -124,7 +132,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -381,8 +389,11 @@ STEM_SUFFIXES = (
     *("ه", "ي", "ت", "ا"),
 )
 MIN_STEM = 3
-#: Model file format this module reads (2 added ``post_words``, 3 ``dictionary_words``).
-MODEL_FORMAT = "ar-tone-model/3"
+#: Model file format this module reads (2 added ``post_words``, 3 ``dictionary_words``,
+#: 4 ``curated_factors``).
+MODEL_FORMAT = "ar-tone-model/4"
+#: Largest factor the model may set on a curated word's valence (``curated_factors``).
+MAX_CURATED_FACTOR = 4.0
 #: A post-word key: one normalised Arabic word, or one emoji / symbol.
 _POST_KEY_RE = re.compile(r"[\u0621-\u064a]{1,20}|[^\w\s]")
 #: A dictionary-word key: one normalised Arabic word.
@@ -425,6 +436,9 @@ class ToneModel:
     #: light_stem key -> VADER valence through Arabic WordNet, on the curated
     #: words' scale (``lexicon_scale`` applies).
     dictionary: Mapping[str, float] = field(default_factory=dict)
+    #: Curated word (its ``term`` in the lexicon file) -> factor on its valence,
+    #: fitted on the parallel pairs (``apply_curated_factors``); a word not listed keeps 1.
+    curated_factors: Mapping[str, float] = field(default_factory=dict)
 
 
 def _finite(value: Any, where: str) -> float:
@@ -468,8 +482,58 @@ def load_model(path: Path = MODEL_PATH) -> ToneModel:
         glosses[key] = str(row[3])
     post_words = _read_word_list(data, "post_words", path.name, set(stems))
     dictionary = _read_word_list(data, "dictionary_words", path.name, set(stems) | set(post_words))
-    info = {k: v for k, v in data.items() if k not in ("stems", *_WORD_LISTS)}
-    return ToneModel(stems, glosses, lexicon_scale, stem_scale, neutral_band, info, post_words, dictionary)
+    factors = _read_curated_factors(data, path.name)
+    info = {k: v for k, v in data.items() if k not in ("stems", "curated_factors", *_WORD_LISTS)}
+    return ToneModel(stems, glosses, lexicon_scale, stem_scale, neutral_band, info, post_words, dictionary, factors)
+
+
+def _read_curated_factors(data: Mapping[str, Any], name: str) -> dict[str, float]:
+    """The model's ``curated_factors`` rows ``[term, factor, occurrences]``, checked (a missing list is empty)."""
+    rows = data.get("curated_factors", [])
+    if not isinstance(rows, list):
+        raise ToneError(f"{name}: 'curated_factors' must be a list of [term, factor, occurrences]")
+    out: dict[str, float] = {}
+    for n, row in enumerate(rows):
+        where = f"{name} curated_factors[{n}]"
+        if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str) and row[0].strip()):
+            raise ToneError(f"{where}: expected [term, factor, occurrences], got {row!r}")
+        factor = _finite(row[1], where)
+        if not 0 <= factor <= MAX_CURATED_FACTOR:
+            raise ToneError(f"{where}: factor {factor} outside 0..{MAX_CURATED_FACTOR}")
+        if row[0] in out:
+            raise ToneError(f"{where}: {row[0]!r} appears twice")
+        out[row[0]] = factor
+    return out
+
+
+def apply_curated_factors(entries: Sequence[LexiconEntry], factors: Mapping[str, float]) -> tuple[LexiconEntry, ...]:
+    """``entries`` with each ``word`` entry named in ``factors`` weighing ``weight * factor`` (kept within -4..4).
+
+    A factor for a term that is no word entry of the lexicon means the model
+    was fitted on another lexicon file: that is an error, not a silent no-op.
+    """
+    words = {e.term for e in entries if e.kind == "word"}
+    unknown = sorted(set(factors) - words)
+    if unknown:
+        raise ToneError(f"curated_factors name {len(unknown)} terms that are no word of the lexicon, e.g. {unknown[0]!r}")
+    return tuple(
+        replace(e, weight=max(-4.0, min(4.0, e.weight * factors[e.term]))) if e.kind == "word" and e.term in factors else e for e in entries
+    )
+
+
+def compile_index(entries: Iterable[LexiconEntry]) -> dict[str, tuple[_Variant, ...]]:
+    """First-token stem -> the variants through which the entries are found."""
+    index: dict[str, list[_Variant]] = {}
+    for entry in entries:
+        for key, variant in _variants(entry):
+            index.setdefault(key, []).append(variant)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def with_curated_factors(lexicon: ArabicLexicon, factors: Mapping[str, float]) -> ArabicLexicon:
+    """``lexicon`` with ``apply_curated_factors`` applied to its entries (the model's lists and scales kept)."""
+    entries = apply_curated_factors(lexicon.entries, factors)
+    return replace(lexicon, entries=entries, index=compile_index(entries))
 
 
 #: The model's one-word lists: field -> (key pattern, what a row holds, what a key is).
@@ -501,19 +565,19 @@ def _read_word_list(data: Mapping[str, Any], list_name: str, name: str, taken: s
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = LEXICON_PATH, model_path: Path | None = MODEL_PATH) -> ArabicLexicon:
-    """Read and compile the curated lexicon and, unless ``model_path`` is None, the induced list (cached)."""
-    entries = read_lexicon_rows(path)
-    index: dict[str, list[_Variant]] = {}
-    for entry in entries:
-        for key, variant in _variants(entry):
-            index.setdefault(key, []).append(variant)
-    compiled = {k: tuple(v) for k, v in index.items()}
+    """Read and compile the curated lexicon and, unless ``model_path`` is None, the model file (cached).
+
+    With the model, curated words weigh their file weight times the model's
+    ``curated_factors`` (then ``lexicon_scale``); without it, as the file says.
+    """
+    entries = tuple(read_lexicon_rows(path))
     if model_path is None:
-        return ArabicLexicon(tuple(entries), compiled)
+        return ArabicLexicon(entries, compile_index(entries))
     model = load_model(model_path)
+    entries = apply_curated_factors(entries, model.curated_factors)
     stems = {k: v * model.stem_scale for k, v in model.stems.items()}
     dictionary = {k: v * model.lexicon_scale for k, v in model.dictionary.items()}
-    return ArabicLexicon(tuple(entries), compiled, stems, model.lexicon_scale, model.neutral_band, model.post_words, dictionary)
+    return ArabicLexicon(entries, compile_index(entries), stems, model.lexicon_scale, model.neutral_band, model.post_words, dictionary)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -405,8 +405,8 @@ def _methods(validation: dict | None) -> dict[str, dict]:
                 "social media that no parallel sentence holds, and words the parallel sentences hardly hold valued "
                 "by VADER through Arabic WordNet's English senses, on camel-tools-normalised text with clitics "
                 "stripped and letter elongation undone; negation (also dialect مش، مو), intensifiers and contrast "
-                "as in VADER; two scales fitted on parallel pairs so that VADER's normalisation and ±0.05 "
-                "thresholds mean the same; no tone word, no score"
+                "as in VADER; each curated word's valence scaled by a factor and two scales fitted on parallel "
+                "pairs so that VADER's normalisation and ±0.05 thresholds mean the same; no tone word, no score"
             ),
             "language": LANG_AR,
             "scale": "-1..1; >= 0.05 positive, <= -0.05 negative (aligned with VADER)",
