@@ -409,3 +409,19 @@ def test_a_kept_chart_is_drawn_from_arrow_tables_and_exported_from_its_rows():
         table = pa.ipc.open_stream(made.drawn["datasets"][name]).read_all()
         got = [{k: v for k, v in row.items() if not k.startswith("__")} for row in table.to_pylist()]
         assert got == rows
+
+
+def test_chart_rows_become_arrow_tables_and_rows_arrow_cannot_type_go_streamlits_way():
+    import pyarrow as pa
+
+    from ui import downloads
+
+    rows = [{"dyad": "us-turkey", "share": 0.5, "n": 3, "note": None}, {"dyad": "russia-turkey", "share": None, "n": 4, "note": "x"}]
+    table = pa.ipc.open_stream(downloads._arrow_bytes(rows)).read_all()
+    assert table.to_pylist() == rows  # missing values stay missing (null), numbers stay numbers
+    assert table.schema.field("share").type == pa.float64() and table.schema.field("n").type == pa.int64()
+    mixed = [{"label": 1}, {"label": "one"}]  # Arrow cannot type this column: Streamlit's own conversion
+    with pytest.raises(pa.ArrowInvalid):
+        pa.Table.from_pylist(mixed)
+    back = pa.ipc.open_stream(downloads._arrow_bytes(mixed)).read_all()
+    assert [r["label"] for r in back.to_pylist()] == ["1", "one"]

@@ -232,15 +232,27 @@ class ChartSpec:
 
 
 def _arrow_datasets(spec: dict) -> dict:
-    """``spec`` (shallow copy) with its named tables as Arrow IPC bytes, converted as
-    ``st.vega_lite_chart`` converts them (``dataframe_util.convert_anything_to_arrow_bytes``),
-    which takes bytes as they are."""
-    from streamlit import dataframe_util
-
+    """``spec`` (shallow copy) with its named tables as Arrow IPC bytes, as ``st.vega_lite_chart``
+    converts them (``dataframe_util.convert_anything_to_arrow_bytes``), which takes bytes as they are."""
     datasets = spec.get("datasets")
     if not datasets:
         return spec
-    return {**spec, "datasets": {name: dataframe_util.convert_anything_to_arrow_bytes(rows) for name, rows in datasets.items()}}
+    return {**spec, "datasets": {name: _arrow_bytes(rows) for name, rows in datasets.items()}}
+
+
+def _arrow_bytes(rows: list[dict]) -> bytes:
+    """A chart table's rows as Arrow IPC bytes. Made as an Arrow table from the rows (Streamlit
+    takes one as it is), not through a pandas frame as Streamlit does with rows: a third of the
+    time of Compare's charts at a new filter. Rows Arrow cannot type (a column of numbers and
+    text) go Streamlit's way."""
+    import pyarrow as pa
+    from streamlit import dataframe_util
+
+    try:
+        table = pa.Table.from_pylist(rows)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return dataframe_util.convert_anything_to_arrow_bytes(rows)
+    return dataframe_util.convert_anything_to_arrow_bytes(table)
 
 
 def _build_spec(builder: str, args: tuple, kwargs: dict) -> ChartSpec:
