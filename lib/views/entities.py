@@ -193,11 +193,14 @@ def _tone_toward(sides: Sides, entity_tone: pd.DataFrame, ids: list[str]) -> dic
     col = col[named]
     w_row = np.nan_to_num(t.n[named])
     tw_row = np.nan_to_num(tone[t.rows[named]] * t.n[named])
-    lang = sides.language[t.art[named]]
+    art_lang = np.full(len(sides), -1, dtype=np.int64)  # each compared article's language, as its number in LANGUAGE_LABELS
+    for number, code in enumerate(LANGUAGE_LABELS):
+        art_lang[sides.language == code] = number
+    lang = art_lang[t.art[named]]  # compared per row as numbers, not as text
     side = t.side[named]
     k, out = len(ids), {}
-    for code in LANGUAGE_LABELS:
-        here = lang == code
+    for number, code in enumerate(LANGUAGE_LABELS):
+        here = lang == number
         cell = side[here] * k + col[here]
         w = np.bincount(cell, weights=w_row[here], minlength=2 * k).reshape(2, k)
         tw = np.bincount(cell, weights=tw_row[here], minlength=2 * k).reshape(2, k)
