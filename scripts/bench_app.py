@@ -200,8 +200,9 @@ def findings_count(page) -> int | None:
     return int(m.group(1).replace(",", "")) if m else None
 
 
-def server_rerender(db: Path) -> tuple[float, float, float]:
-    """(first run, after a language filter change, after changing back), server side, seconds."""
+def server_rerender(db: Path) -> tuple[float, float, float, list[float]]:
+    """(first run, after a language filter change, after changing back, after each of FILTER_CHANGES
+    new source filters), server side, seconds."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["COVERAGE_DB"] = str(db)
@@ -227,7 +228,31 @@ def server_rerender(db: Path) -> tuple[float, float, float]:
     # This process writes the corpus snapshot 20 s after loading it: written now, it is removed
     # before the first start below, which must read the store (not a snapshot written meanwhile).
     data._live(str(data.get_store().path)).wait_for_snapshot()
-    return first, changed, back
+    return first, changed, back, new_filter_changes(at, FILTER_CHANGES)
+
+
+#: New filter combinations timed after the language change (one change is within this machine's noise).
+FILTER_CHANGES = 8
+
+
+def new_filter_changes(at, n: int) -> list[float]:
+    """Seconds of ``n`` script runs, each after a source filter this process has not seen (two
+    sources dropped, a different pair each time), after the corpus snapshot is written."""
+    labels = [w.label for w in at.sidebar.multiselect]
+    if "Source" not in labels:
+        return []
+    options = list(at.sidebar.multiselect[labels.index("Source")].options)
+    pairs = [(a, b) for a in range(len(options)) for b in range(a + 1, len(options))]
+    out = []
+    for i in range(min(n, len(pairs))):
+        drop = pairs[i * 7 % len(pairs)]  # spread over the sources, never the same pair twice
+        keep = [o for j, o in enumerate(options) if j not in drop]
+        t = time.perf_counter()
+        at.sidebar.multiselect[labels.index("Source")].set_value(keep).run()
+        out.append(time.perf_counter() - t)
+        if at.exception:
+            raise RuntimeError(at.exception[0].value)
+    return out
 
 
 NEW_ARTICLE = (
@@ -293,8 +318,10 @@ def bench_size(tmp: Path, n: int, sources: list[Path]) -> None:
     print(
         f"store of {n:,} relevant articles made from {base:,} real ones in {time.perf_counter() - t:.0f} s ({db.stat().st_size / 2**20:.0f} MB)"
     )
-    first, changed, back = server_rerender(db)
+    first, changed, back, more = server_rerender(db)
     print(f"server run of Compare: first {first:.2f} s; after a filter change {changed:.2f} s; after changing it back {back:.2f} s")
+    if more:
+        print(f"after {len(more)} new source filters: median {statistics.median(more):.2f} s (each: {', '.join(f'{x:.2f}' for x in more)})")
     shutil.rmtree(snapshot.snapshot_dir(db), ignore_errors=True)  # the next start reads the store itself
     with sync_playwright() as p:
         browser = launch_chromium(p)

@@ -1094,3 +1094,20 @@ def test_notes_of_untested_items_are_text_and_follow_their_item():
     out = pd.DataFrame({"item": ["a", "b", "d", "a"]})
     intervals.attach_differences(out, frame.reindex([0, 1, 0, 1]).reset_index(drop=True), np.array([0, 1, 2, 0]))
     assert out["diff_note"].tolist()[:2] == frame["diff_note"].tolist() and out["diff_note"].iloc[3] == frame["diff_note"].iloc[0]
+
+
+def test_entity_findings_name_the_largest_gap_on_each_side_and_need_a_rate(toy):
+    from lib.views import findings
+
+    rates = compare.compare_view(toy).entity_rates
+    n = {d: 3 for d in common.FOCAL_DYADS}
+    got = findings.entity_findings(rates, n)
+    shown = rates[~rates["entity_id"].isin(common.DYAD_DEFINING_ENTITIES)]
+    wide = shown.pivot_table(index="entity_id", columns="dyad", values="per_1000_words", aggfunc="first").fillna(0)
+    expected = []
+    for d, other in (common.FOCAL_DYADS, common.FOCAL_DYADS[::-1]):
+        gap = wide[d] - wide[other]
+        if gap.max() > 0:
+            expected.append(gap.idxmax())
+    assert expected and [f.params["entity"] for f in got] == expected
+    assert findings.entity_findings(rates.assign(per_1000_words=np.nan), n) == []  # no rate anywhere: no finding (not an error)
