@@ -1111,3 +1111,16 @@ def test_entity_findings_name_the_largest_gap_on_each_side_and_need_a_rate(toy):
             expected.append(gap.idxmax())
     assert expected and [f.params["entity"] for f in got] == expected
     assert findings.entity_findings(rates.assign(per_1000_words=np.nan), n) == []  # no rate anywhere: no finding (not an error)
+
+
+def test_the_compared_articles_are_coded_once_per_table_and_again_with_new_article_keys(toy, monkeypatch):
+    from lib.views import coded, keys
+
+    focal = common.focal_articles(toy["articles"])
+    first = coded.Sides.of(focal)
+    assert coded.Sides.of(focal) is first  # every view of a filter shares it
+    assert coded.Sides.of(focal.copy()) is not first  # another table
+    monkeypatch.setattr(keys, "_current", keys.ArticleKeys())  # the process's keys started afresh
+    again = coded.Sides.of(focal)
+    assert again is not first and again.articles.registry is keys.article_keys()
+    assert again.ids == first.ids and again.side.tolist() == first.side.tolist()

@@ -34,14 +34,19 @@ class Sides:
 
     @classmethod
     def of(cls, focal: pd.DataFrame) -> Sides:
-        """``focal`` holds the compared articles only (``article_id``, ``dyad`` of FOCAL_DYADS, ``language``)."""
-        side = (focal["dyad"] == FOCAL_DYADS[1]).to_numpy(dtype=bool).astype(np.int64)
-        language = focal["language"].to_numpy(dtype=object, na_value=None) if "language" in focal else np.full(len(focal), None)
+        """``focal`` holds the compared articles only (``article_id``, ``dyad`` of FOCAL_DYADS, ``language``).
+        Made once per table (``keys.kept``): every view of a filter compares the same articles."""
         registry = article_keys()
-        codes, _ids = factorized(focal, "article_id")
-        if (codes < 0).any():
-            raise ValueError("every compared article needs an article_id")
-        return cls(articles=KeySet(registry, table_keys(focal, registry)[codes]), side=side, language=language)
+
+        def make() -> Sides:
+            side = (focal["dyad"] == FOCAL_DYADS[1]).to_numpy(dtype=bool).astype(np.int64)
+            language = focal["language"].to_numpy(dtype=object, na_value=None) if "language" in focal else np.full(len(focal), None)
+            codes, _ids = factorized(focal, "article_id")
+            if (codes < 0).any():
+                raise ValueError("every compared article needs an article_id")
+            return cls(articles=KeySet(registry, table_keys(focal, registry)[codes]), side=side, language=language)
+
+        return kept(focal, "sides", make, valid=lambda made: made.articles.registry is registry)
 
     def __len__(self) -> int:
         return len(self.side)

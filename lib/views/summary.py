@@ -96,7 +96,10 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
     used = of_article("tone_methods", object, None)
     shares = {name: focal[f"share_{name}"].to_numpy(dtype=float, na_value=np.nan) for name in ("negative", "positive")}
     methods: dict[str, set[str]] = {}  # per language, every method that scored its sentences
-    for lang, text in {(lang, text) for lang, text in zip(sides.language, used, strict=True) if lang is not None and text is not None}:
+    lang_code, langs_seen = pd.factorize(sides.language)  # the distinct (language, methods) pairs, found on codes
+    used_code, used_seen = pd.factorize(used)
+    pairs = np.unique(lang_code[(lang_code >= 0) & (used_code >= 0)] * len(used_seen) + used_code[(lang_code >= 0) & (used_code >= 0)])
+    for lang, text in ((langs_seen[p // len(used_seen)], used_seen[p % len(used_seen)]) for p in pairs):
         methods.setdefault(lang, set()).update(str(text).split(", "))
     method = {lang: ", ".join(sorted(names)) for lang, names in methods.items()}
     rows = []
