@@ -43,9 +43,9 @@ from pathlib import Path
 
 from lib import schema
 from lib.analysis.pipeline import ArticleRows, load_resources
-from lib.corpus import curation, ingest, store
+from lib.corpus import curation, ingest, snapshot, store
 from lib.corpus import runner as runners
-from lib.corpus.tables import Corpus, analyze_paths, from_store
+from lib.corpus.tables import Corpus, LiveCorpus, analyze_paths, from_store
 from lib.errors import ConfigError, CoverageError
 from lib.output import briefing, exports
 from lib.text import importers
@@ -236,7 +236,33 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"{tally['rejected']} rejected ({len(items)} articles from {len(paths)} files in {elapsed:.1f} s, {len(items) / max(elapsed, 1e-9):.1f}/s); "
         f"store {st.path}, fingerprint {exports.short_fingerprint(st.fingerprint())}"
     )
-    return 0 if len(items) > tally["rejected"] else 1
+    n_items, n_rejected = len(items), tally["rejected"]
+    if (tally["added"] or tally["not_analysed"]) and not args.no_snapshot:
+        del items, outcomes, results  # the texts read are not needed to prepare the corpus
+        prepare_dashboard(st)
+    return 0 if n_items > n_rejected else 1
+
+
+def prepare_dashboard(st: store.Store) -> None:
+    """Write the corpus snapshot (``lib.corpus.snapshot``) the dashboard reads when it next starts,
+    as its server would after its first start: the analysis tables as Arrow files, the term counts
+    and the article summaries. A dashboard started after an import then draws Compare in seconds
+    instead of reading and counting the whole store first (at 10,000 relevant articles: 4 s
+    instead of about 20 s). A snapshot that cannot be written is only reported: it is a cache."""
+    from lib.analysis.gazetteer import load_entities_table
+    from lib.analysis.topics import load_taxonomy_table
+
+    if st.is_temporary:
+        return
+    started = time.perf_counter()
+    live = LiveCorpus(st, gazetteer_table=load_entities_table(), taxonomy_table=load_taxonomy_table())
+    live.snapshot_delay = 0.0
+    live.current()
+    live.wait_for_snapshot()
+    if live.has_snapshot():
+        say(f"dashboard corpus prepared in {time.perf_counter() - started:.1f} s ({snapshot.snapshot_dir(st.path)})", file=sys.stderr)
+    else:
+        say("the dashboard's corpus snapshot could not be written; the dashboard will read the store at its next start", file=sys.stderr)
 
 
 def load_corpus(st: store.Store) -> tuple[Corpus, str]:
@@ -323,6 +349,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"for CSV/JSON files: the column holding FIELD ({', '.join(MAPPED_FIELDS)}); repeat for several (default: detected)",
     )
     p.add_argument("--quiet", action="store_true", help="print only rejected articles and the progress (for feeds of thousands)")
+    p.add_argument(
+        "--no-snapshot",
+        action="store_true",
+        help="do not prepare the dashboard's corpus snapshot after the import (the dashboard then reads the store at its next start)",
+    )
     _add_run_options(p)
     p.set_defaults(func=cmd_import)
 

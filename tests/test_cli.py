@@ -223,3 +223,26 @@ def test_import_speed_is_reported(capsys, db, tmp_path):
     assert code == 0
     assert "20 added" in out.splitlines()[-1]
     assert re.search(r"in \d+\.\d s, \d+\.\d/s\); store ", out.splitlines()[-1])
+
+
+def test_import_prepares_the_dashboards_corpus_snapshot(capsys, db, batch, resources):
+    """A dashboard started after an import reads the snapshot the import wrote, not the whole store."""
+    from lib.corpus import snapshot
+    from lib.corpus.tables import LiveCorpus
+
+    code, out, err = run(capsys, "import", str(batch), "--db", str(db))
+    assert code == 0 and "dashboard corpus prepared" in err
+    assert "1 added" in out.splitlines()[-1]  # the summary stays the last line of the output
+    live = LiveCorpus(Store(db), gazetteer_table=resources.gazetteer.table, taxonomy_table=resources.taxonomy.table)
+    corpus = live.current()
+    assert live.source == "snapshot" and live.has_snapshot()
+    assert len(corpus.articles) == Store(db).counts()["total"]
+    assert len(list(snapshot.snapshot_dir(db).glob("*/" + snapshot.MANIFEST))) == 1
+
+
+def test_import_without_snapshot_leaves_the_store_to_the_dashboard(capsys, db, batch):
+    from lib.corpus import snapshot
+
+    code, _, err = run(capsys, "import", str(batch), "--db", str(db), "--no-snapshot")
+    assert code == 0 and "dashboard corpus" not in err
+    assert not snapshot.snapshot_dir(db).exists()

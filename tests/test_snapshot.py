@@ -186,3 +186,38 @@ def test_a_short_delay_writes_the_snapshot_by_itself(store):
     while not any((d / snapshot.MANIFEST).is_file() for d in _snapshots(store)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert any((d / snapshot.MANIFEST).is_file() for d in _snapshots(store))
+
+
+def test_a_start_after_an_import_reads_the_earlier_snapshot_and_appends_only_the_new_articles(store, monkeypatch):
+    first = _live(store)
+    first.current().term_counts()
+    first.wait_for_snapshot()  # a dashboard ran, then stopped
+    ingest.import_items(store, [Item("n.txt", text="US three and Turkey.")], origin="cli", analyze=FakeAnalyze())
+    loads = []
+    real = Store.load
+    monkeypatch.setattr(Store, "load", lambda self, **kw: loads.append(kw) or real(self, **kw))
+    started = _live(Store(store.path))
+    corpus = started.current()
+    assert started.source == "appended" and len(corpus.articles) == 4
+    assert loads and all(kw.get("since_seq") for kw in loads)  # only the new article's rows were read from the store
+    monkeypatch.setattr(Store, "load", real)
+    read = _live(Store(store.path), snapshots=False)
+    _same(corpus, read.current())  # the same corpus as reading the whole store
+    _summaries_as_made(corpus)
+    started.wait_for_snapshot()
+    third = _live(Store(store.path))
+    third.current()
+    assert third.source == "snapshot"  # the new state's own snapshot, written after the append
+
+
+def test_an_earlier_snapshot_is_not_used_after_an_edit(store):
+    first = _live(store)
+    first.current()
+    first.wait_for_snapshot()
+    aid = first.current().articles["article_id"][0]
+    store.set_edit(aid, "source", "AP")  # not an append: the layout changes
+    ingest.import_items(store, [Item("n.txt", text="US three and Turkey.")], origin="cli", analyze=FakeAnalyze())
+    later = _live(Store(store.path))
+    corpus = later.current()
+    assert later.source == "store"
+    assert corpus.articles.set_index("article_id").loc[aid, "source"] == "AP" and len(corpus.articles) == 4

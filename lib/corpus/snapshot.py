@@ -82,6 +82,24 @@ def read(store_path: str | Path, key: str) -> tuple[dict[str, pd.DataFrame], dic
         return None
 
 
+def manifests(store_path: str | Path) -> list[dict]:
+    """The manifests of the finished snapshots beside the store (unreadable ones left out)."""
+    out = []
+    root = snapshot_dir(store_path)
+    if not root.is_dir():
+        return out
+    for child in root.iterdir():
+        if child.name.startswith(".tmp-"):
+            continue
+        try:
+            manifest = json.loads((child / MANIFEST).read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(manifest, dict) and manifest.get("format") == SNAPSHOT_FORMAT:
+            out.append(manifest)
+    return out
+
+
 def write(store_path: str | Path, key: str, tables: dict[str, pd.DataFrame], **extra: object) -> Path | None:
     """Write the snapshot ``key`` (atomically: a finished folder appears or nothing does)
     and remove older ones. Returns its folder, or None when it could not be written."""

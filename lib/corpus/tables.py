@@ -336,24 +336,53 @@ class LiveCorpus:
         )
 
     def _reload(self) -> None:
-        """The whole corpus: from its snapshot when one matches the store's state, else from the store."""
+        """The whole corpus: from its snapshot when one matches the store's state; else from the
+        snapshot of an earlier state that only lacks articles appended since (an import while no
+        dashboard ran), plus those articles; else from the store."""
         if self.snapshots:
             store_id, gen, layout, max_seq = self.store.state()
-            got = snapshot.read(self.store.path, self._key(store_id, gen, layout, max_seq))
-            if got is not None:
-                tables, _ = got
-                counts = TermCounts.from_tables({n: tables.pop(n) for n in TERM_TABLES})
-                made = {n: tables.pop(n) for n in rollups.ARTICLE_SUMMARIES if n in tables}
-                made = {n: t for n, t in made.items() if list(t.columns) == rollups.SUMMARY_COLUMNS[n]}  # else made again
-                self._corpus = Corpus(tables, [counts], _made=made)
-                self._state = (gen, layout, max_seq)
-                self.source = "snapshot"
+            if self._read_snapshot(self._key(store_id, gen, layout, max_seq), (gen, layout, max_seq)):
+                return
+            earlier = self._earlier_snapshot(store_id, layout, max_seq)
+            if earlier is not None and self._read_snapshot(*earlier):
+                self._append()  # sets the source to "appended" and writes the new state's snapshot later
                 return
         loaded = self.store.load()
         self._corpus = from_store(loaded, gazetteer_table=self._gaz, taxonomy_table=self._tax)
         self._state = (loaded.generation, loaded.layout, loaded.max_seq)
         self.source = "store"
         self._save_later()
+
+    def _read_snapshot(self, key: str, state: tuple[int, int, int]) -> bool:
+        """Take the corpus from the snapshot ``key`` of the store's ``state``; False when there is none usable."""
+        got = snapshot.read(self.store.path, key)
+        if got is None:
+            return False
+        tables, _ = got
+        counts = TermCounts.from_tables({n: tables.pop(n) for n in TERM_TABLES})
+        made = {n: tables.pop(n) for n in rollups.ARTICLE_SUMMARIES if n in tables}
+        made = {n: t for n, t in made.items() if list(t.columns) == rollups.SUMMARY_COLUMNS[n]}  # else made again
+        self._corpus = Corpus(tables, [counts], _made=made)
+        self._state = state
+        self.source = "snapshot"
+        return True
+
+    def _earlier_snapshot(self, store_id: str, layout: int, max_seq: int) -> tuple[str, tuple[int, int, int]] | None:
+        """(key, state) of the newest snapshot of this store, pipeline and reference tables whose
+        state differs from the current one only by articles appended since (same layout, fewer
+        articles), or None. A manifest's key must be the one its state makes: a snapshot of another
+        store, pipeline version or gazetteer never matches."""
+        best = None
+        for manifest in snapshot.manifests(self.store.path):
+            try:
+                state = (int(manifest["generation"]), int(manifest["layout"]), int(manifest["max_seq"]))
+            except (KeyError, TypeError, ValueError):
+                continue
+            if state[1] != layout or state[2] > max_seq or manifest.get("key") != self._key(store_id, *state):
+                continue
+            if best is None or state[2] > best[1][2]:
+                best = (manifest["key"], state)
+        return best
 
     def _save_later(self) -> None:
         """Write the current corpus's snapshot in the background, ``snapshot_delay`` seconds
@@ -382,6 +411,14 @@ class LiveCorpus:
         self._writer, self._writing, self._save = threading.Timer(self.snapshot_delay, save), writing, save
         self._writer.name, self._writer.daemon = "corpus-snapshot", True
         self._writer.start()
+
+    def has_snapshot(self) -> bool:
+        """Whether the snapshot of the current corpus is on disk (written, or read when loaded)."""
+        if self._corpus is None:
+            return False
+        gen, layout, max_seq = self._state
+        key = self._key(self.store.state()[0], gen, layout, max_seq)
+        return (snapshot.snapshot_dir(self.store.path) / key / snapshot.MANIFEST).is_file()
 
     def wait_for_snapshot(self, timeout: float | None = None) -> None:
         """Write the pending snapshot now, or wait until the one being written is
