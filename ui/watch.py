@@ -2,14 +2,15 @@
 
 Articles reach the store from outside a page run too: ``python -m lib import``
 in a terminal while the dashboard runs, a second server on the same store,
-another session's upload. Each changes the store's generation (a counter,
-``Store.generation``). Without help, the next page run would append those
-articles and make its views again while the analyst waits (about 1.5 s at
-10,000 articles).
+another session's upload, a curation edit on the Names page. Each is a commit
+to the store's file, which moves ``Store.data_version`` (SQLite's count of
+other connections' commits, the same check the page runs make). Without help,
+the next page run would append those articles and make its views again while
+the analyst waits (about 1.5 s at 10,000 articles).
 
 ``start()`` (called by ``app.py`` under a running server) starts one daemon
-thread per server process that reads the counter every ``WATCH_SECONDS`` (one
-small SQLite query). When it moves, the thread calls ``data.refresh_views``:
+thread per server process that reads that number every ``WATCH_SECONDS`` (a few
+microseconds). When it moves, the thread calls ``data.refresh_views``:
 the corpus appends the new articles and the Compare view of the filters
 sessions used last is made again, so a reload finds it made. A failure is
 logged and the thread goes on: it only saves the page runs work.
@@ -118,7 +119,7 @@ def interval() -> float:
 
 @st.cache_resource(show_spinner=False)
 def _watcher(path: str, seconds: float) -> Watcher:
-    return Watcher(data.get_store().generation, data.refresh_views, interval=seconds).start()
+    return Watcher(data.get_store().data_version, data.refresh_views, interval=seconds).start()
 
 
 def start() -> Watcher | None:

@@ -76,12 +76,12 @@ def dyad_color(field: str = "dyad_label", *, legend: bool = True, title: str = "
     return alt.Color(**_dyad_color(field, legend=legend, title=title))
 
 
-#: The shared fonts, title, axis, legend and view configuration (with the view size
-#: Altair's default theme adds).
 #: A text mark drawn in white with a white outline, beneath the same text: a halo that keeps a
 #: label readable where it crosses a rule or a line (on the page's beige as on an export's white).
 LABEL_HALO = {"color": "white", "stroke": "white", "strokeWidth": 5, "strokeOpacity": 0.9, "strokeJoin": "round"}
 
+#: The shared fonts, title, axis, legend and view configuration (with the view size
+#: Altair's default theme adds).
 CONFIG = {
     "font": FONT,
     "title": {

@@ -17,7 +17,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from lib.views.common import FOCAL_DYADS
+from lib.views.common import FOCAL_DYADS, LANGUAGE_LABELS
 from lib.views.keys import KeySet, article_keys, factorized, kept, table_keys
 
 #: Side codes: 0 is FOCAL_DYADS[0] (US–Turkey), 1 is FOCAL_DYADS[1] (Russia–Turkey).
@@ -50,6 +50,15 @@ class Sides:
 
     def __len__(self) -> int:
         return len(self.side)
+
+    @cached_property
+    def language_number(self) -> np.ndarray:
+        """Per article: its language's position in LANGUAGE_LABELS (−1: another or none), so that
+        rows are grouped by language as numbers, not by comparing text."""
+        out = np.full(len(self), -1, dtype=np.int64)
+        for number, code in enumerate(LANGUAGE_LABELS):
+            out[self.language == code] = number
+        return out
 
     @cached_property
     def id_array(self) -> np.ndarray:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -134,6 +134,13 @@ def date_span(articles: pd.DataFrame) -> tuple[str | None, str | None]:
 def source_options(articles: pd.DataFrame) -> list[str]:
     """Every source label present, most articles first."""
     return source_labels(articles).value_counts().index.astype(str).tolist()
+
+
+def text_column(texts: Sequence[str], which: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A text column whose row i is ``texts[which[i]]``, taken from a text array of the few
+    ``texts`` (dyads, labels, a note): thousands of rows are not converted from Python strings one
+    by one, as a column of repeated strings would be."""
+    return pd.array(list(texts), dtype="str").take(np.asarray(which, dtype=np.intp))
 
 
 def focal_articles(articles: pd.DataFrame) -> pd.DataFrame:

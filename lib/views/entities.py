@@ -28,6 +28,7 @@ from lib.views.common import (
     isin,
     language_label,
     supported_label,
+    text_column,
     with_article,
 )
 from lib.views.intervals import attach_differences, dyad_differences
@@ -132,14 +133,15 @@ def entity_rates(
     names = entity_names(entities)
     at = names.index.get_indexer(pd.Index(ids, dtype=object))
 
-    def from_names(column: str) -> pd.api.extensions.ExtensionArray:
-        return names[column].array.take(at, allow_fill=True).take(entity_of)
+    def per_entity(column: str) -> pd.Series:
+        """``column`` of the entities table for each of ``ids`` (missing where it has none)."""
+        return pd.Series(names[column].array.take(at, allow_fill=True))
 
-    entity_id = pd.array(ids, dtype="str")
+    entity_id = pd.Series(text_column(ids, np.arange(k)))
     out = pd.DataFrame(
         {
-            "dyad": pd.array(list(FOCAL_DYADS), dtype="str").take(side_of),
-            "entity_id": entity_id.take(entity_of),
+            "dyad": text_column(FOCAL_DYADS, side_of),
+            "entity_id": entity_id.array.take(entity_of),
             "n_mentions": m.totals().ravel().astype(np.int64),
             "n_articles": m.n_articles().ravel().astype(np.int64),
         }
@@ -151,7 +153,7 @@ def entity_rates(
     out["share_articles"] = out["n_articles"] / out["dyad_articles"].where(out["dyad_articles"] > 0)
     w = pd.Series(np.repeat(words, k), index=out.index)
     out["per_1000_words"] = (out["n_mentions"] / w.where(w > 0) * 1000).astype(float)
-    name = pd.Series(names["name_en"].array.take(at, allow_fill=True))  # per entity
+    name = per_entity("name_en")
     unnamed = [ids[i] for i in np.flatnonzero(name.isna().to_numpy())]
     if unnamed:  # the most frequent written form (ties: alphabetical) of entities the entities table does not name
         rows = mentions.iloc[m.rows[m.wanted(unnamed)[m.key]]]
@@ -161,15 +163,15 @@ def entity_rates(
             .drop_duplicates("entity_id")
             .set_index("entity_id")["surface"]
         )
-        name = name.fillna(pd.Series(entity_id).map(surface))
-    out["name"] = name.fillna(pd.Series(entity_id)).astype(str).array.take(entity_of)
-    out["name_ar"] = from_names("name_ar")
-    etype = pd.Series(names["type"].array.take(at, allow_fill=True))  # per entity
+        name = name.fillna(entity_id.map(surface))
+    out["name"] = name.fillna(entity_id).astype(str).array.take(entity_of)
+    out["name_ar"] = per_entity("name_ar").array.take(entity_of)
+    etype = per_entity("type")
     untyped = [ids[i] for i in np.flatnonzero(etype.isna().to_numpy())]
     if untyped:
-        etype = etype.fillna(pd.Series(entity_id).map(m.first(mentions, "type", untyped)))
+        etype = etype.fillna(entity_id.map(m.first(mentions, "type", untyped)))
     out["type"] = etype.array.take(entity_of)
-    out["dyad_label"] = pd.array([DYAD_LABELS[d] for d in FOCAL_DYADS], dtype="str").take(side_of)
+    out["dyad_label"] = text_column([DYAD_LABELS[d] for d in FOCAL_DYADS], side_of)
     if top is not None:
         best = out.sort_values("per_1000_words", ascending=False).groupby("dyad").head(top)
         best = best[best["n_mentions"] > 0]
@@ -193,10 +195,7 @@ def _tone_toward(sides: Sides, entity_tone: pd.DataFrame, ids: list[str]) -> dic
     col = col[named]
     w_row = np.nan_to_num(t.n[named])
     tw_row = np.nan_to_num(tone[t.rows[named]] * t.n[named])
-    art_lang = np.full(len(sides), -1, dtype=np.int64)  # each compared article's language, as its number in LANGUAGE_LABELS
-    for number, code in enumerate(LANGUAGE_LABELS):
-        art_lang[sides.language == code] = number
-    lang = art_lang[t.art[named]]  # compared per row as numbers, not as text
+    lang = sides.language_number[t.art[named]]  # compared per row as numbers, not as text
     side = t.side[named]
     k, out = len(ids), {}
     for number, code in enumerate(LANGUAGE_LABELS):

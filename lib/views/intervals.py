@@ -42,6 +42,7 @@ from lib.views.common import (
     MIN_BOOT,
     N_BOOT,
     articles_phrase,
+    text_column,
 )
 from lib.views.keys import ArticleKeys, KeySet
 
@@ -359,20 +360,14 @@ def _diff_frame(diff: np.ndarray, ends: np.ndarray | None, based: str) -> pd.Dat
     if ends is None:
         low = high = np.full(len(diff), np.nan)
         supported = np.zeros(len(diff), dtype=bool)
-        note = _repeated([based], np.zeros(len(diff), dtype=np.intp))
+        note = text_column([based], np.zeros(len(diff)))
     else:
         low, high = np.asarray(ends[0], dtype=float), np.asarray(ends[1], dtype=float)
         supported = (low > SUPPORT_TOLERANCE) | (high < -SUPPORT_TOLERANCE)
-        note = _repeated([based + ", excludes zero: supported", based + ", includes zero: not supported"], np.where(supported, 0, 1))
+        note = text_column([based + ", excludes zero: supported", based + ", includes zero: not supported"], np.where(supported, 0, 1))
     return pd.DataFrame(
         {"diff": np.asarray(diff, dtype=float), "diff_low": low, "diff_high": high, "diff_supported": supported, "diff_note": note}
     )
-
-
-def _repeated(texts: list[str], which: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """A text column of ``texts[which[i]]``, taken from a text array of the few ``texts``: a note
-    repeated over thousands of items is not converted from Python strings one by one."""
-    return pd.array(texts, dtype="str").take(which)
 
 
 def no_differences(k: int, note: str) -> pd.DataFrame:
@@ -383,7 +378,7 @@ def no_differences(k: int, note: str) -> pd.DataFrame:
             "diff_low": np.full(k, np.nan),
             "diff_high": np.full(k, np.nan),
             "diff_supported": np.zeros(k, dtype=bool),
-            "diff_note": _repeated([note], np.zeros(k, dtype=np.intp)),
+            "diff_note": text_column([note], np.zeros(k)),
         }
     )
 

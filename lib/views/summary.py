@@ -98,9 +98,9 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
     methods: dict[str, set[str]] = {}  # per language, every method that scored its sentences
     lang_code, langs_seen = pd.factorize(sides.language)  # the distinct (language, methods) pairs, found on codes
     used_code, used_seen = pd.factorize(used)
-    pairs = np.unique(lang_code[(lang_code >= 0) & (used_code >= 0)] * len(used_seen) + used_code[(lang_code >= 0) & (used_code >= 0)])
-    for lang, text in ((langs_seen[p // len(used_seen)], used_seen[p % len(used_seen)]) for p in pairs):
-        methods.setdefault(lang, set()).update(str(text).split(", "))
+    both = (lang_code >= 0) & (used_code >= 0)
+    for i, j in np.unique(np.column_stack([lang_code[both], used_code[both]]), axis=0):
+        methods.setdefault(langs_seen[i], set()).update(str(used_seen[j]).split(", "))
     method = {lang: ", ".join(sorted(names)) for lang, names in methods.items()}
     rows = []
     langs = languages_present(articles)

@@ -39,6 +39,7 @@ from lib.views.common import (
     focal_articles,
     isin,
     table_columns,
+    text_column,
     with_article,
 )
 
@@ -149,9 +150,9 @@ def distinguishing_terms(
             "display": shown.take(used[order]),
             "per_1000_a": cols["count_a"][order] / na * 1000,
             "per_1000_b": cols["count_b"][order] / nb * 1000,
-            "favours": pd.array(FOCAL_DYADS, dtype="str").take(favours),
-            "favours_label": pd.array([DYAD_LABELS[d] for d in FOCAL_DYADS], dtype="str").take(favours),
-            "language": pd.array([language], dtype="str").take(np.zeros(len(order), dtype=np.intp)),
+            "favours": text_column(FOCAL_DYADS, favours),
+            "favours_label": text_column([DYAD_LABELS[d] for d in FOCAL_DYADS], favours),
+            "language": text_column([language], np.zeros(len(order))),
             "n_articles_a": n_a,
             "n_articles_b": n_b,
             "significant": np.abs(z[order]) >= Z_SIGNIFICANT,
