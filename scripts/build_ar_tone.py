@@ -113,8 +113,9 @@ sys.path.insert(0, str(ROOT))
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
 
-from lib.analysis import ar_tone, tone, tone_scale  # noqa: E402
+from lib.analysis import ar_tone, ar_tone_model, tone, tone_scale  # noqa: E402
 from lib.analysis.gazetteer import GAZETTEER_PATH  # noqa: E402
+from lib.text.arabic import normalise  # noqa: E402
 
 DATA_CANDIDATES = (ROOT.parent / "shared" / "data", Path("/work/shared/data"))
 PARALLEL_FILES = {
@@ -244,13 +245,13 @@ _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 
 def arabic_keys(text: str) -> list[str]:
     """light_stem keys of the Arabic words of ``text`` (Latin words, digits, punctuation dropped)."""
-    tokens = ar_tone._TOKEN_RE.findall(ar_tone.normalise_fast(ar_tone.prepare_arabic(text)))
+    tokens = ar_tone._TOKEN_RE.findall(normalise(ar_tone.prepare_arabic(text)))
     return [ar_tone.light_stem(t) for t in tokens if _ARABIC_WORD.fullmatch(t)]
 
 
 def post_keys(text: str) -> set[str]:
     """The keys a post can be scored by: light_stem keys of its Arabic words, and its emoji (symbols)."""
-    tokens = ar_tone._TOKEN_RE.findall(ar_tone.normalise_fast(ar_tone.prepare_arabic(text)))
+    tokens = ar_tone._TOKEN_RE.findall(normalise(ar_tone.prepare_arabic(text)))
     return set(arabic_keys(text)) | {t for t in tokens if len(t) == 1 and unicodedata.category(t) == "So"}
 
 
@@ -269,7 +270,7 @@ def sentiment_signs(root: Path, vader: SentimentIntensityAnalyzer) -> dict[str, 
     """
     df = _read(root / POST_PRIOR_FILE)
     df = df[~df.ar_form_nodiac.str.contains(" ")]
-    keys = df.ar_form_nodiac.map(lambda form: ar_tone.light_stem(ar_tone.normalise_fast(form)))
+    keys = df.ar_form_nodiac.map(lambda form: ar_tone.light_stem(normalise(form)))
     signs = df.assign(key=keys, score=df.score.astype(float)).groupby("key").score.mean().to_dict()
     for emoji, name in vader.emojis.items():
         if is_emoji(emoji):
@@ -350,7 +351,7 @@ def dictionary_valences(root: Path, valences: dict[str, float], names: frozenset
     """
     df = _read(root / SENSES_FILE)
     df = df[~df.ar_form_nodiac.str.contains(" ")]
-    df = df.assign(key=df.ar_form_nodiac.map(lambda form: ar_tone.light_stem(ar_tone.normalise_fast(form))))
+    df = df.assign(key=df.ar_form_nodiac.map(lambda form: ar_tone.light_stem(normalise(form))))
     df = df.drop_duplicates(["key", "synset_wn30"])
     out = {}
     for key, senses in df.groupby("key", sort=True):
@@ -477,7 +478,7 @@ def fit_curated_factors(
     """term -> factor on each curated word's valence, fitted with the two scales: least squares of the
     VADER-normalised sum against the target (rows weighted by ``weights``, texts without evidence left
     out) plus ``ridge`` times the squared distance of every factor from 1, so a word seen a few times
-    stays near its copied VADER valence. Factors are kept within 0..``ar_tone.MAX_CURATED_FACTOR``."""
+    stays near its copied VADER valence. Factors are kept within 0..``ar_tone_model.MAX_CURATED_FACTOR``."""
     ridge = FACTOR_RIDGE if ridge is None else ridge
     ok = np.flatnonzero(~np.isnan(rest[:, 0]))
     names = sorted({t for i in ok for t in terms[i]})
@@ -504,7 +505,7 @@ def fit_curated_factors(
         return value, np.concatenate([[g @ curated, g @ induced], a * (xt @ g) + 2 * ridge * (m - 1)])
 
     start = np.concatenate([[1.0, 1.0], np.ones(len(names))])
-    bounds = [(1e-3, None), (1e-3, None)] + [(0.0, ar_tone.MAX_CURATED_FACTOR)] * len(names)
+    bounds = [(1e-3, None), (1e-3, None)] + [(0.0, ar_tone_model.MAX_CURATED_FACTOR)] * len(names)
     fitted = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 2000}).x
     return {t: float(f) for t, f in zip(names, fitted[2:], strict=True)}
 
@@ -535,7 +536,7 @@ def fit_neutral_band(sums: np.ndarray, scales: tuple[float, float], target: np.n
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, default=None, help="the shared data folder (holds parallel_ar_en_pud.tsv)")
-    parser.add_argument("--out", type=Path, default=ar_tone.MODEL_PATH)
+    parser.add_argument("--out", type=Path, default=ar_tone_model.MODEL_PATH)
     args = parser.parse_args(argv)
     root = data_dir(args.data_dir)
     start = time.perf_counter()
@@ -619,7 +620,7 @@ def main(argv: list[str] | None = None) -> int:
     known = {a: row for a, row in known.items() if a not in post_words}
     print(f"{len(known)} dictionary words (held fewer than {MIN_COUNT} times by the pairs)")
     model = {
-        "format": ar_tone.MODEL_FORMAT,
+        "format": ar_tone_model.MODEL_FORMAT,
         "description": (
             "Arabic tone words induced from English VADER valences across parallel sentences (IBM Model 1), "
             "keyed by lib.analysis.ar_tone.light_stem, and the two scales calibrating curated and induced "

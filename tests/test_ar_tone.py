@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from lib.analysis import ar_tone, tone, tone_scale
+from lib.analysis import ar_tone, ar_tone_model, tone, tone_scale
 from lib.errors import ToneError
 from lib.text.arabic import normalise
 
@@ -43,7 +43,7 @@ def curated() -> ar_tone.ArabicLexicon:
     return ar_tone.load_lexicon(model_path=None)
 
 
-MODEL = ar_tone.load_model()
+MODEL = ar_tone_model.load_model()
 
 
 def tone_of(text: str, lexicon: ar_tone.ArabicLexicon) -> float | None:
@@ -256,7 +256,7 @@ def test_model_file_is_well_formed():
         assert re.fullmatch(r"[\u0621-\u064a]{1,20}", key), key
         assert 0.1 <= abs(valence) <= 4
         assert MODEL.glosses[key] in vader
-    assert MODEL.info["format"] == ar_tone.MODEL_FORMAT
+    assert MODEL.info["format"] == ar_tone_model.MODEL_FORMAT
     assert MODEL.info["out_of_fold"]["pearson_r"] > 0.6
 
 
@@ -279,7 +279,7 @@ def test_model_file_holds_no_gazetteer_name():
 
 
 def _write_model(tmp_path: Path, **changes) -> Path:
-    data = {**json.loads(ar_tone.MODEL_PATH.read_text(encoding="utf-8")), **changes}
+    data = {**json.loads(ar_tone_model.MODEL_PATH.read_text(encoding="utf-8")), **changes}
     path = tmp_path / "model.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
@@ -318,12 +318,12 @@ def _write_model(tmp_path: Path, **changes) -> Path:
 )
 def test_bad_model_files_are_reported(tmp_path, changes, message):
     with pytest.raises(ToneError, match=message):
-        ar_tone.load_model(_write_model(tmp_path, **changes))
+        ar_tone_model.load_model(_write_model(tmp_path, **changes))
 
 
 def test_missing_model_file_is_reported(tmp_path):
     with pytest.raises(ToneError, match="cannot read"):
-        ar_tone.load_model(tmp_path / "absent.json")
+        ar_tone_model.load_model(tmp_path / "absent.json")
 
 
 def test_the_model_files_scales_are_applied(tmp_path):
@@ -357,7 +357,7 @@ def test_the_models_curated_factors_are_well_formed(curated):
     words = {e.term for e in curated.entries if e.kind == "word"}
     assert 100 <= len(MODEL.curated_factors) <= len(words)
     assert set(MODEL.curated_factors) <= words
-    assert all(0 <= f <= ar_tone.MAX_CURATED_FACTOR for f in MODEL.curated_factors.values())
+    assert all(0 <= f <= ar_tone_model.MAX_CURATED_FACTOR for f in MODEL.curated_factors.values())
     assert min(MODEL.curated_factors.values()) < 0.5 < 1.25 < max(MODEL.curated_factors.values())
     assert MODEL.info["out_of_fold"]["pearson_r"] > MODEL.info["out_of_fold"]["pearson_r_without_curated_factors"]
 
@@ -410,12 +410,6 @@ def test_calibration_is_monotonic_and_in_range(a, b, band):
 
 
 # --- properties ------------------------------------------------------------------------
-
-
-@settings(max_examples=200, deadline=None)
-@given(text=st.text(alphabet=ARABIC_ALPHABET + "\u064b\u064e\u0650\u0651\u0652\u0640abc1", max_size=80))
-def test_fast_normalisation_is_lib_arabic(text):
-    assert ar_tone.normalise_fast(text) == normalise(text)
 
 
 # --- the lexicon file ------------------------------------------------------------------
@@ -499,7 +493,7 @@ def test_emoji_from_the_post_list_is_a_tone_word_and_a_clause_break(lexicon):
 def test_post_words_come_after_curated_and_induced(tmp_path):
     path = _write_model(tmp_path, stems=[["دوء", 1.0, 9, "good"]], post_words=[["دوء", -1.0, 3, "posts"]])
     with pytest.raises(ToneError, match="twice"):
-        ar_tone.load_model(path)
+        ar_tone_model.load_model(path)
     path = _write_model(tmp_path, stems=[["دوء", 1.0, 9, "good"]], post_words=[["حرب", 3.0, 3, "posts"], ["بطيخ", -2.0, 3, "posts"]])
     lexicon = ar_tone.load_lexicon(model_path=path)
     assert [h.source for h in ar_tone.arabic_hits("الحرب", lexicon)] == ["lexicon"]  # curated first
@@ -523,7 +517,7 @@ def test_dictionary_words_come_last_and_weigh_like_curated_words(tmp_path):
     assert ar_tone.arabic_hits("لا جحيم", lexicon)[0].valence == pytest.approx(-3.6 * 0.5 * tone_scale.VADER_NEGATION_SCALAR)
     for taken in (["دوء", 1.0, 1, "good"], ["بطيخ", 1.0, 1, "melon"]):  # one key, one list
         with pytest.raises(ToneError, match="twice"):
-            ar_tone.load_model(
+            ar_tone_model.load_model(
                 _write_model(tmp_path, stems=[["دوء", 1.0, 9, "good"]], post_words=[["بطيخ", -2.0, 3, "posts"]], dictionary_words=[taken])
             )
 
@@ -536,7 +530,7 @@ def test_dictionary_words_score_news_words_the_other_lists_lack(lexicon, curated
 
 
 def test_dictionary_word_list_is_well_formed():
-    rows = json.loads(ar_tone.MODEL_PATH.read_text(encoding="utf-8"))["dictionary_words"]
+    rows = json.loads(ar_tone_model.MODEL_PATH.read_text(encoding="utf-8"))["dictionary_words"]
     assert 300 <= len(rows) <= 5000 and len(rows) == len(MODEL.dictionary)  # words, not a sentence store
     vader = SentimentIntensityAnalyzer().lexicon
     for key, valence, senses, english in rows:

@@ -127,7 +127,6 @@ Arabic rules, on camel-tools-normalised text (``lib.text.arabic``)
 from __future__ import annotations
 
 import csv
-import json
 import math
 import re
 import unicodedata
@@ -137,6 +136,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from lib.analysis.ar_tone_model import MODEL_PATH, load_model
 from lib.analysis.tone_scale import (
     POSITIVE_THRESHOLD,
     VADER_ALPHA,
@@ -150,7 +150,7 @@ from lib.analysis.tone_scale import (
     vader_normalise,
 )
 from lib.errors import ToneError
-from lib.text.arabic import ARABIC_CHAR_RE, NORM_TABLE, term_pattern
+from lib.text.arabic import ARABIC_CHAR_RE, NORM_TABLE, normalise, term_pattern
 
 #: Intensifiers and diminishers reach a tone word at most this many tokens
 #: away: Arabic puts them right beside the word (قلق بالغ، بالغ القلق);
@@ -158,15 +158,12 @@ from lib.text.arabic import ARABIC_CHAR_RE, NORM_TABLE, term_pattern
 MODIFIER_REACH = 2
 
 LEXICON_PATH = Path(__file__).parent / "data" / "ar_tone_lexicon.csv"
-MODEL_PATH = Path(__file__).parent / "data" / "ar_tone_model.json"
 
 KINDS = ("word", "negator", "intensifier", "diminisher", "contrast")
 
 
 # --- Arabic: normalisation and tokens -----------------------------------------
 
-#: lib.text.arabic.normalise as one str.translate (same table, C speed).
-_NORM_TRANS = str.maketrans(NORM_TABLE)
 #: Only the deletions of that table (diacritics, tatweel): the text keeps its
 #: hamza forms, and its tokens line up one to one with the normalised ones.
 _STRIP_TRANS = str.maketrans({ch: "" for ch, rep in NORM_TABLE.items() if rep == ""})
@@ -176,11 +173,6 @@ _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
 #: The complementiser إن (hamza below) opens reported speech after قال and
 #: its kin; negation in the reporting clause does not reach into it.
 _CLAUSE_OPENERS = frozenset({"إن", "وإن"})
-
-
-def normalise_fast(text: str) -> str:
-    """``lib.text.arabic.normalise(text)``, via ``str.translate``."""
-    return text.translate(_NORM_TRANS)
 
 
 #: Three or more of the same Arabic letter: elongation for emphasis in posts
@@ -326,7 +318,7 @@ def read_lexicon_rows(path: Path = LEXICON_PATH) -> list[LexiconEntry]:
             except (TypeError, ValueError) as exc:
                 raise ToneError(f"{path.name} line {lineno}: weight {row['weight']!r}") from exc
             _check_row(f"{path.name} line {lineno} ({term!r})", weight, kind)
-            norm = " ".join(normalise_fast(term).split())
+            norm = " ".join(normalise(term).split())
             if not norm:
                 raise ToneError(f"{path.name} line {lineno}: empty term")
             first = seen.setdefault((norm, kind), lineno)
@@ -389,15 +381,6 @@ STEM_SUFFIXES = (
     *("ه", "ي", "ت", "ا"),
 )
 MIN_STEM = 3
-#: Model file format this module reads (2 added ``post_words``, 3 ``dictionary_words``,
-#: 4 ``curated_factors``).
-MODEL_FORMAT = "ar-tone-model/4"
-#: Largest factor the model may set on a curated word's valence (``curated_factors``).
-MAX_CURATED_FACTOR = 4.0
-#: A post-word key: one normalised Arabic word, or one emoji / symbol.
-_POST_KEY_RE = re.compile(r"[\u0621-\u064a]{1,20}|[^\w\s]")
-#: A dictionary-word key: one normalised Arabic word.
-_ARABIC_KEY_RE = re.compile(r"[\u0621-\u064a]{1,20}")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -415,95 +398,6 @@ def light_stem(token: str) -> str:
         if token.endswith(suffix) and len(token) - len(suffix) >= MIN_STEM:
             return token[: -len(suffix)]
     return token
-
-
-@dataclass(frozen=True)
-class ToneModel:
-    """The fitted file ``scripts/build_ar_tone.py`` writes (no sentences in it)."""
-
-    #: light_stem key -> VADER valence it carried in the parallel pairs.
-    stems: Mapping[str, float]
-    #: key -> the English VADER word it was most often aligned with.
-    glosses: Mapping[str, str]
-    #: Factors on curated and induced valences before VADER's normalisation.
-    lexicon_scale: float
-    stem_scale: float
-    #: Valence sum below which a sentence is neutral (``calibrate``).
-    neutral_band: float
-    info: Mapping[str, Any]
-    #: light_stem key or emoji -> valence, already on the tone scale.
-    post_words: Mapping[str, float] = field(default_factory=dict)
-    #: light_stem key -> VADER valence through Arabic WordNet, on the curated
-    #: words' scale (``lexicon_scale`` applies).
-    dictionary: Mapping[str, float] = field(default_factory=dict)
-    #: Curated word (its ``term`` in the lexicon file) -> factor on its valence,
-    #: fitted on the parallel pairs (``apply_curated_factors``); a word not listed keeps 1.
-    curated_factors: Mapping[str, float] = field(default_factory=dict)
-
-
-def _finite(value: Any, where: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as exc:
-        raise ToneError(f"{where}: {value!r} is not a number") from exc
-    if not math.isfinite(number):
-        raise ToneError(f"{where}: {value!r} is not finite")
-    return number
-
-
-def load_model(path: Path = MODEL_PATH) -> ToneModel:
-    """Read and check the induced word list and the fitted scales."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ToneError(f"cannot read the Arabic tone model {path}: {exc}") from exc
-    if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
-        raise ToneError(f"{path.name}: not an {MODEL_FORMAT} file")
-    lexicon_scale = _finite(data.get("lexicon_scale"), f"{path.name} lexicon_scale")
-    stem_scale = _finite(data.get("stem_scale"), f"{path.name} stem_scale")
-    neutral_band = _finite(data.get("neutral_band"), f"{path.name} neutral_band")
-    if lexicon_scale <= 0 or stem_scale <= 0 or neutral_band < 0:
-        raise ToneError(f"{path.name}: scales must be positive and the neutral band not negative")
-    stems: dict[str, float] = {}
-    glosses: dict[str, str] = {}
-    rows = data.get("stems")
-    if not isinstance(rows, list):
-        raise ToneError(f"{path.name}: 'stems' must be a list of [stem, valence, count, gloss]")
-    for n, row in enumerate(rows):
-        if not (isinstance(row, list) and len(row) == 4 and isinstance(row[0], str) and row[0]):
-            raise ToneError(f"{path.name} stems[{n}]: expected [stem, valence, count, gloss], got {row!r}")
-        key = normalise_fast(row[0])
-        valence = _finite(row[1], f"{path.name} stems[{n}]")
-        if not -4 <= valence <= 4:
-            raise ToneError(f"{path.name} stems[{n}]: valence {valence} outside -4..4")
-        if key in stems:
-            raise ToneError(f"{path.name} stems[{n}]: {row[0]!r} appears twice")
-        stems[key] = valence
-        glosses[key] = str(row[3])
-    post_words = _read_word_list(data, "post_words", path.name, set(stems))
-    dictionary = _read_word_list(data, "dictionary_words", path.name, set(stems) | set(post_words))
-    factors = _read_curated_factors(data, path.name)
-    info = {k: v for k, v in data.items() if k not in ("stems", "curated_factors", *_WORD_LISTS)}
-    return ToneModel(stems, glosses, lexicon_scale, stem_scale, neutral_band, info, post_words, dictionary, factors)
-
-
-def _read_curated_factors(data: Mapping[str, Any], name: str) -> dict[str, float]:
-    """The model's ``curated_factors`` rows ``[term, factor, occurrences]``, checked (a missing list is empty)."""
-    rows = data.get("curated_factors", [])
-    if not isinstance(rows, list):
-        raise ToneError(f"{name}: 'curated_factors' must be a list of [term, factor, occurrences]")
-    out: dict[str, float] = {}
-    for n, row in enumerate(rows):
-        where = f"{name} curated_factors[{n}]"
-        if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str) and row[0].strip()):
-            raise ToneError(f"{where}: expected [term, factor, occurrences], got {row!r}")
-        factor = _finite(row[1], where)
-        if not 0 <= factor <= MAX_CURATED_FACTOR:
-            raise ToneError(f"{where}: factor {factor} outside 0..{MAX_CURATED_FACTOR}")
-        if row[0] in out:
-            raise ToneError(f"{where}: {row[0]!r} appears twice")
-        out[row[0]] = factor
-    return out
 
 
 def apply_curated_factors(entries: Sequence[LexiconEntry], factors: Mapping[str, float]) -> tuple[LexiconEntry, ...]:
@@ -534,33 +428,6 @@ def with_curated_factors(lexicon: ArabicLexicon, factors: Mapping[str, float]) -
     """``lexicon`` with ``apply_curated_factors`` applied to its entries (the model's lists and scales kept)."""
     entries = apply_curated_factors(lexicon.entries, factors)
     return replace(lexicon, entries=entries, index=compile_index(entries))
-
-
-#: The model's one-word lists: field -> (key pattern, what a row holds, what a key is).
-_WORD_LISTS = {
-    "post_words": (_POST_KEY_RE, "[key, valence, count, source]", "one word or emoji"),
-    "dictionary_words": (_ARABIC_KEY_RE, "[key, valence, senses, English words]", "one Arabic word"),
-}
-
-
-def _read_word_list(data: Mapping[str, Any], list_name: str, name: str, taken: set[str]) -> dict[str, float]:
-    """The model's ``post_words`` or ``dictionary_words`` rows, checked (a missing list is empty); no key of ``taken``."""
-    key_re, columns, key_kind = _WORD_LISTS[list_name]
-    rows = data.get(list_name, [])
-    if not isinstance(rows, list):
-        raise ToneError(f"{name}: {list_name!r} must be a list of {columns}")
-    out: dict[str, float] = {}
-    for n, row in enumerate(rows):
-        where = f"{name} {list_name}[{n}]"
-        if not (isinstance(row, list) and len(row) == 4 and isinstance(row[0], str) and key_re.fullmatch(row[0])):
-            raise ToneError(f"{where}: expected [{key_kind}, {columns[len('[key, ') :]}, got {row!r}")
-        valence = _finite(row[1], where)
-        if not -4 <= valence <= 4:
-            raise ToneError(f"{where}: valence {valence} outside -4..4")
-        if row[0] in out or row[0] in taken:
-            raise ToneError(f"{where}: {row[0]!r} appears twice")
-        out[row[0]] = valence
-    return out
 
 
 @lru_cache(maxsize=4)
@@ -644,7 +511,7 @@ class Hit:
 
 def _find_hits(lexicon: ArabicLexicon, text: str) -> list[Hit]:
     text = prepare_arabic(text)
-    norm_tokens = _TOKEN_RE.findall(normalise_fast(text))
+    norm_tokens = _TOKEN_RE.findall(normalise(text))
     raw_tokens = _TOKEN_RE.findall(text.translate(_STRIP_TRANS))
     if len(raw_tokens) != len(norm_tokens):  # cannot happen with a 1:1 table
         raw_tokens = norm_tokens

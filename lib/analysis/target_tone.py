@@ -66,9 +66,10 @@ from typing import Any
 
 from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
 
-from lib.analysis import ar_tone, tone, tone_scale
+from lib.analysis import tone, tone_scale
 from lib.analysis.quotes.arabic import AR_COMPLEMENTISERS, AR_VERBS
 from lib.errors import ToneError
+from lib.text import arabic
 
 METHOD_EN = "targeted"
 METHOD_AR = "ar-scoped"
@@ -618,7 +619,7 @@ class _ArToken:
 
 
 def _ar_tokens(text: str) -> list[_ArToken]:
-    return [_ArToken(m.start(), m.end(), ar_tone.normalise_fast(m.group())) for m in _AR_TOKEN_RE.finditer(text)]
+    return [_ArToken(m.start(), m.end(), arabic.normalise(m.group())) for m in _AR_TOKEN_RE.finditer(text)]
 
 
 def _ar_boundaries(toks: Sequence[_ArToken]) -> list[int]:
