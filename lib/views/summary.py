@@ -99,7 +99,8 @@ def tone_summary(articles: pd.DataFrame, article_tone: pd.DataFrame, *, seed: in
     lang_code, langs_seen = pd.factorize(sides.language)  # the distinct (language, methods) pairs, found on codes
     used_code, used_seen = pd.factorize(used)
     both = (lang_code >= 0) & (used_code >= 0)
-    for i, j in np.unique(np.column_stack([lang_code[both], used_code[both]]), axis=0):
+    for pair in np.unique(lang_code[both] * len(used_seen) + used_code[both]):  # one number per pair (np.unique(axis=0): 40x slower)
+        i, j = divmod(int(pair), len(used_seen))
         methods.setdefault(langs_seen[i], set()).update(str(used_seen[j]).split(", "))
     method = {lang: ", ".join(sorted(names)) for lang, names in methods.items()}
     rows = []
