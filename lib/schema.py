@@ -24,7 +24,7 @@ BOOL = "boolean"
 #: Pipeline version: bump whenever a change alters any analysed output, so
 #: stored results computed by an older pipeline are recomputed
 #: (``tests/test_pipeline_version.py`` fails when an analysis data file changes without a bump).
-PIPELINE_VERSION = "1.7.0"
+PIPELINE_VERSION = "1.8.0"
 
 DYADS = ("us-turkey", "russia-turkey", "both", "other")
 #: Dyads whose articles get the full analysis (the rest get the cheap pass only).

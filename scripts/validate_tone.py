@@ -270,18 +270,31 @@ def main(argv: list[str] | None = None) -> int:
         f"(held-out {baseline['heldout_r_missing_as_0']})"
     )
 
+    # The same lexicon without its post classifier: what the classifier adds where no word is found.
+    words_only = dataclasses.replace(lexicon, post_classifier=None)
+    df["words_only"] = [ar_tone.lexicon_score(text, words_only)[0] for text in df.ar]
+    without = figures(df, "words_only", "without the post classifier", float(df.words_only.notna().mean()))
+    result["without_post_classifier"] = {k: without[k] for k in keep}
+    print(
+        f"without the post classifier: r = {without['pearson_r']} (held-out {without['heldout']['pearson_r']}), "
+        f"coverage {without['coverage']} (held-out {df.loc[df.heldout, 'words_only'].notna().mean():.4f})"
+    )
+
     labelled = labelled_figures(args.data.parent, lexicon)
     curated_labelled = labelled_figures(args.data.parent, curated)
+    words_labelled = labelled_figures(args.data.parent, words_only)
     for name, fig in labelled.items():
         print(
             f"{name}: macro-F1 {fig['macro_f1']} at ±{tone_scale.POSITIVE_THRESHOLD} (curated alone {curated_labelled[name]['macro_f1']}), "
-            f"{fig['macro_f1_by_sign']} by sign alone (curated alone {curated_labelled[name]['macro_f1_by_sign']}); "
+            f"{fig['macro_f1_by_sign']} by sign alone (curated alone {curated_labelled[name]['macro_f1_by_sign']}, "
+            f"without the post classifier {words_labelled[name]['macro_f1_by_sign']}); "
             f"coverage {fig['coverage']}, sign right {fig['sign_accuracy_where_polar']} where polar (n = {fig['n']})"
         )
     result["labelled"] = labelled
     result["labelled_target"] = LABELLED_TARGET
     result["labelled_scoring"] = LABELLED_SCORING
     result["curated_only"]["labelled"] = curated_labelled
+    result["without_post_classifier"]["labelled"] = words_labelled
     result["english"] = {
         "method": tone.METHOD_VADER,
         "reference": "NewsMTSC dev sets (Hamborg & Donnay 2021): crowd polarity of the sentence's targets, mean per sentence",

@@ -278,6 +278,15 @@ def test_model_file_holds_no_gazetteer_name():
     assert not single & set(MODEL.stems)
 
 
+#: A small post classifier: ربنا leans positive, ليش negative, وش means nothing.
+_CLASSIFIER = {
+    "classes": ["negative", "neutral", "positive"],
+    "intercept": [0.0, 0.5, 0.0],
+    "scale": 0.4,
+    "words": [["ربنا", -1.0, -0.5, 1.5], ["ليش", 1.2, -0.4, -0.8], ["وش", 0.0, 0.0, 0.0], ["😍", -1.0, 0.0, 2.0]],
+}
+
+
 def _write_model(tmp_path: Path, **changes) -> Path:
     data = {**json.loads(ar_tone_model.MODEL_PATH.read_text(encoding="utf-8")), **changes}
     path = tmp_path / "model.json"
@@ -288,8 +297,8 @@ def _write_model(tmp_path: Path, **changes) -> Path:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"format": "ar-tone-model/2"}, "not an ar-tone-model/4"),
-        ({"format": "ar-tone-model/3"}, "not an ar-tone-model/4"),  # no curated factors: rebuild it
+        ({"format": "ar-tone-model/2"}, "not an ar-tone-model/5"),
+        ({"format": "ar-tone-model/4"}, "not an ar-tone-model/5"),  # no post classifier: rebuild it
         ({"lexicon_scale": "x"}, "not a number"),
         ({"stem_scale": float("nan")}, "not finite"),
         ({"stem_scale": 0}, "positive"),
@@ -314,6 +323,17 @@ def _write_model(tmp_path: Path, **changes) -> Path:
         ({"curated_factors": [["حرب", float("inf"), 3]]}, "not finite"),
         ({"curated_factors": [["حرب", -0.5, 3]]}, "outside 0..4"),
         ({"curated_factors": [["حرب", 0.5, 3], ["حرب", 0.6, 3]]}, "twice"),
+        ({"post_classifier": [1, 2]}, "classes"),
+        ({"post_classifier": {**_CLASSIFIER, "classes": ["positive", "neutral", "negative"]}}, "classes"),
+        ({"post_classifier": {**_CLASSIFIER, "intercept": [0.1, 0.2]}}, "one weight per class"),
+        ({"post_classifier": {**_CLASSIFIER, "scale": 0}}, "outside"),
+        ({"post_classifier": {**_CLASSIFIER, "scale": 1.5}}, "outside"),
+        ({"post_classifier": {**_CLASSIFIER, "words": []}}, "non-empty list"),
+        ({"post_classifier": {**_CLASSIFIER, "words": [["مش حلو", 0, 0, 1]]}}, "expected"),  # a phrase
+        ({"post_classifier": {**_CLASSIFIER, "words": [["ربنا", 0, 1]]}}, "expected"),
+        ({"post_classifier": {**_CLASSIFIER, "words": [["ربنا", 0, "x", 1]]}}, "not a number"),
+        ({"post_classifier": {**_CLASSIFIER, "words": [["ربنا", 0, 0, 99]]}}, "outside"),
+        ({"post_classifier": {**_CLASSIFIER, "words": [["ربنا", 0, 0, 1], ["ربنا", 0, 0, 1]]}}, "twice"),
     ],
 )
 def test_bad_model_files_are_reported(tmp_path, changes, message):
@@ -635,3 +655,65 @@ def test_second_person_and_first_person_object_suffixes(lexicon, text, entry):
 def test_the_new_suffixes_do_not_split_other_words(lexicon, token):
     # ملك "king" is not مل + ك, and a stem must still be a lexicon entry
     assert all(h.term != token[:-1] for h in ar_tone.arabic_hits(token, lexicon))
+
+
+def _softmax_difference(intercept: list[float], *weights: list[float]) -> float:
+    logits = [b + sum(w[c] for w in weights) for c, b in enumerate(intercept)]
+    exp = [math.exp(x) for x in logits]
+    return (exp[2] - exp[0]) / sum(exp)
+
+
+def test_the_post_classifier_scores_a_sentence_no_tone_word_reaches(tmp_path):
+    words = [[ar_tone.light_stem(normalise(w)), *rest] for w, *rest in _CLASSIFIER["words"]]
+    path = _write_model(
+        tmp_path,
+        stems=[],
+        post_words=[],
+        dictionary_words=[],
+        curated_factors=[],
+        neutral_band=0.0,
+        post_classifier={**_CLASSIFIER, "words": words},
+    )
+    lexicon = ar_tone.load_lexicon(model_path=path)
+    (_, *pos), (_, *neg), _nothing, (_, *heart) = _CLASSIFIER["words"]
+    intercept, scale = _CLASSIFIER["intercept"], _CLASSIFIER["scale"]
+    assert ar_tone.lexicon_score("ربنا معاك", lexicon) == (pytest.approx(scale * _softmax_difference(intercept, pos)), 1)
+    assert ar_tone.lexicon_score("ليش يا جماعة", lexicon)[0] < 0
+    # each word once, however often; two words add their weights
+    assert ar_tone.lexicon_score("ربنا ربنا معاك", lexicon) == ar_tone.lexicon_score("ربنا معاك", lexicon)
+    both = ar_tone.lexicon_score("ليش ربنا", lexicon)
+    assert both == (pytest.approx(scale * _softmax_difference(intercept, pos, neg)), 2)
+    assert ar_tone.lexicon_score("شفتها 😍", lexicon) == (pytest.approx(scale * _softmax_difference(intercept, heart)), 1)
+    # a word of zero weight is still evidence of a neutral sentence; no classifier word is no evidence
+    assert ar_tone.lexicon_score("وش الخبر", lexicon) == (pytest.approx(0.0), 1)
+    assert ar_tone.lexicon_score("معاك يا جماعة", lexicon) == (None, 0)
+    # a sentence with a tone word is the lexicon's alone, classifier words or not
+    (tmp_path / "plain").mkdir()  # another path: load_lexicon caches by path
+    plain = _write_model(
+        tmp_path / "plain", stems=[], post_words=[], dictionary_words=[], curated_factors=[], neutral_band=0.0, post_classifier=None
+    )
+    without = ar_tone.load_lexicon(model_path=plain)
+    assert without.post_classifier is None and ar_tone.lexicon_score("ربنا معاك", without) == (None, 0)
+    for text in ("ربنا يوقف الحرب", "ليش الأزمة"):
+        assert ar_tone.lexicon_score(text, lexicon) == ar_tone.lexicon_score(text, without)
+        assert ar_tone.lexicon_score(text, lexicon)[0] < 0
+
+
+def test_the_shipped_post_classifier_is_words_fitted_on_posts_without_names():
+    classifier = MODEL.post_classifier
+    assert classifier is not None and 0 < classifier.scale <= 1
+    assert 300 <= len(classifier.weights) <= 5000  # words, not a sentence store
+    build = _build_script()
+    left_out = build.CLASSIFIER_NOT_TONE | build.POST_NOT_TONE | build.name_keys()
+    assert not left_out & set(classifier.weights)
+    cv = MODEL.info["post_classifier_cross_validated"]
+    assert cv["macro_f1_by_sign"] > cv["macro_f1_by_sign_without"] and cv["coverage"] > cv["coverage_without"]
+    assert MODEL.info["settings"]["classifier_not_tone"] == sorted(build.CLASSIFIER_NOT_TONE)
+
+
+@pytest.mark.parametrize(("text", "sign"), [("الحمدلله ربنا يخليك", 1), ("مو معقول هذا الشي", -1)])
+def test_posts_without_a_tone_word_get_the_classifiers_tone(lexicon, text, sign):
+    assert ar_tone.arabic_hits(text, lexicon) == []
+    value, n = ar_tone.lexicon_score(text, lexicon)
+    assert n >= 1 and math.copysign(1, value) == sign and abs(value) >= tone_scale.POSITIVE_THRESHOLD
+    assert (value, n) == ar_tone.post_classifier_score(text, lexicon)

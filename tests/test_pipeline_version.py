@@ -40,6 +40,15 @@ ANALYSIS_DATA = {
         "target_tone_model.json": "54324fe44495d144",
         "topics.csv": "dc568481948f345a",
     },
+    "1.8.0": {
+        "ar_ambiguous.csv": "ef5ac20f3c91bdb7",
+        "ar_tone_lexicon.csv": "c8f4b79e3c19911a",
+        "ar_tone_model.json": "ea001438465ddb0d",
+        "gazetteer.csv": "2198f17346fae7b4",
+        "target_tone_lexicon.csv": "425ea6518a6b28da",
+        "target_tone_model.json": "54324fe44495d144",
+        "topics.csv": "dc568481948f345a",
+    },
 }
 
 

@@ -4,7 +4,8 @@
 sentence); ``lib.analysis.ar_tone`` scores with it. What each part holds, and
 how it was fitted, is in ``lib.analysis.ar_tone``'s docstring: the induced
 word list (``stems``), the post words and dictionary words, the factors on the
-curated words, the two scales and the neutral band. A file of another format,
+curated words, the two scales and the neutral band, and the post classifier
+for sentences none of those words reaches. A file of another format,
 or with a value out of range, is refused with a message naming the row.
 """
 
@@ -23,14 +24,36 @@ from lib.text.arabic import normalise
 
 MODEL_PATH = Path(__file__).parent / "data" / "ar_tone_model.json"
 #: Model file format this module reads (2 added ``post_words``, 3 ``dictionary_words``,
-#: 4 ``curated_factors``).
-MODEL_FORMAT = "ar-tone-model/4"
+#: 4 ``curated_factors``, 5 ``post_classifier``).
+MODEL_FORMAT = "ar-tone-model/5"
+#: The post classifier's classes, in the order of its intercepts and of each word's weights.
+POST_CLASSES = ("negative", "neutral", "positive")
+#: Largest absolute weight (log-odds) the post classifier may give a word or an intercept.
+MAX_CLASSIFIER_WEIGHT = 20.0
 #: Largest factor the model may set on a curated word's valence (``curated_factors``).
 MAX_CURATED_FACTOR = 4.0
 #: A post-word key: one normalised Arabic word, or one emoji / symbol.
 _POST_KEY_RE = re.compile(r"[\u0621-\u064a]{1,20}|[^\w\s]")
 #: A dictionary-word key: one normalised Arabic word.
 _ARABIC_KEY_RE = re.compile(r"[\u0621-\u064a]{1,20}")
+
+
+@dataclass(frozen=True)
+class PostClassifier:
+    """A bag-of-words logistic regression over negative / neutral / positive posts (``POST_CLASSES``).
+
+    Its words are the keys (``ar_tone.post_keys``) of social posts that the
+    parallel pairs hold fewer than three times: dialect, slang and emoji.
+    ``ar_tone.post_classifier_score`` turns its class probabilities into a tone.
+    """
+
+    #: One log-odds per class, in ``POST_CLASSES`` order.
+    intercept: tuple[float, float, float]
+    #: key -> one weight per class, added once when the key is in the sentence.
+    weights: Mapping[str, tuple[float, float, float]]
+    #: Tone per unit of P(positive) - P(negative): the least-squares slope of
+    #: the lexicon's tone on it, over the training posts both score.
+    scale: float
 
 
 @dataclass(frozen=True)
@@ -55,6 +78,8 @@ class ToneModel:
     #: Curated word (its ``term`` in the lexicon file) -> factor on its valence,
     #: fitted on the parallel pairs (``ar_tone.apply_curated_factors``); a word not listed keeps 1.
     curated_factors: Mapping[str, float] = field(default_factory=dict)
+    #: For a sentence with no word of the lists above, or None (no classifier in the file).
+    post_classifier: PostClassifier | None = None
 
 
 def _finite(value: Any, where: str) -> float:
@@ -99,8 +124,43 @@ def load_model(path: Path = MODEL_PATH) -> ToneModel:
     post_words = _read_word_list(data, "post_words", path.name, set(stems))
     dictionary = _read_word_list(data, "dictionary_words", path.name, set(stems) | set(post_words))
     factors = _read_curated_factors(data, path.name)
-    info = {k: v for k, v in data.items() if k not in ("stems", "curated_factors", *_WORD_LISTS)}
-    return ToneModel(stems, glosses, lexicon_scale, stem_scale, neutral_band, info, post_words, dictionary, factors)
+    classifier = _read_post_classifier(data.get("post_classifier"), path.name)
+    info = {k: v for k, v in data.items() if k not in ("stems", "curated_factors", "post_classifier", *_WORD_LISTS)}
+    return ToneModel(stems, glosses, lexicon_scale, stem_scale, neutral_band, info, post_words, dictionary, factors, classifier)
+
+
+def _weights(value: Any, where: str) -> tuple[float, float, float]:
+    if not (isinstance(value, list) and len(value) == len(POST_CLASSES)):
+        raise ToneError(f"{where}: expected one weight per class {list(POST_CLASSES)}, got {value!r}")
+    out = tuple(_finite(v, where) for v in value)
+    if any(abs(v) > MAX_CLASSIFIER_WEIGHT for v in out):
+        raise ToneError(f"{where}: a weight outside ±{MAX_CLASSIFIER_WEIGHT:g}")
+    return out  # type: ignore[return-value]
+
+
+def _read_post_classifier(data: Any, name: str) -> PostClassifier | None:
+    """The model's ``post_classifier`` ({classes, intercept, scale, words: [[key, w_neg, w_neu, w_pos], ...]}), checked."""
+    if data is None:
+        return None
+    where = f"{name} post_classifier"
+    if not isinstance(data, dict) or tuple(data.get("classes", ())) != POST_CLASSES:
+        raise ToneError(f"{where}: expected an object with classes {list(POST_CLASSES)}")
+    intercept = _weights(data.get("intercept"), f"{where} intercept")
+    scale = _finite(data.get("scale"), f"{where} scale")
+    if not 0 < scale <= 1:
+        raise ToneError(f"{where}: scale {scale} outside (0, 1]")
+    rows = data.get("words")
+    if not isinstance(rows, list) or not rows:
+        raise ToneError(f"{where}: 'words' must be a non-empty list of [key, w_negative, w_neutral, w_positive]")
+    weights: dict[str, tuple[float, float, float]] = {}
+    for n, row in enumerate(rows):
+        at = f"{where} words[{n}]"
+        if not (isinstance(row, list) and len(row) == 1 + len(POST_CLASSES) and isinstance(row[0], str) and _POST_KEY_RE.fullmatch(row[0])):
+            raise ToneError(f"{at}: expected [one word or emoji, w_negative, w_neutral, w_positive], got {row!r}")
+        if row[0] in weights:
+            raise ToneError(f"{at}: {row[0]!r} appears twice")
+        weights[row[0]] = _weights(row[1:], at)
+    return PostClassifier(intercept, weights, scale)
 
 
 def _read_curated_factors(data: Mapping[str, Any], name: str) -> dict[str, float]:

@@ -406,7 +406,9 @@ def _methods(validation: dict | None) -> dict[str, dict]:
                 "by VADER through Arabic WordNet's English senses, on camel-tools-normalised text with clitics "
                 "stripped and letter elongation undone; negation (also dialect مش، مو), intensifiers and contrast "
                 "as in VADER; each curated word's valence scaled by a factor and two scales fitted on parallel "
-                "pairs so that VADER's normalisation and ±0.05 thresholds mean the same; no tone word, no score"
+                "pairs so that VADER's normalisation and ±0.05 thresholds mean the same; a sentence without any of "
+                "these words is scored by a small classifier of dialect, social-media words and emoji fitted on "
+                "labelled Arabic tweets (P(positive) − P(negative), on the lexicon's scale); none of them, no score"
             ),
             "language": LANG_AR,
             "scale": "-1..1; >= 0.05 positive, <= -0.05 negative (aligned with VADER)",
