@@ -215,7 +215,7 @@ CLASSIFIER_MIN_POSTS = 2
 #: dictionary word: words that news-like text uses are the lexicon's, valued
 #: by the pairs. With every key of the posts instead, the classifier also
 #: scored news sentences and out-of-fold r on the PUD tuning half fell from
-#: 0.775 to 0.766; with these, it scores about one news sentence in seventy.
+#: 0.775 to 0.766; with these, it scores 1-2 news sentences in a hundred.
 #: The inverse strength of its L2 penalty: scikit-learn's default; 0.3 and 3
 #: gave the same 5-fold macro-F1 on the posts within 0.004.
 CLASSIFIER_C = 1.0

@@ -77,7 +77,7 @@ How the Arabic scale was aligned with VADER
    score, so it sits on the lexicon's scale (a strong classifier reading
    gives about +/-0.3: a weak word, not a strong one). It has no negation or
    modifier rules. News sentences hold lexicon words, so it scores about one
-   in seventy of them; it scores about one post in six.
+   or two in a hundred of them; it scores about one post in six.
 5. Calibrated on parallel data, the news-like pairs (FLORES-200 and the
    PUD half). Two factors, one on curated (and dictionary) and one on induced valences
    (``ToneModel.lexicon_scale``, ``stem_scale``), are fitted by least squares
