@@ -112,7 +112,6 @@ import math
 import re
 import sys
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -294,9 +293,6 @@ def read_training_pairs(root: Path) -> pd.DataFrame:
     return pd.concat([f[["ar", "en", "source"]] for f in frames], ignore_index=True)
 
 
-_ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
-
-
 def read_posts(root: Path, labels: Sequence[str] = ("positive", "negative")) -> pd.DataFrame:
     """label (one of ``labels``) and keys of the labelled training posts, repeats dropped."""
     df = _read(root / POST_FILE)
@@ -315,13 +311,9 @@ def sentiment_signs(root: Path, vader: SentimentIntensityAnalyzer) -> dict[str, 
     keys = df.ar_form_nodiac.map(lambda form: ar_tone.light_stem(normalise(form)))
     signs = df.assign(key=keys, score=df.score.astype(float)).groupby("key").score.mean().to_dict()
     for emoji, name in vader.emojis.items():
-        if is_emoji(emoji):
+        if ar_tone.is_emoji(emoji):
             signs[emoji] = sum(vader.lexicon.get(word, 0.0) for word in name.lower().split())
     return signs
-
-
-def is_emoji(key: str) -> bool:
-    return len(key) == 1 and unicodedata.category(key) == "So"
 
 
 def fit_post_words(posts: pd.DataFrame, excluded: Callable[[str], bool], signs: dict[str, float]) -> dict[str, tuple[float, int]]:
@@ -400,9 +392,9 @@ def cross_validated_classifier(posts: pd.DataFrame, lexicon: ar_tone.ArabicLexic
     fold = np.arange(len(posts)) % FOLDS
     difference = np.full(len(posts), np.nan)
     for k in range(FOLDS):
-        probe = dataclasses.replace(lexicon, post_classifier=fit_post_classifier(posts[fold != k], excluded))
+        classifier = fit_post_classifier(posts[fold != k], excluded)
         for i in np.flatnonzero(fold == k):
-            difference[i] = _nan(ar_tone.post_classifier_score(posts.text.iat[i], probe)[0])
+            difference[i] = _nan(classifier.tone(posts["keys"].iat[i])[0])
     alone = np.array([_nan(ar_tone.lexicon_score(t, lexicon)[0]) for t in posts.text])
     both = ~np.isnan(alone) & ~np.isnan(difference)
     scale = float(np.sum(alone[both] * difference[both]) / np.sum(difference[both] ** 2))
@@ -454,7 +446,7 @@ def dictionary_valences(root: Path, valences: dict[str, float], names: frozenset
     df = df.drop_duplicates(["key", "synset_wn30"])
     out = {}
     for key, senses in df.groupby("key", sort=True):
-        if key in names or key.startswith(ARTICLE) or len(key) < ar_tone.MIN_STEM or not _ARABIC_WORD.fullmatch(key):
+        if key in names or key.startswith(ARTICLE) or len(key) < ar_tone.MIN_STEM or not ar_tone.ARABIC_WORD_RE.fullmatch(key):
             continue
         total, words = 0.0, []
         for terms in senses.en_terms_swn:
@@ -722,10 +714,11 @@ def main(argv: list[str] | None = None) -> int:
     def not_for_classifier(key: str) -> bool:
         return in_pairs[key] >= MIN_COUNT or key in names or key in POST_NOT_TONE or key in CLASSIFIER_NOT_TONE or key.startswith(ARTICLE)
 
+    # The lexicon as the model file will read, but for the classifier.
     final = dataclasses.replace(
         fitted,
         post_words={k: v for k, (v, _n) in post_words.items()},
-        dictionary={a: v * lexicon_scale for a, (v, _n, _e) in known.items()},
+        dictionary={a: v for a, v in fitted.dictionary.items() if a in known},
     )
     all_posts = read_posts(root, ar_tone_model.POST_CLASSES)
     classifier_scale, classifier_cv = cross_validated_classifier(all_posts, final, not_for_classifier)

@@ -650,45 +650,37 @@ def arabic_hits(text: str, lexicon: ArabicLexicon) -> list[Hit]:
     return _apply_rules(_find_hits(lexicon, text), lexicon.neutral_band)
 
 
-_ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a]+")
+#: A normalised token made of Arabic letters only (no Latin, digit or mark).
+ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a]+")
+
+
+def is_emoji(token: str) -> bool:
+    """One symbol character (😍, ❤): how posts carry tone without words."""
+    return len(token) == 1 and unicodedata.category(token) == "So"
 
 
 def arabic_keys(text: str) -> list[str]:
     """``light_stem`` keys of the Arabic words of ``text``, in order (Latin words, digits, punctuation dropped)."""
     tokens = _TOKEN_RE.findall(normalise(prepare_arabic(text)))
-    return [light_stem(t) for t in tokens if _ARABIC_WORD_RE.fullmatch(t)]
+    return [light_stem(t) for t in tokens if ARABIC_WORD_RE.fullmatch(t)]
 
 
 def post_keys(text: str) -> set[str]:
     """The keys of the post word list and the post classifier in ``text``: its Arabic words' keys, and its emoji."""
     keys = set()
     for token in _TOKEN_RE.findall(normalise(prepare_arabic(text))):
-        if _ARABIC_WORD_RE.fullmatch(token):
+        if ARABIC_WORD_RE.fullmatch(token):
             keys.add(light_stem(token))
-        elif len(token) == 1 and unicodedata.category(token) == "So":
+        elif is_emoji(token):
             keys.add(token)
     return keys
 
 
 def post_classifier_score(text: str, lexicon: ArabicLexicon) -> tuple[float | None, int]:
-    """(tone, number of classifier words) of a sentence from the post classifier; (None, 0) without one of its words.
-
-    The tone is ``scale * (P(positive) - P(negative))`` of the classifier's
-    softmax over its intercepts plus the weights of the keys the sentence
-    holds (each key once, summed in sorted order so the float sum is the
-    same in every process).
-    """
-    classifier = lexicon.post_classifier
-    if classifier is None:
+    """(tone, number of classifier words) of a sentence from the post classifier (``PostClassifier.tone``); (None, 0) without one."""
+    if lexicon.post_classifier is None:
         return None, 0
-    found = [classifier.weights[k] for k in sorted(post_keys(text)) if k in classifier.weights]
-    if not found:
-        return None, 0
-    logits = [b + sum(w[c] for w in found) for c, b in enumerate(classifier.intercept)]
-    top = max(logits)
-    negative, _neutral, positive = (math.exp(x - top) for x in logits)
-    total = negative + _neutral + positive
-    return classifier.scale * (positive - negative) / total, len(found)
+    return lexicon.post_classifier.tone(post_keys(text))
 
 
 def lexicon_score(text: str, lexicon: ArabicLexicon) -> tuple[float | None, int]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,21 @@ class PostClassifier:
     #: Tone per unit of P(positive) - P(negative): the least-squares slope of
     #: the lexicon's tone on it, over the training posts both score.
     scale: float
+
+    def tone(self, keys: Iterable[str]) -> tuple[float | None, int]:
+        """(``scale * (P(positive) - P(negative))``, number of its words) for a sentence holding ``keys``; (None, 0) without one.
+
+        The probabilities are the softmax of the intercepts plus the weights
+        of the keys it knows, each key once, summed in sorted order so the
+        float sum is the same in every process.
+        """
+        found = [self.weights[k] for k in sorted(set(keys)) if k in self.weights]
+        if not found:
+            return None, 0
+        logits = [b + sum(w[c] for w in found) for c, b in enumerate(self.intercept)]
+        top = max(logits)
+        negative, neutral, positive = (math.exp(x - top) for x in logits)
+        return self.scale * (positive - negative) / (negative + neutral + positive), len(found)
 
 
 @dataclass(frozen=True)
