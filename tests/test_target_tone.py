@@ -8,7 +8,7 @@ import math
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from lib.analysis import ar_tone, tone, tone_scale
+from lib.analysis import ar_scopes, ar_tone, tone, tone_scale
 from lib.analysis import target_tone as tt
 from lib.errors import ToneError
 
@@ -234,7 +234,7 @@ AR = "وقال أردوغان للصحفيين إن العلاقات مع روس
 
 
 def test_arabic_speaker_scope_excludes_what_is_said():
-    scopes = tt.arabic_scopes(AR, _spans(AR, "أردوغان", "روسيا", "واشنطن"))
+    scopes = ar_scopes.arabic_scopes(AR, _spans(AR, "أردوغان", "روسيا", "واشنطن"))
     (erdogan, role_e), (russia, role_r), (washington, role_w) = scopes
     assert role_e == "speaker" and "ممتازة" not in erdogan and "تهدد" not in erdogan
     assert role_r == "target" and "ممتازة" in russia and "تهدد" not in russia
@@ -251,7 +251,7 @@ def test_arabic_speaker_scope_excludes_what_is_said():
     ],
 )
 def test_arabic_speaker_forms(text, speaker):
-    ((scope, role),) = tt.arabic_scopes(text, _spans(text, speaker))
+    ((scope, role),) = ar_scopes.arabic_scopes(text, _spans(text, speaker))
     assert role == "speaker" and "فشل" not in scope
 
 
@@ -271,7 +271,7 @@ def test_arabic_scores_use_the_sentence_tone_scale():
 
 def test_arabic_lone_name_clause_widens_to_sentence():
     text = "التقى أردوغان، الرئيس التركي، بوتين وسط أزمة خطيرة."
-    ((scope, role),) = tt.arabic_scopes(text, _spans(text, "بوتين"))
+    ((scope, role),) = ar_scopes.arabic_scopes(text, _spans(text, "بوتين"))
     assert role == "target" and "أزمة" in scope
 
 
