@@ -93,6 +93,19 @@ def test_english_without_words_is_missing(res, text):
     assert row == {k: None for k in row}
 
 
+@pytest.mark.parametrize("text", ["الحمدلله ربنا يخليك", "«لن نتراجع» ـ ٢٠١٩"])
+def test_an_arabic_sentence_in_an_english_article_is_not_read_by_vader(res, text):
+    row = tone.score_sentences([text], "en", resources=res)[0]
+    assert row == {k: None for k in row}  # not VADER's 0.0 for words it does not know
+
+
+def test_english_with_an_arabic_quote_is_still_english(res):
+    (row,) = tone.score_sentences(["Erdogan said «الحمد لله» and praised the great deal."], "en", resources=res)
+    assert row["tone_method"] == tone.METHOD_VADER and row["tone"] > 0.05
+    (row,) = tone.score_sentences(["Café owners in Türkiye: 2024"], "en", resources=res)
+    assert row["tone_method"] == tone.METHOD_VADER
+
+
 def test_english_language_code_is_case_insensitive(res):
     assert tone.score_sentences(["Good news."], "EN", resources=res)[0]["tone_method"] == "vader"
 

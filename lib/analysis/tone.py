@@ -128,12 +128,15 @@ def mask_english_names(text: str) -> str:
     return _ENGLISH_PARTY_NAME.sub(_party_acronym, text)
 
 
-_LATIN_OR_DIGIT_WORD = re.compile(r"[^\W_]")
+#: A Latin letter (with the accented ones of Latin-1 and Latin Extended) or a digit:
+#: what VADER can read. ``\w`` would also take Arabic letters.
+_LATIN_OR_DIGIT_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 
 
 def _vader_row(analyzer: SentimentIntensityAnalyzer, text: str) -> dict[str, Any]:
     if not _LATIN_OR_DIGIT_WORD.search(text):
-        # No word at all: VADER would return 0.0, a false neutral.
+        # No word VADER can read (none at all, or only Arabic, as a quoted
+        # Arabic line in an English article): VADER would return 0.0, a false neutral.
         return _missing_row()
     scores = analyzer.polarity_scores(mask_english_names(text))
     return {
