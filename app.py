@@ -37,4 +37,6 @@ st.sidebar.caption(
 )
 if notice := data.store_notice():
     st.sidebar.warning(notice, icon=":material/warning:")
+if notice := data.seed_notice():
+    st.sidebar.warning(notice, icon=":material/warning:")
 navigation.run()

@@ -314,6 +314,27 @@ def test_describe_escapes_only_for_markdown():
 # --- an upload widens an unset date range --------------------------------------------------------
 
 
+def test_files_of_the_corpus_folder_that_cannot_be_read_are_named_and_the_rest_go_in(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "envoy.txt").write_text(
+        "Erdogan meets Biden\n\nTurkish President Erdogan met US President Biden in Rome.\n", encoding="utf-8"
+    )
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "[x](javascript:alert(1)).txt").write_bytes(b"\x00\x01binary\x00" * 50)
+    monkeypatch.setenv("COVERAGE_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("COVERAGE_DB", str(tmp_path / "folder.sqlite"))
+    at = run("app.py")
+    assert_ok(at)
+    (warning,) = [str(w.value) for w in at.sidebar.warning]
+    assert warning.startswith("2 file(s) of the corpus folder could not be read")
+    assert "empty.txt (the file is empty)" in warning.replace("\\", "")
+    assert "binary" in warning and "](javascript" not in warning  # the name is shown as typed, never a link
+    assert "Corpus: 1 article files" in " ".join(str(c.value) for c in at.sidebar.caption)  # the readable file went in
+    again = run("app.py")  # another session of the same server is told too
+    assert any("could not be read" in str(w.value) for w in again.sidebar.warning)
+
+
 def test_a_store_deleted_while_the_app_runs_is_replaced_with_a_notice(tmp_path, monkeypatch):
     """The next run opens a new store (filled from the seeds) and says why, instead of failing on
     the live corpus, curation and views still bound to the deleted file."""

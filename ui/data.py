@@ -43,6 +43,7 @@ from lib.corpus import curation, ingest
 from lib.corpus import store as store_lib
 from lib.corpus.tables import Corpus, LiveCorpus
 from lib.text import importers
+from lib.text.display import markdown_literal
 from lib.text.items import MB, Limits
 from lib.views import articles, common, compare, entities, outlets, speakers, terms, timeline, tone, topics
 from ui.state import Filters
@@ -98,6 +99,21 @@ def _forget_store() -> None:
 def store_notice() -> str | None:
     """Why the app runs on a temporary or a new store, or None."""
     return get_store().fallback_reason or _stores()["notice"]
+
+
+#: Rejected files of the corpus folder named in the sidebar notice (the rest are counted).
+SEED_REJECTS_SHOWN = 5
+
+
+def seed_notice() -> str | None:
+    """Markdown naming the files of the corpus folder that could not be read when this server
+    filled the store from it (each with its reason; names and messages escaped), or None."""
+    rejected = _stores().get("seed_rejected", {}).get(str(get_store().path))
+    if not rejected:
+        return None
+    shown = [f"{markdown_literal(o.file)} ({markdown_literal(o.message)})" for o in rejected[:SEED_REJECTS_SHOWN]]
+    more = f"; and {len(rejected) - SEED_REJECTS_SHOWN} more" if len(rejected) > SEED_REJECTS_SHOWN else ""
+    return f"{len(rejected)} file(s) of the corpus folder could not be read and were left out: {'; '.join(shown)}{more}."
 
 
 @st.cache_resource(show_spinner=False)
@@ -188,10 +204,17 @@ def _fill_from_seeds(s: store_lib.Store) -> None:
     with box:
         runner = _runner_for(n)
         try:
-            ingest.fill_from_folder(s, folder, runner=runner, progress=lambda i, total, o: step())
+            outcomes = ingest.fill_from_folder(s, folder, runner=runner, progress=lambda i, total, o: step())
         finally:
             runner.close()
-    box.update(label="Corpus ready", state="complete", expanded=False)
+    rejected = [o for o in outcomes if o.outcome == "rejected"]
+    _stores().setdefault("seed_rejected", {})[str(s.path)] = rejected  # shown by seed_notice() in every session
+    if rejected:
+        box.update(
+            label=f"Corpus ready; {len(rejected)} file(s) of the folder could not be read (see the sidebar)", state="error", expanded=False
+        )
+    else:
+        box.update(label="Corpus ready", state="complete", expanded=False)
 
 
 def _analyse_pending(s: store_lib.Store, pending: list[store_lib.StoredArticle]) -> None:
