@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.analysis import entities, gazetteer
+from lib.analysis import ar_names, entities, gazetteer
 from lib.analysis.entities import find_mentions, match_arabic, match_english
 from lib.analysis.gazetteer import build_gazetteer
 from lib.text.fold import fold
@@ -332,7 +332,7 @@ def test_arabic_common_words_are_not_names(full, text, expected):
     ],
 )
 def test_names_after_titles(text, names):
-    assert [surface for _s, _e, surface in entities.arabic_titled_names(text)] == names
+    assert [surface for _s, _e, surface in ar_names.arabic_titled_names(text)] == names
 
 
 def test_titled_names_are_non_canonical_and_never_replace_the_gazetteer(full):
@@ -342,16 +342,6 @@ def test_titled_names_are_non_canonical_and_never_replace_the_gazetteer(full):
     assert ("ner:ar:مارغوس-تساخنا", False, "ar-title") in got
     assert ("putin", True, "gazetteer") in got
     assert not any(m["method"] == "ar-title" and "بوتين" in m["surface"] for m in found)
-
-
-def test_transliteration_links_arabic_names_to_english_names_of_the_corpus():
-    arabic_names = {"ner:ar:a": "مارغوس تساخنا", "ner:ar:b": "سيرغي كيسلياك", "ner:ar:c": "جون سميث"}
-    english_names = {"ner:en:margus-tsahkna": "Margus Tsahkna", "ner:en:kislyak": "Sergey Kislyak", "ner:en:x": "Sauli Niinisto"}
-    assert entities.link_transliterations(arabic_names, english_names) == {
-        "ner:ar:a": "ner:en:margus-tsahkna",
-        "ner:ar:b": "ner:en:kislyak",
-    }
-    assert entities.name_skeleton("Mikhail Bogdanov", "en") == entities.name_skeleton("ميخائيل بوغدانوف", "ar")
 
 
 def test_spacy_is_loaded_without_pytorch():
